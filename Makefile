@@ -1,0 +1,40 @@
+# The two commands of the README:  `make run`  and  `make test`.
+# Both create the virtualenv in .venv/ first when it is missing or out of date.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RAW    ?= data/raw
+OUT    ?= data/out
+
+.PHONY: run test lint venv lock clean-venv
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsfacts run --raw-dir $(RAW) --out-dir $(OUT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+# Re-resolve the dependency set and rewrite the lock (needs the package registry).
+lock:
+	rm -rf /tmp/newsfacts-lock && $(PYTHON) -m venv /tmp/newsfacts-lock
+	/tmp/newsfacts-lock/bin/pip install --quiet --upgrade pip
+	/tmp/newsfacts-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/newsfacts-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean-venv:
+	rm -rf $(VENV)

