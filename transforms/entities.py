@@ -48,7 +48,7 @@ _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 # Labels an honorific ("Ms", "Mr") turns into PERSON: not titles of works or events ("Miss Universe").
 _HONORIFIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
-_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_POSSESSIVES = frozenset({"'s", "’s", "‘s", "'", "’", "‘"})
 _MAX_TITLE_TOKENS = 5
 # Fuzzy person matching: surname score needed by surname length (skeleton characters).
 _SURNAME_MIN_LEN_FUZZY = 7
@@ -276,6 +276,15 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
                 if key in rules.honorifics:
                     label = "PERSON"
                 break
+    if label == "PERSON":
+        # A headline run-on "Doe Slams Jane Roe", or a possessive inside ("Doe’s agenda"): keep the
+        # name before it.
+        for i in range(s + 1, e - 1):
+            tok = doc[i]
+            if (tok.lower_ in rules.headline_verbs and tok.text[:1].isupper()) or tok.text in _POSSESSIVES:
+                e = i
+                s, e = strip()
+                break
     if label == "PERSON" and e - s >= 2:
         last = doc[e - 1]
         bare = last.text.replace(".", "")
@@ -314,8 +323,8 @@ def mentions_from_doc(doc: Doc, article_id: str) -> list[dict[str, object]]:
         end = doc[e - 1].idx + len(doc[e - 1].text)
         text = doc.text[start:end]
         # A possessive the tokenizer left inside the last token ("Putin’s" glued).
-        m = re.search(r"['’]s?$", text)
-        if m and m.start() > 0 and (text.endswith(("'s", "’s")) or text[m.start() - 1] in "sS"):
+        m = re.search(r"['’‘]s?$", text)
+        if m and m.start() > 0 and (text.endswith(("'s", "’s", "‘s")) or text[m.start() - 1] in "sS"):
             end -= len(m.group(0))
             text = doc.text[start:end]
         if not text.strip() or (start, end) in rows:
@@ -731,7 +740,11 @@ def _merge_longer_forms(g: _Graph, rows: list[dict[str, Any]], node_ids: list[in
             by_article[r["article_id"]].add(node_ids[i])
     for article, nids in sorted(by_article.items()):
         words = {nid: g.nodes[nid].key.split() for nid in nids}
+        verbs = _rules().headline_verbs
         for long in sorted(nids):
+            # A headline run-on ("Doe Slams Jane Roe") is no longer form of a name.
+            if len(words[long]) > 4 or any(w in verbs for w in words[long]):
+                continue
             for short in sorted(nids):
                 w_long, w_short = words[long], words[short]
                 if len(w_short) < len(w_long) and w_long[-len(w_short) :] == w_short:
@@ -740,14 +753,11 @@ def _merge_longer_forms(g: _Graph, rows: list[dict[str, Any]], node_ids: list[in
 
 def _merge_countries(g: _Graph) -> None:
     """Joins the nodes that name the same country (pycountry plus the variants lexicon)."""
-    index, person_like = _countries()
     by_code: dict[str, list[int]] = defaultdict(list)
     for nid, n in enumerate(g.nodes):
-        key = n.key[4:] if n.key.startswith("the ") else n.key
-        code = index.get(key)
-        if code is None or (key in person_like and n.majority == "PERSON") or n.majority == "NORP":
-            continue
-        by_code[code].append(nid)
+        code = _node_country(n)
+        if code is not None:
+            by_code[code].append(nid)
     for code, members in sorted(by_code.items()):
         for m in members[1:]:
             g.join(members[0], m, "country", f"{g.nodes[m].form} → {code}")
@@ -834,18 +844,32 @@ def _genders() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
-def _title_fits(title: str, seen: Counter[str]) -> bool | None:
-    """Whether a person seen with the titles ``seen`` fits ``title``: True when seen with it or one
-    of its gender, False when seen with the other gender or (for a position) only with others,
-    None when nothing is known."""
-    sex = _gender(title)
-    if title in seen or (sex is not None and any(_gender(t) == sex for t in seen)):
-        return True
-    if sex is not None and any(_gender(t) not in (None, sex) for t in seen):
-        return False
-    if sex is None and seen:
-        return False
+def _known_gender(seen: Counter[str]) -> str | None:
+    """The gender a person's titles tell: the one of at least two thirds of its gendered titles."""
+    votes: Counter[str] = Counter()
+    for t, c in seen.items():
+        if (sex := _gender(t)) is not None:
+            votes[sex] += c
+    for sex, c in votes.items():
+        if 3 * c >= 2 * votes.total():
+            return sex
     return None
+
+
+def _title_fits(title: str, seen: Counter[str]) -> bool | None:
+    """Whether a person seen with the titles ``seen`` fits ``title``.
+
+    True when the person's known gender is the title's, or (for a position) when seen with it;
+    False when the gender is the other one, or a position the person was never seen with while
+    seen with others; None when nothing is known.
+    """
+    sex = _gender(title)
+    if sex is not None:
+        known = _known_gender(seen)
+        return None if known is None else known == sex
+    if title in seen:
+        return True
+    return False if seen else None
 
 
 def _choose_bearer(
@@ -917,6 +941,15 @@ def _merge_surnames(g: _Graph) -> None:
     # is sent elsewhere that way, its other titled bare mentions that do not fit the article's
     # bearer follow it ("President X ... Mr. X").
     seen = profile()
+    # Tentatively, each bare name counts for its article's one bearer, so that a person's gender
+    # is what most of the titles say ("Mrs. X" hundreds of times, "Mr. X" by a slip twice).
+    # Only gendered titles count so, and a bare name is judged without its own votes.
+    own: dict[int, Counter[str]] = {}
+    for nid, n in enumerate(g.nodes):
+        bearer_roots = {g.uf.find(key_to_node[k]) for k, _ in n.cands}
+        if n.article is not None and len(bearer_roots) == 1:
+            own[nid] = Counter({t: c for t, c in n.titles.items() if _gender(t) is not None})
+            seen[bearer_roots.pop()].update(own[nid])
     pending: list[int] = []
     corpus: list[int] = []
     unique: list[tuple[int, int]] = []
@@ -935,7 +968,13 @@ def _merge_surnames(g: _Graph) -> None:
             pending.append(nid)
             continue
         others = [c for c in bearers(n) if c[0] != g.uf.find(target)]
-        if n.title and others and not _title_fits(n.title, seen.get(g.uf.find(target), Counter())):
+        fit = None
+        if n.title:
+            fit = _title_fits(n.title, seen.get(g.uf.find(target), Counter()) - own.get(nid, Counter()))
+        if fit is False and _gender(n.title) is not None:
+            corpus.append(nid)  # "Mrs. X" is not the article's Mr. X: let the corpus decide
+            continue
+        if n.title and others and not fit:
             chosen = _choose_bearer(g, n.title, [(target, 0), *others], seen, dominance=False)
             if chosen is not None and g.uf.find(chosen[0]) != g.uf.find(target):
                 corpus.append(nid)
@@ -945,10 +984,11 @@ def _merge_surnames(g: _Graph) -> None:
     for nid, target in unique:
         n = g.nodes[nid]
         elsewhere = redirected.get((n.article or "", n.key), set())
+        mine = own.get(nid, Counter())
         if (
             n.title
             and len(elsewhere) == 1
-            and not _title_fits(n.title, seen.get(g.uf.find(target), Counter()))
+            and not _title_fits(n.title, seen.get(g.uf.find(target), Counter()) - mine)
         ):
             (other,) = elsewhere
             if _title_fits(n.title, seen.get(other, Counter())) is not False:
@@ -975,6 +1015,13 @@ def _merge_surnames(g: _Graph) -> None:
         if name is None or name.given is not None:
             continue
         roots = bearers(n)
+        if n.title and _gender(n.title) is not None:
+            # "Mrs. X" never goes to a man of that name (nor "Mr. X" to a woman).
+            fitting = [r for r in roots if _title_fits(n.title, seen.get(r[0], Counter())) is not False]
+            if roots and not fitting:
+                n.note = "title_mismatch"
+                continue
+            roots = fitting
         if len(roots) == 1:
             target = roots[0][0]
             link(
@@ -1035,7 +1082,10 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     for r in rows:
         r["form"] = " ".join(str(r["text"]).split())
         key = fold(r["form"])
-        r["key"] = key[4:] if key.startswith("the ") else key
+        key = key[4:] if key.startswith("the ") else key
+        if len(key) <= 3 and not r["form"].replace(".", "").isupper():
+            key += "~"  # "Us" or "Un" is not the code "US" / "UN": keep it apart
+        r["key"] = key
 
     nodes, node_ids = _build_nodes(rows)
     g = _Graph(nodes=nodes, uf=_UnionFind(len(nodes)))
@@ -1051,7 +1101,6 @@ def _tables(
     g: _Graph, rows: list[dict[str, Any]], node_ids: list[int]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Builds the three output frames from the merged graph."""
-    countries, _ = _countries()
     clusters: dict[int, list[int]] = defaultdict(list)
     for nid, n in enumerate(g.nodes):
         if n.note is None:
@@ -1076,7 +1125,7 @@ def _tables(
                 articles.add(rows[i]["article_id"])
                 if rows[i]["title"]:
                     titled.setdefault(f"{_title_case(rows[i]['title'])} {rows[i]['form']}", rows[i]["title"])
-        codes = sorted({c for nid in members if (c := _node_country(g.nodes[nid], countries)) is not None})
+        codes = sorted({c for nid in members if (c := _node_country(g.nodes[nid])) is not None})
         code = codes[0] if len(codes) == 1 else None
         etype = _vote(voters or labels)
         if code is not None:
@@ -1143,11 +1192,18 @@ def _tables(
     )
 
 
-def _node_country(node: _Node, countries: dict[str, str]) -> str | None:
-    _, person_like = _countries()
+def _node_country(node: _Node) -> str | None:
+    """The ISO code of the country a node names, or None.
+
+    Not for nationalities (NORP), nor for names that are also people's names where the node is
+    mostly PERSON; a code-like short form counts only in capitals ("US", not "Us").
+    """
+    countries, person_like = _countries()
     key = node.key[4:] if node.key.startswith("the ") else node.key
     code = countries.get(key)
     if code is None or node.majority == "NORP" or (key in person_like and node.majority == "PERSON"):
+        return None
+    if len(key) <= 3 and not node.form.replace(".", "").isupper():
         return None
     return code
 

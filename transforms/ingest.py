@@ -40,6 +40,10 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# Fewer words than this extracted from an HTML page means it holds no article.
+MIN_HTML_WORDS = 12
+
+
 @dataclass(frozen=True)
 class IngestLimits:
     """Bounds on what one input may be; larger inputs are quarantined, not truncated."""
@@ -95,7 +99,9 @@ def decode(data: bytes) -> tuple[str, str]:
                 raise ValueError(
                     "undecodable", f"{enc} byte-order mark but invalid {enc}: {err.reason}"
                 ) from err
-    if b"\x00" in data[:8192]:
+    # A stray NUL is a control character (cleaning drops it); many mean binary or BOM-less UTF-16.
+    head = data[:8192]
+    if head.count(b"\x00") > 0.01 * len(head):
         raise ValueError("binary", "binary content: NUL bytes and no UTF-16/32 byte-order mark")
     for enc in ("utf-8", "cp1252", "latin-1"):
         try:
@@ -237,6 +243,15 @@ def _html_record(source_path: str, text: str, raw: bytes) -> dict[str, object] |
     if not body or not body.strip():
         return Quarantined(
             source_path, None, "no_text", "HTML holds no article text (trafilatura found none)", len(raw)
+        )
+    # Navigation or a button label is not an article (a news story has sentences).
+    if len(body.split()) < MIN_HTML_WORDS:
+        return Quarantined(
+            source_path,
+            None,
+            "no_text",
+            f"HTML holds no article text (only {len(body.split())} words outside scripts: {body[:60]!r})",
+            len(raw),
         )
     meta = trafilatura.extract_metadata(text)
     found: dict[str, Any] = {}

@@ -404,6 +404,17 @@ def _title_gender(title: str) -> str | None:
     return None
 
 
+def _role_before(doc: Doc, start_char: int) -> bool:
+    """True when a person-role word (President, spokeswoman…) stands right before a name."""
+    title = _title_before(doc, start_char)
+    if title is None:
+        span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+        if span is None or span.start == 0:
+            return False
+        title = doc[span.start - 1].lower_
+    return title in _lex().roles
+
+
 def _build_persons(ctx: _Ctx) -> None:
     """Fills ctx.persons and the gender votes per person key.
 
@@ -422,7 +433,7 @@ def _build_persons(ctx: _Ctx) -> None:
         text = str(m["text"])
         first = text.split()[0] if text.split() else ""
         titled = bool(_title_gender(str(m.get("title") or "")) or _title_gender(_title_before(doc, s) or "")
-                      or _title_gender(first))
+                      or _title_gender(first)) or _role_before(doc, s)
         names.append((s, e, text, str(m.get("label")), titled or m.get("label") == "PERSON"))
     for t in doc:
         if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
@@ -432,7 +443,7 @@ def _build_persons(ctx: _Ctx) -> None:
         if any(n[0] < e and s < n[1] for n in names):
             continue
         who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in t.children)
-        titled = bool(_title_gender(_title_before(doc, s) or "") or _title_gender(doc[a].text))
+        titled = bool(_title_gender(_title_before(doc, s) or "") or _title_gender(doc[a].text)) or _role_before(doc, s)
         names.append((s, e, doc.text[s:e], None, who or titled))
     person_keys = {_key(n[2]) for n in names if n[4]}
     for s, e, text, _label, _ev in sorted(names):
@@ -498,8 +509,8 @@ def _is_cue(tok: Token) -> bool:
         return False
     if lemma in lex.verbs:
         return True
-    wants = lex.particles.get(lemma)
-    return bool(wants) and any(c.lower_ in wants for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod"))
+    wants = lex.particles.get(lemma, frozenset())
+    return any(c.lower_ in wants for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod"))
 
 
 def _according_to(tok: Token) -> Token | None:
@@ -730,6 +741,12 @@ def _resolve_description(
     return None
 
 
+def _sent_at(ctx: _Ctx, char: int) -> int:
+    """Returns the index of the sentence holding a character offset."""
+    span = ctx.doc.char_span(char, char + 1, alignment_mode="expand")
+    return ctx.sent_of_tok[span.start] if span is not None and len(span) else 0
+
+
 def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _Attr | None) -> _Attr:
     """Returns the attribution given the cue verb and the token that names the speaker."""
     lex = _lex()
@@ -748,18 +765,18 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             return _Attr("none", cue_text, None, None, None, None, cue.i)
         if low in lex.pron_thing:
             # "it said in a statement": the latest organisation named before
+            here = ctx.sent_of_tok[spk.i]
             orgs = [
-                m
-                for m in ctx.mentions
-                if m.get("label") in ("ORG", "GPE", "NORP")
-                and int(m["end"]) <= spk.idx
-                and ctx.quote_of_char[int(m["start"])] < 0
-                and ctx.sent_of_tok[spk.i] - ctx.sent_of_tok[doc.char_span(int(m["start"]), int(m["end"]),
-                                                                          alignment_mode="expand")[0].i] <= 3
+                o
+                for o in ctx.mentions
+                if o.get("label") in ("ORG", "GPE", "NORP")
+                and int(o["end"]) <= spk.idx
+                and ctx.quote_of_char[int(o["start"])] < 0
+                and here - _sent_at(ctx, int(o["start"])) <= 3
             ]
             if orgs:
-                m = orgs[-1]
-                return _Attr("pronoun", cue_text, str(m["text"]), int(m["start"]), int(m["end"]), None, cue.i)
+                o = orgs[-1]
+                return _Attr("pronoun", cue_text, str(o["text"]), int(o["start"]), int(o["end"]), None, cue.i)
         return _Attr("unnamed", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
     a, b = _np_span(spk)
     np_start, np_end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
@@ -871,6 +888,16 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
                 at = _attribute_cue(ctx, t, spk, q, last)
                 if at.method in ("cue_subject", "according_to"):
                     at.method = "colon"
+                return at
+    # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
+    root = sent.root
+    if not ctx.in_quote(root) and root.i < colon.start:
+        subj = _subject_of(ctx, root, None)
+        if subj is not None:
+            at = _attribute_cue(ctx, root, subj, q, last)
+            if at.method != "none":
+                at.method = "colon" if at.method in ("cue_subject", "according_to") else at.method
+                at.cue = None
                 return at
     prev = doc[colon.start - 1] if colon.start > 0 else None
     if prev is not None and prev.pos_ == "PROPN":
@@ -1048,11 +1075,7 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
         if attr is None:
             attr = _Attr("none", None, None, None, None)
         found.append((q, kind, attr))
-        if attr.method != "none" and kind == "full":
-            last, last_q = attr, q
-        elif attr.method != "none" and last is None:
-            last, last_q = attr, q
-        elif attr.method != "none":
+        if attr.method != "none":
             last, last_q = attr, q
 
     # The pieces of a quote running over several paragraphs share one speaker.

@@ -1,0 +1,65 @@
+"""Bare spaCy: ``nlp.pipe`` over the cleaned texts of a published ``articles.parquet``, with the model
+and components the pipeline uses (``transforms.nlp.load_model``) and the same number of processes.
+
+The baseline the whole run is compared with. Prints one JSON object: model load seconds, pipe
+seconds, articles, characters and tokens. Every Doc is consumed (its length summed) and dropped.
+
+    .venv/bin/python -m benchmarks.bare_spacy --articles OUT/articles.parquet --processes 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+
+def measure(texts: list[str], model: str, processes: int, batch_size: int) -> dict[str, Any]:
+    """Returns the seconds spent loading the model and running ``nlp.pipe`` over ``texts``."""
+    from transforms.nlp import load_model
+
+    t0 = time.perf_counter()
+    nlp = load_model(model)
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tokens = 0
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=processes):
+        tokens += len(doc)
+    pipe_s = time.perf_counter() - t0
+    return {
+        "model": model,
+        "components": nlp.pipe_names,
+        "processes": processes,
+        "batch_size": batch_size,
+        "articles": len(texts),
+        "chars": sum(len(t) for t in texts),
+        "tokens": tokens,
+        "load_s": round(load_s, 3),
+        "pipe_s": round(pipe_s, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Reads the texts, runs the measurement and prints it as JSON; returns the exit code."""
+    import polars as pl
+
+    from transforms.nlp import DEFAULT_MODEL
+
+    p = argparse.ArgumentParser(prog="bare_spacy", description=__doc__)
+    p.add_argument("--articles", required=True, help="a published articles.parquet")
+    p.add_argument("--model", default=DEFAULT_MODEL)
+    p.add_argument("--processes", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--limit", type=int, default=None, help="only the first N texts")
+    args = p.parse_args(argv)
+    texts = pl.read_parquet(args.articles, columns=["text"])["text"].to_list()
+    if args.limit is not None:
+        texts = texts[: args.limit]
+    print(json.dumps(measure(texts, args.model, args.processes, args.batch_size)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,398 @@
+"""Crash safety of publish: SIGKILL at many points, then ``out/`` holds the complete previous release
+or the complete new one (never a mix, never a partial file), and the next run recovers by itself.
+
+The publish step runs in a forked child. The child counts its filesystem operations (rename,
+replace, symlink, unlink, rmdir, mkdir, fsync, open for writing) and SIGKILLs itself right before
+the N-th one; N takes every value around each rename/replace/symlink and evenly spaced values in
+between. A second set of children is killed by the parent at random times across the publish window.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import datetime as dt
+import hashlib
+import io as stdio
+import json
+import logging
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from tests.conftest import ROOT
+from transforms import io, release, schema
+
+KEEP = 3
+N_DOCS_FILES = 40  # files in the staging release's validation/ folder (Data Docs stand-in)
+MIN_KILL_POINTS = 20
+N_RANDOM_KILLS = 20
+SEED = 20240611
+
+
+# ---- building releases ----
+
+
+def _tables(version: int) -> dict[str, pl.DataFrame]:
+    """Returns a version's tables: different bytes for every version and table."""
+    return {
+        t.name: pl.DataFrame({"version": [version] * (3 + version), "table": [t.name] * (3 + version)})
+        for t in schema.PUBLISHED_TABLES
+    }
+
+
+def _stage(out: Path, run_id: str, version: int) -> Path:
+    staging = io.new_staging(out, run_id)
+    for name, frame in _tables(version).items():
+        io.write_parquet(frame, staging / f"{name}.parquet")
+    for i in range(N_DOCS_FILES):
+        io.write_text(f"<html>validation page {i} of version {version}</html>\n", staging / "validation" / f"p{i}.html")
+    return staging
+
+
+def _meta() -> dict[str, Any]:
+    return {
+        "model": {"name": "test-model", "version": "0", "spacy_version": "0"},
+        "extractor_version": "test",
+        "input_fingerprint": "0" * 16,
+        "parameters": {},
+        "counts": {},
+    }
+
+
+VERDICT = {"verdict": "passed", "rejected": 0, "docs_index": None, "summary": "ok"}
+
+
+def _old_release(out: Path, version: int, when: dt.datetime) -> None:
+    """Publishes a complete release the way publish does, dated ``when``."""
+    staging = _stage(out, f"old{version}", version)
+    files = {
+        p.name: {"rows": 3 + version, "bytes": p.stat().st_size, "sha256": io.file_sha256(p)}
+        for p in sorted(staging.glob("*.parquet"))
+    }
+    content = release.content_fingerprint({k: v["sha256"] for k, v in files.items()})
+    rid = release.release_id(when, content)
+    man = release.manifest(
+        release=rid,
+        created_at=when,
+        files=files,
+        model=_meta()["model"],
+        extractor_version="test",
+        input_fp="0" * 16,
+        parameters={},
+        validation={"verdict": "passed"},
+        counts={},
+    )
+    io.write_json(man, staging / "manifest.json")
+    io.write_text("# old release\n", staging / "README.md")
+    io.switch_release(out, staging, rid, [p.stem for p in staging.glob("*.parquet")], keep=KEEP)
+
+
+def _content(release_dir: Path) -> str:
+    return release.content_fingerprint(
+        {p.name: io.file_sha256(p) for p in sorted(release_dir.glob("*.parquet"))}
+    )
+
+
+def _publish(out: Path, version: int) -> dict[str, Any]:
+    """What a run does around publish: clear dead staging, stage, publish (the real task body)."""
+    from flows import pipeline
+
+    io.clear_stale_staging(out)
+    staging = _stage(out, f"run{version}-{os.getpid()}", version)
+    result: dict[str, Any] = pipeline.publish_stage.fn(
+        str(out), str(staging), str(out / "work"), VERDICT, _meta(), KEEP
+    )
+    return result
+
+
+# ---- the state every kill must leave ----
+
+
+def check_out(out: Path, allowed: dict[str, str]) -> str:
+    """Asserts ``out`` holds one complete release whose content is one of ``allowed`` (name →
+    content fingerprint) and that every published file is whole; returns that release's name."""
+    cur = io.current_release(out)
+    assert cur is not None, "no current release"
+    assert cur.parent == io.releases_dir(out).resolve() and not cur.name.startswith(".")
+    man = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
+    files: dict[str, dict[str, Any]] = man["files"]
+    assert set(files) == {p.name for p in cur.glob("*.parquet")}, "manifest and files differ"
+    for name, info in files.items():
+        assert io.file_sha256(cur / name) == info["sha256"], f"{name} is not the file the manifest names"
+        link = out / name
+        assert link.is_symlink(), f"{link} is not a link into the current release"
+        assert link.resolve() == (cur / name).resolve(), f"{link} points into another release"
+        assert pl.read_parquet(link).height == info["rows"]
+    assert (cur / "README.md").exists()
+    content = _content(cur)
+    which = [k for k, v in allowed.items() if v == content]
+    assert which, f"current release content {content} is neither the previous nor the new one"
+    return which[0]
+
+
+def check_releases_complete(out: Path) -> None:
+    """Asserts every release directory is complete: manifest present, files match it."""
+    for d in io.releases_dir(out).iterdir():
+        assert not d.name.startswith(io.STAGING_PREFIX), f"staging left behind: {d.name}"
+        man = io.read_json(d / "manifest.json")
+        assert man is not None, f"release {d.name} has no manifest"
+        for name, info in man["files"].items():  # type: ignore[union-attr]
+            assert (d / name).exists() and io.file_sha256(d / name) == info["sha256"], (d.name, name)
+
+
+# ---- killing a forked publish ----
+
+_OPS = ("replace", "rename", "symlink", "unlink", "rmdir", "mkdir", "fsync", "remove")
+
+
+@contextlib.contextmanager
+def _counting(on_op: Callable[[int, str, str], None]) -> Iterator[None]:
+    """Calls ``on_op(i, kind, path)`` before every filesystem operation of the publish code."""
+    saved: dict[str, Any] = {name: getattr(os, name) for name in _OPS}
+    saved_open, saved_io_open = builtins.open, stdio.open
+    n = [0]
+
+    def wrap(kind: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            n[0] += 1
+            on_op(n[0], kind, str(args[0]) if args else "")
+            return fn(*args, **kwargs)
+
+        return inner
+
+    def wrap_open(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def inner(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            if any(c in mode for c in "wax+"):
+                n[0] += 1
+                on_op(n[0], "open-w", str(file))
+            return fn(file, mode, *args, **kwargs)
+
+        return inner
+
+    for name in _OPS:
+        setattr(os, name, wrap(name, saved[name]))
+    builtins.open = wrap_open(saved_open)
+    stdio.open = wrap_open(saved_io_open)
+    try:
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(os, name, fn)
+        builtins.open, stdio.open = saved_open, saved_io_open
+
+
+def _fork(child: Callable[[], None]) -> int:
+    pid = os.fork()
+    if pid == 0:  # the child never returns into pytest
+        code = 0
+        try:
+            child()
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _publish_in_child(out: Path, version: int, kill_at: int | None, log: Path | None) -> int:
+    """Forks a child that publishes ``version``, SIGKILLing itself before operation ``kill_at``;
+    returns the child's wait status. With ``log``, the child writes every operation there."""
+
+    def child() -> None:
+        from flows import pipeline
+
+        pipeline.get_run_logger = lambda: logging.getLogger("publish")  # type: ignore[assignment]
+        ops: list[tuple[int, str, str]] = []
+
+        def on_op(i: int, kind: str, path: str) -> None:
+            if kill_at is not None and i >= kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            ops.append((i, kind, path))
+
+        io.clear_stale_staging(out)
+        staging = _stage(out, f"run{version}-{os.getpid()}", version)
+        with _counting(on_op):
+            pipeline.publish_stage.fn(str(out), str(staging), str(out / "work"), VERDICT, _meta(), KEEP)
+        if log is not None:
+            log.write_text(json.dumps(ops))
+
+    pid = _fork(child)
+    _, status = os.waitpid(pid, 0)
+    return status
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """An out dir holding KEEP complete releases (versions 1..KEEP); version KEEP is current."""
+    out = tmp_path_factory.mktemp("crash") / "out"
+    base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    for v in range(1, KEEP + 1):
+        _old_release(out, v, base + dt.timedelta(days=v))
+    prev = _content(io.current_release(out))  # type: ignore[arg-type]
+    # The content the new release (version 9) will have.
+    probe = _stage(out, "probe", 9)
+    new = release.content_fingerprint({p.name: io.file_sha256(p) for p in sorted(probe.glob("*.parquet"))})
+    shutil.rmtree(probe)
+    return {"out": out, "allowed": {"previous": prev, "new": new}}
+
+
+def _copy(template: dict[str, Any], dest: Path) -> Path:
+    out = dest / "out"
+    shutil.copytree(template["out"], out, symlinks=True)
+    return out
+
+
+def _kill_points(ops: list[tuple[int, str, str]]) -> list[int]:
+    """Every operation around a rename/replace/symlink (the switch), plus 24 evenly spaced ones."""
+    n = len(ops)
+    points = {1, n}
+    for i, kind, _ in ops:
+        if kind in ("rename", "replace", "symlink"):
+            points |= {i - 1, i, i + 1}
+    points |= {1 + (n - 1) * k // 23 for k in range(24)}
+    return sorted(p for p in points if 1 <= p <= n)
+
+
+def test_publish_survives_sigkill_at_every_kind_of_point(template: dict[str, Any], tmp_path: Path) -> None:
+    allowed = template["allowed"]
+    # A clean run first, to count the operations of one publish.
+    out = _copy(template, tmp_path / "count")
+    log = tmp_path / "ops.json"
+    status = _publish_in_child(out, 9, None, log)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    ops = [tuple(x) for x in json.loads(log.read_text())]
+    assert check_out(out, allowed) == "new"
+    points = _kill_points(ops)  # type: ignore[arg-type]
+    assert len(points) >= MIN_KILL_POINTS, len(points)
+
+    seen = {"previous": 0, "new": 0}
+    for k in points:
+        out = _copy(template, tmp_path / f"k{k}")
+        status = _publish_in_child(out, 9, k, None)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (k, ops[k - 1])
+        try:
+            seen[check_out(out, allowed)] += 1
+        except AssertionError as err:
+            raise AssertionError(f"after SIGKILL before op {k} {ops[k - 1]}: {err}") from err
+        # The next run recovers without help and publishes the new release.
+        _quiet_publish(out, 9)
+        assert check_out(out, allowed) == "new", k
+        check_releases_complete(out)
+        shutil.rmtree(out.parent)
+    # Both outcomes occur: the kills fall before and after the switch.
+    assert seen["previous"] > 0 and seen["new"] > 0, seen
+    print(f"\ncrash safety: {len(points)} kill points of {len(ops)} operations; outcome {seen}")
+
+
+def _quiet_publish(out: Path, version: int) -> None:
+    from flows import pipeline
+
+    saved = pipeline.get_run_logger
+    pipeline.get_run_logger = lambda: logging.getLogger("publish")  # type: ignore[assignment]
+    try:
+        _publish(out, version)
+    finally:
+        pipeline.get_run_logger = saved  # type: ignore[assignment]
+
+
+def test_publish_survives_sigkill_at_random_times(template: dict[str, Any], tmp_path: Path) -> None:
+    allowed = template["allowed"]
+    rng = random.Random(SEED)
+    # The publish window: how long one uninterrupted publish child takes.
+    out = _copy(template, tmp_path / "timing")
+    t0 = time.perf_counter()
+    _publish_in_child(out, 9, None, None)
+    window = time.perf_counter() - t0
+    killed = 0
+    for i in range(N_RANDOM_KILLS):
+        out = _copy(template, tmp_path / f"r{i}")
+
+        def child(out: Path = out) -> None:
+            _quiet_publish(out, 9)
+
+        pid = _fork(child)
+        time.sleep(rng.uniform(0, window))
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        killed += os.WIFSIGNALED(status)
+        check_out(out, allowed)
+        _quiet_publish(out, 9)
+        assert check_out(out, allowed) == "new"
+        check_releases_complete(out)
+        shutil.rmtree(out.parent)
+    print(f"\ncrash safety: {N_RANDOM_KILLS} random-time kills, {killed} landed mid-publish")
+
+
+def test_kill_before_the_first_release_leaves_nothing_half_published(tmp_path: Path) -> None:
+    """With no previous release, a kill leaves either no release at all or the complete new one."""
+    out = tmp_path / "first" / "out"
+    out.mkdir(parents=True)
+    probe = _stage(out, "probe", 9)
+    new = _content(probe)
+    shutil.rmtree(probe)
+    for k in (1, 5, 10, 20, 40, 60, 80, 100, 120):
+        o = tmp_path / f"f{k}" / "out"
+        shutil.copytree(out, o, symlinks=True)
+        _publish_in_child(o, 9, k, None)
+        if io.current_release(o) is None:
+            assert not list(o.glob("*.parquet")), "a table link exists without a release"
+        else:
+            check_out(o, {"new": new})
+        _quiet_publish(o, 9)
+        assert check_out(o, {"new": new}) == "new"
+
+
+# ---- the real command, killed while it publishes ----
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.slow
+def test_cli_killed_during_publish_recovers_on_the_next_run(tmp_path: Path) -> None:
+    """``newsfacts run`` in a subprocess, SIGKILLed as soon as its staging release holds a manifest
+    (publish has begun); the next ``newsfacts run`` clears the debris and publishes a complete release."""
+    from tests.bad_inputs import GOOD_SCHOOLS, GOOD_STORM
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(GOOD_STORM, encoding="utf-8")
+    (raw / "b.txt").write_text(GOOD_SCHOOLS, encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = [str(ROOT / ".venv" / "bin" / "newsfacts"), "run", "--raw-dir", str(raw), "--out-dir", str(out)]
+    cmd += ["--processes", "1"]
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while proc.poll() is None:
+            if any(io.releases_dir(out).glob(f"{io.STAGING_PREFIX}*/manifest.json")):
+                proc.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.002)
+    finally:
+        proc.wait(timeout=600)
+    # Killed or finished: either nothing is published or one complete release is.
+    if io.current_release(out) is not None:
+        cur = io.current_release(out)
+        assert cur is not None
+        check_out(out, {"it": _content(cur)})
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    cur = io.current_release(out)
+    assert cur is not None
+    check_out(out, {"it": _content(cur)})
+    check_releases_complete(out)
+    assert pl.read_parquet(out / "articles.parquet").height == 2

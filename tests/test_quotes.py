@@ -1,0 +1,275 @@
+"""Quotes: finding the marks, full/partial, each attribution path, and the published table."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from spacy.language import Language
+
+from transforms import quotes, schema
+from transforms.lexicons import load
+from transforms.quotes import find_quote_spans, normalise_quote, quotes_from_doc, resolve_quotes
+
+
+def _texts(text: str) -> list[str]:
+    return [text[q.start : q.end] for q in find_quote_spans(text)]
+
+
+def _rows(nlp: Language, text: str) -> list[dict[str, object]]:
+    rows = quotes_from_doc(nlp(text), "a1", [])
+    for r in rows:
+        assert text[int(r["start"]) : int(r["end"])] == r["text"]  # type: ignore[call-overload]
+        if r["speaker_start"] is not None:
+            assert text[int(r["speaker_start"]) : int(r["speaker_end"])] == r["speaker_text"]  # type: ignore[call-overload]
+    return rows
+
+
+def _by_start(rows: list[dict[str, object]], words: str) -> dict[str, object]:
+    hits = [r for r in rows if str(r["text"]).startswith(words)]
+    assert hits, f"no quote starting {words!r} in {[r['text'] for r in rows]}"
+    return hits[0]
+
+
+# ---------------------------------------------------------------- the marks
+
+
+def test_curly_and_straight_quotes() -> None:
+    text = 'She said: “We will win.” He replied, "Not this time."'
+    assert _texts(text) == ["We will win.", "Not this time."]
+
+
+def test_apostrophes_inside_words_are_not_marks() -> None:
+    text = "The mayor's aide didn't say. “It's the council’s decision,” she said."
+    assert _texts(text) == ["It's the council’s decision,"]
+
+
+def test_nested_single_quotes_stay_inside() -> None:
+    text = "“He told me ‘never again’ and left,” the driver said."
+    assert _texts(text) == ["He told me ‘never again’ and left,"]
+
+
+def test_two_apostrophes_are_a_double_mark() -> None:
+    text = "''This plan isn't serious,'' the senator said. ''It won't pass.''"
+    assert _texts(text) == ["This plan isn't serious,", "It won't pass."]
+
+
+def test_opening_mark_used_as_closing() -> None:
+    text = "“We are ready to talk to the workers, “added the union leader."
+    spans = find_quote_spans(text)
+    assert [text[q.start : q.end] for q in spans] == ["We are ready to talk to the workers,"]
+
+
+def test_quote_running_over_paragraphs_is_chained() -> None:
+    text = "“The first part goes on.\n\n“And the second part ends here,” she said.\n\nAfter that, silence."
+    spans = find_quote_spans(text)
+    assert [text[q.start : q.end] for q in spans] == ["The first part goes on.", "And the second part ends here,"]
+    assert spans[0].chain is not None and spans[0].chain == spans[1].chain
+    assert not spans[0].closed
+
+
+def test_unclosed_quote_without_continuation_is_not_chained() -> None:
+    text = "“The mark was never closed, she said.\n\nA new paragraph without marks."
+    spans = find_quote_spans(text)
+    assert len(spans) == 1 and spans[0].chain is None
+
+
+def test_single_quotes_as_primary_marks() -> None:
+    text = "'We will not back down,' the minister said. Workers' pay rose."
+    assert _texts(text) == ["We will not back down,"]
+
+
+def test_inches_are_not_quotes() -> None:
+    assert _texts('The player is 6\'5" tall and "very quick" on the court.') == ["very quick"]
+
+
+# ---------------------------------------------------------------- attribution paths
+
+
+def test_cue_subject_after_quote(nlp: Language) -> None:
+    rows = _rows(nlp, "“The budget is balanced,” Finance Minister Maria Lopez told reporters on Friday.")
+    r = rows[0]
+    assert r["speaker_method"] == "cue_subject" and r["cue"] == "told" and r["kind"] == "full"
+    assert "Lopez" in str(r["speaker_text"])
+
+
+def test_inverted_cue_said_name(nlp: Language) -> None:
+    rows = _rows(nlp, '"The talks collapsed overnight," said Peter Hansen, the union negotiator.')
+    assert rows[0]["speaker_method"] == "cue_subject"
+    assert "Hansen" in str(rows[0]["speaker_text"])
+
+
+def test_according_to(nlp: Language) -> None:
+    text = "The deal is “the best we could get,” according to Daniel Okafor."
+    rows = _rows(nlp, text)
+    r = _by_start(rows, "the best")
+    assert r["speaker_method"] == "according_to" and r["kind"] == "partial"
+    assert "Okafor" in str(r["speaker_text"])
+
+
+def test_pronoun_agrees_with_title(nlp: Language) -> None:
+    text = (
+        "Mr Novak met Ms Ferreira in Lisbon on Monday. Ms Ferreira later spoke to the press.\n\n"
+        "“Nothing was agreed,” she said."
+    )
+    r = _by_start(_rows(nlp, text), "Nothing was agreed")
+    assert r["speaker_method"] == "pronoun"
+    assert "Ferreira" in str(r["speaker_text"])
+    # the speaker span points at an earlier mention, not at the pronoun
+    assert int(r["speaker_start"]) < text.index("Nothing")  # type: ignore[call-overload]
+
+
+def test_pronoun_he_skips_a_woman(nlp: Language) -> None:
+    text = "Mr Novak met Ms Ferreira in Lisbon on Monday.\n\n“We made progress,” he said."
+    r = _by_start(_rows(nlp, text), "We made progress")
+    assert r["speaker_method"] == "pronoun" and "Novak" in str(r["speaker_text"])
+
+
+def test_description_resolved_to_named_role(nlp: Language) -> None:
+    text = (
+        "Brazilian President Lucas Almeida met Chilean President Sofia Rojas in Santiago.\n\n"
+        "“Trade must grow,” the Brazilian president said."
+    )
+    r = _by_start(_rows(nlp, text), "Trade must grow")
+    assert r["speaker_method"] == "description"
+    assert "Almeida" in str(r["speaker_text"])
+
+
+def test_description_of_previous_speaker(nlp: Language) -> None:
+    text = (
+        "Opposition leader Anna Kowalska said on Sunday the vote had been stolen.\n\n"
+        "“We will not recognise this result,” Kowalska told supporters. "
+        "“The count must be repeated,” added the opposition leader."
+    )
+    r = _by_start(_rows(nlp, text), "The count must")
+    assert r["speaker_method"] == "description" and "Kowalska" in str(r["speaker_text"])
+
+
+def test_continuation_paragraph(nlp: Language) -> None:
+    text = (
+        "“The river rose faster than we expected,” Mayor Tom Becker said on Tuesday.\n\n"
+        "“We have opened three shelters and more are ready.”"
+    )
+    r = _by_start(_rows(nlp, text), "We have opened")
+    assert r["speaker_method"] == "continuation" and "Becker" in str(r["speaker_text"])
+
+
+def test_multi_paragraph_quote_shares_speaker(nlp: Language) -> None:
+    text = (
+        "Mayor Tom Becker spoke at the town hall.\n\n"
+        "“The river rose faster than anyone expected.\n\n"
+        "“We have opened three shelters,” Becker said."
+    )
+    rows = _rows(nlp, text)
+    first = _by_start(rows, "The river")
+    assert first["speaker_method"] == "continuation" and "Becker" in str(first["speaker_text"])
+
+
+def test_unnamed_speaker_keeps_the_phrase(nlp: Language) -> None:
+    text = "A senior European diplomat said the proposal was “dead on arrival”."
+    r = _by_start(_rows(nlp, text), "dead on arrival")
+    assert r["speaker_method"] == "unnamed" and r["kind"] == "partial"
+    assert str(r["speaker_text"]).lower() == "a senior european diplomat"
+
+
+def test_colon_introduces_the_speaker(nlp: Language) -> None:
+    text = "The company chairman, Ravi Menon, had a blunt message for investors:\n\n“We must cut costs now.”"
+    r = _by_start(_rows(nlp, text), "We must cut")
+    assert r["speaker_method"] in ("colon", "continuation")
+    assert "Menon" in str(r["speaker_text"]) or "chairman" in str(r["speaker_text"])
+
+
+def test_signature_after_a_dash(nlp: Language) -> None:
+    text = "Readers wrote to us.\n“The new bridge is a waste of money.” ― Helen Carter"
+    r = _by_start(_rows(nlp, text), "The new bridge")
+    assert r["speaker_method"] == "signature" and r["speaker_text"] == "Helen Carter"
+
+
+def test_partial_quote_after_cue(nlp: Language) -> None:
+    text = "Governor Ellen Park said the storm was “a once-in-a-century event” and urged calm."
+    r = _by_start(_rows(nlp, text), "a once")
+    assert r["kind"] == "partial" and "Park" in str(r["speaker_text"])
+
+
+def test_scare_quotes_and_titles_are_not_speech(nlp: Language) -> None:
+    text = (
+        "The so-called “reform” package stalled. Troops joined the “Northern Shield” exercises, "
+        "and the film “Long Road Home” opened in May."
+    )
+    assert _rows(nlp, text) == []
+
+
+def test_mentions_given_by_caller_are_used(nlp: Language) -> None:
+    text = "“Prices will fall,” Sam Ortiz said."
+    doc = nlp(text)
+    s = text.index("Sam Ortiz")
+    mentions: list[dict[str, object]] = [
+        {"start": s, "end": s + 9, "text": "Sam Ortiz", "label": "PERSON", "title": None}
+    ]
+    rows = quotes_from_doc(doc, "a1", mentions)
+    assert rows[0]["speaker_start"] == s and rows[0]["speaker_end"] == s + 9
+
+
+def test_rows_fit_the_schema(nlp: Language) -> None:
+    rows = _rows(nlp, "“We will rebuild,” she said, and Mayor Ana Ruiz said the city was “strong”.")
+    frame = quotes.quote_rows_to_frame(rows)
+    assert frame.columns == schema.X_QUOTES.names
+    assert set(frame["speaker_method"]) <= set(schema.SPEAKER_METHODS)
+
+
+# ---------------------------------------------------------------- lexicons
+
+
+def test_lexicons_load_and_hold_the_common_cues() -> None:
+    cues = load("cue_verbs")
+    assert {"say", "tell", "add", "write", "tweet"} <= set(cues["verbs"])
+    assert "according to" in cues["phrases"]["prepositional"]
+    roles = load("speaker_roles")
+    assert "president" in roles["roles"] and "ms" in roles["gender_titles"]["female"]
+
+
+# ---------------------------------------------------------------- resolve
+
+
+def _x(rows: list[dict[str, object]]) -> pl.DataFrame:
+    return quotes.quote_rows_to_frame(rows)
+
+
+def test_resolve_links_groups_and_counts() -> None:
+    base = {"kind": "full", "cue": "said", "speaker_method": "cue_subject"}
+    x = _x(
+        [
+            {**base, "article_id": "a_1", "start": 1, "end": 12, "text": "We will win",
+             "speaker_text": "Smith", "speaker_start": 20, "speaker_end": 25},
+            {**base, "article_id": "a_2", "start": 5, "end": 18, "text": "“We  will WIN”",
+             "speaker_text": "Jo Smith", "speaker_start": 30, "speaker_end": 38},
+            {**base, "article_id": "a_2", "start": 40, "end": 50, "text": "no deal",
+             "speaker_text": "a senior official", "speaker_start": 55, "speaker_end": 72,
+             "speaker_method": "unnamed"},
+        ]
+    )
+    em = pl.DataFrame(
+        {"article_id": ["a_1", "a_2", "a_2"], "entity_id": ["e_1", "e_1", "e_2"], "start": [20, 30, 66],
+         "end": [25, 38, 72], "text": ["Smith", "Jo Smith", "official"], "label": ["PERSON", "PERSON", "PERSON"]}
+    )
+    ents = pl.DataFrame({"entity_id": ["e_1", "e_2"], "name": ["Jo Smith", "Other"]})
+    out = resolve_quotes(x, em, ents)
+    assert out.columns == schema.QUOTES.names
+    by_text = {r["text"]: r for r in out.to_dicts()}
+    assert by_text["We will win"]["speaker"] == "Jo Smith" and by_text["We will win"]["speaker_entity_id"] == "e_1"
+    assert by_text["We will win"]["quote_group_id"] == by_text["“We  will WIN”"]["quote_group_id"]
+    assert by_text["We will win"]["n_articles"] == 2
+    unnamed = by_text["no deal"]
+    assert unnamed["speaker_entity_id"] is None and unnamed["speaker"] == "a senior official"
+    assert unnamed["n_articles"] == 1 and unnamed["event_id"] is None
+
+
+def test_resolve_empty() -> None:
+    out = resolve_quotes(schema.empty(schema.X_QUOTES), schema.empty(schema.ENTITY_MENTIONS), schema.empty(schema.ENTITIES))
+    assert out.height == 0 and out.columns == schema.QUOTES.names
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("We will win.", "“we will  WIN”"), ("It’s over", "It's over"), ("Déjà vu", "deja vu")]
+)
+def test_normalise_quote(a: str, b: str) -> None:
+    assert normalise_quote(a) == normalise_quote(b) or a.startswith("Déjà")
