@@ -60,6 +60,8 @@ def _env(prefect_home: Path) -> dict[str, str]:
     # A Prefect home of its own: the ephemeral server's database is not shared with other runs.
     env["PREFECT_HOME"] = str(prefect_home)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A busy machine can take longer than Prefect's default 20 s to start the ephemeral server.
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     env.setdefault("GX_ANALYTICS_ENABLED", "false")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env

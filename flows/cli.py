@@ -4,6 +4,7 @@ server to start) and prints a summary; ``newsfacts evaluate quotes --gold FILE``
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED, EXIT_USAGE = 0, 1, 3, 2
+EVALUATION_FILE = "evaluation/quotes.json"  # under the out dir; read by publish for the dataset card
 
 
 def _prefect_env() -> None:
@@ -18,6 +20,8 @@ def _prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    # The temporary server can take long to start on a loaded 2-core machine (default: 20 s).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
@@ -155,8 +159,21 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
         rel = Path(summary["release"])
         articles = pl.read_parquet(rel / "articles.parquet")
         quotes = pl.read_parquet(rel / "quotes.parquet")
-    figures = evaluate.evaluate_quotes(records, articles, quotes)
-    print(json.dumps(figures, indent=2) if args.json else evaluate.format_report(figures))
+    figures = evaluate.evaluate_polnear(records, articles, quotes)
+    report = evaluate.format_report(figures)
+    print(json.dumps(figures, indent=2) if args.json else report)
+    # Kept beside the releases: the next published dataset card reports the latest figures.
+    from transforms import io
+
+    io.write_json(
+        {
+            "gold": gold_path.name,
+            "evaluated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "report": report,
+            "figures": figures,
+        },
+        Path(args.out_dir) / EVALUATION_FILE,
+    )
     return EXIT_OK
 
 
@@ -173,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     evq.add_argument("--gold", required=True, help="JSONL gold in the PolNeAR format")
     evq.add_argument("--processes", type=int, default=2)
     evq.add_argument("--json", action="store_true")
+    evq.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
     evq.set_defaults(func=cmd_evaluate_quotes)
     args = parser.parse_args(argv)
     code: int = args.func(args)

@@ -25,6 +25,9 @@ PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 # A spaCy model is loaded by package name only: a path would let a caller load arbitrary files.
 _MODEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*$")
 
+# A Dask scheduler address: scheme, host, port; nothing else (no paths, no credentials).
+_DASK_ADDRESS = re.compile(r"^(?:tcp|tls)://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$")
+
 # Inclusive bounds (low, high) of the numeric parameters. They keep one run's memory and time sane
 # on one machine: each process loads the model, the lock wait is at most a day.
 INT_BOUNDS: dict[str, tuple[int, int]] = {
@@ -52,6 +55,8 @@ class RunParams:
     batch_size: int
     n_process: int
     chunk_size: int
+    dask_address: str | None
+    dask_workers: int
     english_only: bool
     max_file_mb: float
     max_article_chars: int
@@ -75,9 +80,10 @@ def data_roots(env: str | None = None) -> tuple[Path, ...]:
 
 
 def max_processes() -> int:
-    """Returns the largest allowed ``n_process``: the machine's CPU count (each process loads the
-    model, so more processes than cores only costs memory)."""
-    return max(1, os.cpu_count() or 1)
+    """Returns the largest allowed ``n_process`` (and ``dask_workers``): the machine's CPU count,
+    at least 2 so the flow's default always passes (each process loads the model, so more
+    processes than cores only costs memory)."""
+    return max(2, os.cpu_count() or 1)
 
 
 def _path(name: str, value: object, roots: Sequence[Path], allow_outside: bool) -> Path:
@@ -138,6 +144,8 @@ def validate_params(
     keep_releases: int,
     max_row_loss: float,
     lock_wait_seconds: float,
+    dask_address: str | None = None,
+    dask_workers: int = 0,
     allow_outside_roots: bool = False,
     roots: Sequence[Path] | None = None,
 ) -> RunParams:
@@ -158,6 +166,10 @@ def validate_params(
         raise ValueError(
             f"model={model!r} is not a spaCy model package name (letters, digits, '_', '-', '.'; no paths)"
         )
+    if dask_address is not None and (
+        not isinstance(dask_address, str) or not _DASK_ADDRESS.match(dask_address)
+    ):
+        raise ValueError(f"dask_address={dask_address!r} is not a scheduler address like tcp://host:8786")
     return RunParams(
         raw_dir=str(raw),
         out_dir=str(out),
@@ -167,6 +179,8 @@ def validate_params(
         batch_size=_int("batch_size", batch_size, *INT_BOUNDS["batch_size"]),
         n_process=_int("n_process", n_process, 1, max_processes()),
         chunk_size=_int("chunk_size", chunk_size, *INT_BOUNDS["chunk_size"]),
+        dask_address=dask_address,
+        dask_workers=_int("dask_workers", dask_workers, 0, max_processes()),
         english_only=_bool("english_only", english_only),
         max_file_mb=_float("max_file_mb", max_file_mb, *FLOAT_BOUNDS["max_file_mb"]),
         max_article_chars=_int("max_article_chars", max_article_chars, *INT_BOUNDS["max_article_chars"]),

@@ -164,6 +164,8 @@ def resolve_stage(work_dir: str, cache_dir: str, refresh: bool = False) -> dict[
     x_quotes = io.read_parquet(_work(work_dir, "x_quotes"))
     x_events = io.read_parquet(_work(work_dir, "x_event_mentions"))
     ents, mentions, merges = entities.resolve_entities(x_ent)
+    x_aliases = io.read_parquet(_work(work_dir, "x_entity_aliases"), schema.X_ENTITY_ALIASES)
+    ents, merges = entities.add_headline_aliases(ents, merges, x_aliases)
     qs = quotes.resolve_quotes(x_quotes, mentions, ents)
     evs, ev_mentions = events.resolve_events(x_events, mentions, ents)
     qs = events.link_quotes_to_events(qs, ev_mentions, x_events)
@@ -305,6 +307,12 @@ def publish_stage(
     )
     quarantine = io.read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
     sections = {"Validation": verdict.get("summary") or ""}
+    evaluation = io.read_json(out / "evaluation" / "quotes.json")
+    if evaluation:
+        sections["Quote extraction, measured"] = (
+            f"`newsfacts evaluate quotes` on {evaluation.get('gold')} ({evaluation.get('evaluated_at')}):\n\n"
+            f"```\n{evaluation.get('report')}\n```"
+        )
     io.write_json(man, staging / "manifest.json")
     # How the release was built: lets the next run see that its tables would be the same.
     io.write_json({**meta.get("build", {}), "docs_index": verdict.get("docs_index")}, staging / "build.json")
@@ -320,6 +328,7 @@ def newsfacts_pipeline(
     out_dir: str = "data/out",
     cache_dir: str | None = None,
     full_refresh: bool = False,
+    rerun_from: Literal["auto", "clean", "extract", "resolve", "validate"] = "auto",
     model: str = DEFAULT_MODEL,
     batch_size: int = 32,
     n_process: int = 2,
@@ -332,7 +341,6 @@ def newsfacts_pipeline(
     keep_releases: int = 5,
     max_row_loss: float = 0.2,
     lock_wait_seconds: float = 0.0,
-    rerun_from: Literal["auto", "clean", "extract", "resolve", "validate"] = "auto",
 ) -> dict[str, Any]:
     """Runs every stage over ``raw_dir`` and publishes a validated release into ``out_dir``.
 
@@ -341,6 +349,25 @@ def newsfacts_pipeline(
     the ones after it, ``full_refresh`` everything including the parse of every article.
 
     Returns the run summary: rows per table, quarantined inputs, the verdict and the release path.
+
+    Args:
+        raw_dir: Folder of raw articles (.txt, .jsonl/.json, .html).
+        out_dir: Folder of the published releases.
+        cache_dir: Extraction and stage cache (default: <out_dir>/../cache).
+        full_refresh: Redo every stage and re-parse every article, ignoring all caches.
+        rerun_from: "auto" redoes only what changed; a stage name redoes that stage and the ones after it.
+        model: spaCy model package; another model is another extraction cache.
+        batch_size: Articles per nlp.pipe batch.
+        n_process: Parsing processes.
+        chunk_size: Articles per extraction chunk (the unit saved to the cache).
+        dask_address: Dask scheduler to parse on (none: local processes).
+        dask_workers: Local Dask workers to start (0: no Dask).
+        english_only: Quarantine articles detected as another language.
+        max_file_mb: Larger raw files are quarantined unread.
+        max_article_chars: Longer articles are quarantined.
+        keep_releases: Releases kept in out_dir/releases.
+        max_row_loss: Share of rows a table may lose against the previous release before validation blocks.
+        lock_wait_seconds: How long to wait for another run holding the out dir's lock before failing.
     """
     log = get_run_logger()
     # Absolute from here on: GX's Data Docs store and the release links need them.
@@ -367,6 +394,10 @@ def newsfacts_pipeline(
                 stagecache.ignores_cache("clean", rerun_from, full_refresh),
             )
             timings["clean"] = time.perf_counter() - t0
+            # Importing GX takes seconds: do it in a thread while the parse runs in its processes.
+            from expectations.runner import preload
+
+            preload()
             t0 = time.perf_counter()
             reparse = stagecache.ignores_cache("extract", rerun_from, full_refresh)
             ext = extract_stage(

@@ -10,6 +10,7 @@ The text is handmade for these tests, in the style of news copy.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import zlib
 from collections.abc import Callable
@@ -232,7 +233,9 @@ def build_corpus(raw_dir: Path, outside_dir: Path, big_file: bool = True) -> Cor
     put(
         "enc/cp1252.txt",
         cp1252.encode("cp1252"),
-        Expect("cp1252", True, check=lambda t: "\u201cIt is the best" in t and "\u20ac20" in t and "Josée" in t),
+        Expect(
+            "cp1252", True, check=lambda t: "\u201cIt is the best" in t and "\u20ac20" in t and "Josée" in t
+        ),
     )
     latin1 = (
         "Ski resort opens early after heavy snow\n\n"
@@ -327,10 +330,11 @@ def build_corpus(raw_dir: Path, outside_dir: Path, big_file: bool = True) -> Cor
         "ready, said a spokesman for the city. 'We have waited long enough, another added."
     )
     put("quotes/unbalanced.txt", unbalanced, Expect("unbalanced quotation marks", True))
-    words = (
+    words = re.findall(
+        r"\S+",
         "The regional transport minister announced on Wednesday that bus fares would be frozen for "
-        "another year while the network is expanded to three new suburbs near the airport"
-    ).split()
+        "another year while the network is expanded to three new suburbs near the airport",
+    )
     put(
         "quotes/every_word.txt",
         "Fares frozen for another year\n\n" + " ".join(f'"{w}"' for w in words) + ".",

@@ -437,3 +437,12 @@ def test_title_sends_a_bare_surname_to_another_bearer() -> None:
     _, ments, _ = entities.resolve_entities(_x(rows))
     jonas = stable_id("e", "Jonas Mbeki", "PERSON")
     assert ments.filter(pl.col("start") >= 30)["entity_id"].to_list() == [jonas, jonas, jonas]
+
+
+def test_name_parts() -> None:
+    assert entities.parse_person("Ben Okoro") == entities.PersonName("ben", (), "okoro", None)
+    assert entities.parse_person("Maria de la Cruz") == entities.PersonName("maria", (), "de la cruz", None)
+    assert entities.parse_person("de la Cruz") == entities.PersonName(None, (), "de la cruz", None)
+    assert entities.parse_person("John A. Doe Jr.") == entities.PersonName("john", ("a",), "doe", "jr")
+    ents, _, _ = entities.resolve_entities(_x([(A, 0, "Ben Okoro", "PERSON"), (A, 20, "Okoro", "PERSON")]))
+    assert ents.height == 1

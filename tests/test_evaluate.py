@@ -73,7 +73,9 @@ def test_clean_to_raw_handles_removed_lines_and_nbsp() -> None:
 
 
 def _record(rid: str = "r1") -> dict[str, object]:
-    text = 'Intro line.\n\n"We will build it," Mayor Ann Lee said, "and soon."\n\nShe said the plan was "bold".'
+    text = (
+        'Intro line.\n\n"We will build it," Mayor Ann Lee said, "and soon."\n\nShe said the plan was "bold".'
+    )
     q1 = text.index('"We')
     q1e = text.index(',"') + 2
     q2 = text.index('"and')
@@ -143,8 +145,14 @@ def test_unpublished_articles_count_as_misses() -> None:
     rec = _record()
     empty_articles = pl.DataFrame(schema={"article_id": pl.String, "source_id": pl.String, "text": pl.String})
     empty_quotes = pl.DataFrame(
-        schema={"article_id": pl.String, "start": pl.Int64, "end": pl.Int64, "speaker": pl.String,
-                "speaker_start": pl.Int64, "speaker_end": pl.Int64}
+        schema={
+            "article_id": pl.String,
+            "start": pl.Int64,
+            "end": pl.Int64,
+            "speaker": pl.String,
+            "speaker_start": pl.Int64,
+            "speaker_end": pl.Int64,
+        }
     )
     fig = evaluate_polnear([rec], empty_articles, empty_quotes)
     assert fig["0.3"]["fn"] == 2 and fig["0.3"]["recall"] == 0.0 and fig["n_articles_found"] == 0

@@ -62,7 +62,10 @@ def test_opening_mark_used_as_closing() -> None:
 def test_quote_running_over_paragraphs_is_chained() -> None:
     text = "“The first part goes on.\n\n“And the second part ends here,” she said.\n\nAfter that, silence."
     spans = find_quote_spans(text)
-    assert [text[q.start : q.end] for q in spans] == ["The first part goes on.", "And the second part ends here,"]
+    assert [text[q.start : q.end] for q in spans] == [
+        "The first part goes on.",
+        "And the second part ends here,",
+    ]
     assert spans[0].chain is not None and spans[0].chain == spans[1].chain
     assert not spans[0].closed
 
@@ -238,24 +241,57 @@ def test_resolve_links_groups_and_counts() -> None:
     base = {"kind": "full", "cue": "said", "speaker_method": "cue_subject"}
     x = _x(
         [
-            {**base, "article_id": "a_1", "start": 1, "end": 12, "text": "We will win",
-             "speaker_text": "Smith", "speaker_start": 20, "speaker_end": 25},
-            {**base, "article_id": "a_2", "start": 5, "end": 18, "text": "“We  will WIN”",
-             "speaker_text": "Jo Smith", "speaker_start": 30, "speaker_end": 38},
-            {**base, "article_id": "a_2", "start": 40, "end": 50, "text": "no deal",
-             "speaker_text": "a senior official", "speaker_start": 55, "speaker_end": 72,
-             "speaker_method": "unnamed"},
+            {
+                **base,
+                "article_id": "a_1",
+                "start": 1,
+                "end": 12,
+                "text": "We will win",
+                "speaker_text": "Smith",
+                "speaker_start": 20,
+                "speaker_end": 25,
+            },
+            {
+                **base,
+                "article_id": "a_2",
+                "start": 5,
+                "end": 18,
+                "text": "“We  will WIN”",
+                "speaker_text": "Jo Smith",
+                "speaker_start": 30,
+                "speaker_end": 38,
+            },
+            {
+                **base,
+                "article_id": "a_2",
+                "start": 40,
+                "end": 50,
+                "text": "no deal",
+                "speaker_text": "a senior official",
+                "speaker_start": 55,
+                "speaker_end": 72,
+                "speaker_method": "unnamed",
+            },
         ]
     )
     em = pl.DataFrame(
-        {"article_id": ["a_1", "a_2", "a_2"], "entity_id": ["e_1", "e_1", "e_2"], "start": [20, 30, 66],
-         "end": [25, 38, 72], "text": ["Smith", "Jo Smith", "official"], "label": ["PERSON", "PERSON", "PERSON"]}
+        {
+            "article_id": ["a_1", "a_2", "a_2"],
+            "entity_id": ["e_1", "e_1", "e_2"],
+            "start": [20, 30, 66],
+            "end": [25, 38, 72],
+            "text": ["Smith", "Jo Smith", "official"],
+            "label": ["PERSON", "PERSON", "PERSON"],
+        }
     )
     ents = pl.DataFrame({"entity_id": ["e_1", "e_2"], "name": ["Jo Smith", "Other"]})
     out = resolve_quotes(x, em, ents)
     assert out.columns == schema.QUOTES.names
     by_text = {r["text"]: r for r in out.to_dicts()}
-    assert by_text["We will win"]["speaker"] == "Jo Smith" and by_text["We will win"]["speaker_entity_id"] == "e_1"
+    assert (
+        by_text["We will win"]["speaker"] == "Jo Smith"
+        and by_text["We will win"]["speaker_entity_id"] == "e_1"
+    )
     assert by_text["We will win"]["quote_group_id"] == by_text["“We  will WIN”"]["quote_group_id"]
     assert by_text["We will win"]["n_articles"] == 2
     unnamed = by_text["no deal"]
@@ -264,7 +300,9 @@ def test_resolve_links_groups_and_counts() -> None:
 
 
 def test_resolve_empty() -> None:
-    out = resolve_quotes(schema.empty(schema.X_QUOTES), schema.empty(schema.ENTITY_MENTIONS), schema.empty(schema.ENTITIES))
+    out = resolve_quotes(
+        schema.empty(schema.X_QUOTES), schema.empty(schema.ENTITY_MENTIONS), schema.empty(schema.ENTITIES)
+    )
     assert out.height == 0 and out.columns == schema.QUOTES.names
 
 

@@ -1,8 +1,8 @@
 """Validation gates the publish: a corrupted table blocks the release and the previous one stays.
 
-The flow runs once on the seeds to publish a release; then the ``resolve`` task is wrapped to
-corrupt one of its output tables before ``validate`` reads it, and the flow runs again on the same
-(unchanged) input. A blocking corruption must leave every published byte as it was; a row-level
+The flow runs once on the seeds to publish a release; then ``expectations.runner.validate`` is
+wrapped to corrupt one of the tables the validate stage hands it, and the flow runs again on the
+same (unchanged) input. A blocking corruption must leave every published byte as it was; a row-level
 one publishes with the bad row moved to ``rejected.parquet``.
 """
 
@@ -86,25 +86,21 @@ def published(harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 def _run_corrupted(
     published: dict[str, Any], monkeypatch: pytest.MonkeyPatch, table: str, corrupt: Corruption
 ) -> dict[str, Any]:
-    """Runs the flow again with ``table`` corrupted between resolve and validate."""
-    from prefect import task
+    """Runs the flow again with ``table`` corrupted as the validate stage hands it to the suites."""
+    import expectations.runner as runner
+    from flows.pipeline import newsfacts_pipeline
 
-    import flows.pipeline as pipeline
+    original = runner.validate
 
-    original = pipeline.resolve_stage
+    def corrupted_validate(tables: dict[str, pl.DataFrame], *args: Any, **kwargs: Any) -> Any:
+        assert tables[table].height >= 2, f"the seeds give too few {table} rows to corrupt"
+        return original(dict(tables, **{table: corrupt(tables[table])}), *args, **kwargs)
 
-    @task(name="resolve")
-    def corrupted_resolve(work_dir: str) -> dict[str, int]:
-        counts: dict[str, int] = original.fn(work_dir)
-        path = Path(work_dir) / f"{table}.parquet"
-        frame = pl.read_parquet(path)
-        assert frame.height >= 2, f"the seeds give too few {table} rows to corrupt"
-        corrupt(frame).write_parquet(path)
-        return counts
-
-    monkeypatch.setattr(pipeline, "resolve_stage", corrupted_resolve)
-    return pipeline.newsfacts_pipeline(
-        raw_dir=str(published["raw"]), out_dir=str(published["out"]), n_process=1
+    # the validate stage imports validate when it runs, so it picks up the wrapper
+    monkeypatch.setattr(runner, "validate", corrupted_validate)
+    # rerun_from="validate": the tables before validation are unchanged, which would skip the stage
+    return newsfacts_pipeline(
+        raw_dir=str(published["raw"]), out_dir=str(published["out"]), n_process=1, rerun_from="validate"
     )
 
 

@@ -29,7 +29,7 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import polars as pl
@@ -112,6 +112,7 @@ def _title_key(text: str) -> str:
     return " ".join(text.lower().replace(".", "").split())
 
 
+@lru_cache(maxsize=1 << 18)  # the same few thousand names come back tens of thousands of times
 def fold(text: str) -> str:
     """Returns the comparison form of a name: ASCII, lower case, no periods or apostrophes.
 
@@ -124,6 +125,7 @@ def fold(text: str) -> str:
     return " ".join(s.split())
 
 
+@lru_cache(maxsize=1 << 18)
 def translit_key(word: str) -> str:
     """Returns the coarse romanisation-independent key of one name word (see transliteration.toml).
 
@@ -363,14 +365,17 @@ class PersonName:
         return translit_key(self.surname)
 
 
+@lru_cache(maxsize=1 << 18)
 def parse_person(form: str) -> PersonName | None:
     """Returns the parts of a person name, or None when it has no words.
 
-    The surname is the last word with the lower-case particles before it ("de Gaulle"); a name
-    suffix (Jr, III) is kept apart; the first remaining word is the given name.
+    The surname is the last word with the particles before it ("de Gaulle", "Van Hollen"); a
+    capitalised first word is a given name even when it could be a particle ("Ben", "Al", "Van");
+    a name suffix (Jr, III) is kept apart; the first remaining word is the given name.
     """
     rules = _rules()
-    words = [fold(w) for w in re.split(r"[\s,]+", form) if fold(w)]
+    raw = [w for w in re.split(r"[\s,]+", form) if fold(w)]
+    words = [fold(w) for w in raw]
     suffix = None
     if len(words) >= 2 and words[-1] in rules.suffixes:
         suffix = words.pop()
@@ -378,6 +383,8 @@ def parse_person(form: str) -> PersonName | None:
         return None
     first_surname = len(words) - 1
     while first_surname > 0 and words[first_surname - 1] in rules.particles:
+        if first_surname - 1 == 0 and not raw[0].islower():
+            break
         first_surname -= 1
     surname = " ".join(words[first_surname:])
     if first_surname == 0:
@@ -1243,3 +1250,53 @@ def _merge_rows(
             done.add(alias)
             out.append({"entity_id": eid, "alias": alias, "rule": "title", "evidence": f"title {title!r}"})
     return out
+
+
+def add_headline_aliases(
+    entities: pl.DataFrame, merges: pl.DataFrame, x_aliases: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Returns (entities, entity_merges) with the names seen in related-story headlines added as
+    aliases, with rule ``related_headline``.
+
+    A headline is not article text (cleaning removed it), so its names are alias evidence only:
+    one joins an entity when exactly one entity matches it (the same folded form; for people, a full
+    name that :func:`same_person` accepts against the entity's canonical name), and never creates an
+    entity, a mention or a count. Blocking by the given name's initial keeps this near-linear.
+    """
+    if x_aliases.is_empty() or entities.is_empty():
+        return entities, merges
+    by_form: dict[tuple[str, str], set[str]] = defaultdict(set)
+    people: dict[str, list[tuple[str, PersonName]]] = defaultdict(list)
+    for e in entities.iter_rows(named=True):
+        for form in [e["name"], *e["aliases"]]:
+            by_form[(fold(form), e["type"])].add(e["entity_id"])
+        if e["type"] == "PERSON" and (p := parse_person(e["name"])) is not None and p.given:
+            people[p.given_key[:1]].append((e["entity_id"], p))
+    added: dict[str, set[str]] = defaultdict(set)
+    rows: list[dict[str, Any]] = []
+    for r in x_aliases.sort(["article_id", "text", "label"]).iter_rows(named=True):
+        form = " ".join(str(r["text"]).split())
+        label = "GPE" if r["label"] == "LOC" and (fold(form), "GPE") in by_form else r["label"]
+        hits = by_form.get((fold(form), label), set())
+        evidence = f"seen in a related-story headline of article {r['article_id']}"
+        if not hits and label == "PERSON" and (p := parse_person(form)) is not None and p.given:
+            found = {eid for eid, q in people.get(p.given_key[:1], []) if same_person(p, q)[0]}
+            hits = found
+        if len(hits) == 1:
+            eid = next(iter(hits))
+            if form not in added[eid]:
+                added[eid].add(form)
+                rows.append({"entity_id": eid, "alias": form, "rule": "related_headline", "evidence": evidence})
+    if not rows:
+        return entities, merges
+    extra = pl.DataFrame(rows, schema=schema.ENTITY_MERGES.polars_schema)
+    out = entities.with_columns(
+        pl.struct("entity_id", "aliases")
+        .map_elements(
+            lambda s: sorted(set(s["aliases"]) | added.get(s["entity_id"], set())),
+            return_dtype=pl.List(pl.String),
+        )
+        .alias("aliases")
+    )
+    all_merges = pl.concat([merges, extra]).unique(["entity_id", "alias"], keep="first", maintain_order=True)
+    return schema.conform(out, schema.ENTITIES), schema.conform(all_merges, schema.ENTITY_MERGES)

@@ -79,26 +79,55 @@ class PredictedQuote:
 def clean_to_raw(clean: str, raw: str) -> list[int]:
     """Returns, for every offset 0..len(clean) of the cleaned text, the matching raw offset.
 
-    The two texts are aligned with difflib (no assumption of equal length): characters in
-    matching blocks map one to one; replaced runs (NBSP → space, curly → straight) map
-    position by position, clamped to the raw run; characters only in the cleaned text (a
-    paragraph break that cleaning added) map to the next raw position. The last entry maps
+    Cleaning removes whole lines and paragraphs and rewrites a few characters (NBSP → space),
+    so lengths differ. Each cleaned line is looked up verbatim in the raw text after the
+    previous one; a line that cleaning changed is aligned with difflib against the raw stretch
+    where it must lie (characters in matching blocks map one to one, replaced runs position by
+    position, characters only in the cleaned text to the next raw position). Anchoring on lines
+    keeps this linear where a whole-text difflib alignment is quadratic. The last entry maps
     ``len(clean)`` so that an end offset maps too.
     """
     out = [0] * (len(clean) + 1)
-    matcher = difflib.SequenceMatcher(None, clean, raw, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for k in range(i2 - i1):
-                out[i1 + k] = j1 + k
-        elif tag == "replace":
-            for k in range(i2 - i1):
-                out[i1 + k] = j1 + min(k, j2 - j1 - 1)
-        elif tag == "delete":
-            for k in range(i2 - i1):
-                out[i1 + k] = j1
+    cursor = 0
+    pos = 0
+    lines = clean.split("\n")
+    for k, line in enumerate(lines):
+        if line:
+            found = raw.find(line, cursor)
+            if found >= 0:
+                for i in range(len(line)):
+                    out[pos + i] = found + i
+                cursor = found + len(line)
+            else:
+                # where the next verbatim line starts bounds this line's raw stretch
+                stop = len(raw)
+                for nxt in lines[k + 1 :]:
+                    if nxt and (f := raw.find(nxt, cursor)) >= 0:
+                        stop = f
+                        break
+                stop = min(stop, cursor + 2 * len(line) + 2000)
+                window = raw[cursor:stop]
+                _align(line, window, out, pos, cursor)
+                cursor = min(out[pos + len(line) - 1] + 1, len(raw))
+        nl = pos + len(line)
+        if nl < len(clean):
+            out[nl] = min(cursor, len(raw))  # the newline itself
+        pos = nl + 1
     out[len(clean)] = len(raw)
     return out
+
+
+def _align(a: str, b: str, out: list[int], a0: int, b0: int) -> None:
+    """Writes into ``out[a0 + i]`` the offset ``b0 + j`` of each character of ``a`` aligned in ``b``."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(i2 - i1):
+            if tag == "equal":
+                out[a0 + i1 + k] = b0 + j1 + k
+            elif tag == "replace":
+                out[a0 + i1 + k] = b0 + j1 + min(k, j2 - j1 - 1)
+            else:  # only in the cleaned text
+                out[a0 + i1 + k] = b0 + min(j1, max(len(b) - 1, 0))
 
 
 def span_to_raw(mapping: Sequence[int], start: int, end: int) -> tuple[int, int]:
@@ -133,9 +162,12 @@ def speaker_matches(gold: GoldQuote, pred: PredictedQuote) -> bool:
     """True when the predicted speaker is the gold source (span overlap or shared name word)."""
     if gold.source_start is None or gold.source_end is None:
         return False
-    if pred.speaker_start is not None and pred.speaker_end is not None:
-        if min(gold.source_end, pred.speaker_end) > max(gold.source_start, pred.speaker_start):
-            return True
+    if (
+        pred.speaker_start is not None
+        and pred.speaker_end is not None
+        and min(gold.source_end, pred.speaker_end) > max(gold.source_start, pred.speaker_start)
+    ):
+        return True
     want = _name_words(gold.antecedent)
     return bool(want and want & _name_words(pred.speaker))
 

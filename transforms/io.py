@@ -261,13 +261,21 @@ def new_staging(out_dir: Path, run_id: str) -> Path:
 
 
 def clear_stale_staging(out_dir: Path) -> list[str]:
-    """Removes staging directories left by runs that died; returns their names."""
+    """Removes staging directories and temporary links left by runs that died, and restores the
+    table links of the current release (a run killed right after the switch has not made them);
+    returns the names of the removed directories."""
     base = releases_dir(out_dir)
     gone = []
     if base.exists():
         for p in sorted(base.glob(f"{STAGING_PREFIX}*")):
             shutil.rmtree(p, ignore_errors=True)
             gone.append(p.name)
+    for tmp in out_dir.glob(".*.tmp"):
+        if tmp.is_symlink():
+            tmp.unlink()
+    cur = current_release(out_dir)
+    for table in sorted(cur.glob("*.parquet")) if cur is not None else []:
+        _ensure_table_link(out_dir, table.stem)
     return gone
 
 
@@ -314,7 +322,11 @@ def prune_releases(out_dir: Path, keep: int) -> list[str]:
     found = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
     old = [p for p in found[: max(0, len(found) - keep)] if cur is None or p.resolve() != cur]
     for p in old:
-        shutil.rmtree(p, ignore_errors=True)
+        # Renamed out of sight first: a crash mid-delete leaves debris that the next run's
+        # clear_stale_staging removes, never a half-deleted release.
+        trash = p.with_name(f"{STAGING_PREFIX}pruned-{p.name}")
+        os.rename(p, trash)
+        shutil.rmtree(trash, ignore_errors=True)
     return [p.name for p in old]
 
 

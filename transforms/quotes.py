@@ -32,7 +32,7 @@ from transforms.ids import stable_id
 from transforms.lexicons import load
 from transforms.resolve import link_spans
 
-VERSION = "quotes-1"
+VERSION = "quotes-2"
 
 # ---------------------------------------------------------------- lexicons
 
@@ -217,7 +217,12 @@ def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
     n = len(line)
     while i < n:
         c = line[i]
-        if c in _SINGLE_OPEN and free(i) and line[i : i + 2] != "''" and (i == 0 or line[i - 1 : i + 1] != "''"):
+        if (
+            c in _SINGLE_OPEN
+            and free(i)
+            and line[i : i + 2] != "''"
+            and (i == 0 or line[i - 1 : i + 1] != "''")
+        ):
             before = line[i - 1] if i > 0 else " "
             after = line[i + 1] if i + 1 < n else " "
             if (before.isspace() or before in "([—–:") and after.isalpha():
@@ -233,7 +238,11 @@ def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
                             cands.append(j)
                 if cands:
                     best = next(
-                        (j for j in cands if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?"),
+                        (
+                            j
+                            for j in cands
+                            if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?"
+                        ),
                         cands[0],
                     )
                     out.append((i, i + 1, best, best))
@@ -278,10 +287,9 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             chain: int | None = None
             if idx == 0 and chain_here is not None:
                 chain = chain_here
-            if is_last and left_open:
-                if chain is None:
-                    chain_id += 1
-                    chain = chain_id
+            if is_last and left_open and chain is None:
+                chain_id += 1
+                chain = chain_id
             found.append(QuoteSpan(a, b, offset + o, offset + c, chain, False, not (is_last and left_open)))
         for o, s, e, c in singles:
             a, b = _trim(text, offset + s, offset + e)
@@ -358,6 +366,7 @@ class _Ctx:
     mentions: list[dict[str, Any]]
     sent_of_tok: list[int]
     para_of_char: list[int]
+    sents: list[Span]
     genders: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def in_quote(self, tok: Token) -> bool:
@@ -432,8 +441,13 @@ def _build_persons(ctx: _Ctx) -> None:
             continue
         text = str(m["text"])
         first = text.split()[0] if text.split() else ""
-        titled = bool(_title_gender(str(m.get("title") or "")) or _title_gender(_title_before(doc, s) or "")
-                      or _title_gender(first)) or _role_before(doc, s)
+        titled = bool(
+            _title_gender(str(m.get("title") or ""))
+            or _title_gender(_title_before(doc, s) or "")
+            or _title_gender(first)
+        ) or _role_before(doc, s)
+        if m.get("label") in ("GPE", "LOC", "NORP", "FAC"):
+            titled = False  # places and nationalities are never people
         names.append((s, e, text, str(m.get("label")), titled or m.get("label") == "PERSON"))
     for t in doc:
         if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
@@ -443,7 +457,9 @@ def _build_persons(ctx: _Ctx) -> None:
         if any(n[0] < e and s < n[1] for n in names):
             continue
         who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in t.children)
-        titled = bool(_title_gender(_title_before(doc, s) or "") or _title_gender(doc[a].text)) or _role_before(doc, s)
+        titled = bool(
+            _title_gender(_title_before(doc, s) or "") or _title_gender(doc[a].text)
+        ) or _role_before(doc, s)
         names.append((s, e, doc.text[s:e], None, who or titled))
     person_keys = {_key(n[2]) for n in names if n[4]}
     for s, e, text, _label, _ev in sorted(names):
@@ -458,8 +474,14 @@ def _build_persons(ctx: _Ctx) -> None:
         gender = (
             _title_gender(_title_before(doc, s) or "")
             or _title_gender(first)
-            or next((_title_gender(str(m.get("title") or "")) for m in ctx.mentions
-                     if int(m["start"]) == s and m.get("title")), None)
+            or next(
+                (
+                    _title_gender(str(m.get("title") or ""))
+                    for m in ctx.mentions
+                    if int(m["start"]) == s and m.get("title")
+                ),
+                None,
+            )
         )
         if gender is None:
             # "spokeswoman Jane Doe", "Jane Doe, his wife,"
@@ -475,12 +497,17 @@ def _build_persons(ctx: _Ctx) -> None:
             votes[gender] = votes.get(gender, 0) + 3
     ctx.persons.sort(key=lambda p: p.start)
     # A pronoun after a person in a sentence that names only that person votes for its gender.
-    for sent in doc.sents:
-        keys = {p.key for p in ctx.persons if sent.start_char <= p.start < sent.end_char}
+    for sent in ctx.sents:
+        here = [p for p in ctx.persons if sent.start_char <= p.start < sent.end_char]
+        keys = {p.key for p in here}
         if len(keys) != 1:
-            continue
+            keys = {p.key for p in here if p.subject}  # the one person the sentence is about
+            if len(keys) != 1:
+                continue
         key = next(iter(keys))
-        first_at = min(p.start for p in ctx.persons if p.key == key and sent.start_char <= p.start < sent.end_char)
+        first_at = min(
+            p.start for p in ctx.persons if p.key == key and sent.start_char <= p.start < sent.end_char
+        )
         for t in sent:
             if t.idx <= first_at or ctx.in_quote(t):
                 continue
@@ -539,17 +566,25 @@ def _subject_of(ctx: _Ctx, tok: Token, quote_end: int | None) -> Token | None:
     subjects = [
         c
         for c in tok.children
-        if c.dep_ == "nsubj" and c.tag_ not in ("WP", "WDT", "EX") and not c.is_punct and c.pos_ != "PUNCT"
+        if c.dep_ == "nsubj"
+        and c.tag_ not in ("WP", "WDT", "EX")
+        and not c.is_punct
+        and c.pos_ != "PUNCT"
         and not ctx.in_quote(c)
     ]
     if subjects:
         return min(subjects, key=lambda c: abs(c.i - tok.i))
     if quote_end is not None and quote_end <= tok.idx:
         for c in tok.children:
-            if c.i > tok.i and c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "nsubj") and c.pos_ in (
-                "NOUN",
-                "PROPN",
-                "PRON",
+            if (
+                c.i > tok.i
+                and c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "nsubj")
+                and c.pos_
+                in (
+                    "NOUN",
+                    "PROPN",
+                    "PRON",
+                )
             ):
                 return c
     return None
@@ -592,7 +627,9 @@ def _np_span(tok: Token) -> tuple[int, int]:
     a = tok.left_edge.i
     b = tok.right_edge.i + 1
     for c in tok.children:
-        if c.i > tok.i and (c.dep_ in ("relcl", "appos", "acl", "punct", "cc", "conj", "advcl") or c.text == ","):
+        if c.i > tok.i and (
+            c.dep_ in ("relcl", "appos", "acl", "punct", "cc", "conj", "advcl") or c.text == ","
+        ):
             b = min(b, c.left_edge.i)
     b = max(b, tok.i + 1)
     doc = tok.doc
@@ -616,9 +653,19 @@ def _proper_chain(tok: Token) -> tuple[int, int]:
     """Returns the token range of a proper name around tok (its compound and flat proper nouns)."""
     a = b = tok.i
     doc = tok.doc
-    while a - 1 >= 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].head.i in (tok.i, a) and "\n" not in doc[a - 1].whitespace_:
+    while (
+        a - 1 >= 0
+        and doc[a - 1].pos_ == "PROPN"
+        and doc[a - 1].head.i in (tok.i, a)
+        and "\n" not in doc[a - 1].whitespace_
+    ):
         a -= 1
-    while b + 1 < len(doc) and doc[b + 1].pos_ == "PROPN" and doc[b + 1].head.i == tok.i and "\n" not in doc[b].whitespace_:
+    while (
+        b + 1 < len(doc)
+        and doc[b + 1].pos_ == "PROPN"
+        and doc[b + 1].head.i == tok.i
+        and "\n" not in doc[b].whitespace_
+    ):
         b += 1
     return a, b + 1
 
@@ -636,33 +683,41 @@ def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
     return 2 if g == gender else 0
 
 
+# Pronoun resolution weighs each sentence of distance as 1.
+_PRONOUN_SUBJECT_BONUS = 1.5
+_PRONOUN_GENDER_BONUS = 0.25
+
+
 def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | None) -> _Person | None:
     """Returns the person a he/she refers to.
 
     Candidates are people named before the pronoun (outside quotes) in the last eight
-    sentences. A candidate whose known gender disagrees is out; one whose gender agrees beats
-    one whose gender is unknown. Among equals, the nearest sentence wins, then the sentence's
-    subject, then the latest mention; the previous quote's speaker counts as mentioned in the
-    sentence of its cue.
+    sentences; one whose known gender disagrees is out. The rest are scored: minus one per
+    sentence of distance, a bonus for being a sentence's subject, a small one for a gender
+    known to agree; ties go to the latest mention. The previous quote's speaker counts as
+    mentioned, as a subject, in the sentence of its cue.
     """
     s_here = ctx.sent_of_tok[pron.i]
-    cands: list[tuple[int, int, int, int, _Person]] = []
+    cands: list[tuple[float, int, _Person]] = []
     seen_keys: set[str] = set()
     pool = [p for p in ctx.persons if p.start < pron.idx and s_here - p.sent <= 8]
     if last is not None and last.person_key and last.start is not None and last.cue_tok is not None:
         s_last = ctx.sent_of_tok[last.cue_tok]
         if s_here - s_last <= 8:
-            pool.append(_Person(last.start, last.end or last.start, last.text or "", last.person_key, s_last, True))
+            pool.append(
+                _Person(last.start, last.end or last.start, last.text or "", last.person_key, s_last, True)
+            )
     for p in sorted(pool, key=lambda p: (p.sent, p.start), reverse=True):
         comp = _compatible(ctx, p, gender)
         if comp == 0:
             continue
-        cands.append((comp, -(s_here - p.sent), int(p.subject), p.start, p))
+        score = -(s_here - p.sent) + _PRONOUN_SUBJECT_BONUS * p.subject + _PRONOUN_GENDER_BONUS * (comp == 2)
+        cands.append((score, p.start, p))
         seen_keys.add(p.key)
     if not cands:
         return None
-    cands.sort(key=lambda c: (c[0], c[1], c[2], c[3]), reverse=True)
-    return cands[0][4]
+    cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
+    return cands[0][2]
 
 
 def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
@@ -686,7 +741,9 @@ def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
     # "X, the Kremlin spokesman" where the parser made the description a sibling
     head = span.root
     if head.dep_ == "appos":
-        words.update(w.lower_ for w in head.head.subtree if not w.is_punct and not span.start <= w.i < span.end)
+        words.update(
+            w.lower_ for w in head.head.subtree if not w.is_punct and not span.start <= w.i < span.end
+        )
     return words
 
 
@@ -699,9 +756,7 @@ def _nationalities(ctx: _Ctx, p: _Person) -> set[str]:
     return {t.lower_ for t in doc[max(span.start - 4, 0) : span.start] if t.ent_type_ in ("NORP", "GPE")}
 
 
-def _resolve_description(
-    ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | None
-) -> _Person | None:
+def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | None) -> _Person | None:
     """Returns the person a definite description ("the French president") refers to, or None.
 
     A person named before whose title, preceding words or appositive hold the description's
@@ -735,9 +790,14 @@ def _resolve_description(
             best = ((score, salient, p.start), p)
     if best is not None:
         return best[1]
-    if word in lex.roles and last is not None and last.person_key and last.cue_tok is not None:
-        if ctx.para_of_char[head.idx] - ctx.para_of_char[doc[last.cue_tok].idx] <= 2:
-            return _Person(last.start or 0, last.end or 0, last.text or "", last.person_key, 0, True)
+    if (
+        word in lex.roles
+        and last is not None
+        and last.person_key
+        and last.cue_tok is not None
+        and ctx.para_of_char[head.idx] - ctx.para_of_char[doc[last.cue_tok].idx] <= 2
+    ):
+        return _Person(last.start or 0, last.end or 0, last.text or "", last.person_key, 0, True)
     return None
 
 
@@ -800,8 +860,15 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
         if c.dep_ == "appos":
             m = _mention_at(ctx, c.idx, c.idx + len(c.text))
             if m is not None and m.get("label") == "PERSON":
-                return _Attr(method, cue_text, str(m["text"]), int(m["start"]), int(m["end"]), _key(str(m["text"])),
-                             cue.i)
+                return _Attr(
+                    method,
+                    cue_text,
+                    str(m["text"]),
+                    int(m["start"]),
+                    int(m["end"]),
+                    _key(str(m["text"])),
+                    cue.i,
+                )
     phrase = doc.text[np_start:np_end]
     dets = [c.lower_ for c in spk.children if c.dep_ in ("det", "poss")]
     definite = any(d in ("the", "this", "that", "his", "her", "its", "their") for d in dets) or any(
@@ -849,12 +916,16 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     # the window: the sentences the quote touches, plus a short tail sentence after it
     first_s = ctx.sent_of_tok[qspan.start]
     last_s = ctx.sent_of_tok[qspan.end - 1]
-    sents = list(doc.sents)
+    sents = ctx.sents
     lo, hi = sents[first_s].start, sents[last_s].end
     if last_s + 1 < len(sents):
         nxt = sents[last_s + 1]
         gap = doc.text[q.close_at : nxt.start_char]
-        if len(nxt) <= 12 and "\n" not in gap and ctx.para_of_char[nxt.start_char] == ctx.para_of_char[q.start]:
+        if (
+            len(nxt) <= 25
+            and "\n" not in gap
+            and ctx.para_of_char[nxt.start_char] == ctx.para_of_char[q.start]
+        ):
             hi = nxt.end
     para = ctx.para_of_char[q.start]
     window = [
@@ -878,7 +949,7 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if colon is None:
         return None
-    sent = colon[0].sent
+    sent = ctx.sents[ctx.sent_of_tok[colon.start]]
     for t in reversed(list(sent)):
         if t.i >= colon.start or ctx.in_quote(t):
             continue
@@ -890,15 +961,19 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
                     at.method = "colon"
                 return at
     # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
-    root = sent.root
-    if not ctx.in_quote(root) and root.i < colon.start:
+    verbs = [sent.root] + [t for t in reversed(doc[sent.start : colon.start]) if t.pos_ in ("VERB", "AUX")]
+    for root in verbs:
+        if ctx.in_quote(root) or root.i >= colon.start:
+            continue
         subj = _subject_of(ctx, root, None)
-        if subj is not None:
-            at = _attribute_cue(ctx, root, subj, q, last)
-            if at.method != "none":
-                at.method = "colon" if at.method in ("cue_subject", "according_to") else at.method
-                at.cue = None
-                return at
+        if subj is None:
+            continue
+        at = _attribute_cue(ctx, root, subj, q, last)
+        if at.method != "none":
+            at.method = "colon" if at.method in ("cue_subject", "according_to") else at.method
+            at.cue = None
+            return at
+        break
     prev = doc[colon.start - 1] if colon.start > 0 else None
     if prev is not None and prev.pos_ == "PROPN":
         pa, pb = _proper_chain(prev)
@@ -963,7 +1038,24 @@ def _is_title(text: str) -> bool:
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     if not words or len(words) > 8 or text.rstrip()[-1:] in _SENT_END + ",":
         return False
-    small = {"a", "an", "the", "of", "and", "or", "for", "in", "on", "at", "to", "by", "with", "de", "la", "le"}
+    small = {
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "with",
+        "de",
+        "la",
+        "le",
+    }
     return all(w[0].isupper() for w in words if w.lower() not in small) and words[0][0].isupper()
 
 
@@ -990,7 +1082,10 @@ def _kind(ctx: _Ctx, q: QuoteSpan, qspan: Span, continued: bool) -> str:
 # ---------------------------------------------------------------- the extractor
 
 
-def _index(doc: Doc, quotes: Sequence[QuoteSpan]) -> tuple[list[int], list[int], list[int]]:
+def _index(
+    doc: Doc, quotes: Sequence[QuoteSpan], sents: list[Span]
+) -> tuple[list[int], list[int], list[int]]:
+    """Returns per-character quote index, per-token sentence index and per-character paragraph index."""
     n = len(doc.text)
     qoc = [-1] * (n + 1)
     for k, q in enumerate(quotes):
@@ -999,9 +1094,9 @@ def _index(doc: Doc, quotes: Sequence[QuoteSpan]) -> tuple[list[int], list[int],
         for i in range(a, b):
             qoc[i] = k
     sent_of_tok = [0] * len(doc)
-    for si, s in enumerate(doc.sents):
-        for t in s:
-            sent_of_tok[t.i] = si
+    for si, s in enumerate(sents):
+        for i in range(s.start, s.end):
+            sent_of_tok[i] = si
     para = [0] * (n + 1)
     p = 0
     for i, ch in enumerate(doc.text):
@@ -1017,7 +1112,9 @@ def _mentions_from_ents(doc: Doc) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for e in doc.ents:
         if e.label_ in schema.ENTITY_TYPES:
-            rows.append({"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "title": None})
+            rows.append(
+                {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "title": None}
+            )
     return rows
 
 
@@ -1032,9 +1129,10 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
     spans = find_quote_spans(text)
     if not spans:
         return []
-    qoc, sent_of_tok, para = _index(doc, spans)
+    sents = list(doc.sents)
+    qoc, sent_of_tok, para = _index(doc, spans, sents)
     ments: list[dict[str, Any]] = [dict(m) for m in mentions] if mentions else _mentions_from_ents(doc)
-    ctx = _Ctx(doc, text, spans, qoc, [], ments, sent_of_tok, para)
+    ctx = _Ctx(doc, text, spans, qoc, [], ments, sent_of_tok, para, sents)
     _build_persons(ctx)
 
     found: list[tuple[QuoteSpan, str, _Attr]] = []
@@ -1044,9 +1142,7 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
         qspan = _quote_tokens(doc, q)
         if qspan is None or len(qspan) == 0:
             continue
-        continued = q.chain is not None and any(
-            o.chain == q.chain and o.start < q.start for o in spans
-        )
+        continued = q.chain is not None and any(o.chain == q.chain and o.start < q.start for o in spans)
         kind = _kind(ctx, q, qspan, continued)
         attr: _Attr | None = None
         for cue in _cue_candidates(ctx, q, qspan):
@@ -1119,7 +1215,9 @@ def normalise_quote(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def resolve_quotes(x_quotes: pl.DataFrame, entity_mentions: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+def resolve_quotes(
+    x_quotes: pl.DataFrame, entity_mentions: pl.DataFrame, entities: pl.DataFrame
+) -> pl.DataFrame:
     """Returns the published ``schema.QUOTES`` table (conformed).
 
     quote_id hashes article and offsets; the speaker span links to an entity through
@@ -1148,7 +1246,9 @@ def resolve_quotes(x_quotes: pl.DataFrame, entity_mentions: pl.DataFrame, entiti
         pl.coalesce(pl.col("__name"), pl.col("speaker_text")).alias("speaker"),
         pl.col("link_entity_id").alias("speaker_entity_id"),
     )
-    out = out.with_columns(pl.col("article_id").n_unique().over("quote_group_id").cast(pl.Int64).alias("n_articles"))
+    out = out.with_columns(
+        pl.col("article_id").n_unique().over("quote_group_id").cast(pl.Int64).alias("n_articles")
+    )
     return schema.conform(out, schema.QUOTES)
 
 
