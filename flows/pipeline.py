@@ -24,6 +24,7 @@ from transforms import clean, entities, events, ingest, io, quotes, release, sch
 from transforms.extract import ArticleInput, extractor_version
 from transforms.nlp import DEFAULT_MODEL, model_info
 
+from . import params as run_params
 from . import stagecache
 from .parallel import chunked, map_extract
 
@@ -370,10 +371,19 @@ def newsfacts_pipeline(
         lock_wait_seconds: How long to wait for another run holding the out dir's lock before failing.
     """
     log = get_run_logger()
-    # Absolute from here on: GX's Data Docs store and the release links need them.
-    out = Path(out_dir).absolute()
-    raw_dir = str(Path(raw_dir).absolute())
-    cache = Path(cache_dir).absolute() if cache_dir else out.parent / "cache"
+    # Parameters can arrive from the UI: paths must stay inside the operator's data roots
+    # (NEWSFACTS_DATA_ROOTS) and sizes within bounds. Paths come back absolute and resolved
+    # (GX's Data Docs store and the release links need absolute paths).
+    p = run_params.validate_params(
+        raw_dir=raw_dir, out_dir=out_dir, cache_dir=cache_dir, full_refresh=full_refresh, model=model,
+        batch_size=batch_size, n_process=n_process, chunk_size=chunk_size, dask_address=dask_address,
+        dask_workers=dask_workers, english_only=english_only, max_file_mb=max_file_mb,
+        max_article_chars=max_article_chars, keep_releases=keep_releases, max_row_loss=max_row_loss,
+        lock_wait_seconds=lock_wait_seconds,
+    )  # fmt: skip
+    out = Path(p.out_dir)
+    raw_dir = str(p.raw_dir)
+    cache = Path(p.cache_dir) if p.cache_dir else out.parent / "cache"
     timings: dict[str, float] = {}
     with io.publish_lock(out, wait_seconds=lock_wait_seconds):
         for stale in io.clear_stale_staging(out):

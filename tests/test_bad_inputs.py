@@ -179,9 +179,9 @@ def test_hostile_punctuation_extracts_with_valid_offsets(corpus: Corpus, nlp: An
 
 
 @pytest.fixture(scope="module")
-def flow_run(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from prefect.testing.utilities import prefect_test_harness
-
+def flow_run(
+    corpus: Corpus, tmp_path_factory: pytest.TempPathFactory, harness: str
+) -> Iterator[dict[str, Any]]:
     from flows.pipeline import newsfacts_pipeline
 
     out = tmp_path_factory.mktemp("bad_inputs_flow") / "out"
@@ -192,8 +192,7 @@ def flow_run(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     mp = pytest.MonkeyPatch()
     mp.setattr(io, "open", vanish_on_open(corpus), raising=False)
     try:
-        with prefect_test_harness(server_startup_timeout=120):
-            summary = newsfacts_pipeline(raw_dir=str(corpus.raw_dir), out_dir=str(out), n_process=1)
+        summary = newsfacts_pipeline(raw_dir=str(corpus.raw_dir), out_dir=str(out), n_process=1)
     finally:
         mp.undo()
     yield {"summary": summary, "out": out}

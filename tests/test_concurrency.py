@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from tests.test_crash_safety import (
     _meta,
     _plain_logger,
     _stage,
+    api_url,  # noqa: F401 - the shared Prefect test server fixture
     check_out,
     check_releases_complete,
 )
@@ -109,20 +109,8 @@ def test_a_run_told_to_wait_publishes_after_the_other(tmp_path: Path) -> None:
 # ---- the real command, twice at once ----
 
 
-@pytest.fixture(scope="module")
-def api_url() -> Iterator[str]:
-    """A Prefect test server the CLI subprocesses share (so they need not each start one)."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        url = PREFECT_API_URL.value()
-        assert url
-        yield str(url)
-
-
 @pytest.mark.slow
-def test_two_cli_runs_started_together(api_url: str, tmp_path: Path) -> None:
+def test_two_cli_runs_started_together(api_url: str, tmp_path: Path) -> None:  # noqa: F811
     from tests.bad_inputs import GOOD_STORM
 
     raw = tmp_path / "raw"

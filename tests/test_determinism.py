@@ -25,9 +25,7 @@ RUN_KEYS = ("created_at", "release_id")
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    from prefect.testing.utilities import prefect_test_harness
-
+def two_runs(tmp_path_factory: pytest.TempPathFactory, harness: str) -> Iterator[dict[str, Path]]:
     from flows.pipeline import newsfacts_pipeline
 
     base = tmp_path_factory.mktemp("determinism")
@@ -48,15 +46,14 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pat
     (raw / "wire.jsonl").write_text(
         "\n".join(json.dumps(r) for r in GOOD_RAIL_JSONL) + "\n", encoding="utf-8"
     )
-    with prefect_test_harness(server_startup_timeout=120):
-        a = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(base / "a" / "out"), n_process=1)
-        b = newsfacts_pipeline(
-            raw_dir=str(raw),
-            out_dir=str(base / "b" / "out"),
-            cache_dir=str(base / "b" / "cache"),
-            n_process=2,
-            chunk_size=1,
-        )
+    a = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(base / "a" / "out"), n_process=1)
+    b = newsfacts_pipeline(
+        raw_dir=str(raw),
+        out_dir=str(base / "b" / "out"),
+        cache_dir=str(base / "b" / "cache"),
+        n_process=2,
+        chunk_size=1,
+    )
     assert a["published"] and b["published"], (a, b)
     yield {"a": base / "a" / "out", "b": base / "b" / "out"}
 

@@ -51,12 +51,65 @@ def test_neutral_predictions_are_not_false_positives() -> None:
 
 def test_speaker_by_overlap_or_by_named_antecedent() -> None:
     g = GoldQuote("a", 0, 10, source_start=40, source_end=42, antecedent="Senator Jane Miller")
-    assert speaker_matches(g, PredictedQuote("a", 0, 10, 40, 42, "he"))
+    assert speaker_matches(g, PredictedQuote("a", 0, 10, 40, 42, "Jane"))  # span overlap
     assert speaker_matches(g, PredictedQuote("a", 0, 10, 5, 15, "Jane Miller"))
     assert not speaker_matches(g, PredictedQuote("a", 0, 10, 5, 15, "Tom Baker"))
     assert not speaker_matches(GoldQuote("a", 0, 10), PredictedQuote("a", 0, 10, 0, 3, "Jane Miller"))
     f = score_quotes([g], [PredictedQuote("a", 0, 10, 5, 15, "Miller")])
     assert f["0.8"]["speaker_accuracy"] == 1.0
+
+
+def test_a_bare_pronoun_names_no_one() -> None:
+    g = GoldQuote("a", 0, 10, source_start=40, source_end=42, antecedent=None)
+    assert not speaker_matches(g, PredictedQuote("a", 0, 10, 40, 42, "he"))
+    assert not speaker_matches(g, PredictedQuote("a", 0, 10, 40, 44, "They"))
+
+
+def _gold_of(text: str, sources: list[tuple[str, str]]) -> list[GoldQuote]:
+    """Gold quotes of a one-record corpus: each (source, quote) pair is a direct attribution."""
+    attrs = []
+    for src, quote in sources:
+        s, q = text.index(src), text.index(quote)
+        attrs.append(
+            {
+                "source": {"text": src, "spans": [[s, s + len(src)]]},
+                "cue": {"text": "said", "spans": [[0, 0]]},
+                "content": {"text": quote, "spans": [[q, q + len(quote)]]},
+                "is_direct_quote": True,
+            }
+        )
+    gold, _ = polnear_gold([{"id": "r", "text": text, "attributions": attrs}])
+    return gold
+
+
+def test_pronoun_source_reads_back_to_a_name_of_its_gender() -> None:
+    text = (
+        'Karen Holt met Mr. Osei. "We talked," Karen Holt said. "We agreed," Osei said.\n\n'
+        '"It went well," she said.'
+    )
+    gold = _gold_of(
+        text, [("Karen Holt said", '"We talked,"'), ("Osei", '"We agreed,"'), ("she", '"It went well,"')]
+    )
+    assert gold[-1].antecedent == "Karen Holt said"  # not the nearer "Osei", a man
+    assert speaker_matches(gold[-1], PredictedQuote("r", 0, 1, 0, 1, "Karen Holt"))
+    assert not speaker_matches(gold[-1], PredictedQuote("r", 0, 1, 0, 1, "Osei"))
+
+
+def test_indefinite_source_has_no_antecedent_and_possessors_are_not_names() -> None:
+    text = 'Osei spoke first. "No," Osei said. "Yes," a senior aide said. "Maybe," Osei\'s spokesman said.'
+    gold = _gold_of(
+        text, [("Osei said", '"No,"'), ("a senior aide", '"Yes,"'), ("Osei's spokesman", '"Maybe,"')]
+    )
+    assert gold[1].antecedent is None  # nobody named: only span overlap counts
+    assert not speaker_matches(gold[1], PredictedQuote("r", 0, 1, 0, 1, "Osei"))
+    assert not speaker_matches(gold[2], PredictedQuote("r", 0, 1, 0, 1, "Osei"))  # the spokesman spoke
+
+
+def test_description_with_capitals_reads_back() -> None:
+    text = 'Osei spoke first. "No," Osei said. "Never," the Ghanaian envoy said.'
+    gold = _gold_of(text, [("Osei said", '"No,"'), ("the Ghanaian envoy", '"Never,"')])
+    assert gold[1].antecedent == "Osei said"
+    assert speaker_matches(gold[1], PredictedQuote("r", 0, 1, 0, 1, "Osei"))
 
 
 def test_clean_to_raw_handles_removed_lines_and_nbsp() -> None:

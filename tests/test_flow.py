@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
@@ -22,15 +21,7 @@ THRESHOLDS = {"cleaning": 1.0}
 
 
 @pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture(scope="module")
-def seed_run(harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def seed_run(harness: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from flows.pipeline import newsfacts_pipeline
 
     base = tmp_path_factory.mktemp("e2e")

@@ -127,6 +127,65 @@ def test_pronoun_he_skips_a_woman(nlp: Language) -> None:
     assert r["speaker_method"] == "pronoun" and "Novak" in str(r["speaker_text"])
 
 
+def test_pronoun_gender_from_given_name(nlp: Language) -> None:
+    # no titles: only the given names tell the two people apart (the man is the subject)
+    text = (
+        "Daniel Brandt met Susan Okafor in the flooded district on Tuesday.\n\n"
+        "“The pumps arrived too late,” she said."
+    )
+    r = _by_start(_rows(nlp, text), "The pumps arrived")
+    assert r["speaker_method"] == "pronoun" and "Okafor" in str(r["speaker_text"])
+
+
+def test_given_name_outweighs_a_gendered_role_word(nlp: Language) -> None:
+    # "spokesman" is used for women too; the given name decides
+    text = (
+        "Campaign spokesman Linda Marsh denied the report on Friday.\n\n"
+        "“That meeting never happened,” she said."
+    )
+    r = _by_start(_rows(nlp, text), "That meeting never")
+    assert r["speaker_method"] == "pronoun" and "Marsh" in str(r["speaker_text"])
+
+
+def test_bare_surname_takes_the_gender_of_its_first_full_mention(nlp: Language) -> None:
+    # the surname first names the woman; her husband is always named in full afterwards
+    text = (
+        "Senator Maria Castellano opened the hearing. Her husband, Robert Castellano, sat behind her.\n\n"
+        "Castellano asked the witnesses about the budget.\n\n"
+        "“These figures do not add up,” she said."
+    )
+    r = _by_start(_rows(nlp, text), "These figures")
+    assert r["speaker_method"] == "pronoun" and "Castellano" in str(r["speaker_text"])
+
+
+def test_pronoun_prefers_the_main_clause_subject(nlp: Language) -> None:
+    text = (
+        "Mr Haddad said that Mr Lindqvist had misled the committee.\n\n"
+        "“The record speaks for itself,” he said."
+    )
+    r = _by_start(_rows(nlp, text), "The record speaks")
+    assert r["speaker_method"] == "pronoun" and "Haddad" in str(r["speaker_text"])
+
+
+def test_verb_outside_the_lexicon_framing_a_quote(nlp: Language) -> None:
+    # "fumed" and "cracked" are not cue verbs, but the frame makes them attribution
+    text = (
+        "“They were never serious about a deal,” Okonkwo fumed on Tuesday.\n\n"
+        "At the rally Ms Varga cracked, “I have been called worse by better people.”"
+    )
+    rows = _rows(nlp, text)
+    a = _by_start(rows, "They were never")
+    assert a["speaker_method"] == "cue_subject" and a["speaker_text"] == "Okonkwo"
+    b = _by_start(rows, "I have been called")
+    assert b["speaker_method"] == "cue_subject" and "Varga" in str(b["speaker_text"])
+
+
+def test_a_date_never_speaks(nlp: Language) -> None:
+    text = "“We will appeal,” said by telephone this week the lawyer for the family."
+    rows = _rows(nlp, text)
+    assert all("week" not in str(r["speaker_text"]) for r in rows)
+
+
 def test_description_resolved_to_named_role(nlp: Language) -> None:
     text = (
         "Brazilian President Lucas Almeida met Chilean President Sofia Rojas in Santiago.\n\n"
@@ -228,6 +287,10 @@ def test_lexicons_load_and_hold_the_common_cues() -> None:
     assert "according to" in cues["phrases"]["prepositional"]
     roles = load("speaker_roles")
     assert "president" in roles["roles"] and "ms" in roles["gender_titles"]["female"]
+    names = load("given_names")
+    assert {"john", "david"} <= set(names["male"]) and {"mary", "susan"} <= set(names["female"])
+    assert not set(names["male"]) & set(names["female"])
+    assert "jean" not in set(names["male"]) | set(names["female"])  # ambiguous names are left out
 
 
 # ---------------------------------------------------------------- resolve

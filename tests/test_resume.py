@@ -16,14 +16,6 @@ from transforms import io
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 def _boom(*args: Any, **kwargs: Any) -> Any:
     raise RuntimeError("resolve crashed on purpose")
 
@@ -38,7 +30,7 @@ def _must_not_parse(chunks: Iterable[Any], *args: Any, **kwargs: Any) -> Iterato
 
 
 def test_retry_resumes_rerun_from_redoes_and_no_change_skips(
-    harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    harness: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows import pipeline
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +63,7 @@ def _shift_offsets(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture(scope="module")
-def published(harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def published(harness: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A first release of the seeds."""
     from flows.pipeline import newsfacts_pipeline
 

@@ -13,8 +13,17 @@ sfu-discourse-lab/GenderGapTracker, used for its published figures):
   gold source span. Our speaker span points at the named antecedent for pronouns and
   descriptions (the gold source may be "he" or "the senator"), so a speaker is also right when
   its name shares a proper-name word with the gold source's *named antecedent*: the gold
-  source itself when it holds a proper name, otherwise the nearest earlier gold source of the
-  same article that does (the annotators' own chain, read back).
+  source itself when it holds a proper name, otherwise, for an anaphoric source (a pronoun or
+  a definite description), the nearest earlier gold source of the same article that does and
+  whose known gender does not contradict the pronoun ("she" never reads back to "Donald …";
+  gender from a title or a common given name; a bare surname takes the one that every titled or
+  given-name mention of it in the article agrees on).
+  To keep the figure meaning "the right person was named": an indefinite source ("a senior
+  aide", "some protesters") or a possessed one ("Clinton's spokesman") has no antecedent (only
+  span overlap counts), and a possessor followed by more words is not a name of the source; a
+  definite description keeps reading back whatever its capitals ("the Texas senator"), and
+  party words are not names; a predicted speaker that is a bare pronoun ("he", "they") names
+  no one, whatever it overlaps.
 
 PolNeAR specifics (see the corpus README):
 
@@ -36,9 +45,12 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import polars as pl
+
+from transforms.lexicons import load
 
 THRESHOLDS: tuple[float, ...] = (0.3, 0.8)
 _MARKS = "\"'“”‘’«»„‟‚`"
@@ -46,7 +58,19 @@ _NOT_NAMES = {
     "the", "a", "an", "he", "she", "they", "it", "i", "we", "you", "his", "her", "their", "its", "this",
     "that", "these", "those", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "but", "and",
     "in", "on", "at", "for", "as", "one", "some", "many", "both", "all", "another", "other",
+    "republican", "republicans", "democrat", "democrats", "democratic", "gop", "conservative",
+    "conservatives", "liberal", "liberals",
 }  # fmt: skip
+# Words a source or predicted speaker may be that name nobody by themselves.
+_PRONOUNS = {
+    "he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "us", "me", "his", "its", "their",
+    "himself", "herself", "themselves", "itself", "who", "one",
+}  # fmt: skip
+_MALE = {"he", "him", "himself"}
+_FEMALE = {"she", "her", "herself"}
+_DEFINITE = {"the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your"}
+_TITLES_M = {"mr", "sir"}
+_TITLES_F = {"mrs", "ms", "miss", "madam"}
 
 
 @dataclass(frozen=True)
@@ -151,17 +175,122 @@ def overlap_score(gold: tuple[int, int], pred: tuple[int, int]) -> float:
 
 
 def _name_words(text: str | None) -> set[str]:
-    """Returns the folded words of a text that look like parts of a proper name."""
+    """Returns the folded words of a text that look like parts of a proper name.
+
+    A possessor followed by more words ("Clinton's spokesman") is left out: it
+    names someone else than the phrase; one that ends the phrase ("Trump's") is the source.
+    """
     if not text:
         return set()
-    words = re.findall(r"[A-Z][\w'’.-]*", text)
-    return {w.lower().strip(".'’").removesuffix("’s").removesuffix("'s") for w in words} - _NOT_NAMES
+    words = [(m.group(), m.end()) for m in re.finditer(r"[A-Z][\w'’.-]*", text)]
+    tail = len(text.rstrip(" ,.;:"))
+    kept = {
+        re.sub(r"(?:['’]s|['’])$", "", w.lower().strip("."))
+        for w, end in words
+        if end >= tail or not re.search(r"(?:['’]s|s['’])$", w)
+    }
+    return {w.strip("'’") for w in kept} - _NOT_NAMES
+
+
+@cache
+def _given_names() -> dict[str, frozenset[str]]:
+    """Returns the given-name lexicon as {"male": …, "female": …} sets (loaded once)."""
+    lex = load("given_names")
+    return {"male": frozenset(lex["male"]), "female": frozenset(lex["female"])}
+
+
+def _person_gender(text: str) -> tuple[str | None, str | None]:
+    """Returns (surname, "m"/"f") of the first person a text names with a title or a common given
+    name ("Mrs. Lee", "Carly Fiorina"), else (None, None). A possessor ("Anna Lee's aide") is skipped.
+    """
+    for surname, g, possessive in _titled_names(text.split(",")[0]):  # not the appositive's names
+        if not possessive:
+            return surname, g
+    return None, None
+
+
+def _titled_names(text: str) -> list[tuple[str, str, bool]]:
+    """Returns (surname, "m"/"f", possessive) for each name a text gives with a title or a common
+    given name: the surname is the last word of the capitalised run that follows it (words
+    separated by spaces only, stopping before an abbreviated office like "Gov.")."""
+    names = _given_names()
+    out: list[tuple[str, str, bool]] = []
+    for run in re.finditer(r"[A-Z][\w'’.-]*(?:[ \t\u00a0]+[A-Z][\w'’.-]*)*", text):
+        words = run.group().split()
+        for i, w in enumerate(words[:-1]):
+            low = w.lower().strip(".")
+            g = (
+                "m"
+                if low in _TITLES_M or low in names["male"]
+                else "f"
+                if low in _TITLES_F or low in names["female"]
+                else None
+            )
+            if g is None or re.search(r"['’]s?$", w):
+                continue
+            j = i + 1
+            while j + 1 < len(words) and not re.search(r"['’]s?$", words[j]) and not _office(words[j + 1]):
+                j += 1  # middle names and initials: the surname is the last word of the run
+            if _office(words[i + 1]):
+                continue  # "Virginia Gov. Smith": a place, not a given name
+            last = words[j]
+            possessive = bool(re.search(r"['’]s?$", last))
+            out.append((re.sub(r"(?:['’]s|['’])$", "", last).lower().strip("."), g, possessive))
+            break
+    return out
+
+
+def _office(word: str) -> bool:
+    """True for an abbreviated office or title ("Gov.", "Sen.", "Rep."), not an initial ("B.")."""
+    return word.endswith(".") and len(word) > 2 and word[:-1].isalpha()
+
+
+_INDEFINITE = {"a", "an", "some", "one", "many", "several", "few", "most", "other", "others", "another"}
+
+
+def _named_antecedent(
+    own: str, start: int, sources: Sequence[tuple[tuple[int, int], str]], text: str
+) -> str | None:
+    """Returns the named antecedent of a gold source (itself when named), or None.
+
+    ``sources`` are the article's gold sources (span, text) in order, ``text`` the article. An
+    indefinite or possessed source ("a senior aide", "Lee's aide") reads back to nobody; a pronoun
+    or a description reads back to the nearest earlier named source, where a he/she skips
+    sources whose gender is known and differs (a bare surname takes the gender that every
+    "Mr./Ms./given name + surname" of the article agrees on).
+    """
+    words = own.split()
+    first = words[0].lower().strip(".,") if words else ""
+    head = words[-1].strip(".,;:") if words else ""
+    description = first in _DEFINITE and head[:1].islower()  # "the Texas senator": no name
+    if _name_words(own) and not description:
+        return own
+    if first in _INDEFINITE or first[:1].isdigit() or re.search(r"[A-Z]\w*(?:['’]s|s['’])\s", own):
+        return None  # "a senior aide", "Clinton's spokesman": a person the gold does not name
+    single = len(words) == 1
+    want = "m" if single and first in _MALE else "f" if single and first in _FEMALE else None
+    named = [(sp, t) for sp, t in sources if sp[0] < start and _name_words(t)]
+    if want is None:
+        return named[-1][1] if named else None
+    by_surname: dict[str, set[str]] = {}
+    for surname, sex, _ in _titled_names(text):
+        by_surname.setdefault(surname, set()).add(sex)
+    for _, t in reversed(named):
+        g = _person_gender(t)[1]
+        if g is None:
+            seen: set[str] = set().union(*(by_surname.get(w, set()) for w in _name_words(t)))
+            g = next(iter(seen)) if len(seen) == 1 else None
+        if g is None or g == want:
+            return t
+    return None
 
 
 def speaker_matches(gold: GoldQuote, pred: PredictedQuote) -> bool:
     """True when the predicted speaker is the gold source (span overlap or shared name word)."""
     if gold.source_start is None or gold.source_end is None:
         return False
+    if (pred.speaker or "").strip().lower() in _PRONOUNS:
+        return False  # "he" names no one, even where the gold source is "he"
     if (
         pred.speaker_start is not None
         and pred.speaker_end is not None
@@ -305,12 +434,7 @@ def polnear_gold(records: Iterable[Mapping[str, Any]]) -> tuple[list[GoldQuote],
             src = _first_span(a.get("source"))
             antecedent: str | None = None
             if src is not None:
-                own = str(a["source"].get("text") or "")
-                if _name_words(own):
-                    antecedent = own
-                else:
-                    earlier = [t for sp, t in sources if sp[0] < src[0] and _name_words(t)]
-                    antecedent = earlier[-1] if earlier else None
+                antecedent = _named_antecedent(str(a["source"].get("text") or ""), src[0], sources, text)
             for s, e in _merge(content.get("spans") or [], text):
                 s, e = _strip_marks(text, s, e)
                 if e > s:

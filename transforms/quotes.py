@@ -11,8 +11,8 @@ Two stages:
   speaker introduced before a colon, or a quote paragraph continuing the previous speaker.
 
 :func:`resolve_quotes` turns the per-article rows into the published ``quotes`` table.
-Rule data (cue verbs, roles, titles, pronouns) lives in ``lexicons/cue_verbs.toml`` and
-``lexicons/speaker_roles.toml``.
+Rule data (cue verbs, roles, titles, pronouns, gendered given names) lives in
+``lexicons/cue_verbs.toml``, ``lexicons/speaker_roles.toml`` and ``lexicons/given_names.toml``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from transforms.ids import stable_id
 from transforms.lexicons import load
 from transforms.resolve import link_spans
 
-VERSION = "quotes-2"
+VERSION = "quotes-3"
 
 # ---------------------------------------------------------------- lexicons
 
@@ -55,6 +55,8 @@ class _Lex:
     role_male: frozenset[str]
     role_female: frozenset[str]
     role_class: dict[str, frozenset[str]]
+    given_male: frozenset[str]
+    given_female: frozenset[str]
 
 
 @cache
@@ -62,6 +64,7 @@ def _lex() -> _Lex:
     """Returns the cue and role lexicons, loaded once per process."""
     cues: dict[str, Any] = load("cue_verbs")
     roles: dict[str, Any] = load("speaker_roles")
+    given: dict[str, Any] = load("given_names")
     role_class: dict[str, set[str]] = {}
     for cls, words in roles["role_synonyms"].items():
         for w in words:
@@ -84,6 +87,8 @@ def _lex() -> _Lex:
         role_male=f(roles["gender_roles"]["male"]),
         role_female=f(roles["gender_roles"]["female"]),
         role_class={k: f(v) for k, v in role_class.items()},
+        given_male=f(given["male"]),
+        given_female=f(given["female"]),
     )
 
 
@@ -331,7 +336,8 @@ class _Person:
     key: str
     sent: int
     subject: bool
-    gender: str | None = None  # "m"/"f" from this mention alone (title, role)
+    gender: str | None = None  # "m"/"f" from this mention alone (title, given name, role)
+    main: bool = False  # the subject of the sentence's main clause, not of a clause inside it
 
 
 @dataclass
@@ -368,11 +374,17 @@ class _Ctx:
     para_of_char: list[int]
     sents: list[Span]
     genders: dict[str, dict[str, int]] = field(default_factory=dict)
+    first_gender: dict[str, str] = field(default_factory=dict)  # of a surname's first full mention
 
     def in_quote(self, tok: Token) -> bool:
         return self.quote_of_char[tok.idx] >= 0
 
     def gender(self, key: str) -> str | None:
+        """Returns the gender a bare surname stands for: that of the first mention naming the
+        person with a title or given name (news name a second "Clinton" in full every time),
+        else the majority of the votes, else None."""
+        if key in self.first_gender:
+            return self.first_gender[key]
         votes = self.genders.get(key, {})
         m, f = votes.get("m", 0), votes.get("f", 0)
         if m > f:
@@ -409,6 +421,21 @@ def _title_gender(title: str) -> str | None:
     if t in lex.male_titles:
         return "m"
     if t in lex.female_titles:
+        return "f"
+    return None
+
+
+def _given_gender(name: str) -> str | None:
+    """Returns "m"/"f" when the first word of a name of two words or more is a common given name
+    of that gender ("Jane Doe"), else None; a bare surname says nothing."""
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None
+    lex = _lex()
+    first = unicodedata.normalize("NFKD", words[0]).encode("ascii", "ignore").decode().lower().strip(".")
+    if first in lex.given_male:
+        return "m"
+    if first in lex.given_female:
         return "f"
     return None
 
@@ -470,6 +497,7 @@ def _build_persons(ctx: _Ctx) -> None:
         if span is None:
             continue
         subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in span)
+        main = any(t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head) for t in span)
         first = text.split()[0]
         gender = (
             _title_gender(_title_before(doc, s) or "")
@@ -482,8 +510,11 @@ def _build_persons(ctx: _Ctx) -> None:
                 ),
                 None,
             )
+            or _given_gender(text)
         )
+        weight = 3
         if gender is None:
+            weight = 1  # a role word is weaker evidence: "spokesman" is used for women too
             # "spokeswoman Jane Doe", "Jane Doe, his wife,"
             window = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
             window += [c.lower_ for c in span.root.children if c.dep_ == "appos"]
@@ -491,10 +522,12 @@ def _build_persons(ctx: _Ctx) -> None:
                 gender = "m"
             elif any(w in lex.role_female for w in window):
                 gender = "f"
-        ctx.persons.append(_Person(s, e, text, key, ctx.sent_of_tok[span.start], subject, gender))
+        ctx.persons.append(_Person(s, e, text, key, ctx.sent_of_tok[span.start], subject, gender, main))
+        if gender and weight > 1:
+            ctx.first_gender.setdefault(key, gender)
         if gender:
             votes = ctx.genders.setdefault(key, {})
-            votes[gender] = votes.get(gender, 0) + 3
+            votes[gender] = votes.get(gender, 0) + weight
     ctx.persons.sort(key=lambda p: p.start)
     # A pronoun after a person in a sentence that names only that person votes for its gender.
     for sent in ctx.sents:
@@ -517,11 +550,16 @@ def _build_persons(ctx: _Ctx) -> None:
                 votes[g] = votes.get(g, 0) + 1
 
 
+def _main_clause(verb: Token) -> bool:
+    """True when a verb heads its sentence's main clause (the root, or a verb coordinated with it)."""
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+
+
 def _add_person(ctx: _Ctx, start: int, end: int, text: str, sent: int) -> None:
     """Adds a named speaker the NER missed to the people of the article (kept in order)."""
     if any(p.start == start and p.end == end for p in ctx.persons):
         return
-    ctx.persons.append(_Person(start, end, text, _key(text), sent, True))
+    ctx.persons.append(_Person(start, end, text, _key(text), sent, True, None, True))
     ctx.persons.sort(key=lambda p: p.start)
 
 
@@ -579,15 +617,16 @@ def _subject_of(ctx: _Ctx, tok: Token, quote_end: int | None) -> Token | None:
             if (
                 c.i > tok.i
                 and c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "nsubj")
-                and c.pos_
-                in (
-                    "NOUN",
-                    "PROPN",
-                    "PRON",
-                )
+                and c.pos_ in ("NOUN", "PROPN", "PRON")
+                and c.ent_type_ not in _NOT_SPEAKERS
+                and not ctx.in_quote(c)
             ):
                 return c
     return None
+
+
+# Entity types that never speak: "said this week", "said, half joking".
+_NOT_SPEAKERS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
 
 
 def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token | None:
@@ -683,8 +722,10 @@ def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
     return 2 if g == gender else 0
 
 
-# Pronoun resolution weighs each sentence of distance as 1.
+# Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
+# that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.
 _PRONOUN_SUBJECT_BONUS = 1.5
+_PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
 _PRONOUN_GENDER_BONUS = 0.25
 
 
@@ -705,13 +746,23 @@ def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | N
         s_last = ctx.sent_of_tok[last.cue_tok]
         if s_here - s_last <= 8:
             pool.append(
-                _Person(last.start, last.end or last.start, last.text or "", last.person_key, s_last, True)
+                _Person(
+                    last.start,
+                    last.end or last.start,
+                    last.text or "",
+                    last.person_key,
+                    s_last,
+                    True,
+                    None,
+                    True,
+                )
             )
     for p in sorted(pool, key=lambda p: (p.sent, p.start), reverse=True):
         comp = _compatible(ctx, p, gender)
         if comp == 0:
             continue
-        score = -(s_here - p.sent) + _PRONOUN_SUBJECT_BONUS * p.subject + _PRONOUN_GENDER_BONUS * (comp == 2)
+        bonus = _PRONOUN_SUBJECT_BONUS if p.main else _PRONOUN_EMBEDDED_SUBJECT_BONUS if p.subject else 0.0
+        score = -(s_here - p.sent) + bonus + _PRONOUN_GENDER_BONUS * (comp == 2)
         cands.append((score, p.start, p))
         seen_keys.add(p.key)
     if not cands:
@@ -921,8 +972,9 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     if last_s + 1 < len(sents):
         nxt = sents[last_s + 1]
         gap = doc.text[q.close_at : nxt.start_char]
+        opens_with_cue = any(_is_cue(t) for t in nxt[:4] if not ctx.in_quote(t))
         if (
-            len(nxt) <= 25
+            (len(nxt) <= 25 or opens_with_cue)
             and "\n" not in gap
             and ctx.para_of_char[nxt.start_char] == ctx.para_of_char[q.start]
         ):
@@ -983,6 +1035,49 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
             ps, pe = int(m["start"]), int(m["end"])
         name = doc.text[ps:pe]
         return _Attr("colon", None, name, ps, pe, _key(name), prev.i)
+    return None
+
+
+def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
+    """Returns the subject of a verb the lexicon lacks that frames a quote like a cue.
+
+    '"…," Smith fumed' / '"…?" cracked the host': a quote closed on a comma, question or
+    exclamation mark and followed in its sentence by a finite verb (within three words) whose
+    subject sits outside the marks. 'Smith cracked, "…"': a full quote opened right after a
+    comma whose clause has a finite verb with a subject. Such a frame is attribution whatever
+    the verb.
+    """
+    doc = ctx.doc
+    inner = ctx.text[q.start : q.end].rstrip()
+    after = ctx.text[q.close_at + 1 : q.close_at + 3]
+    para = ctx.para_of_char[q.start]
+    if inner[-1:] in ",?!" or after.startswith(","):
+        tail = doc.char_span(q.close_at, min(q.close_at + 80, len(ctx.text)), alignment_mode="expand")
+        if tail is not None:
+            words = [t for t in tail if not t.is_punct and not ctx.in_quote(t)][:3]
+            for t in words:
+                if ctx.para_of_char[t.idx] != para:
+                    break
+                verb = t if t.pos_ == "VERB" else t.head if t.dep_ in ("nsubj",) else None
+                if verb is None or verb.tag_ not in ("VBD", "VBZ", "VBP") or ctx.in_quote(verb):
+                    continue
+                subj = _subject_of(ctx, verb, q.end)
+                if subj is not None and subj.idx > q.close_at:
+                    return _attribute_cue(ctx, verb, subj, q, last)
+    before = ctx.text[: q.open_at].rstrip()
+    if before.endswith(",") and "\n" not in ctx.text[len(before) : q.open_at]:
+        comma = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        if comma is None:
+            return None
+        sent = ctx.sents[ctx.sent_of_tok[comma.start]]
+        for t in reversed(doc[sent.start : comma.start]):
+            if ctx.in_quote(t) or ctx.para_of_char[t.idx] != para:
+                break
+            if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):
+                subj = _subject_of(ctx, t, None)
+                if subj is not None and subj.i < t.i:
+                    return _attribute_cue(ctx, t, subj, q, last)
+                break
     return None
 
 
@@ -1159,6 +1254,8 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
             attr = _signature(ctx, q)
         if attr is None:
             attr = _colon_speaker(ctx, q, last)
+        if attr is None and kind == "full":
+            attr = _adjacent_speaker(ctx, q, last)
         quote_text = text[q.start : q.end]
         if attr is None and kind == "partial":
             continue  # a scare quote or a name in quotation marks: not speech
