@@ -9,6 +9,7 @@ results stay small). The whole run holds the out dir's publish lock.
 # by value, without the module globals its string annotations would need (`Literal` failed
 # parameter validation); real annotation objects travel with it.
 import datetime as dt
+import math
 import os
 import shutil
 import time
@@ -138,7 +139,9 @@ def extract_stage(
     parts: dict[str, list[pl.DataFrame]] = {t.name: [cached[t.name]] for t in schema.EXTRACT_TABLES}
     n_done = 0
     started = time.perf_counter()
-    chunks = chunked(todo, chunk_size)
+    # At least ~4 chunks per worker, so a small run still spreads over every process.
+    workers = max(1, dask_workers or n_process)
+    chunks = chunked(todo, min(chunk_size, max(1, math.ceil(len(todo) / (4 * workers)))))
     for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
         io.write_cached(cache_root, version, frames, [a.article_id for a in chunk])
         for name, frame in frames.items():

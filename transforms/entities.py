@@ -39,6 +39,7 @@ from spacy.tokens import Doc
 
 from transforms import lexicons, schema
 from transforms.ids import stable_id
+from transforms.nlp import doc_text
 
 VERSION = "1"
 
@@ -181,7 +182,7 @@ def _title_at(doc: Doc, start: int, end: int) -> str | None:
         return None
     if any(t.is_space or "\n" in t.text or (t.is_punct and t.text != "-") for t in doc[start:end]):
         return None
-    key = _title_key(doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)])
+    key = _title_key(doc_text(doc)[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)])
     rules = _rules()
     return key if key in rules.honorifics or key in rules.positions else None
 
@@ -298,7 +299,7 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
             s, e = strip()
     if s >= e:
         return None
-    text = doc.text[doc[s].idx : doc[e - 1].idx + len(doc[e - 1].text)]
+    text = doc_text(doc)[doc[s].idx : doc[e - 1].idx + len(doc[e - 1].text)]
     if not any(ch.isupper() for ch in text) or len(text) > 120:
         return None
     written_title = None
@@ -311,7 +312,7 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
 def mentions_from_doc(doc: Doc, article_id: str) -> list[dict[str, object]]:
     """Returns the ``x_entity_mentions`` rows of one parsed article, in text order.
 
-    Keeps the labels of :data:`KEEP_LABELS`; each row's ``text`` equals ``doc.text[start:end]``.
+    Keeps the labels of :data:`KEEP_LABELS`; each row's ``text`` equals ``doc_text(doc)[start:end]``.
     A title or honorific before the name goes to ``title`` (lower case, as written), not into the
     span; a name under an honorific is a PERSON whatever the model said.
     """
@@ -323,12 +324,12 @@ def mentions_from_doc(doc: Doc, article_id: str) -> list[dict[str, object]]:
         s, e, label, title = trimmed
         start = doc[s].idx
         end = doc[e - 1].idx + len(doc[e - 1].text)
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         # A possessive the tokenizer left inside the last token ("Putin’s" glued).
         m = re.search(r"['’‘]s?$", text)
         if m and m.start() > 0 and (text.endswith(("'s", "’s", "‘s")) or text[m.start() - 1] in "sS"):
             end -= len(m.group(0))
-            text = doc.text[start:end]
+            text = doc_text(doc)[start:end]
         if not text.strip() or (start, end) in rows:
             continue
         rows[(start, end)] = {
@@ -1286,7 +1287,9 @@ def add_headline_aliases(
             eid = next(iter(hits))
             if form not in added[eid]:
                 added[eid].add(form)
-                rows.append({"entity_id": eid, "alias": form, "rule": "related_headline", "evidence": evidence})
+                rows.append(
+                    {"entity_id": eid, "alias": form, "rule": "related_headline", "evidence": evidence}
+                )
     if not rows:
         return entities, merges
     extra = pl.DataFrame(rows, schema=schema.ENTITY_MERGES.polars_schema)

