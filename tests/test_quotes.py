@@ -206,6 +206,36 @@ def test_description_of_previous_speaker(nlp: Language) -> None:
     assert r["speaker_method"] == "description" and "Kowalska" in str(r["speaker_text"])
 
 
+def test_description_after_abbreviated_title(nlp: Language) -> None:
+    text = (
+        "Sen. Mara Quinlan toured the flooded valley on Friday with Gov. Peter Adair.\n\n"
+        "“The levees failed us,” the senator told reporters."
+    )
+    r = _by_start(_rows(nlp, text), "The levees")
+    assert r["speaker_method"] == "description" and "Quinlan" in str(r["speaker_text"])
+
+
+def test_description_from_mention_title(nlp: Language) -> None:
+    text = "Helena Marsh met farmers in the county on Monday.\n\n“We can win here,” the former secretary of state said."
+    mentions: list[dict[str, object]] = [
+        {"start": 0, "end": 12, "text": "Helena Marsh", "label": "PERSON", "title": "secretary of state"}
+    ]
+    rows = quotes_from_doc(nlp(text), "a1", mentions)
+    r = _by_start(rows, "We can win")
+    assert r["speaker_method"] == "description" and r["speaker_text"] == "Helena Marsh"
+
+
+def test_description_without_named_role_stays_unnamed(nlp: Language) -> None:
+    text = (
+        "Governor Paul Kerrigan opened the hearing on Tuesday.\n\n"
+        "“We need new roads,” Kerrigan said.\n\n"
+        "“The budget cannot pay for them,” the senator replied."
+    )
+    r = _by_start(_rows(nlp, text), "The budget")
+    assert r["speaker_method"] == "unnamed"
+    assert "senator" in str(r["speaker_text"]) and "Kerrigan" not in str(r["speaker_text"])
+
+
 def test_continuation_paragraph(nlp: Language) -> None:
     text = (
         "“The river rose faster than we expected,” Mayor Tom Becker said on Tuesday.\n\n"

@@ -911,8 +911,8 @@ def _merge_surnames(g: _Graph) -> None:
 
     In its article, a bare name joins the one full name with that surname (or, for a PERSON word,
     with that given name) unless its title points to another bearer of the corpus ("Mr. X" beside
-    only "Jane X"). Where the article names several bearers, a title decides, or the one named at
-    least twice as often as the others; else it stays unlinked ("ambiguous_surname_in_article").
+    only "Jane X"). Where the article names several bearers, only a title decides; else it stays
+    unlinked ("ambiguous_surname_in_article").
     A bare surname without a full name in its article joins the one person of the corpus with that
     surname (by transliteration key), a title deciding between several; else its mentions stay
     unlinked ("ambiguous_surname").
@@ -1011,7 +1011,9 @@ def _merge_surnames(g: _Graph) -> None:
         counts: Counter[int] = Counter()
         for k, c in n.cands:
             counts[g.uf.find(key_to_node[k])] += c
-        chosen = _choose_bearer(g, n.title, sorted(counts.items()), seen, dominance=True)
+        # No "named most often" guess: a bare "Trump" beside two Ivanka and one Donald is Donald
+        # as often as not, and a false merge is worse than a miss. Only a title decides here.
+        chosen = _choose_bearer(g, n.title, sorted(counts.items()), seen, dominance=False)
         if chosen is None:
             n.note = "ambiguous_surname_in_article"
         else:

@@ -33,7 +33,7 @@ from transforms.lexicons import load
 from transforms.nlp import doc_text
 from transforms.resolve import link_spans
 
-VERSION = "quotes-3"
+VERSION = "quotes-4"
 
 # ---------------------------------------------------------------- lexicons
 
@@ -58,6 +58,7 @@ class _Lex:
     role_class: dict[str, frozenset[str]]
     given_male: frozenset[str]
     given_female: frozenset[str]
+    role_abbrev: dict[str, str]
 
 
 @cache
@@ -90,6 +91,7 @@ def _lex() -> _Lex:
         role_class={k: f(v) for k, v in role_class.items()},
         given_male=f(given["male"]),
         given_female=f(given["female"]),
+        role_abbrev=dict(roles["role_abbreviations"]),
     )
 
 
@@ -779,6 +781,10 @@ def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
     if span is None:
         return set()
     words: set[str] = set()
+    # the title the entity stage read off the mention ("secretary of state"), lower case
+    m = _mention_at(ctx, p.start, p.end)
+    if m is not None and m.get("title"):
+        words.update(re.findall(r"[\w-]+", str(m["title"]).lower()))
     i = span.start - 1
     while i >= 0 and span.start - i <= 5:
         t = doc[i]
@@ -796,6 +802,9 @@ def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
         words.update(
             w.lower_ for w in head.head.subtree if not w.is_punct and not span.start <= w.i < span.end
         )
+    # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor
+    abbrev = _lex().role_abbrev
+    words.update(abbrev[w.rstrip(".")] for w in list(words) if w.rstrip(".") in abbrev)
     return words
 
 
@@ -813,8 +822,7 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
 
     A person named before whose title, preceding words or appositive hold the description's
     head noun (or a synonym: chief ~ president ~ leader) wins, the most shared modifiers
-    ("French") first, then the latest. Failing that, a role noun ("the opponent") refers to the
-    previous quote's speaker when that quote is at most two paragraphs back.
+    ("French") first, then the latest; None when no one was named in that role.
     """
     lex = _lex()
     doc = ctx.doc
@@ -840,17 +848,9 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
             continue  # "the French president" must not take a president of another country
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
-    if best is not None:
-        return best[1]
-    if (
-        word in lex.roles
-        and last is not None
-        and last.person_key
-        and last.cue_tok is not None
-        and ctx.para_of_char[head.idx] - ctx.para_of_char[doc[last.cue_tok].idx] <= 2
-    ):
-        return _Person(last.start or 0, last.end or 0, last.text or "", last.person_key, 0, True)
-    return None
+    # No one named in that role: the caller keeps the description itself as an unnamed speaker
+    # (the previous speaker is too often someone else: "the senator" after a governor spoke).
+    return best[1] if best is not None else None
 
 
 def _sent_at(ctx: _Ctx, char: int) -> int:
