@@ -127,7 +127,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                     start_new_session=True,
                 )
             )
-        client = httpx.Client(base_url=api, timeout=30.0)
+        client = _RetryingClient(base_url=api, timeout=30.0)
         _wait_for(
             "the server", lambda: client.get("/health").status_code == 200, SERVER_START_TIMEOUT, logs, procs
         )
@@ -165,6 +165,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     finally:
         for p in reversed(procs):
             _stop(p)
+
+
+class _RetryingClient(httpx.Client):
+    """The server answers 503 while its SQLite database is busy (a loaded 2-core CI box): what the
+    UI would show as a passing hiccup, retried here with a growing pause."""
+
+    def request(self, *args: Any, **kwargs: Any) -> httpx.Response:
+        response = super().request(*args, **kwargs)
+        for attempt in range(8):
+            if response.status_code not in (502, 503):
+                break
+            time.sleep(1.0 + attempt)
+            response = super().request(*args, **kwargs)
+        return response
 
 
 def _run(stack: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
