@@ -41,19 +41,7 @@ def ingest_stage(raw_dir: str, work_dir: str, max_file_bytes: int, max_article_c
     """Reads every raw file into ``raw_articles``; unreadable inputs go to ``quarantine_ingest``."""
     log = get_run_logger()
     limits = ingest.IngestLimits(max_file_bytes=max_file_bytes, max_article_chars=max_article_chars)
-    rows: list[dict[str, object]] = []
-    bad: list[dict[str, object]] = []
-    n_files = 0
-    for item in io.list_raw(Path(raw_dir), limits):
-        n_files += 1
-        if item.problem is not None:
-            bad.append(item.problem.row())
-            continue
-        assert item.data is not None
-        got, refused = ingest.read_records(item.source_path, item.data, limits)
-        rows.extend(got)
-        bad.extend(q.row() for q in refused)
-    raw = schema.conform(pl.DataFrame(rows, schema=schema.RAW_ARTICLES.polars_schema), schema.RAW_ARTICLES)
+    raw, bad, n_files = io.read_raw_dir(Path(raw_dir), limits)
     io.write_parquet(raw, _work(work_dir, "raw_articles"))
     quarantine = pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema)
     io.write_parquet(schema.conform(quarantine, schema.QUARANTINE), _work(work_dir, "quarantine_ingest"))

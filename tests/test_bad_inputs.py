@@ -18,17 +18,7 @@ MIN_KINDS = 20
 def _ingest_and_clean(corpus: Corpus) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Runs ingest and clean exactly as the flow's stages do; returns (articles, quarantine)."""
     limits = ingest.IngestLimits()
-    rows: list[dict[str, object]] = []
-    bad: list[dict[str, object]] = []
-    for item in io.list_raw(corpus.raw_dir, limits):
-        if item.problem is not None:
-            bad.append(item.problem.row())
-            continue
-        assert item.data is not None
-        got, refused = ingest.read_records(item.source_path, item.data, limits)
-        rows.extend(got)
-        bad.extend(q.row() for q in refused)
-    raw = schema.conform(pl.DataFrame(rows, schema=schema.RAW_ARTICLES.polars_schema), schema.RAW_ARTICLES)
+    raw, bad, _ = io.read_raw_dir(corpus.raw_dir, limits)
     articles, refused_clean = clean.clean_articles(raw)
     quarantine = pl.DataFrame([*bad, *refused_clean], schema=schema.QUARANTINE.polars_schema)
     return articles, schema.conform(quarantine, schema.QUARANTINE)

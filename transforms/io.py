@@ -95,6 +95,27 @@ def list_raw(raw_dir: Path, limits: IngestLimits, allow_outside: bool = False) -
         yield RawInput(rel, data, None)
 
 
+def read_raw_dir(raw_dir: Path, limits: IngestLimits) -> tuple[pl.DataFrame, list[dict[str, object]], int]:
+    """Returns (raw article rows as ``schema.RAW_ARTICLES``, quarantine rows, files seen) for every
+    file under ``raw_dir``: the ingest stage's whole reading."""
+    from transforms.ingest import read_records
+
+    rows: list[dict[str, object]] = []
+    bad: list[dict[str, object]] = []
+    n_files = 0
+    for item in list_raw(raw_dir, limits):
+        n_files += 1
+        if item.problem is not None:
+            bad.append(item.problem.row())
+            continue
+        assert item.data is not None
+        got, refused = read_records(item.source_path, item.data, limits)
+        rows.extend(got)
+        bad.extend(q.row() for q in refused)
+    raw = schema.conform(pl.DataFrame(rows, schema=schema.RAW_ARTICLES.polars_schema), schema.RAW_ARTICLES)
+    return raw, bad, n_files
+
+
 # ---- Parquet ----
 
 
