@@ -20,6 +20,7 @@ What blocks and what does not:
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import threading
@@ -96,7 +97,7 @@ class ValidationResult:
     tables: dict[str, pl.DataFrame]  # the input tables with row-level failures removed
     rejected: pl.DataFrame  # schema.REJECTED rows: table, row_key (JSON of the key), expectation, reason
     suites: list[SuiteResult]
-    docs_index: Path | None  # Data Docs index.html written under docs_dir
+    docs_index: Path | None  # docs_dir/index.html: the suites and links to their Data Docs pages
 
     def summary_rows(self) -> list[dict[str, object]]:
         """Returns one row per suite for a Prefect table artifact."""
@@ -151,7 +152,7 @@ class ValidationResult:
                     lines.append(f"- `{name}`: … and {n - MAX_LISTED} more (see the Data Docs)")
         lines += ["", f"Rejected rows: {self.rejected.height}."]
         if self.docs_index is not None:
-            inside = self.docs_index.relative_to(self.docs_index.parents[2]).as_posix()
+            inside = self.docs_index.relative_to(self.docs_index.parents[1]).as_posix()
             lines.append(
                 f"Data Docs: `{inside}` in the release directory" + (f" ({docs_link})" if docs_link else ".")
             )
@@ -491,7 +492,9 @@ def validate(
         suites.append(result)
 
     sites = context.build_data_docs()
-    index = docs_dir / SITE_DIR / "index.html"
+    index = (
+        _static_index(docs_dir, suites) if sites and (docs_dir / SITE_DIR / "index.html").exists() else None
+    )
     rejected = [schema.empty(schema.REJECTED)] + [plan.rejected for plan in plans.values()]
     if "rejected" in plans and schema_ok(plans["rejected"].frame, schema.REJECTED):
         rejected.insert(0, plans["rejected"].kept)
@@ -500,5 +503,35 @@ def validate(
         tables={name: plan.kept for name, plan in plans.items() if name != "rejected"},
         rejected=schema.conform(pl.concat(rejected, how="vertical_relaxed"), schema.REJECTED),
         suites=suites,
-        docs_index=index if sites and index.exists() else None,
+        docs_index=index,
     )
+
+
+def _static_index(docs_dir: Path, suites: list[SuiteResult]) -> Path:
+    """Writes and returns ``docs_dir/index.html``: every suite with its verdict and a link to its
+    Data Docs page. Plain HTML, so it opens offline (GX's own index lists its pages with
+    JavaScript loaded from a CDN, and shows none without the network)."""
+    by_name = {s.name: s for s in suites}
+    pages = sorted((docs_dir / SITE_DIR / "validations").rglob("*.html"))
+    items = []
+    for page in pages:
+        name = page.relative_to(docs_dir / SITE_DIR / "validations").parts[0]
+        suite = by_name.get(name)
+        verdict = "passed" if suite is not None and suite.success else "BLOCKED" if suite is not None else "?"
+        detail = (
+            f" — {suite.evaluated} expectations, {suite.failed} failed, {suite.rejected} rows rejected"
+            if suite is not None
+            else ""
+        )
+        link = html.escape(page.relative_to(docs_dir).as_posix())
+        items.append(f'<li><a href="{link}">{html.escape(name)}</a>: {verdict}{html.escape(detail)}</li>')
+    body = "\n".join(items) or "<li>no suite was run</li>"
+    text = (
+        '<!doctype html>\n<html><head><meta charset="utf-8"><title>newsfacts validation</title></head>'
+        f"<body><h1>Validation of this release</h1>\n<ul>\n{body}\n</ul>\n"
+        f'<p>The Great Expectations Data Docs site: <a href="{SITE_DIR}/index.html">{SITE_DIR}/index.html</a></p>'
+        "</body></html>\n"
+    )
+    path = docs_dir / "index.html"
+    path.write_text(text, encoding="utf-8")
+    return path

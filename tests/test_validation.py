@@ -258,7 +258,9 @@ def test_clean_tables_pass_every_suite(tmp_path: Path, clean: dict[str, pl.DataF
     assert json.loads(results[0].read_text(encoding="utf-8"))["success"] is True
     md = result.summary_markdown()
     assert "Validation: PASSED" in md and "| entity_mentions | passed |" in md
-    assert "Data Docs: `docs/data_docs/index.html` in the release directory" in md
+    assert "Data Docs: `docs/index.html` in the release directory" in md
+    page = result.docs_index.read_text(encoding="utf-8")
+    assert "entity_mentions</a>: passed" in page and "data_docs/validations/" in page
     rows = result.summary_rows()
     assert {r["table"] for r in rows} == {*clean, "schema"}
     assert all(r["status"] == "passed" for r in rows)
