@@ -117,7 +117,7 @@ def _title_key(text: str) -> str:
 def fold(text: str) -> str:
     """Returns the comparison form of a name: ASCII, lower case, no periods or apostrophes.
 
-    "U.S." and "US" fold alike, as do "Tikhanovskaïa" and "Tikhanovskaia"; other punctuation
+    "U.S." and "US" fold alike, as do "Tsvetaïeva" and "Tsvetaieva"; other punctuation
     becomes a space.
     """
     s = anyascii(text).lower()
@@ -130,7 +130,7 @@ def fold(text: str) -> str:
 def translit_key(word: str) -> str:
     """Returns the coarse romanisation-independent key of one name word (see transliteration.toml).
 
-    "Lukashenko" and "Loukachenko", "Putin" and "Poutine" share a key; it proposes candidates and
+    "Gorbachev" and "Gorbatchev", "Yeltsin" and "Eltsine" share a key; it proposes candidates and
     a fuzzy score decides the rest.
     """
     rules = _rules()
@@ -257,7 +257,7 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
         return None
     title: str | None = None
     title_start = title_end = -1
-    # A title inside the span ("Mr Macron", "President Putin" as PERSON).
+    # A title inside the span ("Mr Smith", "President Okafor" as PERSON).
     for k in range(min(_MAX_TITLE_TOKENS, e - s - 1), 0, -1):
         key = _title_at(doc, s, s + k)
         if key is None or not _name_like(doc, s + k, e):
@@ -268,7 +268,7 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
             if key in rules.honorifics:
                 label = "PERSON"
             break
-    # A title right before the span ("President" + "Emmanuel Macron").
+    # A title right before the span ("President" + "Jane Okafor").
     if title is None:
         for k in range(min(_MAX_TITLE_TOKENS, s), 0, -1):
             key = _title_at(doc, s - k, s)

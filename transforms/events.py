@@ -274,7 +274,7 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0) -> Party | None:
         start, end = left.idx, tok.idx + len(tok.text)
         return Party(start, end, doc_text(tok.doc)[start:end], "entity", None)
     for child in tok.children:
-        # "his Russian counterpart Vladimir Putin", "the capital Vilnius"
+        # "his Latvian counterpart Anna Berzina", "the capital Riga"
         if child.dep_ in ("appos", "compound") and child.i > tok.i:
             m = ms.at(child.idx)
             if m is not None:
@@ -683,7 +683,7 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         and g.head.pos_ in ("VERB", "AUX")
         and entry.event_type in lex.symmetric
     ):
-        # "said in Vilnius after talks with X": the speaker took part in the talks
+        # "said in Riga after talks with X": the speaker took part in the talks
         anchor = g.head
         actor = _parties(_subject(g.head), ms)
         loc_tokens.append(g.head)

@@ -637,7 +637,7 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
 
     "…, adding that X" and "describing ties as …" have no subject of their own: the nearest
     cue verb above them that has one speaks; failing that, the subject of the verb they hang on
-    ("Peskov downplayed the talks, saying …"). "X quoted Y as saying" gives Y.
+    ("Ivanov downplayed the talks, saying …"). "X quoted Y as saying" gives Y.
     """
     lex = _lex()
     subj = _subject_of(ctx, cue, quote_end)

@@ -136,7 +136,7 @@ ARTICLES = Table(
         _c("source_id", S, True, "The record's own id where the raw file gave one (JSON/JSONL)."),
         _c("url", S, True, "The article's URL where the raw file gave one."),
         _c("title", S, True, "Headline, from the file's metadata or its first headline line."),
-        _c("publisher", S, True, "Publisher, from metadata or a credit line ('Via Financial Times')."),
+        _c("publisher", S, True, "Publisher, from metadata or a credit line ('Via The Daily Courier')."),
         _c("credits", LS, False, "Agencies and outlets credited ('With AFP and Reuters')."),
         _c("published_at", D, True, "Publication date, from metadata or a dateline."),
         _c(
