@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED, EXIT_USAGE = 0, 1, 3, 2
+EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED = 0, 1, 3
 EVALUATION_FILE = "evaluation/quotes.json"  # under the out dir; read by publish for the dataset card
 
 

@@ -253,7 +253,6 @@ def validate_stage(
 def publish_stage(
     out_dir: str,
     staging_dir: str,
-    work_dir: str,
     verdict: dict[str, Any],
     meta: dict[str, Any],
     keep_releases: int,
@@ -467,7 +466,7 @@ def newsfacts_pipeline(
             }
             if not skip:
                 t0 = time.perf_counter()
-                pub = publish_stage(str(out), str(staging), str(work), ver, meta, keep_releases)
+                pub = publish_stage(str(out), str(staging), ver, meta, keep_releases)
                 timings["publish"] = time.perf_counter() - t0
             for stage in ("clean", "resolve", "validate"):
                 stagecache.prune(cache, stage, keep=3)

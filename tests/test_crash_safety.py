@@ -122,9 +122,7 @@ def _publish(out: Path, version: int) -> dict[str, Any]:
     io.clear_stale_staging(out)
     staging = _stage(out, f"run{version}-{os.getpid()}", version)
     try:
-        result: dict[str, Any] = pipeline.publish_stage.fn(
-            str(out), str(staging), str(out / "work"), VERDICT, _meta(), KEEP
-        )
+        result: dict[str, Any] = pipeline.publish_stage.fn(str(out), str(staging), VERDICT, _meta(), KEEP)
     finally:  # as the flow does: an unpublished staging release is removed
         shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -237,7 +235,7 @@ def child_publish(out: str, version: int, kill_at: int | None, log: str | None) 
     io.clear_stale_staging(Path(out))
     staging = _stage(Path(out), f"run{version}-{os.getpid()}", version)
     with _counting(on_op):
-        pipeline.publish_stage.fn(out, str(staging), str(Path(out) / "work"), VERDICT, _meta(), KEEP)
+        pipeline.publish_stage.fn(out, str(staging), VERDICT, _meta(), KEEP)
     if log is not None:
         Path(log).write_text(json.dumps(ops))
 
