@@ -44,7 +44,7 @@ def child_run(out: str, version: int, wait: float, barrier: str, result: str) ->
             io.clear_stale_staging(Path(out))
             staging = _stage(Path(out), f"run{version}-{os.getpid()}", version)
             time.sleep(HOLD_SECONDS)
-            pub = pipeline.publish_stage.fn(out, str(staging), out + "/work", VERDICT, _meta(), KEEP)
+            pub = pipeline.publish_stage.fn(out, str(staging), VERDICT, _meta(), KEEP)
         Path(result).write_text(
             json.dumps({"published": pub["published"], "release": pub["release"], "waited": got - started})
         )
