@@ -25,9 +25,19 @@ def _prefect_env() -> None:
 
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--raw-dir", default="data/raw", help="folder of raw articles (default: data/raw)")
-    p.add_argument("--out-dir", default="data/out", help="where releases are published (default: data/out)")
-    p.add_argument("--cache-dir", default=None, help="extraction cache (default: <out-dir>/../cache)")
+    p.add_argument(
+        "--raw-dir", default="data/raw", help="folder or fsspec URL of raw articles (default: data/raw)"
+    )
+    p.add_argument(
+        "--out-dir",
+        default="data/out",
+        help="folder or fsspec URL (s3://…, gs://…) where releases are published (default: data/out)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        help="local extraction cache (default: <out-dir>/../cache; for a URL, ~/.cache/newsfacts/…)",
+    )
     p.add_argument("--full-refresh", action="store_true", help="re-parse every article, ignoring the cache")
     p.add_argument(
         "--rerun-from",
@@ -109,11 +119,15 @@ def format_summary(s: dict[str, Any]) -> str:
 def _trust_command_line_dirs(*dirs: str | None) -> None:
     """The operator typed these folders on the command line: add them to the data roots of this
     process (runs from the Prefect UI stay confined to the roots the operator configured)."""
-    from flows.params import ROOTS_ENV, data_roots
+    from flows.params import ROOTS_ENV, URLS_ENV, data_roots, data_urls
+    from transforms.io import is_url, local_path
 
     roots = [str(r) for r in data_roots()]
-    roots += [str(Path(d).expanduser().absolute().parent) for d in dirs if d]
+    roots += [str(local_path(d).expanduser().absolute().parent) for d in dirs if d and not is_url(d)]
     os.environ[ROOTS_ENV] = os.pathsep.join(dict.fromkeys(roots))
+    urls = [*data_urls(), *(d.rstrip("/") + "/" for d in dirs if d and is_url(d))]
+    if urls:
+        os.environ[URLS_ENV] = " ".join(dict.fromkeys(urls))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -183,14 +197,15 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     # Kept beside the releases: the next published dataset card reports the latest figures.
     from transforms import io
 
-    io.write_json(
+    store = io.open_store(args.out_dir, io.default_cache(args.out_dir))
+    store.write_json(
         {
             "gold": gold_path.name,
             "evaluated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "report": report,
             "figures": figures,
         },
-        Path(args.out_dir) / EVALUATION_FILE,
+        EVALUATION_FILE,
     )
     return EXIT_OK
 

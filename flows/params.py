@@ -7,6 +7,11 @@ value and the allowed range, before any file is touched.
 Paths must stay inside the configured data roots: ``NEWSFACTS_DATA_ROOTS`` (folders separated by
 ``os.pathsep``), by default the project's ``data/`` folder and the system temp folder. Symlinks are
 resolved first, so a link cannot lead out. ``allow_outside_roots=True`` lifts the rule explicitly.
+
+``raw_dir`` and ``out_dir`` may also be fsspec URLs (s3://, gs://, memory://, …); such a URL must
+start with one of the prefixes in ``NEWSFACTS_DATA_URLS`` (separated by spaces; none by default), and
+may not contain ``..`` segments, credentials, queries or fragments. ``file://`` URLs are local paths.
+The cache is always a local folder.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOTS_ENV = "NEWSFACTS_DATA_ROOTS"
+URLS_ENV = "NEWSFACTS_DATA_URLS"
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 
 # A spaCy model is loaded by package name only: a path would let a caller load arbitrary files.
@@ -45,7 +51,7 @@ FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
 
 @dataclass(frozen=True)
 class RunParams:
-    """The validated parameters: absolute, symlink-resolved paths and checked numbers."""
+    """The validated parameters: absolute, symlink-resolved paths (or checked URLs) and numbers."""
 
     raw_dir: str
     out_dir: str
@@ -77,6 +83,54 @@ def data_roots(env: str | None = None) -> tuple[Path, ...]:
     else:
         roots = [PROJECT_DATA, Path(tempfile.gettempdir())]
     return tuple(r.resolve() for r in roots)
+
+
+def data_urls(env: str | None = None) -> tuple[str, ...]:
+    """Returns the URL prefixes a remote ``raw_dir``/``out_dir`` must start with, from
+    ``NEWSFACTS_DATA_URLS`` (or ``env`` when given); none by default."""
+    spec = os.environ.get(URLS_ENV, "") if env is None else env
+    return tuple(u.rstrip("/") + "/" for u in spec.split() if u.strip())
+
+
+_URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9+]*)://(?P<rest>[^?#@\s]*)$")
+
+
+def _url(name: str, value: str, prefixes: Sequence[str], allow_outside: bool) -> str:
+    m = _URL.match(value)
+    if m is None:
+        raise ValueError(f"{name}={value!r} is not a plain URL (no credentials, query or fragment)")
+    if any(seg in ("..", ".") for seg in m["rest"].split("/")):
+        raise ValueError(f"{name}={value!r} has '.' or '..' segments")
+    url = value.rstrip("/")
+    if not allow_outside and not any((url + "/").startswith(p) for p in prefixes):
+        shown = ", ".join(prefixes) or "none configured"
+        raise ValueError(
+            f"{name}={value!r} is not under an allowed URL prefix ({shown}); set {URLS_ENV} "
+            "or pass allow_outside_roots=True to allow it"
+        )
+    try:
+        import fsspec
+
+        fsspec.get_filesystem_class(m["scheme"])
+    except (ImportError, ValueError) as err:
+        raise ValueError(f"{name}={value!r}: no fsspec filesystem for {m['scheme']!r} ({err})") from None
+    return url
+
+
+def _location(name: str, value: object, roots: Sequence[Path], prefixes: Sequence[str], allow: bool) -> str:
+    """Returns a checked local path (as a string) or remote URL."""
+    from transforms.io import is_url, local_path
+
+    if isinstance(value, str) and is_url(value):
+        return _url(name, value, prefixes, allow)
+    if isinstance(value, str) and "://" in value:  # a file:// URL
+        value = str(local_path(value))
+    return str(_path(name, value, roots, allow))
+
+
+def _contains(a: str, b: str) -> bool:
+    """Returns True when location ``a`` is ``b`` or inside it (paths or URLs)."""
+    return a == b or a.startswith(b.rstrip("/") + "/")
 
 
 def max_processes() -> int:
@@ -148,19 +202,23 @@ def validate_params(
     dask_workers: int = 0,
     allow_outside_roots: bool = False,
     roots: Sequence[Path] | None = None,
+    url_prefixes: Sequence[str] | None = None,
 ) -> RunParams:
     """Returns the flow's parameters checked and normalised, or raises ``ValueError`` naming the
     first bad one. ``roots`` overrides :func:`data_roots` (for tests)."""
     allow = _bool("allow_outside_roots", allow_outside_roots)
     found_roots = tuple(roots) if roots is not None else data_roots()
-    raw = _path("raw_dir", raw_dir, found_roots, allow)
-    if not raw.is_dir():
+    prefixes = data_urls() if url_prefixes is None else tuple(url_prefixes)
+    raw = _location("raw_dir", raw_dir, found_roots, prefixes, allow)
+    if "://" not in raw and not Path(raw).is_dir():
         raise ValueError(f"raw_dir={raw_dir!r} is not an existing directory ({raw})")
-    out = _path("out_dir", out_dir, found_roots, allow)
-    cache = None if cache_dir is None else _path("cache_dir", cache_dir, found_roots, allow)
+    out = _location("out_dir", out_dir, found_roots, prefixes, allow)
+    if cache_dir is not None and isinstance(cache_dir, str) and "://" in cache_dir:
+        raise ValueError(f"cache_dir={cache_dir!r} must be a local folder, not a URL")
+    cache = None if cache_dir is None else str(_path("cache_dir", cache_dir, found_roots, allow))
     # The run must never read its own output as input, nor write into its input.
     for name, p in (("out_dir", out), ("cache_dir", cache)):
-        if p is not None and (p == raw or p.is_relative_to(raw) or raw.is_relative_to(p)):
+        if p is not None and (_contains(p, raw) or _contains(raw, p)):
             raise ValueError(f"{name} ({p}) and raw_dir ({raw}) must not contain one another")
     if not isinstance(model, str) or not _MODEL_NAME.match(model):
         raise ValueError(
@@ -171,9 +229,9 @@ def validate_params(
     ):
         raise ValueError(f"dask_address={dask_address!r} is not a scheduler address like tcp://host:8786")
     return RunParams(
-        raw_dir=str(raw),
-        out_dir=str(out),
-        cache_dir=None if cache is None else str(cache),
+        raw_dir=raw,
+        out_dir=out,
+        cache_dir=cache,
         full_refresh=_bool("full_refresh", full_refresh),
         model=model,
         batch_size=_int("batch_size", batch_size, *INT_BOUNDS["batch_size"]),

@@ -41,7 +41,7 @@ def ingest_stage(raw_dir: str, work_dir: str, max_file_bytes: int, max_article_c
     """Reads every raw file into ``raw_articles``; unreadable inputs go to ``quarantine_ingest``."""
     log = get_run_logger()
     limits = ingest.IngestLimits(max_file_bytes=max_file_bytes, max_article_chars=max_article_chars)
-    raw, bad, n_files = io.read_raw_dir(Path(raw_dir), limits)
+    raw, bad, n_files = io.read_raw(raw_dir, limits)
     io.write_parquet(raw, _work(work_dir, "raw_articles"))
     quarantine = pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema)
     io.write_parquet(schema.conform(quarantine, schema.QUARANTINE), _work(work_dir, "quarantine_ingest"))
@@ -193,7 +193,7 @@ def validate_stage(
     the parameters and the current release are those of an earlier validation (unless ``refresh``)."""
     log = get_run_logger()
     staging = Path(staging_dir)
-    current = io.current_release(Path(out_dir))
+    current = io.open_store(out_dir, Path(cache_dir)).current()
     key = stagecache.stage_key(
         "validate",
         [],
@@ -220,7 +220,7 @@ def validate_stage(
         ]
     )
     tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
-    previous = io.read_release(io.current_release(Path(out_dir)))
+    previous = io.read_release(current)
     result = validate(
         tables,
         previous,
@@ -256,11 +256,13 @@ def publish_stage(
     verdict: dict[str, Any],
     meta: dict[str, Any],
     keep_releases: int,
+    cache_dir: str | None = None,
 ) -> dict[str, Any]:
     """Writes manifest and dataset card into the staging release and switches ``current`` to it,
     unless validation blocked it or its tables equal the current release's."""
     log = get_run_logger()
-    out, staging = Path(out_dir), Path(staging_dir)
+    store = io.open_store(out_dir, Path(cache_dir) if cache_dir else io.default_cache(out_dir))
+    staging = Path(staging_dir)
     if verdict["verdict"] != "passed":
         log.error("publish: blocked by validation; the previous release stays in place")
         return {"published": False, "reason": "validation blocked the release", "release": None}
@@ -274,7 +276,7 @@ def publish_stage(
         for name in tables
     }
     content = release.content_fingerprint({k: v["sha256"] for k, v in files.items()})
-    current = io.current_release(out)
+    current = store.current()
     if current is not None:
         prev = io.read_json(current / "manifest.json") or {}
         prev_files = prev.get("files")
@@ -282,7 +284,12 @@ def publish_stage(
             {k: v["sha256"] for k, v in prev_files.items() if isinstance(v, dict)}
         ):
             log.info("publish: tables identical to release %s; nothing new to publish", current.name)
-            return {"published": False, "reason": "unchanged", "release": str(current), "files": files}
+            return {
+                "published": False,
+                "reason": "unchanged",
+                "release": store.current_location(),
+                "files": files,
+            }
     created = dt.datetime.now(dt.UTC)
     rid = release.release_id(created, content)
     man = release.manifest(
@@ -298,7 +305,7 @@ def publish_stage(
     )
     quarantine = io.read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
     sections = {"Validation": verdict.get("summary") or ""}
-    evaluation = io.read_json(out / "evaluation" / "quotes.json")
+    evaluation = store.read_json("evaluation/quotes.json")
     if evaluation:
         sections["Quote extraction, measured"] = (
             f"`newsfacts evaluate quotes` on {evaluation.get('gold')} ({evaluation.get('evaluated_at')}):\n\n"
@@ -308,9 +315,9 @@ def publish_stage(
     # How the release was built: lets the next run see that its tables would be the same.
     io.write_json({**meta.get("build", {}), "docs_index": verdict.get("docs_index")}, staging / "build.json")
     io.write_text(release.dataset_card(man, quarantine, sections), staging / "README.md")
-    final = io.switch_release(out, staging, rid, tables, keep=keep_releases)
+    final = store.publish(staging, rid, tables, keep=keep_releases)
     log.info("publish: release %s is current (%s)", rid, final)
-    return {"published": True, "reason": "new release", "release": str(final), "files": files}
+    return {"published": True, "reason": "new release", "release": final, "files": files}
 
 
 @flow(name="newsfacts", log_prints=False)
@@ -371,15 +378,16 @@ def newsfacts_pipeline(
         max_article_chars=max_article_chars, keep_releases=keep_releases, max_row_loss=max_row_loss,
         lock_wait_seconds=lock_wait_seconds,
     )  # fmt: skip
-    out = Path(p.out_dir)
-    raw_dir = str(p.raw_dir)
-    cache = Path(p.cache_dir) if p.cache_dir else out.parent / "cache"
+    out = p.out_dir
+    raw_dir = p.raw_dir
+    cache = Path(p.cache_dir) if p.cache_dir else io.default_cache(out)
+    store = io.open_store(out, cache)
     timings: dict[str, float] = {}
-    with io.publish_lock(out, wait_seconds=lock_wait_seconds):
-        for stale in io.clear_stale_staging(out):
-            log.warning("removed a staging directory left by an interrupted run: %s", stale)
+    with store.lock(wait_seconds=lock_wait_seconds):
+        for stale in store.recover():
+            log.warning("removed what an interrupted run left: %s", stale)
         run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
-        staging = io.new_staging(out, run_id)
+        staging = store.new_staging(run_id)
         work = cache / "work" / run_id
         work.mkdir(parents=True, exist_ok=True)
         try:
@@ -422,7 +430,7 @@ def newsfacts_pipeline(
                 "source_path", "record", "raw_sha256"
             )
             input_fp = release.input_fingerprint(raw_index)
-            current = io.current_release(out)
+            current = store.current()
             prev_fp = (
                 (io.read_json(current / "manifest.json") or {}).get("input_fingerprint") if current else None
             )
@@ -434,14 +442,14 @@ def newsfacts_pipeline(
             skip = current is not None and not revalidate and built.get("validate_key") == vkey
             if skip and current is not None:
                 # The current release was validated from these very tables: nothing can change.
-                ver, pub = _unchanged(current)
+                ver, pub = _unchanged(current, store.current_location())
                 log.info("validate, publish: tables unchanged since release %s; skipped", current)
                 timings["validate"] = time.perf_counter() - t0
             else:
                 ver = validate_stage(
                     str(work),
                     str(staging),
-                    str(out),
+                    out,
                     prev_fp != input_fp,
                     max_row_loss,
                     str(cache),
@@ -466,7 +474,7 @@ def newsfacts_pipeline(
             }
             if not skip:
                 t0 = time.perf_counter()
-                pub = publish_stage(str(out), str(staging), ver, meta, keep_releases)
+                pub = publish_stage(out, str(staging), ver, meta, keep_releases, str(cache))
                 timings["publish"] = time.perf_counter() - t0
             for stage in ("clean", "resolve", "validate"):
                 stagecache.prune(cache, stage, keep=3)
@@ -474,9 +482,9 @@ def newsfacts_pipeline(
             shutil.rmtree(work, ignore_errors=True)
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    summary = _summary(out, ing, cln, ext, res, ver, pub, timings)
+    summary = _summary(store, ing, cln, ext, res, ver, pub, timings)
     summary["changes"] = changes
-    _artifacts(summary)
+    _artifacts(summary, store)
     return summary
 
 
@@ -487,8 +495,9 @@ def _validate_key(work_dir: str, max_row_loss: float) -> str:
     return stagecache.stage_key("validate", files, {"max_row_loss": max_row_loss})
 
 
-def _unchanged(current: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Returns the verdict and publish result of a run whose tables are the current release's."""
+def _unchanged(current: Path, location: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Returns the verdict and publish result of a run whose tables are the current release's
+    (``current``: its local copy; ``location``: where it is published)."""
     man = io.read_json(current / "manifest.json") or {}
     built = io.read_json(current / "build.json") or {}
     validation = man.get("validation")
@@ -503,7 +512,7 @@ def _unchanged(current: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     pub = {
         "published": False,
         "reason": "unchanged",
-        "release": str(current),
+        "release": location,
         "files": man.get("files") or {},
     }
     return ver, pub
@@ -540,7 +549,7 @@ def _article_changes(articles_path: Path, current: Path | None) -> dict[str, int
 
 
 def _summary(
-    out: Path,
+    store: io.ReleaseStore,
     ing: dict[str, int],
     cln: dict[str, int],
     ext: dict[str, Any],
@@ -549,7 +558,8 @@ def _summary(
     pub: dict[str, Any],
     timings: dict[str, float],
 ) -> dict[str, Any]:
-    current = io.current_release(out)
+    current = store.current()
+    location = store.current_location()
     rows: dict[str, int] = {}
     quarantined: list[dict[str, object]] = []
     if current is not None:
@@ -561,12 +571,12 @@ def _summary(
             }
         quarantined = io.read_parquet(current / "quarantine.parquet", schema.QUARANTINE).to_dicts()
     return {
-        "release": str(current) if current else None,
+        "release": location,
         "published": pub["published"],
         "publish_reason": pub["reason"],
         "verdict": ver["verdict"],
         "rejected": ver["rejected"],
-        "docs_index": str(current / ver["docs_index"]) if current and ver.get("docs_index") else None,
+        "docs_index": f"{location}/{ver['docs_index']}" if location and ver.get("docs_index") else None,
         "rows": rows,
         "quarantined": quarantined,
         "counts": {"ingest": ing, "clean": cln, "extract": ext, "resolve": res},
@@ -574,7 +584,11 @@ def _summary(
     }
 
 
-def _artifacts(summary: dict[str, Any]) -> None:
+def _uri(location: str) -> str:
+    return location if io.is_url(location) else Path(location).as_uri()
+
+
+def _artifacts(summary: dict[str, Any], store: io.ReleaseStore) -> None:
     """Leaves the run's report in the Prefect UI under stable keys (the UI keeps their history):
     the summary, the release's files and links to the release and its Data Docs."""
     ch = summary.get("changes") or {}
@@ -603,10 +617,11 @@ def _artifacts(summary: dict[str, Any]) -> None:
         ],
     ]
     create_markdown_artifact("\n".join(lines), key="newsfacts-run-summary", description="Run summary")
-    if not summary["release"]:
+    local = store.current()
+    if not summary["release"] or local is None:
         return
-    rel = Path(summary["release"])
-    files = (io.read_json(rel / "manifest.json") or {}).get("files") or {}
+    rel_name = local.name
+    files = (io.read_json(local / "manifest.json") or {}).get("files") or {}
     if isinstance(files, dict):
         create_table_artifact(
             [
@@ -615,18 +630,18 @@ def _artifacts(summary: dict[str, Any]) -> None:
                 if isinstance(v, dict)
             ],
             key="newsfacts-release-files",
-            description=f"Files of release {rel.name}",
+            description=f"Files of release {rel_name}",
         )
     create_link_artifact(
-        rel.as_uri(),
-        link_text=f"release {rel.name}",
+        _uri(summary["release"]),
+        link_text=f"release {rel_name}",
         key="newsfacts-release",
         description="The current release",
     )
     if summary.get("docs_index"):
         create_link_artifact(
-            Path(summary["docs_index"]).as_uri(),
-            link_text=f"Data Docs of release {rel.name}",
+            _uri(summary["docs_index"]),
+            link_text=f"Data Docs of release {rel_name}",
             key="newsfacts-data-docs",
             description="Great Expectations Data Docs (validation results)",
         )
