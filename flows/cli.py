@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,12 +131,46 @@ def _trust_command_line_dirs(*dirs: str | None) -> None:
         os.environ[URLS_ENV] = " ".join(dict.fromkeys(urls))
 
 
+def _start_temporary_server() -> Callable[[], None]:
+    """Without ``PREFECT_API_URL`` the flow runs against a temporary Prefect server that takes
+    seconds to start: start it in a thread now, while this process imports the pipeline (also
+    seconds). Returns the function that waits until it is up (the flow must not start earlier)."""
+    import threading
+
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return lambda: None
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        try:
+            SubprocessASGIServer().start()
+        except BaseException as err:  # re-raised by wait(), in the main thread
+            failed.append(err)
+
+    thread = threading.Thread(target=start, name="prefect-temporary-server", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Runs the flow once and prints the summary; returns the exit code."""
     _prefect_env()
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
+    server_ready = _start_temporary_server()
     from flows.pipeline import newsfacts_pipeline
     from transforms.io import PublishLocked
+
+    server_ready()
 
     try:
         summary = newsfacts_pipeline(**_run_kwargs(args))
