@@ -81,6 +81,19 @@ def test_single_quotes_as_primary_marks() -> None:
     assert _texts(text) == ["We will not back down,"]
 
 
+def test_stray_closing_mark_is_ignored() -> None:
+    text = "The vote” passed. Then she said, “It is done.”"
+    assert _texts(text) == ["It is done."]
+
+
+def test_quote_without_letters_is_skipped() -> None:
+    assert _texts("The score was “3-1” after ninety minutes, “a fair result,” he said.") == ["a fair result,"]
+
+
+def test_guillemets() -> None:
+    assert _texts("Il a dit : « Nous partons demain. »") == ["Nous partons demain."]
+
+
 def test_inches_are_not_quotes() -> None:
     assert _texts('The player is 6\'5" tall and "very quick" on the court.') == ["very quick"]
 
@@ -225,6 +238,16 @@ def test_description_from_mention_title(nlp: Language) -> None:
     assert r["speaker_method"] == "description" and r["speaker_text"] == "Helena Marsh"
 
 
+def test_a_document_is_not_resolved_to_a_person(nlp: Language) -> None:
+    # "report" is no role noun: the report itself is the source, not its author named before
+    text = (
+        "Ana Ruiz, one of the authors of the annual report, defended its findings.\n\n"
+        "“Wages have stalled in every region,” the report stated."
+    )
+    r = _by_start(_rows(nlp, text), "Wages have stalled")
+    assert r["speaker_method"] == "unnamed" and r["speaker_text"] == "the report"
+
+
 def test_description_without_named_role_stays_unnamed(nlp: Language) -> None:
     text = (
         "Governor Paul Kerrigan opened the hearing on Tuesday.\n\n"
@@ -274,6 +297,66 @@ def test_signature_after_a_dash(nlp: Language) -> None:
     text = "Readers wrote to us.\n“The new bridge is a waste of money.” ― Helen Carter"
     r = _by_start(_rows(nlp, text), "The new bridge")
     assert r["speaker_method"] == "signature" and r["speaker_text"] == "Helen Carter"
+
+
+def test_pronoun_chain_keeps_a_person_in_view(nlp: Language) -> None:
+    # Brandt is named once, then only as "he" for longer than the eight-sentence window; the
+    # resolved pronouns carry him forward, so the object of the latest sentence does not win.
+    text = (
+        "Governor Paul Brandt toured the flooded valley on Monday.\n\n"
+        "He walked along the levee. He spoke with farmers. He visited a shelter. He thanked the "
+        "volunteers. He inspected a bridge. He looked at the water line. He met the county board. "
+        "He listened to complaints. He shook hands with residents.\n\n"
+        "The crowd cheered firefighter Tom Reyes.\n\n"
+        "“We will rebuild every road and every home,” he said."
+    )
+    r = _by_start(_rows(nlp, text), "We will rebuild")
+    assert r["speaker_method"] == "pronoun" and "Brandt" in str(r["speaker_text"])
+    # the speaker span is the name, never the pronoun it was carried by
+    assert r["speaker_text"] != "he"
+
+
+def test_name_in_apposition_to_a_subject_is_the_subject(nlp: Language) -> None:
+    text = (
+        "Her father, Brad Lowell, worried that voters would never pick Gary Pruitt.\n\n"
+        "“People are afraid of wasting their votes,” he said."
+    )
+    r = _by_start(_rows(nlp, text), "People are afraid")
+    assert r["speaker_method"] == "pronoun" and "Lowell" in str(r["speaker_text"])
+
+
+def test_name_before_a_gerund_cue_speaks(nlp: Language) -> None:
+    text = "The new advert closes with footage of Maria Delgado saying, “We deserve a fair wage.”"
+    r = _by_start(_rows(nlp, text), "We deserve")
+    assert "Delgado" in str(r["speaker_text"])
+
+
+def test_cue_after_the_quote_with_a_long_name(nlp: Language) -> None:
+    text = "“We will find who did this,” Harbor City police Chief Dana Whitfield said on Monday."
+    r = _by_start(_rows(nlp, text), "We will find")
+    assert r["speaker_method"] == "cue_subject" and "Whitfield" in str(r["speaker_text"])
+
+
+def test_name_right_before_a_colon(nlp: Language) -> None:
+    text = (
+        "The late surge surprised few analysts - More from Laura Haldane: “Undecided voters broke "
+        "late, as they usually do.”"
+    )
+    r = _by_start(_rows(nlp, text), "Undecided voters")
+    assert r["speaker_method"] == "colon" and "Haldane" in str(r["speaker_text"])
+
+
+def test_signature_on_the_next_line(nlp: Language) -> None:
+    text = "Letters.\n\n“The new bridge is a waste of money.”\n\n- Helen Carter, Dayton.\n\nMore news."
+    r = _by_start(_rows(nlp, text), "The new bridge")
+    assert r["speaker_method"] == "signature" and r["speaker_text"] == "Helen Carter"
+
+
+def test_dash_line_after_a_sentence_is_not_a_signature(nlp: Language) -> None:
+    # the quote shares its paragraph with other words: the next line's dash item signs nothing
+    text = "The mayor called it “a waste of money” on Friday.\n\n- Helen Carter won the vote."
+    r = _by_start(_rows(nlp, text), "a waste")
+    assert r["speaker_method"] != "signature"
 
 
 def test_partial_quote_after_cue(nlp: Language) -> None:

@@ -8,7 +8,9 @@ Two stages:
 * :func:`quotes_from_doc` decides which spans are speech (scare quotes and titles are dropped),
   whether each is ``full`` or ``partial``, and who said it (``speaker_method``): a cue verb and
   its subject, ``according to``, a pronoun or a description resolved to a person named before, a
-  speaker introduced before a colon, or a quote paragraph continuing the previous speaker.
+  speaker introduced before a colon, a signature after a dash, or a quote paragraph continuing
+  the previous speaker. Pronoun resolution keeps a chain: a he/she outside quotes, once resolved,
+  counts as a mention of that person for the pronouns after it.
 
 :func:`resolve_quotes` turns the per-article rows into the published ``quotes`` table.
 Rule data (cue verbs, roles, titles, pronouns, gendered given names) lives in
@@ -33,7 +35,7 @@ from transforms.lexicons import load
 from transforms.nlp import doc_text
 from transforms.resolve import link_spans
 
-VERSION = "quotes-4"
+VERSION = "quotes-5"
 
 # ---------------------------------------------------------------- lexicons
 
@@ -341,6 +343,7 @@ class _Person:
     subject: bool
     gender: str | None = None  # "m"/"f" from this mention alone (title, given name, role)
     main: bool = False  # the subject of the sentence's main clause, not of a clause inside it
+    ref: _Person | None = None  # for a he/she outside quotes: the named person it was resolved to
 
 
 @dataclass
@@ -378,6 +381,7 @@ class _Ctx:
     sents: list[Span]
     genders: dict[str, dict[str, int]] = field(default_factory=dict)
     first_gender: dict[str, str] = field(default_factory=dict)  # of a surname's first full mention
+    chain: list[_Person] | None = None  # resolved he/she subjects, see _pronoun_chain
 
     def in_quote(self, tok: Token) -> bool:
         return self.quote_of_char[tok.idx] >= 0
@@ -478,7 +482,16 @@ def _build_persons(ctx: _Ctx) -> None:
         ) or _role_before(doc, s)
         if m.get("label") in ("GPE", "LOC", "NORP", "FAC"):
             titled = False  # places and nationalities are never people
-        names.append((s, e, text, str(m.get("label")), titled or m.get("label") == "PERSON"))
+        # a common given name before a surname ("Bryan Doe") is evidence of a person too
+        names.append(
+            (
+                s,
+                e,
+                text,
+                str(m.get("label")),
+                titled or m.get("label") == "PERSON" or bool(_given_gender(text)),
+            )
+        )
     for t in doc:
         if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
             continue
@@ -499,8 +512,10 @@ def _build_persons(ctx: _Ctx) -> None:
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is None:
             continue
-        subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in span)
-        main = any(t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head) for t in span)
+        # a name in apposition to a subject is that subject ("Her father, Brad Doe, said")
+        heads = [t.head if t.dep_ == "appos" and t.head.i < span.start else t for t in span]
+        subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in heads)
+        main = any(t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head) for t in heads)
         first = text.split()[0]
         gender = (
             _title_gender(_title_before(doc, s) or "")
@@ -551,11 +566,55 @@ def _build_persons(ctx: _Ctx) -> None:
             if g:
                 votes = ctx.genders.setdefault(key, {})
                 votes[g] = votes.get(g, 0) + 1
+    _add_surname_mentions(ctx, person_keys)
+
+
+# Parts of speech a capitalised word naming a person may get from a small model ("Early said",
+# "Woods continued"); function words never name anyone.
+_NAME_POS = ("PROPN", "NOUN", "ADJ", "ADV", "VERB", "X")
+
+
+def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
+    """Adds the bare re-mentions of people already named ("Doe" after "Jane Doe") that neither
+    the NER nor the subject scan caught: a capitalised word outside quotes equal to a person's
+    key, not part of a longer name or of a mention."""
+    doc = ctx.doc
+    covered = [(p.start, p.end) for p in ctx.persons] + [
+        (int(m["start"]), int(m["end"])) for m in ctx.mentions
+    ]
+    added: list[_Person] = []
+    for t in doc:
+        if not t.text[:1].isupper() or t.pos_ not in _NAME_POS or ctx.in_quote(t):
+            continue
+        key = _key(t.text)
+        if key not in person_keys or len(key) < 3:
+            continue
+        if any(a < t.idx + len(t.text) and t.idx < b for a, b in covered):
+            continue
+        # part of a longer name ("Woods Hole") or a compound modifier ("the Early campaign")
+        if t.dep_ == "compound" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
+            continue
+        subject = t.dep_ in ("nsubj", "nsubjpass")
+        main = subject and _main_clause(t.head)
+        added.append(
+            _Person(t.idx, t.idx + len(t.text), t.text, key, ctx.sent_of_tok[t.i], subject, None, main)
+        )
+    if added:
+        ctx.persons.extend(added)
+        ctx.persons.sort(key=lambda p: p.start)
 
 
 def _main_clause(verb: Token) -> bool:
     """True when a verb heads its sentence's main clause (the root, or a verb coordinated with it)."""
-    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+    if verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
+        return True
+    # the parser sometimes hangs a main clause on a verb of the next sentence or of a quote
+    # ("Later, Doe claimed that …" as ccomp): a clause without a subordinating word still counts
+    return (
+        verb.dep_ in ("ccomp", "parataxis")
+        and not any(c.dep_ == "mark" for c in verb.children)
+        and verb.head.i > verb.i
+    )
 
 
 def _add_person(ctx: _Ctx, start: int, end: int, text: str, sent: int) -> None:
@@ -648,6 +707,16 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
         for c in head.children:
             if c.dep_ in ("dobj", "nsubjpass"):
                 return c
+    prev = cue.doc[cue.i - 1] if cue.i > 0 else None
+    if (
+        cue.tag_ == "VBG"
+        and prev is not None
+        and prev.pos_ == "PROPN"
+        and not ctx.in_quote(prev)
+        and (prev.ent_type_ == "PERSON" or ctx.gender(_key(prev.text)) is not None)
+        and not (prev.dep_ == "pobj" and prev.head.lower_ != "of")  # "a post on Twitter reading …"
+    ):
+        return prev  # a name right before a gerund is its subject: "footage of Jane Doe saying …"
     if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "relcl") and head.i != cue.i:
         node = head
         while True:
@@ -662,6 +731,68 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
             return head  # "Smith, who said …"
         return _subject_of(ctx, head, quote_end)
     return None
+
+
+def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
+    """Returns the proper noun right before a cue that follows a quote ('"…," Police Chief Ann Roe
+    said') when the parse gave the cue no subject; the words between the closing mark and the
+    cue must be a name phrase (nouns, adjectives, determiners, commas)."""
+    doc = ctx.doc
+    if cue.i == 0 or cue.idx <= q.close_at:
+        return None
+    prev = doc[cue.i - 1]
+    if prev.pos_ != "PROPN" or ctx.in_quote(prev) or prev.idx <= q.close_at:
+        return None
+    between = [t for t in doc[prev.i - 8 if prev.i >= 8 else 0 : prev.i] if t.idx > q.close_at]
+    if ctx.para_of_char[prev.idx] != ctx.para_of_char[q.start] or len(between) > 7:
+        return None
+    if any(
+        t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PUNCT", "VERB") or t.text in ".!?" for t in between
+    ):
+        return None
+    return prev
+
+
+def _is_person_name(ctx: _Ctx, tok: Token) -> bool:
+    """True when a proper noun outside quotes names a person (NER, a PERSON mention, or a known gender)."""
+    if tok.pos_ != "PROPN" or ctx.in_quote(tok):
+        return False
+    if tok.ent_type_ == "PERSON" or ctx.gender(_key(tok.text)) is not None:
+        return True
+    m = _mention_at(ctx, tok.idx, tok.idx + len(tok.text))
+    return m is not None and m.get("label") == "PERSON"
+
+
+def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
+    """Returns the person named next to a cue that follows a quote when the parse gave the cue no
+    subject (it often hangs the name on a word of the quote).
+
+    '"…," said Ann Roe, an economist' / '"…," tweeted aide Ann Roe': a person's name within the
+    few words after a cue that directly follows the closing mark. '"…," Ann Roe, a former aide,
+    said': a person's name right after the closing mark, the cue later in the same sentence.
+    """
+    doc = ctx.doc
+    if cue.idx <= q.close_at or ctx.para_of_char[cue.idx] != ctx.para_of_char[q.start]:
+        return None
+    gap = ctx.text[q.close_at + 1 : cue.idx]
+    if not gap.strip(" ,\u00a0"):
+        for t in doc[cue.i + 1 : cue.i + 7]:
+            if t.text in ".!?" or ctx.in_quote(t) or "\n" in t.text:
+                break
+            if _is_person_name(ctx, t):
+                return t
+        return None
+    after = doc.char_span(q.close_at + 1, cue.idx, alignment_mode="expand")
+    if after is None or len(after) > 30 or any(t.text in ".!?" or ctx.in_quote(t) for t in after):
+        return None
+    first = next((t for t in after if not t.is_punct and not t.is_space), None)
+    if first is None:
+        return None
+    if first.pos_ == "PROPN" and not _is_person_name(ctx, first):
+        # the name's first word may be a given name the NER left out: look at the chain's last word
+        _, b = _proper_chain(first)
+        first = doc[b - 1] if b > first.i else first
+    return first if _is_person_name(ctx, first) else None
 
 
 def _np_span(tok: Token) -> tuple[int, int]:
@@ -727,27 +858,24 @@ def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
 
 # Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
 # that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.
-_PRONOUN_SUBJECT_BONUS = 1.5
+_PRONOUN_SUBJECT_BONUS = 3.0
 _PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
 _PRONOUN_GENDER_BONUS = 0.25
+_PRONOUN_WINDOW = 8  # sentences
 
 
-def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | None) -> _Person | None:
-    """Returns the person a he/she refers to.
+def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_Person]:
+    """Returns the people a he/she at character ``at`` (sentence ``s_here``) may refer to.
 
-    Candidates are people named before the pronoun (outside quotes) in the last eight
-    sentences; one whose known gender disagrees is out. The rest are scored: minus one per
-    sentence of distance, a bonus for being a sentence's subject, a small one for a gender
-    known to agree; ties go to the latest mention. The previous quote's speaker counts as
-    mentioned, as a subject, in the sentence of its cue.
+    The people named before it in the last eight sentences, the he/she subjects before it that
+    were resolved to someone (a chain: "Doe arrived. He said … He added" keeps Doe in view), and
+    the previous quote's speaker as a main-clause subject in the sentence of its cue.
     """
-    s_here = ctx.sent_of_tok[pron.i]
-    cands: list[tuple[float, int, _Person]] = []
-    seen_keys: set[str] = set()
-    pool = [p for p in ctx.persons if p.start < pron.idx and s_here - p.sent <= 8]
+    pool = [p for p in ctx.persons if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
+    pool += [p for p in _pronoun_chain(ctx) if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
     if last is not None and last.person_key and last.start is not None and last.cue_tok is not None:
         s_last = ctx.sent_of_tok[last.cue_tok]
-        if s_here - s_last <= 8:
+        if s_here - s_last <= _PRONOUN_WINDOW:
             pool.append(
                 _Person(
                     last.start,
@@ -760,18 +888,61 @@ def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | N
                     True,
                 )
             )
-    for p in sorted(pool, key=lambda p: (p.sent, p.start), reverse=True):
+    return pool
+
+
+def _best_referent(ctx: _Ctx, pool: list[_Person], s_here: int, gender: str | None) -> _Person | None:
+    """Returns the best-scored person of a pronoun's pool (the named mention behind a chain entry).
+
+    Minus one per sentence of distance, a bonus for being a sentence's subject, a small one for a
+    gender known to agree; one whose known gender disagrees is out; ties go to the latest mention.
+    """
+    best: tuple[float, int] | None = None
+    chosen: _Person | None = None
+    for p in pool:
         comp = _compatible(ctx, p, gender)
         if comp == 0:
             continue
         bonus = _PRONOUN_SUBJECT_BONUS if p.main else _PRONOUN_EMBEDDED_SUBJECT_BONUS if p.subject else 0.0
         score = -(s_here - p.sent) + bonus + _PRONOUN_GENDER_BONUS * (comp == 2)
-        cands.append((score, p.start, p))
-        seen_keys.add(p.key)
-    if not cands:
-        return None
-    cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
-    return cands[0][2]
+        if best is None or (score, p.start) > best:
+            best, chosen = (score, p.start), p
+    if chosen is not None and chosen.ref is not None:
+        return chosen.ref
+    return chosen
+
+
+def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
+    """Returns the he/she subjects outside quotes, in order, each resolved to a named person.
+
+    Computed once per article, each pronoun from the people and chain entries before it.
+    """
+    if ctx.chain is not None:
+        return ctx.chain
+    lex = _lex()
+    ctx.chain = []
+    for t in ctx.doc:
+        low = t.lower_
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t):
+            continue
+        if low not in lex.pron_male and low not in lex.pron_female:
+            continue
+        gender = "m" if low in lex.pron_male else "f"
+        s_here = ctx.sent_of_tok[t.i]
+        pool = [p for p in ctx.persons if p.start < t.idx and s_here - p.sent <= _PRONOUN_WINDOW]
+        pool += [p for p in ctx.chain if s_here - p.sent <= _PRONOUN_WINDOW]
+        ref = _best_referent(ctx, pool, s_here, gender)
+        if ref is not None:
+            end = t.idx + len(t.text)
+            main = _main_clause(t.head)
+            ctx.chain.append(_Person(t.idx, end, ref.text, ref.key, s_here, True, gender, main, ref))
+    return ctx.chain
+
+
+def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | None) -> _Person | None:
+    """Returns the named person a he/she refers to (see :func:`_pronoun_pool`, :func:`_best_referent`)."""
+    s_here = ctx.sent_of_tok[pron.i]
+    return _best_referent(ctx, _pronoun_pool(ctx, pron.idx, s_here, last), s_here, gender)
 
 
 def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
@@ -926,7 +1097,9 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
     definite = any(d in ("the", "this", "that", "his", "her", "its", "their") for d in dets) or any(
         c.dep_ == "poss" and c.pos_ == "PROPN" for c in spk.children
     )
-    if definite and spk.tag_ != "NNS":
+    # only a role noun describes a person named before ("the senator"); "the report" is itself the source
+    is_role = spk.lower_ in lex.roles or spk.lower_ in lex.role_class or spk.lemma_.lower() in lex.roles
+    if definite and spk.tag_ != "NNS" and is_role:
         p = _resolve_description(ctx, spk, a, b, last)
         if p is not None:
             return _Attr("description", cue_text, p.text, p.start, p.end, p.key, cue.i)
@@ -990,6 +1163,17 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
         and t not in out
     ]
     window.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
+    # a cue right before the opening mark ('… Doe saying, "…"') introduces the quote, whatever
+    # verb the parser hung the quote on
+    lead = [
+        t
+        for t in window
+        if t.i + 1 < len(doc)
+        and 0 <= q.open_at - (t.idx + len(t.text)) <= 2
+        and not doc_text(doc)[t.idx + len(t.text) : q.open_at].strip(" ,:")
+    ]
+    if lead and out:
+        return lead[:1] + out + [t for t in window if t not in lead[:1]]
     return out + window
 
 
@@ -1013,6 +1197,16 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
                 if at.method in ("cue_subject", "according_to"):
                     at.method = "colon"
                 return at
+    # "… — Jane Doe:" / "More from Doe:": a person's name right before the colon introduces the quote
+    prev = doc[colon.start - 1] if colon.start > 0 else None
+    if (
+        prev is not None
+        and prev.pos_ == "PROPN"
+        and not ctx.in_quote(prev)
+        and (prev.ent_type_ == "PERSON" or ctx.gender(_key(prev.text)) is not None)
+        and not (prev.dep_ == "pobj" and prev.head.lower_ not in ("of", "from", "by"))  # "on Twitter:"
+    ):
+        return _name_at_colon(ctx, prev)
     # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
     verbs = [sent.root] + [t for t in reversed(doc[sent.start : colon.start]) if t.pos_ in ("VERB", "AUX")]
     for root in verbs:
@@ -1027,16 +1221,21 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
             at.cue = None
             return at
         break
-    prev = doc[colon.start - 1] if colon.start > 0 else None
     if prev is not None and prev.pos_ == "PROPN":
-        pa, pb = _proper_chain(prev)
-        ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
-        m = _mention_at(ctx, ps, pe)
-        if m is not None:
-            ps, pe = int(m["start"]), int(m["end"])
-        name = doc_text(doc)[ps:pe]
-        return _Attr("colon", None, name, ps, pe, _key(name), prev.i)
+        return _name_at_colon(ctx, prev)
     return None
+
+
+def _name_at_colon(ctx: _Ctx, prev: Token) -> _Attr:
+    """Returns the colon attribution to the proper name ending at ``prev`` (its mention where one is)."""
+    doc = ctx.doc
+    pa, pb = _proper_chain(prev)
+    ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
+    m = _mention_at(ctx, ps, pe)
+    if m is not None:
+        ps, pe = int(m["start"]), int(m["end"])
+    name = doc_text(doc)[ps:pe]
+    return _Attr("colon", None, name, ps, pe, _key(name), prev.i)
 
 
 def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
@@ -1092,9 +1291,18 @@ def _signature(ctx: _Ctx, q: QuoteSpan) -> _Attr | None:
     line_end = len(text) if line_end < 0 else line_end
     rest = text[q.close_at + 1 : line_end]
     m = re.match(r"[\s\u00a0]*[" + _DASHES + r"]+[\s\u00a0]*", rest)
-    if not m:
-        return None
-    start = q.close_at + 1 + m.end()
+    if m:
+        start = q.close_at + 1 + m.end()
+    else:
+        # a pull quote alone in its paragraph, signed on the next line: '"…"' / '- Jane Doe, Ohio.'
+        line_start = text.rfind("\n", 0, q.open_at) + 1
+        if rest.strip(" .,\u00a0") or text[line_start : q.open_at].strip():
+            return None
+        nxt = re.match(r"\n+([" + _DASHES + r"]+)[\s\u00a0]*([^\n]*)", text[line_end:])
+        if not nxt or len(nxt.group(2).split()) > 12:
+            return None
+        start = line_end + nxt.start(2)
+        line_end = line_end + nxt.end(2)
     span = ctx.doc.char_span(start, line_end, alignment_mode="expand")
     if span is None or len(span) == 0 or span[0].pos_ != "PROPN":
         return None
@@ -1106,6 +1314,7 @@ def _signature(ctx: _Ctx, q: QuoteSpan) -> _Attr | None:
     mention = _mention_at(ctx, s, e)
     if mention is not None:
         s, e = int(mention["start"]), int(mention["end"])
+    s = max(s, start)  # a dash the tokenizer left on the name ("-Jane")
     name = text[s:e]
     return _Attr("signature", None, name, s, e, _key(name), a)
 
@@ -1230,6 +1439,7 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
     ments: list[dict[str, Any]] = [dict(m) for m in mentions] if mentions else _mentions_from_ents(doc)
     ctx = _Ctx(doc, text, spans, qoc, [], ments, sent_of_tok, para, sents)
     _build_persons(ctx)
+    _pronoun_chain(ctx)
 
     found: list[tuple[QuoteSpan, str, _Attr]] = []
     last: _Attr | None = None
@@ -1246,7 +1456,11 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
             if obj is not None:
                 attr = _attribute_cue(ctx, cue, obj, q, last)
             else:
-                spk = _find_speaker_token(ctx, cue, q.end)
+                spk = (
+                    _find_speaker_token(ctx, cue, q.end)
+                    or _name_before_cue(ctx, cue, q)
+                    or _name_next_to_cue(ctx, cue, q)
+                )
                 if spk is None or (q.start <= spk.idx < q.end):
                     continue
                 attr = _attribute_cue(ctx, cue, spk, q, last)
