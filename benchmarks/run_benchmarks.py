@@ -3,7 +3,8 @@ pipeline and bare spaCy side by side, and prints the figures of issue 8 with the
 
 For every scale (1×, 4×), in one go:
   1. ``newsfacts run --full-refresh --json`` as a subprocess: wall time, per-stage timings, peak RSS
-     of the whole process tree (parse workers and the Prefect server included);
+     and PSS of the whole process tree (parse workers and the Prefect server included) and of each
+     of its processes;
   2. bare ``nlp.pipe`` (``benchmarks.bare_spacy``) over the cleaned texts of the release just
      published, same model, components, processes and batch size: the throughput baseline;
   3. a rerun with no change, then a rerun with 1% new articles added: their cost as shares of (1);
@@ -114,7 +115,9 @@ def run_pipeline(
         "flow_s": round(sum(timings.values()), 3),
         "timings": timings,
         "peak_rss_bytes": m.peak_rss_bytes,
+        "peak_pss_bytes": m.peak_pss_bytes,
         "peak_processes": m.peak_processes,
+        "processes": m.processes,
         "verdict": s["verdict"],
         "published": s["published"],
         "counts": s["counts"],
@@ -123,10 +126,15 @@ def run_pipeline(
 
 
 def run_bare(
-    articles: Path, env: dict[str, str], processes: int, batch_size: int, limit: int | None = None
+    articles: Path,
+    env: dict[str, str],
+    processes: int,
+    batch_size: int,
+    limit: int | None = None,
+    batch_chars: int | None = None,
 ) -> dict[str, Any]:
-    """Runs bare ``nlp.pipe`` over the texts of ``articles`` (the first ``limit``) in a subprocess;
-    returns its figures."""
+    """Runs bare ``nlp.pipe`` over the texts of ``articles`` (the first ``limit``; batches also cut
+    at ``batch_chars`` characters when given) in a subprocess; returns its figures."""
     cmd = [
         sys.executable,
         "-m",
@@ -138,11 +146,18 @@ def run_bare(
         "--batch-size",
         str(batch_size),
         *(["--limit", str(limit)] if limit is not None else []),
+        *(["--batch-chars", str(batch_chars)] if batch_chars is not None else []),
     ]
     m = run_measured(cmd, cwd=ROOT, env=env)
     _check(m, "bare nlp.pipe")
     res = _json_from(m.stdout)
-    res.update(wall_s=round(m.wall_s, 3), peak_rss_bytes=m.peak_rss_bytes, peak_processes=m.peak_processes)
+    res.update(
+        wall_s=round(m.wall_s, 3),
+        peak_rss_bytes=m.peak_rss_bytes,
+        peak_pss_bytes=m.peak_pss_bytes,
+        peak_processes=m.peak_processes,
+        processes=m.processes,
+    )
     return res
 
 
@@ -167,6 +182,12 @@ def bench_scale(
             r = run_bare(out / "articles.parquet", env, args.processes, size, args.sweep_limit)
             res["batch_sweep"][str(size)] = r
             print(f"[{factor}×] batch size {size}: nlp.pipe {r['pipe_s']:.1f}s", flush=True)
+    if factor == 1 and args.chars_sweep:
+        res["chars_sweep"] = {}
+        for chars in (int(b) for b in args.chars_sweep.split(",") if b.strip()):
+            r = run_bare(out / "articles.parquet", env, 1, args.batch_size, args.sweep_limit, chars)
+            res["chars_sweep"][str(chars)] = r
+            print(f"[{factor}×] batch chars {chars}: nlp.pipe {r['pipe_s']:.1f}s", flush=True)
     res["nochange"] = run_pipeline(raw, out, env, args.processes, args.batch_size, [])
     print(f"[{factor}×] no-change rerun {res['nochange']['wall_s']:.1f}s", flush=True)
     n_new = max(1, math.ceil(len(arts) * args.new_share))
@@ -310,7 +331,9 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
         )
     out.append(_table(["scale", *STAGES, "other"], rows))
 
-    out.append("\nPeak RSS of the process tree")
+    out.append(
+        "\nPeak memory of the process tree (RSS counts shared pages once per process; PSS shares them)"
+    )
     rows = []
     for s in scales:
         f, b = s["full"], s["bare"]
@@ -318,8 +341,10 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
             [
                 f"{s['scale']}×",
                 _gb(f["peak_rss_bytes"]),
+                _gb(f.get("peak_pss_bytes", 0)),
                 str(f["peak_processes"]),
                 _gb(b["peak_rss_bytes"]),
+                _gb(b.get("peak_pss_bytes", 0)),
                 str(b["peak_processes"]),
             ]
         )
@@ -330,7 +355,33 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
                 _gb(f["peak_rss_bytes"]),
             )
         )
-    out.append(_table(["scale", "run peak RSS", "processes", "bare peak RSS", "processes"], rows))
+    out.append(
+        _table(
+            ["scale", "run RSS", "run PSS", "processes", "bare RSS", "bare PSS", "processes"],
+            rows,
+        )
+    )
+    for s in scales:
+        procs = s["full"].get("processes") or []
+        if procs:
+            out.append(f"  {s['scale']}× full run, each process's own peak:")
+            out.append(
+                _table(
+                    ["  process", "pid", "peak RSS", "peak PSS", "CPU s", "alive s"],
+                    [
+                        [
+                            f"  {p['label']}",
+                            str(p["pid"]),
+                            _gb(p["peak_rss_bytes"]),
+                            _gb(p["peak_pss_bytes"]),
+                            f"{p.get('cpu_s', 0.0):.1f}",
+                            f"{p['first_s']:.1f}-{p['last_s']:.1f}",
+                        ]
+                        for p in procs
+                        if p["label"] != "other" or p["peak_rss_bytes"] > 50 * 1024**2
+                    ],
+                )
+            )
 
     out.append("\nReruns (share of the full run's wall time; in-flow = sum of the stage timings)")
     rows = []
@@ -409,6 +460,24 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
         ]
         out.append(_table(["batch size", "articles", "pipe s", "tokens/s"], rows))
 
+    chars = next((s["chars_sweep"] for s in scales if s.get("chars_sweep")), None)
+    if chars:
+        out.append(
+            "\nBatch characters (bare nlp.pipe in ONE process, longest first, as the pipeline's workers)"
+        )
+        rows = [
+            [
+                size,
+                str(r["articles"]),
+                f"{r['pipe_s']:.1f}",
+                f"{r['pipe_cpu_s']:.1f}",
+                f"{r['tokens'] / r['pipe_cpu_s']:.0f}",
+                _gb(r["peak_rss_bytes"]),
+            ]
+            for size, r in chars.items()
+        ]
+        out.append(_table(["batch chars", "articles", "pipe s", "CPU s", "tokens/CPU s", "peak RSS"], rows))
+
     dask = results.get("dask")
     if dask and dask["runs"]:
         out.append(f"\nDask local cluster ({dask['articles']} articles, --full-refresh)")
@@ -461,6 +530,13 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         metavar="SIZES",
         help="also time bare nlp.pipe at these batch sizes on the 1× texts, e.g. 8,16,32,64,128",
+    )
+    p.add_argument(
+        "--chars-sweep",
+        default="",
+        metavar="CHARS",
+        help="also time bare nlp.pipe in one process with batches cut at these characters, e.g. "
+        "20000,50000,100000 (the pipeline's flows.parallel.BATCH_CHARS)",
     )
     p.add_argument("--sweep-limit", type=int, default=300, help="texts per batch-size trial (default: 300)")
     args = p.parse_args(argv)

@@ -9,7 +9,6 @@ results stay small). The whole run holds the out dir's publish lock.
 # by value, without the module globals its string annotations would need (`Literal` failed
 # parameter validation); real annotation objects travel with it.
 import datetime as dt
-import math
 import os
 import shutil
 import time
@@ -27,7 +26,7 @@ from transforms.nlp import DEFAULT_MODEL, model_info
 
 from . import params as run_params
 from . import stagecache
-from .parallel import chunked, map_extract
+from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
 
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
 
@@ -50,9 +49,17 @@ def ingest_stage(raw_dir: str, work_dir: str, max_file_bytes: int, max_article_c
 
 
 @task(name="clean", cache_policy=NO_CACHE)
-def clean_stage(work_dir: str, english_only: bool, cache_dir: str, refresh: bool = False) -> dict[str, int]:
+def clean_stage(
+    work_dir: str,
+    english_only: bool,
+    cache_dir: str,
+    refresh: bool = False,
+    warm_model: str | None = None,
+    warm_processes: int = 0,
+) -> dict[str, int]:
     """Cleans every raw record into ``articles``; refused ones go to ``quarantine_clean``. Reuses the
-    stored outputs when the raw records and the code are unchanged (unless ``refresh``)."""
+    stored outputs when the raw records and the code are unchanged (unless ``refresh``). When it
+    cleans, ``warm_processes`` parse workers start loading ``warm_model`` meanwhile."""
     log = get_run_logger()
     key = stagecache.stage_key("clean", [_work(work_dir, "raw_articles")], {"english_only": english_only})
     if not refresh and (hit := stagecache.restore(Path(cache_dir), "clean", key, Path(work_dir))):
@@ -60,24 +67,34 @@ def clean_stage(work_dir: str, english_only: bool, cache_dir: str, refresh: bool
             "clean: raw records unchanged; reused %d cleaned articles (stage key %s)", hit["articles"], key
         )
         return hit
-    raw = io.read_parquet(_work(work_dir, "raw_articles"))
-    articles, bad = clean.clean_articles(raw, english_only=english_only)
-    io.write_parquet(articles, _work(work_dir, "articles"))
-    quarantine = schema.conform(pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema), schema.QUARANTINE)
-    io.write_parquet(quarantine, _work(work_dir, "quarantine_clean"))
-    n_dup = articles.filter(pl.col("duplicate_of").is_not_null()).height
-    log.info(
-        "clean: %d articles (%d near-duplicates marked), %d quarantined", articles.height, n_dup, len(bad)
-    )
-    result = {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
-    stagecache.store(
-        Path(cache_dir),
-        "clean",
-        key,
-        Path(work_dir),
-        ["articles.parquet", "quarantine_clean.parquet"],
-        result,
-    )
+    # New or changed articles: the extract stage will likely parse. Its workers load the model now,
+    # while this stage runs.
+    if warm_model and warm_processes > 1:
+        warm_pool(warm_model, warm_processes)
+    try:
+        raw = io.read_parquet(_work(work_dir, "raw_articles"))
+        articles, bad = clean.clean_articles(raw, english_only=english_only)
+        io.write_parquet(articles, _work(work_dir, "articles"))
+        quarantine = schema.conform(
+            pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema), schema.QUARANTINE
+        )
+        io.write_parquet(quarantine, _work(work_dir, "quarantine_clean"))
+        n_dup = articles.filter(pl.col("duplicate_of").is_not_null()).height
+        log.info(
+            "clean: %d articles (%d near-duplicates marked), %d quarantined", articles.height, n_dup, len(bad)
+        )
+        result = {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
+        stagecache.store(
+            Path(cache_dir),
+            "clean",
+            key,
+            Path(work_dir),
+            ["articles.parquet", "quarantine_clean.parquet"],
+            result,
+        )
+    except BaseException:
+        shutdown_warm_pool()  # the run stops here: the workers would wait for nothing
+        raise
     return result
 
 
@@ -96,50 +113,63 @@ def extract_stage(
     """Parses each article once and extracts mentions, quotes and events; reuses the cache for
     articles whose id and extractor version are unchanged (unless ``full_refresh``). The parse runs
     on the Dask cluster at ``dask_address`` or on a local one of ``dask_workers`` when asked."""
-    log = get_run_logger()
-    articles = io.read_parquet(_work(work_dir, "articles")).select(
-        "article_id", "text", "published_at", "boilerplate_removed", "boilerplate_rules"
-    )
-    version = extractor_version(model)
-    ids = set(articles["article_id"].to_list())
-    cache_root = Path(cache_dir)
-    cached = io.read_cached(cache_root, version, set() if full_refresh else ids)
-    done = set(cached["_done"]["article_id"].to_list())
-    todo = [
-        ArticleInput(
-            r["article_id"],
-            r["text"],
-            r["published_at"],
-            tuple(clean.related_headlines(r["boilerplate_removed"], r["boilerplate_rules"])),
+    try:
+        log = get_run_logger()
+        articles = io.read_parquet(_work(work_dir, "articles")).select(
+            "article_id", "text", "published_at", "boilerplate_removed", "boilerplate_rules"
         )
-        for r in articles.iter_rows(named=True)
-        if r["article_id"] not in done
-    ]
-    # Long articles first spreads the work evenly over the processes.
-    todo.sort(key=lambda a: (-len(a.text), a.article_id))
-    log.info(
-        "extract: %d articles, %d from cache, %d to parse (extractor %s)",
-        len(ids),
-        len(done),
-        len(todo),
-        version,
-    )
-    parts: dict[str, list[pl.DataFrame]] = {t.name: [cached[t.name]] for t in schema.EXTRACT_TABLES}
-    n_done = 0
-    started = time.perf_counter()
-    # At least ~4 chunks per worker, so a small run still spreads over every process.
-    workers = max(1, dask_workers or n_process)
-    chunks = chunked(todo, min(chunk_size, max(1, math.ceil(len(todo) / (4 * workers)))))
-    for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
-        io.write_cached(cache_root, version, frames, [a.article_id for a in chunk])
-        for name, frame in frames.items():
-            parts[name].append(frame)
-        n_done += len(chunk)
-        log.info("extract: parsed %d/%d articles (%.1f s)", n_done, len(todo), time.perf_counter() - started)
-    for t in schema.EXTRACT_TABLES:
-        frame = pl.concat(parts[t.name], how="vertical_relaxed").filter(pl.col("article_id").is_in(list(ids)))
-        io.write_parquet(schema.conform(frame, t), _work(work_dir, t.name))
-    return {"articles": len(ids), "cached": len(done), "parsed": len(todo), "extractor_version": version}
+        version = extractor_version(model)
+        ids = set(articles["article_id"].to_list())
+        cache_root = Path(cache_dir)
+        cached = io.read_cached(cache_root, version, set() if full_refresh else ids)
+        done = set(cached["_done"]["article_id"].to_list())
+        todo = [
+            ArticleInput(
+                r["article_id"],
+                r["text"],
+                r["published_at"],
+                tuple(clean.related_headlines(r["boilerplate_removed"], r["boilerplate_rules"])),
+            )
+            for r in articles.iter_rows(named=True)
+            if r["article_id"] not in done
+        ]
+        # Long articles first spreads the work evenly over the processes.
+        todo.sort(key=lambda a: (-len(a.text), a.article_id))
+        log.info(
+            "extract: %d articles, %d from cache, %d to parse (extractor %s)",
+            len(ids),
+            len(done),
+            len(todo),
+            version,
+        )
+        if todo:
+            # Importing GX takes seconds: do it in a thread while the parse runs in its processes
+            # (with nothing to parse, the run may well not validate at all).
+            from expectations.runner import preload
+
+            preload()
+        parts: dict[str, list[pl.DataFrame]] = {t.name: [cached[t.name]] for t in schema.EXTRACT_TABLES}
+        n_done = 0
+        started = time.perf_counter()
+        # Chunks of about equal characters, several per worker, so a small run still spreads over
+        # every process and the longest articles do not all land in one chunk.
+        chunks = plan_chunks(todo, chunk_size, max(1, dask_workers or n_process))
+        for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
+            io.write_cached(cache_root, version, frames, [a.article_id for a in chunk])
+            for name, frame in frames.items():
+                parts[name].append(frame)
+            n_done += len(chunk)
+            log.info(
+                "extract: parsed %d/%d articles (%.1f s)", n_done, len(todo), time.perf_counter() - started
+            )
+        for t in schema.EXTRACT_TABLES:
+            frame = pl.concat(parts[t.name], how="vertical_relaxed").filter(
+                pl.col("article_id").is_in(list(ids))
+            )
+            io.write_parquet(schema.conform(frame, t), _work(work_dir, t.name))
+        return {"articles": len(ids), "cached": len(done), "parsed": len(todo), "extractor_version": version}
+    finally:
+        shutdown_warm_pool()  # parse workers started by the clean stage and not used (nothing to parse)
 
 
 @task(name="resolve", cache_policy=NO_CACHE)
@@ -395,17 +425,16 @@ def newsfacts_pipeline(
             ing = ingest_stage(raw_dir, str(work), int(max_file_mb * 1_000_000), max_article_chars)
             timings["ingest"] = time.perf_counter() - t0
             t0 = time.perf_counter()
+            local_pool = not dask_address and not dask_workers
             cln = clean_stage(
                 str(work),
                 english_only,
                 str(cache),
                 stagecache.ignores_cache("clean", rerun_from, full_refresh),
+                model if local_pool else None,
+                n_process if local_pool else 0,
             )
             timings["clean"] = time.perf_counter() - t0
-            # Importing GX takes seconds: do it in a thread while the parse runs in its processes.
-            from expectations.runner import preload
-
-            preload()
             t0 = time.perf_counter()
             reparse = stagecache.ignores_cache("extract", rerun_from, full_refresh)
             ext = extract_stage(

@@ -1,0 +1,81 @@
+"""The extract map's plumbing: chunks cut by characters, parse batches bounded by characters (the
+worker's memory follows the characters it holds), and the warm pool's life cycle."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from spacy.language import Language
+
+from flows import parallel
+from transforms.extract import ArticleInput, extract_articles
+from transforms.nlp import DEFAULT_MODEL
+
+
+def _art(i: int, chars: int) -> ArticleInput:
+    return ArticleInput(f"a{i:03d}", "x" * chars, None, ())
+
+
+def test_chunk_by_chars_respects_both_limits_and_keeps_order() -> None:
+    items = [_art(i, n) for i, n in enumerate([50, 30, 30, 200, 10, 10, 10, 10])]
+    chunks = parallel.chunk_by_chars(items, max_items=3, max_chars=100)
+    assert [a for c in chunks for a in c] == items  # every item once, in order
+    assert [[a.article_id for a in c] for c in chunks] == [
+        ["a000", "a001"],  # 50 + 30 + 30 would pass 100 characters
+        ["a002"],
+        ["a003"],  # longer than the limit: a chunk of its own
+        ["a004", "a005", "a006"],  # three items at most
+        ["a007"],
+    ]
+    assert parallel.chunk_by_chars([], 3, 100) == []
+
+
+def test_plan_chunks_gives_each_worker_even_shares() -> None:
+    # Longest first, as the extract stage orders them: a count-based cut would load the first chunk.
+    items = [_art(i, n) for i, n in enumerate(sorted([5000, 4000, *[300] * 60, *[100] * 100], reverse=True))]
+    chunks = parallel.plan_chunks(items, chunk_size=64, workers=2)
+    total = sum(len(a.text) for a in items)
+    target = total / (parallel.CHUNKS_PER_WORKER * 2)
+    assert len(chunks) >= parallel.CHUNKS_PER_WORKER * 2
+    assert all(len(c) <= 64 for c in chunks)
+    assert max(sum(len(a.text) for a in c) for c in chunks) <= target + 5000
+    assert [a for c in chunks for a in c] == items
+
+
+def test_bounded_batches_give_the_tables_of_one_batch(nlp: Language) -> None:
+    texts = [
+        "The mayor met union leaders on Monday.\n\n\u201cWe will talk again,\u201d she said.",
+        "Protesters marched in the capital. Police arrested two people, officials said.",
+        "The minister said the talks had failed. \u201cThere is no deal,\u201d he told reporters.",
+    ]
+    chunk = [ArticleInput(f"b{i}", t, None, ()) for i, t in enumerate(texts)]
+    whole = extract_articles(nlp, chunk, batch_size=len(chunk))
+    bounded = parallel.extract_bounded(nlp, chunk, batch_size=32, batch_chars=90)  # one article a batch
+    assert set(bounded) == set(whole)
+    for name, frame in whole.items():
+        assert_frame_equal(bounded[name], frame, check_exact=True)
+    assert whole["x_quotes"].height >= 2
+
+
+@pytest.mark.slow
+def test_the_warm_pool_is_taken_over_once_and_shut_down() -> None:
+    chunk = [ArticleInput("c0", "Officials met on Tuesday in the capital to discuss the budget.", None, ())]
+    try:
+        assert parallel.warm_pool(DEFAULT_MODEL, 2) is True
+        assert parallel.warm_pool(DEFAULT_MODEL, 2) is False  # already warm
+        got = list(parallel.map_extract([chunk], DEFAULT_MODEL, 8, 2))
+        assert parallel._WARM is None  # the map took the pool over and closed it
+        assert [c for c, _ in got] == [chunk]
+        frames = got[0][1]
+        assert isinstance(frames["x_entity_mentions"], pl.DataFrame)
+        # A map abandoned after its first chunk stops its pool instead of hanging.
+        assert parallel.warm_pool(DEFAULT_MODEL, 2) is True
+        gen = parallel.map_extract([chunk, chunk, chunk], DEFAULT_MODEL, 8, 2)
+        next(gen)
+        gen.close()
+        assert parallel._WARM is None
+    finally:
+        parallel.shutdown_warm_pool()
+        parallel.shutdown_warm_pool()  # idempotent
+    assert parallel.warm_pool(DEFAULT_MODEL, 1) is False  # one process parses in-process
