@@ -121,8 +121,7 @@ def extract_stage(
         version = extractor_version(model)
         ids = set(articles["article_id"].to_list())
         cache_root = Path(cache_dir)
-        cached = io.read_cached(cache_root, version, set() if full_refresh else ids)
-        done = set(cached["_done"]["article_id"].to_list())
+        done = set() if full_refresh else io.cached_ids(cache_root, version, ids)
         todo = [
             ArticleInput(
                 r["article_id"],
@@ -148,25 +147,25 @@ def extract_stage(
             from expectations.runner import preload
 
             preload()
-        parts: dict[str, list[pl.DataFrame]] = {t.name: [cached[t.name]] for t in schema.EXTRACT_TABLES}
         n_done = 0
+        written: set[str] = set()
         started = time.perf_counter()
         # Chunks of about equal characters, several per worker, so a small run still spreads over
         # every process and the longest articles do not all land in one chunk.
         chunks = plan_chunks(todo, chunk_size, max(1, dask_workers or n_process))
         for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
-            io.write_cached(cache_root, version, frames, [a.article_id for a in chunk])
-            for name, frame in frames.items():
-                parts[name].append(frame)
+            # Into the cache and out of memory: the tables are read back one at a time below.
+            written.add(io.write_cached(cache_root, version, frames, [a.article_id for a in chunk]))
+            del frames
             n_done += len(chunk)
             log.info(
                 "extract: parsed %d/%d articles (%.1f s)", n_done, len(todo), time.perf_counter() - started
             )
+        # A full refresh reads back only what this run parsed, never rows cached by earlier runs.
+        batches = written if full_refresh else None
         for t in schema.EXTRACT_TABLES:
-            frame = pl.concat(parts[t.name], how="vertical_relaxed").filter(
-                pl.col("article_id").is_in(list(ids))
-            )
-            io.write_parquet(schema.conform(frame, t), _work(work_dir, t.name))
+            frame = io.read_cached_table(cache_root, version, ids, t, batches)
+            io.write_parquet(frame, _work(work_dir, t.name))
         return {"articles": len(ids), "cached": len(done), "parsed": len(todo), "extractor_version": version}
     finally:
         shutdown_warm_pool()  # parse workers started by the clean stage and not used (nothing to parse)

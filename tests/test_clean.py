@@ -113,6 +113,26 @@ def test_language_detection() -> None:
     assert detect_language("123 456") == "und"
 
 
+def test_language_detection_long_texts_use_the_small_models() -> None:
+    from transforms import clean
+
+    fr = (
+        "Le parlement régional a approuvé jeudi la nouvelle loi sur l'eau, après des mois de débats "
+        "entre les élus de la majorité et ceux de l'opposition, qui demandaient un référendum local. "
+        "Le texte entrera en vigueur au début de l'année prochaine dans toutes les communes."
+    )
+    ru = (
+        "Региональный парламент в четверг одобрил новый закон о воде после нескольких месяцев споров "
+        "между депутатами большинства и оппозиции, которые требовали провести местный референдум. "
+        "Закон вступит в силу в начале следующего года во всех городах региона."
+    )
+    assert sum(c.isalpha() for c in fr) >= clean.LOW_ACCURACY_LETTERS
+    assert sum(c.isalpha() for c in ru) >= clean.LOW_ACCURACY_LETTERS
+    assert detect_language(fr) == "fr" and detect_language(ru) == "ru"
+    assert detect_language(BODY * 3) == "en"
+    assert clean._detector(True) is not clean._detector(False)
+
+
 def test_near_duplicates_marked_against_the_earlier_text() -> None:
     a = " ".join(f"word{i}" for i in range(200))
     b = a.replace("word100", "changed")

@@ -325,8 +325,14 @@ def related_headlines(removed: Sequence[str], removed_rules: Sequence[str]) -> l
 # ---- language ----
 
 
+# Samples with at least this many letters use lingua's low-accuracy mode (trigram models only:
+# ~25 MB in the main process instead of ~390 MB). Measured on PolNeAR: every article and every
+# paragraph of 150+ letters gets the same language both ways; shorter texts use the full models.
+LOW_ACCURACY_LETTERS = 200
+
+
 @cache
-def _detector() -> Any:
+def _detector(low_accuracy: bool) -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     langs = [
@@ -356,15 +362,17 @@ def _detector() -> Any:
         Language.VIETNAMESE,
         Language.BELARUSIAN,
     ]
-    return LanguageDetectorBuilder.from_languages(*langs).build()
+    builder = LanguageDetectorBuilder.from_languages(*langs)
+    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
 def detect_language(text: str) -> str:
     """Returns the ISO 639-1 code of the text's language (from its first 2,000 characters), or 'und'."""
     sample = text[:2000]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 20:
         return "und"
-    lang = _detector().detect_language_of(sample)
+    lang = _detector(letters >= LOW_ACCURACY_LETTERS).detect_language_of(sample)
     return lang.iso_code_639_1.name.lower() if lang is not None else "und"
 
 
