@@ -23,6 +23,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -214,9 +215,13 @@ def map_extract(
     # A warm pool is used even for one chunk: its workers hold the model already.
     pool = warm.pool if warm is not None else _new_pool(model, workers)
     try:
-        futures = [pool.submit(_extract_chunk, chunk, batch_size) for chunk in chunks]
-        for chunk, fut in zip(chunks, futures, strict=True):
-            yield chunk, fut.result()
+        futures = deque(pool.submit(_extract_chunk, chunk, batch_size) for chunk in chunks)
+        for chunk in chunks:
+            # Popped before yielding: a finished future holds its frames, and the caller has
+            # them now (keeping every future would keep every chunk's frames to the end).
+            frames = futures.popleft().result()
+            yield chunk, frames
+            del frames
     except BaseException:
         # an error or an abandoned map: do not wait for the chunks still queued
         pool.shutdown(wait=True, cancel_futures=True)

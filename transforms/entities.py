@@ -1104,13 +1104,14 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     _merge_acronyms(g, rows, node_ids)
     _merge_people(g)
     _merge_surnames(g)
-    return _tables(g, rows, node_ids)
+    return _tables(g, rows, node_ids, frame)
 
 
 def _tables(
-    g: _Graph, rows: list[dict[str, Any]], node_ids: list[int]
+    g: _Graph, rows: list[dict[str, Any]], node_ids: list[int], frame: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Builds the three output frames from the merged graph."""
+    """Builds the three output frames from the merged graph (``frame``: the mentions, in the
+    order of ``rows``)."""
     clusters: dict[int, list[int]] = defaultdict(list)
     for nid, n in enumerate(g.nodes):
         if n.note is None:
@@ -1177,27 +1178,16 @@ def _tables(
         for nid in members:
             entity_of_node[nid] = eid
         merges.extend(_merge_rows(g, members, name, titled, eid))
-    mention_rows = []
-    for i, r in enumerate(rows):
-        n = g.nodes[node_ids[i]]
-        mention_rows.append(
-            {
-                "article_id": r["article_id"],
-                "entity_id": entity_of_node.get(node_ids[i]),
-                "start": r["start"],
-                "end": r["end"],
-                "text": r["text"],
-                "label": r["label"],
-                "link_note": n.note,
-            }
-        )
+    # Columns, not a dict per mention: the mention table is the largest and this is its peak.
+    mentions = frame.select("article_id", "start", "end", "text", "label").with_columns(
+        pl.Series("entity_id", [entity_of_node.get(nid) for nid in node_ids], dtype=pl.String),
+        pl.Series("link_note", [g.nodes[nid].note for nid in node_ids], dtype=pl.String),
+    )
     merges_df = pl.DataFrame(merges, schema=schema.ENTITY_MERGES.polars_schema)
     merges_df = merges_df.unique(["entity_id", "alias"], keep="first", maintain_order=True)
     return (
         schema.conform(pl.DataFrame(entities, schema=schema.ENTITIES.polars_schema), schema.ENTITIES),
-        schema.conform(
-            pl.DataFrame(mention_rows, schema=schema.ENTITY_MENTIONS.polars_schema), schema.ENTITY_MENTIONS
-        ),
+        schema.conform(mentions, schema.ENTITY_MENTIONS),
         schema.conform(merges_df, schema.ENTITY_MERGES),
     )
 
