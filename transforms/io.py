@@ -47,6 +47,17 @@ class RawInput:
     problem: Quarantined | None
 
 
+def _too_large(rel: str, size: int, limits: IngestLimits) -> RawInput:
+    """Returns the quarantine entry of a file over the size limit (its bytes are never read)."""
+    detail = f"{size:,} bytes > limit {limits.max_file_bytes:,}"
+    return RawInput(rel, None, Quarantined(rel, None, "too_large", detail, size))
+
+
+def _unreadable(rel: str, detail: str) -> RawInput:
+    """Returns the quarantine entry of a file that could not be read."""
+    return RawInput(rel, None, Quarantined(rel, None, "unreadable", detail, None))
+
+
 def list_raw(raw_dir: Path, limits: IngestLimits, allow_outside: bool = False) -> Iterator[RawInput]:
     """Yields every regular file under ``raw_dir`` (sorted, hidden files skipped) with its bytes.
 
@@ -73,25 +84,15 @@ def list_raw(raw_dir: Path, limits: IngestLimits, allow_outside: bool = False) -
                 continue
             size = real.stat().st_size
             if size > limits.max_file_bytes:
-                yield RawInput(
-                    rel,
-                    None,
-                    Quarantined(
-                        rel, None, "too_large", f"{size:,} bytes > limit {limits.max_file_bytes:,}", size
-                    ),
-                )
+                yield _too_large(rel, size, limits)
                 continue
             with open(real, "rb") as fh:
                 data = fh.read(limits.max_file_bytes + 1)
         except FileNotFoundError:
-            yield RawInput(
-                rel, None, Quarantined(rel, None, "unreadable", "file disappeared during the run", None)
-            )
+            yield _unreadable(rel, "file disappeared during the run")
             continue
         except OSError as err:
-            yield RawInput(
-                rel, None, Quarantined(rel, None, "unreadable", f"cannot read: {err.strerror or err}", None)
-            )
+            yield _unreadable(rel, f"cannot read: {err.strerror or err}")
             continue
         yield RawInput(rel, data, None)
 
@@ -459,23 +460,15 @@ def list_raw_url(url: str, limits: IngestLimits) -> Iterator[RawInput]:
             continue
         size = int(info.get("size") or 0)
         if size > limits.max_file_bytes:
-            yield RawInput(
-                rel,
-                None,
-                Quarantined(
-                    rel, None, "too_large", f"{size:,} bytes > limit {limits.max_file_bytes:,}", size
-                ),
-            )
+            yield _too_large(rel, size, limits)
             continue
         try:
             data = fs.cat_file(path)
         except FileNotFoundError:
-            yield RawInput(
-                rel, None, Quarantined(rel, None, "unreadable", "file disappeared during the run", None)
-            )
+            yield _unreadable(rel, "file disappeared during the run")
             continue
         except OSError as err:
-            yield RawInput(rel, None, Quarantined(rel, None, "unreadable", f"cannot read: {err}", None))
+            yield _unreadable(rel, f"cannot read: {err}")
             continue
         yield RawInput(rel, bytes(data), None)
 
