@@ -88,11 +88,6 @@ def _extract_chunk_cached(
         return extract_bounded(nlp, chunk, pipe_batch)
 
 
-def chunked(items: Sequence[ArticleInput], size: int) -> list[list[ArticleInput]]:
-    """Returns the items split into consecutive chunks of at most ``size``."""
-    return [list(items[i : i + size]) for i in range(0, len(items), max(1, size))]
-
-
 def chunk_by_chars(items: Sequence[ArticleInput], max_items: int, max_chars: int) -> list[list[ArticleInput]]:
     """Returns the items split, in order, into consecutive chunks of at most ``max_items`` items and
     ``max_chars`` characters of text; an item longer than ``max_chars`` is a chunk of its own."""
