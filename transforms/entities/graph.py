@@ -1,0 +1,185 @@
+"""The merge graph: mentions grouped into nodes, a union-find over the nodes, and the joins made."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from transforms import schema
+from transforms.entities.geo import _countries, _is_place, country_code
+from transforms.entities.persons import PersonName, parse_person
+from transforms.entities.rules import _title_key
+
+# Labels whose single-word mentions may be a person's surname the model mislabelled.
+_SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+
+
+class _UnionFind:
+    """Union-find over node ids; the smaller id is the root, so results do not depend on order."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        lo, hi = min(ra, rb), max(ra, rb)
+        self.parent[hi] = lo
+        return True
+
+
+@dataclass
+class _Node:
+    """A group of mentions sharing one folded form (in one article, for a bare surname)."""
+
+    key: str
+    article: str | None
+    title: str = ""  # bare names only: the title they were written with
+    labels: Counter[str] = field(default_factory=Counter)
+    titles: Counter[str] = field(default_factory=Counter)
+    cands: list[tuple[str, int]] = field(default_factory=list)  # bare names: article's bearers
+    given_target: str | None = None  # bare given name: the article's one full name with it
+    forms: Counter[str] = field(default_factory=Counter)
+    mentions: list[int] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def majority(self) -> str:
+        """The most voted label (ties: the order of schema.ENTITY_TYPES)."""
+        return _vote(self.labels)
+
+    @property
+    def form(self) -> str:
+        """The most frequent surface form (ties: the longest, then alphabetical)."""
+        return min(self.forms, key=lambda f: (-self.forms[f], -len(f), f))
+
+
+def _vote(labels: Counter[str]) -> str:
+    order = {t: i for i, t in enumerate(schema.ENTITY_TYPES)}
+    return min(labels, key=lambda t: (-labels[t], order.get(t, 99)))
+
+
+@dataclass
+class _Graph:
+    """Nodes, their union-find and the recorded merge edges (rule and evidence)."""
+
+    nodes: list[_Node]
+    uf: _UnionFind
+    edges: dict[int, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # Nodes that joined as a bare surname or given name: their labels do not vote on the type.
+    followers: set[int] = field(default_factory=set)
+
+    def join(self, a: int, b: int, rule: str, evidence: str) -> None:
+        """Merges the clusters of nodes a and b and records why (only when they were apart)."""
+        if self.uf.union(a, b):
+            self.edges[a].append((b, rule, evidence))
+            self.edges[b].append((a, rule, evidence))
+
+
+def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
+    """Groups mentions into nodes and finds, for each bare name, the full names of its article.
+
+    Returns the nodes (sorted, so ids are deterministic) and each mention's node id. A bare name
+    (a surname or given name alone) with candidates in its article gets a node of its own per
+    article and title, holding the candidates (full-name keys with their counts) for
+    :func:`_merge_surnames`; other mentions share one node per folded form.
+    """
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_article[r["article_id"]].append(i)
+    places: dict[str, bool] = {}
+
+    def is_place(key: str) -> bool:
+        if key not in places:
+            places[key] = _is_place(key)
+        return places[key]
+
+    assignment: list[tuple[str, str, str]] = [("", "", "")] * len(rows)
+    found: dict[tuple[str, str, str], tuple[list[tuple[str, int]], str | None]] = {}
+    for article, idxs in sorted(by_article.items()):
+        # Full person names of this article, indexed by surname key and by given name.
+        surname_idx: dict[str, Counter[str]] = defaultdict(Counter)
+        given_idx: dict[str, set[str]] = defaultdict(set)
+        for i in idxs:
+            r = rows[i]
+            if r["label"] != "PERSON" or is_place(r["key"]):
+                continue  # "Los Angeles" labelled PERSON is no person's name
+            name = parse_person(r["form"])
+            if name is None or name.given is None:
+                continue
+            surname_idx[name.surname_key][r["key"]] += 1
+            given_idx[name.given].add(r["key"])
+        for i in idxs:
+            r = rows[i]
+            key = r["key"]
+            name = parse_person(r["form"]) if r["label"] in _SURNAME_LABELS else None
+            # A bare word is a surname candidate unless it names a country, or a known place and
+            # the model called it a place ("Washington" the city beside "George Washington").
+            placeish = country_code(key) is not None or (
+                r["label"] in ("GPE", "LOC", "FAC") and is_place(key)
+            )
+            # Abbreviations ("Ky.", "Va.") and one- or two-letter words are no surnames.
+            short = len(key.replace(" ", "")) < 3 or r["form"].endswith(".")
+            if name is None or name.given is not None or placeish or short:
+                assignment[i] = ("", key, "")
+                continue
+            title = _title_key(r["title"] or "")
+            cands = sorted(surname_idx.get(name.surname_key, Counter()).items())
+            given = None
+            if not cands and r["label"] == "PERSON" and len(given_idx.get(name.surname, ())) == 1:
+                (given,) = given_idx[name.surname]
+            if cands or given:
+                local = (article, key, title)
+                found[local] = (cands, given)
+                assignment[i] = local
+            else:
+                assignment[i] = ("", key, title)
+    node_of: dict[tuple[str, str, str], int] = {a: n for n, a in enumerate(sorted(set(assignment)))}
+    nodes = [_Node(key=k, article=a or None, title=t) for a, k, t in node_of]
+    node_ids = []
+    for i, a in enumerate(assignment):
+        nid = node_of[a]
+        n = nodes[nid]
+        n.labels[rows[i]["label"]] += 1
+        n.forms[rows[i]["form"]] += 1
+        if rows[i]["title"]:
+            n.titles[_title_key(rows[i]["title"])] += 1
+        n.mentions.append(i)
+        node_ids.append(nid)
+        if a in found:
+            n.cands, n.given_target = found[a]
+    return nodes, node_ids
+
+
+def _person_full(node: _Node) -> PersonName | None:
+    """The parsed name of a node that holds a full person name (PERSON by votes), else None."""
+    if node.majority != "PERSON":
+        return None
+    name = parse_person(node.form)
+    return name if name is not None and name.given is not None else None
+
+
+def _node_country(node: _Node) -> str | None:
+    """The ISO code of the country a node names, or None.
+
+    Not for nationalities (NORP), nor for names that are also people's names where the node is
+    mostly PERSON; a code-like short form counts only in capitals ("US", not "Us").
+    """
+    countries, person_like = _countries()
+    key = node.key[4:] if node.key.startswith("the ") else node.key
+    code = countries.get(key)
+    if code is None or node.majority == "NORP" or (key in person_like and node.majority == "PERSON"):
+        return None
+    if len(key) <= 3 and not node.form.replace(".", "").isupper():
+        return None
+    return code
