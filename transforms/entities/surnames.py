@@ -4,6 +4,7 @@ gender it tells) deciding between several bearers."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from functools import cache
 
 from transforms import lexicons
@@ -86,6 +87,17 @@ def _choose_bearer(
     return None
 
 
+@dataclass
+class _BareNames:
+    """The bare-name nodes sorted by the way they get linked (step 1 of :func:`_merge_surnames`)."""
+
+    unique: list[tuple[int, int]] = field(default_factory=list)  # (node, its article's one bearer)
+    pending: list[int] = field(default_factory=list)  # articles naming several bearers
+    corpus: list[int] = field(default_factory=list)  # left to the bearers of the whole corpus
+    # (article, key) → the bearers its titled bare mentions were sent to instead of the article's.
+    redirected: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
 def _merge_surnames(g: _Graph) -> None:
     """Links bare surnames (and bare given names) to full person names.
 
@@ -102,50 +114,82 @@ def _merge_surnames(g: _Graph) -> None:
     for nid, n in enumerate(g.nodes):
         if n.article is None and (name := _person_full(n)) is not None:
             by_surname[name.surname_key].add(nid)
-
-    def link(target: int, nid: int, rule: str, evidence: str) -> None:
-        g.join(target, nid, rule, evidence)
-        g.followers.add(nid)
-
-    def profile() -> dict[int, Counter[str]]:
-        seen: dict[int, Counter[str]] = defaultdict(Counter)
-        for nid, n in enumerate(g.nodes):
-            if n.note is None and (n.article is None or nid in g.followers):
-                seen[g.uf.find(nid)].update(n.titles)
-        return seen
-
-    def bearers(n: _Node) -> list[tuple[int, int]]:
-        name = parse_person(n.form)
-        if name is None or len(name.surname) < 3 or n.form.endswith("."):
-            return []  # abbreviations ("Ky.") and initials are no surnames
-        holders = by_surname.get(name.surname_key, set())
-        if len(name.surname_key) < 5:  # a short key matches by chance: ask for the same spelling
-            holders = {h for h in holders if (p := _person_full(g.nodes[h])) and p.surname == name.surname}
-        roots = sorted({g.uf.find(x) for x in holders})
-        return [(r, 0) for r in roots]
-
     # 1. Unique bearers in the article, unless a title points to another bearer of the corpus
     # ("President X" where only "Jane X" is named in full). Once one bare mention of the article
     # is sent elsewhere that way, its other titled bare mentions that do not fit the article's
     # bearer follow it ("President X ... Mr. X").
-    seen = profile()
-    # Tentatively, each bare name counts for its article's one bearer, so that a person's gender
-    # is what most of the titles say ("Mrs. X" hundreds of times, "Mr. X" by a slip twice).
-    # Only gendered titles count so, and a bare name is judged without its own votes.
+    seen = _profile(g)
+    own = _tentative_titles(g, key_to_node, seen)
+    bare = _sort_bare_names(g, key_to_node, by_surname, seen, own)
+    _link_unique(g, bare, seen, own)
+    # 2. Articles naming several bearers.
+    seen = _profile(g)
+    _link_pending(g, bare.pending, key_to_node, seen)
+    # 3. Bare surnames with no (fitting) full name in their article: the corpus's bearers.
+    _link_corpus(g, bare.corpus, by_surname, seen)
+
+
+def _link(g: _Graph, target: int, nid: int, rule: str, evidence: str) -> None:
+    """Joins a bare name's node to its target; the bare name then follows (no vote on the type)."""
+    g.join(target, nid, rule, evidence)
+    g.followers.add(nid)
+
+
+def _profile(g: _Graph) -> dict[int, Counter[str]]:
+    """Returns the titles seen on each cluster (by root) of full names and linked bare names."""
+    seen: dict[int, Counter[str]] = defaultdict(Counter)
+    for nid, n in enumerate(g.nodes):
+        if n.note is None and (n.article is None or nid in g.followers):
+            seen[g.uf.find(nid)].update(n.titles)
+    return seen
+
+
+def _bearers(g: _Graph, by_surname: dict[str, set[int]], n: _Node) -> list[tuple[int, int]]:
+    """Returns the clusters (roots, with a zero count) of the corpus's full names with n's surname."""
+    name = parse_person(n.form)
+    if name is None or len(name.surname) < 3 or n.form.endswith("."):
+        return []  # abbreviations ("Ky.") and initials are no surnames
+    holders = by_surname.get(name.surname_key, set())
+    if len(name.surname_key) < 5:  # a short key matches by chance: ask for the same spelling
+        holders = {h for h in holders if (p := _person_full(g.nodes[h])) and p.surname == name.surname}
+    roots = sorted({g.uf.find(x) for x in holders})
+    return [(r, 0) for r in roots]
+
+
+def _tentative_titles(
+    g: _Graph, key_to_node: dict[str, int], seen: dict[int, Counter[str]]
+) -> dict[int, Counter[str]]:
+    """Adds to ``seen`` the gendered titles of each bare name with one bearer in its article, and
+    returns them by bare-name node.
+
+    Tentatively, each bare name counts for its article's one bearer, so that a person's gender
+    is what most of the titles say ("Mrs. X" hundreds of times, "Mr. X" by a slip twice).
+    Only gendered titles count so, and a bare name is judged without its own votes.
+    """
     own: dict[int, Counter[str]] = {}
     for nid, n in enumerate(g.nodes):
         bearer_roots = {g.uf.find(key_to_node[k]) for k, _ in n.cands}
         if n.article is not None and len(bearer_roots) == 1:
             own[nid] = Counter({t: c for t, c in n.titles.items() if _gender(t) is not None})
             seen[bearer_roots.pop()].update(own[nid])
-    pending: list[int] = []
-    corpus: list[int] = []
-    unique: list[tuple[int, int]] = []
-    redirected: dict[tuple[str, str], set[int]] = defaultdict(set)
+    return own
+
+
+def _sort_bare_names(
+    g: _Graph,
+    key_to_node: dict[str, int],
+    by_surname: dict[str, set[int]],
+    seen: dict[int, Counter[str]],
+    own: dict[int, Counter[str]],
+) -> _BareNames:
+    """Returns the nodes sorted: bare names with one bearer in their article (``unique``), with
+    several (``pending``), and those left to the bearers of the corpus (``corpus``: the PERSON nodes
+    tied to no article, step 3 skipping full names, and bare names a title sends elsewhere)."""
+    out = _BareNames()
     for nid, n in enumerate(g.nodes):
         if n.article is None:
             if n.majority == "PERSON" and country_code(n.key) is None and parse_person(n.form) is not None:
-                corpus.append(nid)
+                out.corpus.append(nid)
             continue
         cand_roots = sorted({g.uf.find(key_to_node[k]) for k, _ in n.cands})
         if len(cand_roots) == 1:
@@ -153,25 +197,33 @@ def _merge_surnames(g: _Graph) -> None:
         elif not n.cands and n.given_target is not None:
             target = key_to_node[n.given_target]
         else:
-            pending.append(nid)
+            out.pending.append(nid)
             continue
-        others = [c for c in bearers(n) if c[0] != g.uf.find(target)]
+        others = [c for c in _bearers(g, by_surname, n) if c[0] != g.uf.find(target)]
         fit = None
         if n.title:
             fit = _title_fits(n.title, seen.get(g.uf.find(target), Counter()) - own.get(nid, Counter()))
         if fit is False and _gender(n.title) is not None:
-            corpus.append(nid)  # "Mrs. X" is not the article's Mr. X: let the corpus decide
+            out.corpus.append(nid)  # "Mrs. X" is not the article's Mr. X: let the corpus decide
             continue
         if n.title and others and not fit:
             chosen = _choose_bearer(g, n.title, [(target, 0), *others], seen, dominance=False)
             if chosen is not None and g.uf.find(chosen[0]) != g.uf.find(target):
-                corpus.append(nid)
-                redirected[(n.article or "", n.key)].add(g.uf.find(chosen[0]))
+                out.corpus.append(nid)
+                out.redirected[(n.article or "", n.key)].add(g.uf.find(chosen[0]))
                 continue
-        unique.append((nid, target))
-    for nid, target in unique:
+        out.unique.append((nid, target))
+    return out
+
+
+def _link_unique(
+    g: _Graph, bare: _BareNames, seen: dict[int, Counter[str]], own: dict[int, Counter[str]]
+) -> None:
+    """Links each bare name to its article's one bearer, or to the bearer another bare mention of
+    the article was sent to by its title when this one's title does not fit the article's."""
+    for nid, target in bare.unique:
         n = g.nodes[nid]
-        elsewhere = redirected.get((n.article or "", n.key), set())
+        elsewhere = bare.redirected.get((n.article or "", n.key), set())
         mine = own.get(nid, Counter())
         if (
             n.title
@@ -180,12 +232,16 @@ def _merge_surnames(g: _Graph) -> None:
         ):
             (other,) = elsewhere
             if _title_fits(n.title, seen.get(other, Counter())) is not False:
-                link(other, nid, "surname_title", f"same article calls {g.nodes[other].form} by title")
+                _link(g, other, nid, "surname_title", f"same article calls {g.nodes[other].form} by title")
                 continue
         rule = "surname" if n.cands else "given_name"
-        link(target, nid, rule, f"same article: {g.nodes[target].form}")
-    # 2. Articles naming several bearers.
-    seen = profile()
+        _link(g, target, nid, rule, f"same article: {g.nodes[target].form}")
+
+
+def _link_pending(
+    g: _Graph, pending: list[int], key_to_node: dict[str, int], seen: dict[int, Counter[str]]
+) -> None:
+    """Links the bare names of articles naming several bearers where a title decides; notes the rest."""
     for nid in pending:
         n = g.nodes[nid]
         counts: Counter[int] = Counter()
@@ -197,14 +253,20 @@ def _merge_surnames(g: _Graph) -> None:
         if chosen is None:
             n.note = "ambiguous_surname_in_article"
         else:
-            link(chosen[0], nid, chosen[1], chosen[2])
-    # 3. Bare surnames with no (fitting) full name in their article: the corpus's bearers.
+            _link(g, chosen[0], nid, chosen[1], chosen[2])
+
+
+def _link_corpus(
+    g: _Graph, corpus: list[int], by_surname: dict[str, set[int]], seen: dict[int, Counter[str]]
+) -> None:
+    """Links bare surnames to the one fitting bearer of the corpus (a title deciding between
+    several); notes the ambiguous and the mismatched ones."""
     for nid in corpus:
         n = g.nodes[nid]
         name = parse_person(n.form)
         if name is None or name.given is not None:
             continue
-        roots = bearers(n)
+        roots = _bearers(g, by_surname, n)
         if n.title and _gender(n.title) is not None:
             # "Mrs. X" never goes to a man of that name (nor "Mr. X" to a woman).
             fitting = [r for r in roots if _title_fits(n.title, seen.get(r[0], Counter())) is not False]
@@ -214,12 +276,16 @@ def _merge_surnames(g: _Graph) -> None:
             roots = fitting
         if len(roots) == 1:
             target = roots[0][0]
-            link(
-                target, nid, "surname", f"only person of the corpus with this surname: {g.nodes[target].form}"
+            _link(
+                g,
+                target,
+                nid,
+                "surname",
+                f"only person of the corpus with this surname: {g.nodes[target].form}",
             )
         elif len(roots) > 1:
             chosen = _choose_bearer(g, n.title, roots, seen, dominance=False)
             if chosen is None:
                 n.note = "ambiguous_surname"
             else:
-                link(chosen[0], nid, chosen[1], chosen[2])
+                _link(g, chosen[0], nid, chosen[1], chosen[2])
