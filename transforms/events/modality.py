@@ -4,6 +4,7 @@ cues of its clause, and the quoted stretches of an article."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from spacy.tokens import Token
 
@@ -53,8 +54,36 @@ def _modality(
     ("given the criticism of X, …"); then only the anchor's auxiliaries, or nothing, count.
     ``detached`` says the same of a noun under another noun or the object of an unrelated verb.
     """
-    lex = lexicon()
-    mod = lex.modality
+    chain = _chain(trigger, anchor, detached)
+    negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
+    reported = _reported(chain, anchor)
+    if (
+        hypothetical
+        and reported
+        and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
+    ):
+        # "said he would meet X": future in the past, a plan rather than a condition
+        hypothetical, planned = False, True
+    if in_quote:
+        reported = True
+    if negated and hyp_at > neg_at:
+        return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
+    if negated:
+        return "negated"
+    if hypothetical:
+        return "hypothetical"
+    if planned:
+        return "planned"
+    if reported:
+        return "reported"
+    return "asserted"
+
+
+def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
+    """Returns the trigger and the words that govern it, innermost first: the anchor verb (unless
+    a presupposing phrase or ``detached`` cuts it off) and the open clauses above ("failed to
+    impose", "is set to hold"), up to a noun that frames the event ("no plans to meet")."""
+    mod = lexicon().modality
     chain: list[Token] = [trigger]
     cur = anchor or trigger
     if anchor is not None and anchor is not trigger:
@@ -99,7 +128,27 @@ def _modality(
             steps += 1
             continue
         break
-    negated = planned = hypothetical = reported = False
+    return chain
+
+
+class _Cues(NamedTuple):
+    """The modality cues found along a chain; ``neg_at`` is the innermost level of a negation,
+    ``hyp_at`` the outermost of a hypothetical verb or noun (-1 when none)."""
+
+    negated: bool
+    planned: bool
+    hypothetical: bool
+    neg_at: int
+    hyp_at: int
+
+
+def _cues(
+    chain: list[Token], trigger: Token, anchor: Token | None, nominal_free: bool, governed: bool
+) -> _Cues:
+    """Returns the negation, planning and hypothetical cues of the words of the chain: negators,
+    negating/planning/hypothetical verbs and nouns, auxiliaries, adjectives and conditional marks."""
+    mod = lexicon().modality
+    negated = planned = hypothetical = False
     neg_at, hyp_at = len(chain), -1  # innermost negation, outermost hypothetical verb or noun
     for level, tok in enumerate(chain):
         lemma = tok.lemma_.lower()
@@ -142,38 +191,23 @@ def _modality(
             planned = True
         if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
             hypothetical = True
-    # reported speech: the clause hangs under a speech verb ("X said Y had met Z"); a clause
-    # coordinated with one ("X said…, and Y accused Z") is the writer's own
+    return _Cues(negated, planned, hypothetical, neg_at, hyp_at)
+
+
+def _reported(chain: list[Token], anchor: Token | None) -> bool:
+    """Returns whether the chain's clause is reported speech: it hangs under a speech verb ("X said
+    Y had met Z") or a reporting noun; a clause coordinated with one ("X said…, and Y accused Z") is
+    the writer's own."""
+    mod = lexicon().modality
     top = chain[-1] if chain[-1].pos_ in ("VERB", "AUX") else (anchor or chain[-1])
     for _ in range(6):
         if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:
             coordinated = top.dep_ == "conj"
             top = top.head
             if not coordinated and top.lemma_.lower() in mod["reported_verbs"]:
-                reported = True
-                break
+                return True
         elif top.dep_ in ("acl", "ccomp") and top.head.lemma_.lower() in mod["reported_nouns"]:
-            reported = True  # "criticism that X was urging Y", "claims that X bombed Y"
-            break
+            return True  # "criticism that X was urging Y", "claims that X bombed Y"
         else:
             break
-    if (
-        hypothetical
-        and reported
-        and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
-    ):
-        # "said he would meet X": future in the past, a plan rather than a condition
-        hypothetical, planned = False, True
-    if in_quote:
-        reported = True
-    if negated and hyp_at > neg_at:
-        return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
-    if negated:
-        return "negated"
-    if hypothetical:
-        return "hypothetical"
-    if planned:
-        return "planned"
-    if reported:
-        return "reported"
-    return "asserted"
+    return False
