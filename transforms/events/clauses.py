@@ -1,0 +1,159 @@
+"""Parse-tree helpers specific to events: who does what a verb says (subject, passive agent,
+raising and control), prepositional objects, and a noun's place in its clause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from transforms.events.lexicon import lexicon
+
+# Words that stand for part of what follows "of": "some of the sanctions", "a series of talks".
+QUANTIFIERS = frozenset(
+    {
+        "some",
+        "all",
+        "one",
+        "more",
+        "most",
+        "many",
+        "several",
+        "part",
+        "series",
+        "round",
+        "rounds",
+        "any",
+        "each",
+        "days",
+        "weeks",
+        "months",
+        "years",
+        "hours",
+    }
+)
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
+
+
+def _agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return o
+    return None
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    """The token that does what ``verb`` says: its subject, the agent of a passive, or inherited."""
+    if depth > 4:
+        return None
+    if _is_passive(verb):
+        return _agent(verb)
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            return c
+    head = verb.head
+    if verb.dep_ == "xcomp" and _is_passive(head) and _agent(head) is None:
+        # raising: "X is set to hold talks", "X is expected to sign" — X does the holding
+        for c in head.children:
+            if c.dep_ == "nsubjpass":
+                return c
+    if verb.dep_ == "xcomp" and head.lemma_.lower() in lexicon().object_control:
+        # object control: "prompted NATO to order…", "urged X to resume talks"
+        for c in head.children:
+            if c.dep_ in ("dobj", "dative"):
+                return c
+            if c.dep_ == "prep" and c.lower_ == "on":  # "called on X to…"
+                return next((o for o in c.children if o.dep_ == "pobj"), None)
+    if verb.dep_ in ("xcomp", "conj") and head.pos_ in ("VERB", "AUX") and head is not verb:
+        # "X became the first to slap…", "X met Y and signed…": the subject is the head's
+        return _subject(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        # "X said after meeting with Y": who meets is who speaks
+        return _subject(head.head, depth + 1)
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ in ("VBG", "VBN")
+        and not any(c.dep_ == "mark" for c in verb.children)
+        and head.pos_ in ("VERB", "AUX")
+    ):
+        # a participle clause: "X used the ad, accusing her of…"
+        return _subject(head, depth + 1)
+    if verb.dep_ in ("relcl", "acl") and head is not verb:
+        noun = head
+        if noun.dep_ == "attr":  # "X became the first nations to slap sanctions"
+            for c in noun.head.children:
+                if c.dep_ == "nsubj":
+                    return c
+        if verb.dep_ == "acl" and noun.pos_ == "NOUN" and noun.lower_ not in lexicon().all_groups:
+            # "X's tweets accusing Y", "X had a vote condemning Y": the author of the thing
+            return _author(noun, depth)
+        return noun
+    return None
+
+
+def _author(noun: Token, depth: int) -> Token | None:
+    """Who made what a noun names: its possessor, else the subject of the verb it is the object of
+    ("X unleashed a series of tweets…")."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    cur = noun
+    for _ in range(3):
+        if cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.lower_ == "of":
+            cur = cur.head.head
+            continue
+        break
+    if cur.dep_ == "dobj" and cur.head.pos_ in ("VERB", "AUX"):
+        return _subject(cur.head, depth + 1)
+    return None
+
+
+def _passive_subject(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    if verb.dep_ in ("relcl", "acl"):
+        return verb.head
+    return None
+
+
+def _prep_objects(tok: Token, preps: Iterable[str]) -> list[Token]:
+    wanted = set(preps)
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in wanted:
+            out.extend(o for o in c.children if o.dep_ == "pobj")
+    return out
+
+
+def _verb_ancestor(tok: Token) -> Token | None:
+    cur = tok
+    for _ in range(8):
+        if cur.head is cur:
+            return cur if cur.pos_ in ("VERB", "AUX") else None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _np_position(noun: Token) -> Token:
+    """The token whose place in the clause a noun takes: "some of the sanctions" → "some"."""
+    cur = noun
+    for _ in range(2):
+        prep = cur.head
+        if (
+            cur.dep_ == "pobj"
+            and prep.dep_ == "prep"
+            and prep.lower_ == "of"
+            and (prep.head.lower_ in QUANTIFIERS or prep.head.like_num)
+        ):
+            cur = prep.head
+            continue
+        break
+    return cur

@@ -1,0 +1,117 @@
+"""The ``event_verbs`` lexicon: which verbs and nouns code for which PLOVER category, with options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from transforms import schema
+from transforms.lexicons import load
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon entry: the category and CAMEO code a trigger codes for, and its options."""
+
+    event_type: str
+    cameo: str
+    preps: tuple[str, ...] | None = None
+    of_role: str | None = None
+    passive: bool = True
+    needs_dobj: bool = False
+    no_dobj: bool = False
+    actor_group: str | None = None
+    needs_target: bool = False
+    poss: str = "actor"
+    theme_obj: bool = False
+    no_clause: bool = False
+    target_labels: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The ``event_verbs`` lexicon, parsed once."""
+
+    verbs: dict[str, Entry]
+    nouns: dict[str, Entry]
+    target_preps: frozenset[str]
+    noun_target_preps: frozenset[str]
+    location_preps: frozenset[str]
+    symmetric: frozenset[str]
+    location_suffices: frozenset[str]
+    of_role: dict[str, str]
+    support_verbs: frozenset[str]
+    reception: frozenset[str]
+    adverbial_preps: frozenset[str]
+    groups: dict[str, frozenset[str]]
+    all_groups: frozenset[str]
+    person_pronouns: frozenset[str]
+    relative_pronouns: frozenset[str]
+    modality: dict[str, frozenset[str]] = field(default_factory=dict)
+    speech_settings: frozenset[str] = frozenset()
+    speaker_pronouns: frozenset[str] = frozenset()
+    object_control: frozenset[str] = frozenset()
+    recipient_verbs: frozenset[str] = frozenset()
+    owner_target: frozenset[str] = frozenset()
+    two_party: frozenset[str] = frozenset()
+
+
+def _entry(raw: dict[str, Any]) -> Entry:
+    preps = raw.get("preps")
+    return Entry(
+        event_type=str(raw["type"]),
+        cameo=str(raw["cameo"]),
+        preps=tuple(preps) if preps is not None else None,
+        of_role=raw.get("of"),
+        passive=bool(raw.get("passive", True)),
+        needs_dobj=bool(raw.get("needs_dobj", False)),
+        no_dobj=bool(raw.get("no_dobj", False)),
+        actor_group=raw.get("actor_group"),
+        needs_target=bool(raw.get("needs_target", False)),
+        poss=str(raw.get("poss", "actor")),
+        theme_obj=raw.get("obj") == "theme",
+        no_clause=bool(raw.get("no_clause", False)),
+        target_labels=frozenset(raw["target_labels"]) if "target_labels" in raw else None,
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Returns the parsed ``event_verbs`` lexicon (cached per process)."""
+    lex = load("event_verbs")
+    d = lex["defaults"]
+    groups = {k: frozenset(v) for k, v in lex["groups"].items()}
+    for table in ("verbs", "nouns"):
+        for key, raw in lex[table].items():
+            if raw["type"] not in schema.PLOVER_TYPES:
+                raise ValueError(f"event_verbs.{table}.{key}: unknown PLOVER type {raw['type']!r}")
+    return Lexicon(
+        verbs={k: _entry(v) for k, v in lex["verbs"].items()},
+        nouns={k: _entry(v) for k, v in lex["nouns"].items()},
+        target_preps=frozenset(d["target_preps"]),
+        noun_target_preps=frozenset(d["noun_target_preps"]),
+        location_preps=frozenset(d["location_preps"]),
+        symmetric=frozenset(d["symmetric"]),
+        location_suffices=frozenset(d["location_suffices"]),
+        of_role=dict(d["of_role"]),
+        support_verbs=frozenset(lex["support_verbs"]["verbs"]),
+        reception=frozenset(lex["support_verbs"]["reception"]),
+        adverbial_preps=frozenset(lex["support_verbs"]["adverbial_preps"]),
+        groups=groups,
+        all_groups=frozenset().union(*groups.values()),
+        person_pronouns=frozenset(lex["pronouns"]["person"]),
+        relative_pronouns=frozenset(lex["pronouns"]["relative"]),
+        modality={k: frozenset(v) for k, v in lex["modality"].items()},
+        speech_settings=frozenset(lex["speech_settings"]["nouns"]),
+        speaker_pronouns=frozenset(lex["pronouns"]["speaker"]),
+        object_control=frozenset(lex["roles"]["object_control"]),
+        recipient_verbs=frozenset(lex["roles"]["recipient_verbs"]),
+        owner_target=frozenset(lex["roles"]["owner_target"]),
+        two_party=frozenset(lex["roles"]["two_party"]),
+    )
+
+
+def is_symmetric(event_type: str) -> bool:
+    """Returns whether the category's parties are interchangeable (CONSULT, COOPERATE, AGREE)."""
+    return event_type in lexicon().symmetric

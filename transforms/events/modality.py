@@ -1,0 +1,213 @@
+"""Modality of an event mention (negated, hypothetical, planned, reported, asserted) from the
+cues of its clause, and the quoted stretches of an article."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from spacy.tokens import Token
+
+from transforms.events.clauses import _np_position
+from transforms.events.lexicon import lexicon
+
+_QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
+
+
+def _quote_ranges(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans inside quotation marks. A curly quote's direction is trusted (“ opens,
+    ” closes) so one stray mark does not flip the rest of the article; a quote still open at a
+    paragraph break ends there (a quote running over paragraphs reopens with a new mark)."""
+    out: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in _QUOTE_MARKS.finditer(text):
+        mark, i = m.group(), m.start()
+        if mark.startswith("\n"):
+            if open_at is not None:
+                out.append((open_at, i))
+            open_at = None
+        elif mark == "“" or (mark in ('"', "''") and open_at is None):
+            open_at = i + len(mark)
+        elif open_at is not None:  # ” or a closing "
+            out.append((open_at, i))
+            open_at = None
+    if open_at is not None:
+        out.append((open_at, len(text)))
+    return out
+
+
+def _modality(
+    trigger: Token,
+    anchor: Token | None,
+    in_quote: bool,
+    nominal_free: bool,
+    governed: bool = True,
+    detached: bool = False,
+) -> str:
+    """Returns negated, hypothetical, planned, reported or asserted for a trigger.
+
+    ``anchor`` is the verb that carries the event (the trigger itself, or the support verb of a
+    nominal trigger); ``nominal_free`` says the trigger is a noun governed by a non-support verb,
+    whose own meaning ("called for sanctions") then sets the modality. ``governed`` is false when
+    the anchor's own meaning says nothing of the event: a nominal trigger that is the anchor's
+    subject ("the meeting failed to…") or that a presupposing phrase hangs on the clause
+    ("given the criticism of X, …"); then only the anchor's auxiliaries, or nothing, count.
+    ``detached`` says the same of a noun under another noun or the object of an unrelated verb.
+    """
+    chain = _chain(trigger, anchor, detached)
+    negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
+    reported = _reported(chain, anchor)
+    if (
+        hypothetical
+        and reported
+        and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
+    ):
+        # "said he would meet X": future in the past, a plan rather than a condition
+        hypothetical, planned = False, True
+    if in_quote:
+        reported = True
+    if negated and hyp_at > neg_at:
+        return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
+    if negated:
+        return "negated"
+    if hypothetical:
+        return "hypothetical"
+    if planned:
+        return "planned"
+    if reported:
+        return "reported"
+    return "asserted"
+
+
+def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
+    """Returns the trigger and the words that govern it, innermost first: the anchor verb (unless
+    a presupposing phrase or ``detached`` cuts it off) and the open clauses above ("failed to
+    impose", "is set to hold"), up to a noun that frames the event ("no plans to meet")."""
+    mod = lexicon().modality
+    chain: list[Token] = [trigger]
+    cur = anchor or trigger
+    if anchor is not None and anchor is not trigger:
+        pos = _np_position(trigger)
+        # "given the criticism…" (given is a prep, or the parser's verb)
+        presupposed = pos.dep_ in ("pobj", "dobj") and pos.head.lower_ in mod["presupposing_preps"]
+        if presupposed or detached:
+            cur = trigger
+        else:
+            chain.append(anchor)
+    # climb the open-clause chain: "failed to impose", "is set to hold", "are preparing to adopt"
+    steps = 0
+    while (
+        (cur is not trigger or trigger.pos_ == "VERB")
+        and cur.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl")
+        and (steps < 6)
+    ):
+        if cur.dep_ == "pcomp" and cur.head.lower_ not in (
+            "from",
+            "of",
+            "on",
+            "in",
+            "into",
+            "about",
+            "against",
+        ):
+            break  # "apologized for accusing X": a reason, not what the verb governs
+        if cur.pos_ == "NOUN" and cur is not trigger:
+            break  # "news that X would sue Y": the noun, not the clause around it, frames the event
+        if cur.dep_ in ("acl", "ccomp", "relcl") and cur.head.pos_ == "NOUN":
+            cur = cur.head  # "no chance that X will withdraw", "no plans to meet"
+            chain.append(cur)
+            break
+        infinitive = cur.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+        if (
+            infinitive  # "allow families to sue", parsed as a clause of its own
+            or cur.dep_ in ("xcomp", "pcomp", "prep", "pobj", "dobj")
+            or (cur.dep_ == "acl" and cur.tag_ == "VB")
+        ):
+            cur = cur.head
+            chain.append(cur)
+            steps += 1
+            continue
+        break
+    return chain
+
+
+class _Cues(NamedTuple):
+    """The modality cues found along a chain; ``neg_at`` is the innermost level of a negation,
+    ``hyp_at`` the outermost of a hypothetical verb or noun (-1 when none)."""
+
+    negated: bool
+    planned: bool
+    hypothetical: bool
+    neg_at: int
+    hyp_at: int
+
+
+def _cues(
+    chain: list[Token], trigger: Token, anchor: Token | None, nominal_free: bool, governed: bool
+) -> _Cues:
+    """Returns the negation, planning and hypothetical cues of the words of the chain: negators,
+    negating/planning/hypothetical verbs and nouns, auxiliaries, adjectives and conditional marks."""
+    mod = lexicon().modality
+    negated = planned = hypothetical = False
+    neg_at, hyp_at = len(chain), -1  # innermost negation, outermost hypothetical verb or noun
+    for level, tok in enumerate(chain):
+        lemma = tok.lemma_.lower()
+        if (
+            tok is anchor
+            and not governed
+            and lemma not in mod["occurrence_verbs"]
+            # "X's backing was not the case" speaks of the event's truth
+            and not any(
+                c.dep_ in ("attr", "acomp") and c.lemma_.lower() in mod["truth_predicates"]
+                for c in tok.children
+            )
+        ):
+            continue  # "X's endorsement will raise questions": the future is the questions'
+        if any(c.dep_ == "neg" or (c.dep_ in ("det", "nummod") and c.lower_ == "no") for c in tok.children):
+            negated, neg_at = True, min(neg_at, level)
+        if tok is not trigger and tok.pos_ == "NOUN":
+            # "her refusal to condemn X", "calls to sanction Y"
+            if lemma in mod["negation_nouns"]:
+                negated, neg_at = True, min(neg_at, level)
+            elif lemma in mod["hypothetical_nouns"]:
+                hypothetical, hyp_at = True, level
+            elif lemma in mod["planned_nouns"]:
+                planned = True
+        if tok is anchor and not governed:
+            pass
+        elif tok is not trigger and tok.pos_ in ("VERB", "ADJ", "AUX"):
+            if lemma in mod["negation_verbs"]:
+                negated, neg_at = True, min(neg_at, level)
+            elif lemma in mod["planned_verbs"] and tok is not anchor:
+                planned = True
+            elif lemma in mod["hypothetical_verbs"] and (tok is not anchor or nominal_free):
+                hypothetical, hyp_at = True, level
+        auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
+        if any(a in mod["planned_aux"] for a in auxes):
+            planned = True
+        if any(a in mod["hypothetical_aux"] for a in auxes):
+            hypothetical = True
+        if any(c.dep_ == "amod" and c.lower_ in mod["planned_adjectives"] for c in tok.children):
+            planned = True
+        if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
+            hypothetical = True
+    return _Cues(negated, planned, hypothetical, neg_at, hyp_at)
+
+
+def _reported(chain: list[Token], anchor: Token | None) -> bool:
+    """Returns whether the chain's clause is reported speech: it hangs under a speech verb ("X said
+    Y had met Z") or a reporting noun; a clause coordinated with one ("X said…, and Y accused Z") is
+    the writer's own."""
+    mod = lexicon().modality
+    top = chain[-1] if chain[-1].pos_ in ("VERB", "AUX") else (anchor or chain[-1])
+    for _ in range(6):
+        if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:
+            coordinated = top.dep_ == "conj"
+            top = top.head
+            if not coordinated and top.lemma_.lower() in mod["reported_verbs"]:
+                return True
+        elif top.dep_ in ("acl", "ccomp") and top.head.lemma_.lower() in mod["reported_nouns"]:
+            return True  # "criticism that X was urging Y", "claims that X bombed Y"
+        else:
+            break
+    return False

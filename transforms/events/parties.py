@@ -1,0 +1,217 @@
+"""Finding the parties of an event in the parse: the entity or group a token stands for, its
+coordinated conjuncts, the owner of what a noun names, and the place of a location phrase."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from transforms.events.lexicon import lexicon
+from transforms.events.mentions import Party, _Mentions
+from transforms.nlp import doc_text
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+PLACE_NOUNS = frozenset({"capital", "city", "town", "village", "region", "country", "province", "state"})
+STREET_NOUNS = frozenset({"street", "streets", "square", "road", "roads"})
+QUANTITY_WORDS = frozenset(
+    {
+        "ten",
+        "tens",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "dozens",
+        "million",
+        "millions",
+        "scores",
+        "number",
+        "crowd",
+        "group",
+        "groups",
+    }
+)
+# Words that stand for part of what follows "of": "some of the sanctions", "a series of talks".
+
+
+def _name_words(text: str) -> frozenset[str]:
+    """The lower-case words of a party's text, possessives cut ("Clinton’s campaign" → clinton, campaign)."""
+    return frozenset(re.sub(r"[’']s\b", "", text).lower().split())
+
+
+def _mention_party(m: tuple[int, int, str, str]) -> Party | None:
+    if m[3] not in PARTY_LABELS or any(ch in m[2] for ch in '<>="@'):
+        return None  # markup the NER took for a name
+    text, end = m[2], m[1]
+    for suffix in ("'s", "’s", "'", "’"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            # "North Korea's test": the party is North Korea
+            text, end = text[: -len(suffix)], end - len(suffix)
+            break
+    return Party(m[0], end, text, "entity", m[3])
+
+
+def _group_phrase(tok: Token) -> Party:
+    """The group noun with its determiners and modifiers ("the riot police")."""
+    left = tok
+    for child in tok.lefts:
+        if child.dep_ in ("det", "amod", "compound", "nummod", "quantmod", "nmod", "poss"):
+            left = min(left, child.left_edge, key=lambda t: t.i)
+            break
+    start = left.idx
+    end = tok.idx + len(tok.text)
+    return Party(start, end, doc_text(tok.doc)[start:end], "group")
+
+
+def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = frozenset()) -> Party | None:
+    """The named entity or group a token stands for (pronouns: their antecedent, never the person
+    whose surname is among the words ``exclude``), or None."""
+    lex = lexicon()
+    if depth > 3:
+        return None
+    low = tok.lower_
+    if low in lex.person_pronouns and tok.pos_ == "PRON":
+        m = ms.antecedent(tok, 600, exclude)
+        return Party(m[0], m[1], m[2], "entity", m[3]) if m else None
+    if (tok.tag_ in ("WP", "WDT") or low in lex.relative_pronouns) and tok.head.dep_ in ("relcl", "acl"):
+        return _party(tok.head.head, ms, depth + 1)
+    m = ms.at(tok.idx)
+    for child in tok.children if low in lex.groups["roles"] else ():
+        # "the U.S. Vice President, Joe Biden": the person, not the title the NER took for a name
+        if child.dep_ == "appos" and (pm := ms.at(child.idx)) is not None and pm[3] == "PERSON":
+            return _mention_party(pm)
+    if m is not None:
+        if tok.dep_ != "poss" and (_possessor(tok.doc, m) or _possessive_phrase(tok)):
+            return None  # "the Commission's threshold": the party owns the object, it is not it
+        return _mention_party(m)
+    if (
+        tok.tag_ in ("NNP", "NNPS")
+        and tok.dep_ != "compound"
+        and tok.ent_type_ not in ("DATE", "TIME")
+        and (tok.dep_ == "poss" or not _possessive_phrase(tok))
+    ):
+        # a proper name the NER missed: the name phrase itself (it links by text later, not offset)
+        left = min(
+            [tok, *(c for c in tok.lefts if c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS"))],
+            key=lambda t: t.i,
+        )
+        start, end = left.idx, tok.idx + len(tok.text)
+        return Party(start, end, doc_text(tok.doc)[start:end], "entity", None)
+    for child in tok.children:
+        # "his Latvian counterpart Anna Berzina", "the capital Riga"
+        if child.dep_ in ("appos", "compound") and child.i > tok.i:
+            m = ms.at(child.idx)
+            if m is not None:
+                return _mention_party(m)
+    if low in lex.all_groups or tok.lemma_.lower() in lex.all_groups:
+        return _group_phrase(tok)
+    if low in QUANTITY_WORDS or tok.like_num:
+        # "tens of thousands of protesters": the group is the object of "of"
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return _party(obj, ms, depth + 1)
+    return None
+
+
+def _parties(tok: Token | None, ms: _Mentions, exclude: frozenset[str] = frozenset()) -> Party | None:
+    """The party of a token together with its coordinated conjuncts ("Britain and Canada")."""
+    if tok is None:
+        return None
+    first = _party(tok, ms, 0, exclude)
+    if first is None:
+        return None
+    found = [first]
+    if first.kind != "entity" or tok.pos_ != "PRON":
+        for conj in tok.conjuncts:
+            if conj.i > tok.i:
+                p = _party(conj, ms)
+                if p is not None:
+                    found.append(p)
+    if len(found) == 1:
+        return first
+    start, end = min(p.start for p in found), max(p.end for p in found)
+    kind = "entity" if any(p.kind == "entity" for p in found) else "group"
+    parts = tuple((p.start, p.end) for p in found)
+    return Party(start, end, doc_text(tok.doc)[start:end], kind, found[0].label, parts)
+
+
+def _possessor(doc: Doc, m: tuple[int, int, str, str]) -> bool:
+    """Whether the mention is followed by a possessive marker ("X's", "X’")."""
+    after = doc_text(doc)[m[1] : m[1] + 3]
+    if m[2].endswith(("'s", "’s", "'", "’")):
+        return True
+    return after[:2] in ("'s", "’s") or (after[:1] in ("'", "’") and not after[1:2].isalpha())
+
+
+def _possessive_phrase(tok: Token) -> bool:
+    """Whether the token's phrase ends in a possessive marker ("the Commission on Debates’ rule")."""
+    nxt = tok.right_edge.i + 1
+    return nxt < len(tok.doc) and (tok.doc[nxt].tag_ == "POS" or tok.doc[nxt].text in ("’", "'"))
+
+
+def _owner(tok: Token, ms: _Mentions) -> Party | None:
+    """The party that owns what a noun names: "North Korea's test", "the N. Korea test", "the
+    policies of X", "a request from X"; None when there is none."""
+    for c in tok.children:
+        if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):
+            return _parties(c, ms)
+        if c.dep_ == "compound" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return _party(c, ms)
+        if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):
+            for o in c.children:
+                if o.dep_ == "pobj" and o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                    return _parties(o, ms)
+    return None
+
+
+def _place(tok: Token, ms: _Mentions) -> Party | None:
+    """The place a location phrase's object names: a GPE/LOC/FAC mention or "the capital X"."""
+    m = ms.at(tok.idx)
+    if m is not None and m[3] in PLACE_LABELS:
+        return Party(m[0], m[1], m[2], "entity", m[3])
+    if tok.lemma_.lower() in PLACE_NOUNS or tok.lower_ in STREET_NOUNS:
+        for child in tok.children:
+            if child.dep_ in ("appos", "compound") or (child.dep_ == "prep" and child.lower_ == "of"):
+                target = (
+                    child
+                    if child.dep_ != "prep"
+                    else next((c for c in child.children if c.dep_ == "pobj"), None)
+                )
+                if target is None:
+                    continue
+                m = ms.at(target.idx)
+                if m is not None and m[3] in (*PLACE_LABELS, "PERSON", "ORG", "WORK_OF_ART"):
+                    # the small model often mislabels a capital; the phrase shape says it is a place
+                    return Party(m[0], m[1], m[2], "entity", "GPE")
+    return None
+
+
+def _location_of(
+    tokens: Sequence[Token | None], ms: _Mentions, exclude: Sequence[Party | None]
+) -> Party | None:
+    """The first place found in a location phrase ("in X", "to the streets of X") of the tokens."""
+    lex = lexicon()
+    for tok in tokens:
+        if tok is None:
+            continue
+        for child in tok.children:
+            if child.dep_ != "prep" or child.lower_ not in (*lex.location_preps, "to"):
+                continue
+            for obj in child.children:
+                if obj.dep_ != "pobj":
+                    continue
+                if child.lower_ == "to" and obj.lower_ not in STREET_NOUNS:
+                    continue
+                p = _place(obj, ms)
+                if p is not None and not any(x is not None and _overlap(p, x) for x in exclude):
+                    return p
+    return None
+
+
+def _overlap(a: Party, b: Party) -> bool:
+    return a.start < b.end and b.start < a.end

@@ -1,0 +1,176 @@
+"""The per-corpus step: :func:`resolve_events` links parties to entities and merges the mentions of
+one event; :func:`link_quotes_to_events` ties quotes to the event they were said at."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import polars as pl
+
+from transforms import schema
+from transforms.events.lexicon import lexicon
+from transforms.events.merge import (
+    _M,
+    _attach_partial,
+    _cluster_dates,
+    _cluster_places,
+    _event,
+    _norm_phrase,
+    _sort_key,
+)
+from transforms.events.parties import PLACE_LABELS
+from transforms.resolve import link_spans
+
+
+def _span_entities(x: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
+    """``{prefix}_ids``: the entities of every linked mention inside the span (coordinated parties)."""
+    s, e = f"{prefix}_start", f"{prefix}_end"
+    spans = x.select("__evrow", "article_id", s, e).drop_nulls([s, e])
+    em = entity_mentions.select(
+        "article_id",
+        pl.col("entity_id").alias("__eid"),
+        pl.col("start").alias("__ms"),
+        pl.col("end").alias("__me"),
+    ).drop_nulls("__eid")
+    ids = (
+        spans.join(em, on="article_id", how="inner")
+        .filter((pl.col("__ms") < pl.col(e)) & (pl.col("__me") > pl.col(s)))
+        .sort(["__evrow", "__ms"])
+        .group_by("__evrow", maintain_order=True)
+        .agg(pl.col("__eid").unique(maintain_order=True).alias(f"{prefix}_ids"))
+    )
+    return x.join(ids, on="__evrow", how="left")
+
+
+def resolve_events(
+    x_events: pl.DataFrame,
+    entity_mentions: pl.DataFrame,
+    entities: pl.DataFrame,
+    date_tolerance_days: int = 1,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Returns ``(events, event_mentions)`` conformed to ``schema.EVENTS`` and ``schema.EVENT_MENTIONS``.
+
+    Parties and places are linked to entities by offset (:func:`transforms.resolve.link_spans`);
+    a linked party is named by its canonical entity name, a coordinated one ("Britain and Canada")
+    by the names joined, an unnamed group by its phrase. Mentions merge into one event when they
+    share the category, the parties (in either order for symmetric categories; a mention naming
+    only some of the parties joins the event of the same article that names them all), dates at
+    most ``date_tolerance_days`` apart (an undated mention joins the best-attested date) and a
+    compatible place (same entity or same country). ``event_id`` hashes type, parties, date and
+    place, so it is deterministic, independent of row order and stable across reruns.
+
+    Negated events are kept, as their own events with modality ``negated``, never merged with or
+    published as asserted ones; hypothetical mentions likewise stay apart. A merged factual event
+    takes the strongest modality of its mentions (asserted > reported > planned), so a planned
+    meeting reported later as held merges into one asserted event. Cost: grouping by keys and
+    sorting, O(n log n) in mentions.
+    """
+    if x_events.height == 0:
+        return schema.empty(schema.EVENTS), schema.empty(schema.EVENT_MENTIONS)
+    x = schema.conform(x_events, schema.X_EVENT_MENTIONS).with_row_index("__evrow")
+    for prefix in ("actor", "target", "location"):
+        x = link_spans(x, prefix, entity_mentions)
+        x = _span_entities(x, prefix, entity_mentions)
+    ent_cols = [c for c in ("entity_id", "name", "type", "country_code") if c in entities.columns]
+    ents = {r["entity_id"]: r for r in entities.select(ent_cols).to_dicts()}
+
+    mentions: list[_M] = []
+    for row in x.sort("__evrow").to_dicts():
+        place_id = row["location_entity_id"]
+        place = ""
+        if place_id is not None and ents.get(place_id, {}).get("type") in PLACE_LABELS:
+            place = ents[place_id].get("country_code") or place_id
+        else:
+            place_id = None
+            if row["location_text"]:
+                place = "~" + _norm_phrase(row["location_text"])
+        modality = row["modality"]
+        cls = modality if modality in ("negated", "hypothetical") else "fact"
+        mentions.append(
+            _M(row, tuple(row["actor_ids"] or ()), tuple(row["target_ids"] or ()), place, place_id, cls)
+        )
+
+    groups: dict[tuple[Any, ...], list[_M]] = defaultdict(list)
+    for m in mentions:
+        groups[(m.row["event_type"], m.cls, *m.party_key())].append(m)
+    groups = _attach_partial(groups)
+
+    event_rows: list[dict[str, object]] = []
+    mention_rows: list[dict[str, object]] = []
+    for key in sorted(groups, key=repr):
+        for run in _cluster_dates(groups[key], date_tolerance_days):
+            for cluster in _cluster_places(run):
+                ev, ems = _event(key, sorted(cluster, key=_sort_key), ents)
+                event_rows.append(ev)
+                mention_rows.extend(ems)
+    events = schema.conform(pl.DataFrame(event_rows, schema=_event_schema()), schema.EVENTS)
+    ev_mentions = schema.conform(
+        pl.DataFrame(mention_rows, schema=schema.EVENT_MENTIONS.polars_schema), schema.EVENT_MENTIONS
+    )
+    return events, ev_mentions
+
+
+def _event_schema() -> dict[str, pl.DataType]:
+    return schema.EVENTS.polars_schema
+
+
+def link_quotes_to_events(
+    quotes: pl.DataFrame, event_mentions: pl.DataFrame, x_events: pl.DataFrame
+) -> pl.DataFrame:
+    """Returns ``quotes`` with ``event_id`` filled where the quote was said at an event of its article.
+
+    An event is a setting for speech when its trigger is one of the lexicon's speech-setting nouns
+    (meeting, talks, summit, interview, press conference…). A quote links to it when the sentence of
+    the event mention holds the quote or the speaker mention the quote rests on, and — where the
+    event mention names its parties — the speaker is one of them. The nearest such event wins.
+    """
+    settings = lexicon().speech_settings
+    out_schema = quotes.schema
+    if quotes.height == 0 or event_mentions.height == 0:
+        return (
+            quotes
+            if "event_id" in quotes.columns
+            else quotes.with_columns(pl.lit(None, pl.String).alias("event_id"))
+        )
+    xs = x_events.select(
+        "article_id", "trigger_start", "actor_start", "actor_end", "target_start", "target_end"
+    ).unique(subset=["article_id", "trigger_start"], keep="first")
+    em = (
+        event_mentions.filter(pl.col("trigger").str.to_lowercase().is_in(list(settings)))
+        .join(xs, on=["article_id", "trigger_start"], how="left")
+        .to_dicts()
+    )
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in em:
+        by_article[str(r["article_id"])].append(r)
+    ids: list[str | None] = []
+    for q in quotes.to_dicts():
+        best: tuple[int, str] | None = None
+        for r in by_article.get(str(q["article_id"]), []):
+            s, e = int(r["start"]), int(r["end"])
+            sp_s, sp_e = q.get("speaker_start"), q.get("speaker_end")
+            holds_quote = s <= int(q["start"]) < e or s < int(q["end"]) <= e
+            holds_speaker = sp_s is not None and s <= int(sp_s) < e
+            if not (holds_quote or holds_speaker):
+                continue
+            named = [
+                (r[f"{p}_start"], r[f"{p}_end"]) for p in ("actor", "target") if r[f"{p}_start"] is not None
+            ]
+            if (
+                named
+                and sp_s is not None
+                and sp_e is not None
+                and not any(int(a) < int(sp_e) and int(sp_s) < int(b) for a, b in named)
+            ):
+                continue
+            dist = abs(int(r["trigger_start"]) - int(q["start"]))
+            if best is None or (dist, str(r["event_id"])) < best:
+                best = (dist, str(r["event_id"]))
+        ids.append(best[1] if best else None)
+    linked = pl.Series("event_id", ids, dtype=pl.String)
+    if "event_id" in quotes.columns:
+        filled = quotes.with_columns(pl.coalesce(pl.col("event_id"), linked).alias("event_id"))
+    else:
+        filled = quotes.with_columns(linked)
+    return filled.select([*out_schema.keys(), *(["event_id"] if "event_id" not in out_schema else [])])
