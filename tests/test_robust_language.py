@@ -1,10 +1,18 @@
-"""Handmade texts for the language decision (written for these tests, in the style of news copy).
+"""The language decision: English is never quarantined, other languages only when confident.
 
-``ENGLISH``: short, quote-heavy or name-heavy English texts that must be kept. ``FOREIGN``: a few
-sentences in another language each, with the ISO 639-1 code they must be quarantined as.
+The texts are handmade for these tests, in the style of news copy. ``ENGLISH``: short, quote-heavy
+or name-heavy English texts (results, lists, headlines, an English article with a long German
+quote) that must be kept. ``FOREIGN``: a few sentences in another language each, with the ISO 639-1
+code they must be quarantined as.
 """
 
 from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms import schema
+from transforms.clean import clean_articles, language_verdict, own_prose
 
 ENGLISH: tuple[str, ...] = (
     'X said, "I love cats!"',
@@ -47,7 +55,7 @@ ENGLISH: tuple[str, ...] = (
     "BRIEF-Deutsche Lufthansa Q3 revenue rises",
     "Kessel, Varra and Solmi said nothing.",
     "Ja, nein, vielleicht: the referendum explained",
-    "Photo: Anna Rossi / Agenzia Lume",
+    "Rossi and Bellini back for Varra derby",
     "Dutch PM Rutte says coalition talks with VVD, D66, CDA and ChristenUnie to resume",
     "Rennes 1 Nantes 1\nLens 2 Lille 0\nNice 0 Monaco 3\nBrest 1 Reims 1",
 )
@@ -137,3 +145,80 @@ FOREIGN: tuple[tuple[str, str], ...] = (
         "l'opposition des syndicats.",
     ),
 )
+
+
+def _raw(texts: list[str]) -> pl.DataFrame:
+    rows = [
+        {
+            "source_path": f"t{i:03d}.txt",
+            "record": None,
+            "format": "txt",
+            "text": t,
+            "raw_sha256": "0" * 64,
+            "size_bytes": len(t),
+        }
+        for i, t in enumerate(texts)
+    ]
+    return schema.conform(pl.DataFrame(rows), schema.RAW_ARTICLES)
+
+
+def test_the_sets_are_big_enough() -> None:
+    assert len(ENGLISH) >= 30 and len(FOREIGN) >= 10
+    assert len({lang for lang, _ in FOREIGN}) >= 8
+
+
+def test_every_english_text_is_kept() -> None:
+    articles, bad = clean_articles(_raw(list(ENGLISH)))
+    assert [b["detail"] for b in bad if b["reason"] == "not_english"] == []
+    # exact duplicates aside (none here), every text is an article, labelled English or undecided
+    assert articles.height == len(ENGLISH)
+    assert set(articles["language"]) <= {"en", "und"}
+
+
+def test_every_foreign_text_is_quarantined_with_language_and_confidence() -> None:
+    articles, bad = clean_articles(_raw([t for _, t in FOREIGN]))
+    assert articles.height == 0
+    details = {b["source_path"]: b["detail"] for b in bad}
+    for i, (lang, _) in enumerate(FOREIGN):
+        detail = details[f"t{i:03d}.txt"]
+        assert detail.startswith(f"detected language: {lang} (confidence "), detail
+
+
+def test_foreign_texts_are_labelled_when_kept() -> None:
+    articles, bad = clean_articles(_raw([t for _, t in FOREIGN]), english_only=False)
+    assert bad == [] and articles.height == len(FOREIGN)
+    assert sorted(articles["language"]) == sorted(lang for lang, _ in FOREIGN)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ('X said, "I love cats!"', "und"),
+        ("", "und"),
+        ("12 34 56", "und"),
+        ("Kessel 3 Varra 1\nSolmi 0 Perla 2", "und"),
+    ],
+)
+def test_short_and_undecidable_texts_are_und(text: str, language: str) -> None:
+    v = language_verdict(text)
+    assert v.language == language and not v.foreign
+
+
+def test_own_prose_sets_quotes_and_name_lines_apart() -> None:
+    text = (
+        "Kessel 3 Varra 1\nAnna Rossi, Marco Bellini, Luca Ferraro\n"
+        'The mayor said on Friday that \u201cdie Stadt ist bereit\u201d and "wir sind stolz" before leaving.'
+    )
+    prose = own_prose(text)
+    assert prose == "The mayor said on Friday that   and   before leaving."
+
+
+def test_a_long_english_quote_in_a_german_article_does_not_make_it_english() -> None:
+    text = (
+        "Die Bürgermeisterin hat am Montag die neuen Pläne für den Hafen vorgestellt, die von der "
+        "Stadtverwaltung seit zwei Jahren vorbereitet wurden. \u201cWe are very happy with the "
+        "plan and we think that the harbour will be the heart of the city again,\u201d sagte der "
+        "britische Investor. Die Arbeiten sollen im Frühjahr beginnen und zwei Jahre dauern."
+    )
+    v = language_verdict(text)
+    assert v.language == "de" and v.foreign
