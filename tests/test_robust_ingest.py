@@ -59,7 +59,7 @@ def test_moderately_nested_title_is_a_wrong_type() -> None:
 
 
 def test_an_integer_of_5000_digits_is_quarantined() -> None:
-    data = '{"text": "%s", "views": %s}' % (BODY, "7" * 5000)
+    data = '{"text": "' + BODY + '", "views": ' + "7" * 5000 + "}"
     rows, bad = _read("big.json", data)
     assert rows == [] and bad[0].reason == "malformed_json"
     assert "number too long" in bad[0].detail and "4300 digits" in bad[0].detail
@@ -69,7 +69,7 @@ def test_an_integer_of_5000_digits_is_quarantined() -> None:
 
 @pytest.mark.parametrize("name", ["s.json", "s.jsonl"])
 def test_lone_surrogates_become_replacement_characters(name: str, tmp_path: Path) -> None:
-    data = '{"id": "a\\udfff", "text": "%s Lone \\ud800 high.", "title": "Dock \\udc00 deal"}\n' % BODY
+    data = '{"id": "a\\udfff", "text": "' + BODY + ' Lone \\ud800 high.", "title": "Dock \\udc00 deal"}\n'
     rows, bad = _read(name, data)
     assert bad == [] and len(rows) == 1
     assert rows[0]["text"] == BODY + " Lone \ufffd high." and rows[0]["title"] == "Dock \ufffd deal"
@@ -82,7 +82,7 @@ def test_lone_surrogates_become_replacement_characters(name: str, tmp_path: Path
 
 
 def test_a_valid_surrogate_pair_stays_one_character() -> None:
-    rows, _ = _read("p.jsonl", '{"text": "%s \\ud83d\\ude00"}' % BODY)
+    rows, _ = _read("p.jsonl", '{"text": "' + BODY + ' \\ud83d\\ude00"}')
     assert str(rows[0]["text"]).endswith(" \U0001f600")
 
 

@@ -180,7 +180,7 @@ def test_every_foreign_text_is_quarantined_with_language_and_confidence() -> Non
     assert articles.height == 0
     details = {b["source_path"]: b["detail"] for b in bad}
     for i, (lang, _) in enumerate(FOREIGN):
-        detail = details[f"t{i:03d}.txt"]
+        detail = str(details[f"t{i:03d}.txt"])
         assert detail.startswith(f"detected language: {lang} (confidence "), detail
 
 
