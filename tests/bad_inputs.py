@@ -352,6 +352,8 @@ def build_corpus(raw_dir: Path, outside_dir: Path, big_file: bool = True) -> Cor
         ),
     )
 
+    _round_two(put, c)
+
     # -- a symlink out of the raw dir, and a file that vanishes between listing and reading
     secret = outside_dir / "secret.txt"
     secret.write_text(GOOD_STORM.replace("Storm", "Secret storm"), encoding="utf-8")
@@ -380,3 +382,123 @@ def vanish_on_open(corpus: Corpus) -> Callable[..., object]:
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
     return fake_open
+
+
+# ---- round two (issue 14): inputs that raised, were split wrongly, or silently lost text ----
+
+SHARED_QUOTE = (
+    "\u201cWe will not raise the fares this year, whatever the price of fuel,\u201d the transport "
+    "minister told reporters outside the parliament on Wednesday afternoon."
+)
+
+GERMAN_QUOTE = (
+    "Visiting coach praises rivals after narrow defeat\n\n"
+    "The coach of the visiting side said after the match on Saturday that his players had given "
+    "everything and that the home team had deserved the win.\n\n"
+    "\u201cWir haben heute alles gegeben, aber die Mannschaft aus Portmere war einfach besser. Die "
+    "Spieler sind enttäuscht, doch wir werden aus diesem Spiel lernen und im nächsten Heimspiel "
+    "wieder angreifen, das verspreche ich unseren Fans,\u201d he told reporters in German.\n\n"
+    "The two teams meet again in the cup final next month."
+)
+
+RESULTS = (
+    "Football results\n\n"
+    "Results from the northern league on Sunday:\n\n"
+    "Kessel Rovers 3 Varra Athletic 1\nSolmi United 0 Perla Town 2\nBremhaven 4 Feyen Port 1\n"
+    "Lindqvist Stadt 2 Moreau Olympique 2\n\n"
+    "Scorers: Van der Berg 2, Schmidt, Rossi; Nakamura; Fernandes 2, Kowalski, Okafor 2"
+)
+
+
+def _round_two(put: Callable[..., None], c: Corpus) -> None:
+    """Adds the hostile inputs of the second round: each once crashed a run or lost text."""
+    good = json.dumps({"id": "ok-1", "text": GOOD_SCHOOLS.replace("Lindford", "Oakbridge")})
+    deep = "[" * 100_000 + "]" * 100_000
+    put("r2/deep.json", deep, Expect("deeply nested JSON", False, "malformed_json", "nested too deeply"))
+    put(
+        "r2/deep_title.jsonl",
+        good + "\n" + '{"text": "A story.", "title": ' + deep + "}\n",
+        Expect("JSONL line with a deeply nested title", True, record=1, check=lambda t: "Oakbridge" in t),
+        Expect("JSONL line with a deeply nested title", False, "malformed_json", "line 2: nested", record=2),
+    )
+    put(
+        "r2/big_integer.json",
+        '{"text": "A story.", "views": ' + "9" * 5000 + "}",
+        Expect("5,000-digit JSON integer", False, "malformed_json", "number too long"),
+    )
+    surrogate = GOOD_STORM.replace("Storm cuts", "Gale lashes").replace("40,000", "41,000")
+    put(
+        "r2/surrogate.jsonl",
+        json.dumps({"text": surrogate + " \ud800", "title": "Lone \udc00 surrogate"}) + "\n",
+        Expect(
+            "lone surrogate escapes", True, record=1, check=lambda t: "Gale lashes" in t and "\ufffd" in t
+        ),
+    )
+    lines = [
+        json.dumps(
+            {"text": GOOD_MUSEUM.replace("Museum returns", "Library lends") + "\u2028Tail."},
+            ensure_ascii=False,
+        ),
+        json.dumps(
+            {"text": GOOD_HARBOUR.replace("Harbour authority", "Port council") + "\u0085End."},
+            ensure_ascii=False,
+        ),
+    ]
+    put(
+        "r2/line_separators.jsonl",
+        "\n".join(lines) + "\n",
+        Expect("U+2028/U+0085 inside JSONL strings", True, record=1, check=lambda t: "Library lends" in t),
+        Expect("U+2028/U+0085 inside JSONL strings", True, record=2, check=lambda t: "Port council" in t),
+    )
+    mixed = GOOD_HARBOUR.replace("Harbour authority", "Quay committee").encode(
+        "utf-8"
+    ) + "\n\nThe caf\u00e9 owner, Jos\u00e9e Marchand, said \u201cwe are pleased\u201d.".encode("cp1252")
+    put(
+        "r2/mixed_encoding.txt",
+        mixed,
+        Expect("UTF-8 file with one cp1252 paragraph", True, check=lambda t: "Josée Marchand" in t),
+    )
+    put(
+        "r2/absurd_date.jsonl",
+        json.dumps({"text": GOOD_STORM.replace("Storm", "Blizzard"), "published_at": "9999-12-31T99:99"}),
+        Expect("invalid date 9999-12-31T99:99", True, record=1, check=lambda t: "Blizzard" in t),
+    )
+    words = " ".join(f"word{i}" for i in range(40))
+    put(
+        "r2/deep.html",
+        f"<html><body>{'<div>' * 400}<p>The deep page story. {words}.</p>{'</div>' * 400}</body></html>",
+        Expect("HTML nested 400 deep", True, check=lambda t: "The deep page story. word0" in t),
+    )
+    para = "The committee met again on the bridge and adjourned without any decision at all. "
+    long_page = "".join(f"<p>Session {j}. {para * 30}</p>" for j in range(100))
+    put(
+        "r2/long_text.html",
+        f"<html><body><article>{long_page}</article></body></html>",
+        Expect("HTML text over max_article_chars", False, "too_large", "HTML text"),
+    )
+    for i in range(5):
+        page = (
+            f"<html><body><article><h1>Fares story number {i}</h1>"
+            f"<p>Story {i} opens with a sentence that only article {i} of this corpus has written.</p>"
+            f"<p>{SHARED_QUOTE}</p><p>It closes with a second sentence unique to article {i}.</p>"
+            "</article></body></html>"
+        )
+        put(
+            f"r2/shared_quote_{i}.html",
+            page,
+            Expect("a quote paragraph shared by 5 HTML articles", True, check=lambda t: SHARED_QUOTE in t),
+        )
+    put("r2/german_quote.txt", GERMAN_QUOTE, Expect("English article with a long German quote", True))
+    put("r2/results.txt", RESULTS, Expect("name-heavy results", True))
+    bidi = GOOD_MUSEUM.replace("Helena Roth", "He\u200dle\u202ena\u2066 Roth\u2069").replace(
+        "fourteen", "six"
+    )
+    put(
+        "r2/bidi.txt",
+        bidi,
+        Expect(
+            "bidi and joiner controls in names",
+            True,
+            check=lambda t: "Helena Roth" in t and "\u202e" not in t,
+        ),
+    )

@@ -22,7 +22,12 @@ from transforms import lexicons, schema
 from transforms.ids import stable_id
 from transforms.ingest import parse_date
 
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
+# Control characters and invisible formatting: zero-width space/joiners, bidi marks, embeddings,
+# overrides and isolates (they would stay inside names and titles, invisible), word joiners.
+_CTRL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    r"\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’»)]\s*$")
 
@@ -36,6 +41,15 @@ def fix_unicode(text: str) -> str:
     )
     text = _SPACES.sub(" ", text)
     return _CTRL.sub("", text)
+
+
+def clean_meta(value: str | None) -> str | None:
+    """Returns a metadata string (title, publisher) without control or invisible formatting
+    characters, odd spaces made plain and runs of whitespace collapsed; None when nothing is left."""
+    if value is None:
+        return None
+    value = " ".join(_SPACES.sub(" ", _CTRL.sub("", value)).split())
+    return value or None
 
 
 @dataclass
@@ -376,6 +390,145 @@ def detect_language(text: str) -> str:
     return lang.iso_code_639_1.name.lower() if lang is not None else "und"
 
 
+@dataclass(frozen=True)
+class LanguageVerdict:
+    """The language decision for one article: the label, and whether it is confidently not English."""
+
+    language: str  # ISO 639-1 code, or 'und' when undecidable
+    foreign: bool  # confidently another language: an English-only run quarantines it
+    confidence: float | None  # the detector's confidence in ``language``, when it was asked
+    letters: int  # letters of prose the decision read
+    basis: str  # what decided, for the quarantine detail and audit
+
+    def detail(self) -> str:
+        """Returns the quarantine detail: language, confidence and what it was decided on."""
+        conf = f"confidence {self.confidence:.2f}, " if self.confidence is not None else ""
+        return f"detected language: {self.language} ({conf}{self.letters:,} letters of prose; {self.basis})"
+
+
+@dataclass(frozen=True)
+class _LangRules:
+    sample_chars: int
+    min_words: int
+    max_capitalised: float
+    quoted: re.Pattern[str]
+    english: frozenset[str]
+    en_min_hits: int
+    en_min_share: float
+    min_letters: int
+    long_letters: int
+    long_confidence: float
+    short_confidence: float
+    fw_min: int
+    fw_share: float
+    non_latin_share: float
+    function_words: dict[str, frozenset[str]]
+    letters: dict[str, frozenset[str]]
+    letters_share: float
+
+
+@cache
+def _lang_rules() -> _LangRules:
+    lex: dict[str, Any] = lexicons.load("language")
+    prose, en, fo = lex["prose"], lex["english"], lex["foreign"]
+    n = int(prose["max_quote_chars"])
+    # A quotation: paired curly, straight, guillemet or low-high marks within one paragraph.
+    quoted = re.compile(
+        rf"\u201c[^\u201d\n]{{0,{n}}}\u201d|\"[^\"\n]{{0,{n}}}\"|\u00ab[^\u00bb\n]{{0,{n}}}\u00bb"
+        rf"|\u201e[^\u201c\u201d\n]{{0,{n}}}[\u201c\u201d]"
+    )
+    return _LangRules(
+        sample_chars=int(prose["sample_chars"]),
+        min_words=int(prose["min_words"]),
+        max_capitalised=float(prose["max_capitalised"]),
+        quoted=quoted,
+        english=frozenset(en["function_words"]),
+        en_min_hits=int(en["min_hits"]),
+        en_min_share=float(en["min_share"]),
+        min_letters=int(fo["min_letters"]),
+        long_letters=int(fo["long_letters"]),
+        long_confidence=float(fo["long_confidence"]),
+        short_confidence=float(fo["short_confidence"]),
+        fw_min=int(fo["min_function_words"]),
+        fw_share=float(fo["min_function_share"]),
+        non_latin_share=float(fo["non_latin_share"]),
+        function_words={k: frozenset(v) for k, v in fo["function_words"].items()},
+        letters={k: frozenset(v) for k, v in fo["letters"].items() if isinstance(v, str)},
+        letters_share=float(fo["letters"]["min_share"]),
+    )
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+")
+
+
+def own_prose(text: str) -> str:
+    """Returns the lines of the article's own prose: quotations cut out, and lines that are mostly
+    names, numbers or Title Case (results, lists, tables, headlines) and very short lines left out."""
+    r = _lang_rules()
+    unquoted = r.quoted.sub(" ", text[: r.sample_chars])
+    kept: list[str] = []
+    for line in unquoted.split("\n"):
+        words = _WORD_RE.findall(line)
+        if len(words) < r.min_words:
+            continue
+        caps = sum(1 for w in words[1:] if w[0].isupper() or w[0].isdigit())
+        if caps / (len(words) - 1) >= r.max_capitalised:
+            continue
+        kept.append(line.strip())
+    return "\n".join(kept)
+
+
+def _is_latin(ch: str) -> bool:
+    return ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00
+
+
+def _confidences(sample: str, letters: int) -> list[tuple[str, float]]:
+    values = _detector(letters >= LOW_ACCURACY_LETTERS).compute_language_confidence_values(sample[:2000])
+    return [(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values]
+
+
+def language_verdict(text: str) -> LanguageVerdict:
+    """Returns the article's language decision. English when its own prose (see :func:`own_prose`)
+    has English function words or the detector prefers English; another language only when the
+    detector is confident of it AND the prose has that language's function words (or is written
+    in another script); else 'und'. Short, quote-only and name-list texts are 'und', never foreign."""
+    r = _lang_rules()
+    prose = own_prose(text)
+    words = [w.lower() for w in _WORD_RE.findall(prose)]
+    en_hits = sum(1 for w in words if w in r.english)
+    letters = sum(ch.isalpha() for ch in prose)
+    if en_hits >= r.en_min_hits and en_hits >= r.en_min_share * len(words):
+        return LanguageVerdict("en", False, None, letters, f"{en_hits} English function words")
+    if letters < r.min_letters:
+        # Nothing of its own to decide on: the whole text may still read as English.
+        sample = text[: r.sample_chars]
+        n = sum(ch.isalpha() for ch in sample)
+        if n >= r.min_letters:
+            lang, conf = _confidences(sample, n)[0]
+            if lang == "en":
+                return LanguageVerdict("en", False, conf, n, "whole text, too little prose of its own")
+        return LanguageVerdict("und", False, None, letters, "too little prose of its own to decide")
+    lang, conf = _confidences(prose, letters)[0]
+    if lang == "en":
+        return LanguageVerdict("en", False, conf, letters, "detector")
+    non_latin = sum(1 for ch in prose if ch.isalpha() and not _is_latin(ch)) / letters
+    if non_latin >= r.non_latin_share:
+        # English is not written in Cyrillic, Arabic, Han...: the script decides, the detector names.
+        return LanguageVerdict(lang, True, conf, letters, f"{non_latin:.0%} non-Latin letters")
+    fw = r.function_words.get(lang, frozenset())
+    hits = sum(1 for w in words if w in fw)
+    needed = r.long_confidence if letters >= r.long_letters else r.short_confidence
+    if conf >= needed and hits >= r.fw_min and hits >= r.fw_share * len(words):
+        return LanguageVerdict(lang, True, conf, letters, f"{hits} {lang} function words")
+    own = r.letters.get(lang, frozenset())
+    share = sum(1 for ch in prose if ch in own) / letters
+    if conf >= needed and own and share >= r.letters_share:
+        return LanguageVerdict(lang, True, conf, letters, f"{share:.1%} letters only {lang} uses")
+    return LanguageVerdict(
+        "und", False, conf, letters, f"undecided: {lang} {conf:.2f} with {hits} {lang} function words"
+    )
+
+
 # ---- near duplicates ----
 
 
@@ -436,9 +589,9 @@ def clean_articles(
         if not c.text.strip():
             quarantine.append(_q(rec, "no_text", "nothing left after removing boilerplate"))
             continue
-        lang = detect_language(c.text)
-        if english_only and lang != "en":
-            quarantine.append(_q(rec, "not_english", f"detected language: {lang}"))
+        verdict = language_verdict(c.text)
+        if english_only and verdict.foreign:
+            quarantine.append(_q(rec, "not_english", verdict.detail()))
             continue
         article_id = stable_id("a", c.text)
         if article_id in seen:
@@ -446,20 +599,21 @@ def clean_articles(
             continue
         seen[article_id] = where
         published = rec["published_at"] or c.published_at
+        method = "metadata" if rec["published_at"] else ("dateline" if published else "none")
+        if method == "none" and rec.get("published_at_problem"):
+            method = "invalid_metadata"  # the file gave a date, refused at ingest (see raw_articles)
         rows.append(
             {
                 "article_id": article_id,
                 "source_path": rec["source_path"],
                 "source_id": rec["source_id"],
                 "url": rec["url"],
-                "title": rec["title"] or c.title,
-                "publisher": rec["publisher"] or c.publisher,
+                "title": clean_meta(rec["title"]) or c.title,
+                "publisher": clean_meta(rec["publisher"]) or c.publisher,
                 "credits": c.credits,
                 "published_at": published,
-                "published_at_method": "metadata"
-                if rec["published_at"]
-                else ("dateline" if published else "none"),
-                "language": lang,
+                "published_at_method": method,
+                "language": verdict.language,
                 "text": c.text,
                 "raw_sha256": rec["raw_sha256"],
                 "boilerplate_removed": c.removed,

@@ -131,8 +131,17 @@ def resolve_date(
     """Returns ``(date, method)`` for a date phrase; ``(None, "none")`` when no day can be fixed.
 
     ``prefer`` says on which side of ``published_at`` an ambiguous day falls: ``past`` for what
-    happened, ``future`` for what is planned.
+    happened, ``future`` for what is planned. A day that would fall outside the calendar (years
+    1-9999, from a ``published_at`` at its ends) is ``(None, "none")``, never an error.
     """
+    try:
+        return _resolve(text, published_at, prefer)
+    except (OverflowError, ValueError):
+        # A day before year 1 or after 9999 (published_at at either end of the calendar): no day.
+        return None, "none"
+
+
+def _resolve(text: str, published_at: dt.date | None, prefer: Prefer) -> tuple[dt.date | None, str]:
     kind = classify(text)
     if kind == "reject":
         return None, "none"

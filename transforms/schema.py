@@ -65,6 +65,8 @@ QUARANTINE_REASONS = (
     "outside_raw_dir",
     "unreadable",
     "unsupported_type",
+    "crashed_in_extract",
+    "extract_timeout",
 )
 
 
@@ -140,7 +142,12 @@ ARTICLES = Table(
         _c("credits", LS, False, "Agencies and outlets credited ('With AFP and Reuters')."),
         _c("published_at", D, True, "Publication date, from metadata or a dateline."),
         _c(
-            "published_at_method", S, False, "Where published_at came from.", ("metadata", "dateline", "none")
+            "published_at_method",
+            S,
+            False,
+            "Where published_at came from; 'invalid_metadata': the file's date was refused (invalid or "
+            "implausible) and the text gave none.",
+            ("metadata", "dateline", "none", "invalid_metadata"),
         ),
         _c(
             "language",
@@ -329,6 +336,12 @@ RAW_ARTICLES = Table(
         _c("title", S, True, "Title from the record's metadata."),
         _c("publisher", S, True, "Publisher from the record's metadata."),
         _c("published_at", D, True, "Publication date from the record's metadata."),
+        _c(
+            "published_at_problem",
+            S,
+            True,
+            "Why the metadata's date was refused (then published_at is null).",
+        ),
         _c("text", S, False, "The decoded text."),
         _c("raw_sha256", S, False, "sha256 of the raw bytes of the record."),
         _c("size_bytes", I, False, "Size of the raw record in bytes."),
@@ -434,7 +447,27 @@ PUBLISHED_TABLES: tuple[Table, ...] = (
     QUARANTINE,
     REJECTED,
 )
-EXTRACT_TABLES: tuple[Table, ...] = (X_ENTITY_MENTIONS, X_ENTITY_ALIASES, X_QUOTES, X_EVENT_MENTIONS)
+X_EXTRACT_ERRORS = Table(
+    name="x_extract_errors",
+    description="Articles whose extraction failed (an exception or the time budget): none of their rows "
+    "are in the other intermediate tables; the flow quarantines them.",
+    columns=(
+        _c("article_id", S, False, "The article."),
+        _c("reason", S, False, "Machine-readable reason.", ("crashed_in_extract", "extract_timeout")),
+        _c("detail", S, False, "The exception and its message (trimmed), or the budget spent."),
+    ),
+    key=("article_id",),
+    sort_by=("article_id",),
+    published=False,
+)
+
+EXTRACT_TABLES: tuple[Table, ...] = (
+    X_ENTITY_MENTIONS,
+    X_ENTITY_ALIASES,
+    X_QUOTES,
+    X_EVENT_MENTIONS,
+    X_EXTRACT_ERRORS,
+)
 TABLES: dict[str, Table] = {t.name: t for t in (*PUBLISHED_TABLES, *EXTRACT_TABLES, RAW_ARTICLES)}
 
 
