@@ -1,4 +1,4 @@
-# The two commands of the README:  `make run`  and  `make test`.
+# The two commands of the README:  `make run`  and  `make test`  (and `make unit`, the fast tests).
 # Both create the virtualenv in .venv/ first when it is missing or out of date.
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 RAW    ?= data/raw
 OUT    ?= data/out
 
-.PHONY: run test lint venv lock clean-venv audit
+.PHONY: run test unit lint venv lock clean-venv audit
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# The fast subset while editing (a few minutes): every test without the `slow` marker, i.e. none
+# that runs the whole flow or a Prefect server. No lint; `make test` stays the full check.
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 # Re-resolve the dependency set and rewrite the lock (needs the package registry).
 lock:

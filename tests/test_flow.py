@@ -1,21 +1,25 @@
-"""End to end: the flow on the seed articles under a Prefect test harness, scored by the seed scorer."""
+"""End to end: the flow on the seed articles under a Prefect test harness, checked against the
+project's own expectations (``tests/expected/seeds.json``) and, when ``../shared`` is beside the
+project, scored by the seed scorer."""
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests import seed_expectations
+from tests.conftest import ROOT, require_shared
 
 pytestmark = pytest.mark.slow
 
-SCORER = SHARED / "acceptance" / "check_seed_outputs.py"
 # Thresholds the issues set for the seed scorer.
 THRESHOLDS = {
     "cleaning": 1.0,  # issue 2
@@ -79,10 +83,59 @@ def test_second_run_without_change_is_identical(seed_run: dict[str, Any]) -> Non
     assert now == seed_run["tables_first"]
 
 
+def test_seed_expectations_hold(seed_run: dict[str, Any]) -> None:
+    misses = seed_expectations.check(seed_run["out"])
+    assert not misses, "\n".join(misses)
+
+
+def _speaker(exp: dict[str, Any]) -> None:
+    """Gives a quote the wrong speaker."""
+    quote = next(q for a in exp["articles"].values() for q in a["quotes"] if q["speaker"] == "Gabriel Attal")
+    quote["speaker"] = "Emmanuel Macron"
+
+
+def _merge(exp: dict[str, Any]) -> None:
+    """Expects one person's spelling in another's entity row."""
+    next(e for e in exp["entities"] if e["name"] == "Alexander Lukashenko")["aliases"].append("Putin")
+
+
+def _actor(exp: dict[str, Any]) -> None:
+    """Turns an event's parties around."""
+    event = next(e for a in exp["articles"].values() for e in a["events"] if e["target"] == "Vladimir Putin")
+    event["actor"], event["target"] = event["target"], event["actor"]
+
+
+def _modality(exp: dict[str, Any]) -> None:
+    """Expects a negated event as asserted."""
+    event = next(e for a in exp["articles"].values() for e in a["events"] if e.get("modality") == "negated")
+    event["modality"] = "asserted"
+
+
+def _cleaning(exp: dict[str, Any]) -> None:
+    """Expects a real line to be removed as boilerplate."""
+    art = next(iter(exp["articles"].values()))
+    art["cleaning"]["gone"].append(art["cleaning"]["kept"][0])
+
+
+def _metadata(exp: dict[str, Any]) -> None:
+    """Expects another publisher."""
+    next(a for a in exp["articles"].values() if "publisher" in a["metadata"])["metadata"]["publisher"] = "AFP"
+
+
+@pytest.mark.parametrize("tamper", [_speaker, _merge, _actor, _modality, _cleaning, _metadata])
+def test_seed_expectations_can_fail(
+    seed_run: dict[str, Any], tamper: Callable[[dict[str, Any]], None]
+) -> None:
+    """The check is not vacuous: each kind of wrong expectation is reported as a miss."""
+    exp = copy.deepcopy(seed_expectations.load_expected())
+    tamper(exp)
+    assert seed_expectations.check(seed_run["out"], exp)
+
+
 def test_seed_scorer_thresholds(seed_run: dict[str, Any]) -> None:
-    assert SCORER.exists(), f"the seed scorer is expected at {SCORER}"
+    scorer = require_shared("acceptance", "check_seed_outputs.py")
     done = subprocess.run(
-        [sys.executable, str(SCORER), str(seed_run["out"]), "--json"],
+        [sys.executable, str(scorer), str(seed_run["out"]), "--json"],
         capture_output=True,
         text=True,
         check=True,
