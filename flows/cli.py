@@ -40,10 +40,11 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
             opts["action"] = "store_true"
         elif get_origin(kind) is Literal:
             opts["choices"] = get_args(kind)
-        elif kind in (int, float):
-            opts["type"] = kind
-        if spec.metavar:
-            opts["metavar"] = spec.metavar
+        else:
+            if kind in (int, float):
+                opts["type"] = kind
+            # as argparse names a flag's value, not after the parameter (--processes PROCESSES)
+            opts["metavar"] = spec.metavar or spec.flag.lstrip("-").replace("-", "_").upper()
         if f.default is not None and kind is not bool:
             opts["help"] += f" (default: {f.default})"
         p.add_argument(spec.flag, **opts)
