@@ -32,6 +32,8 @@ from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_type_hints
 
+from storage.locations import is_url, local_path
+
 ROOTS_ENV = "NEWSFACTS_DATA_ROOTS"
 URLS_ENV = "NEWSFACTS_DATA_URLS"
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -263,8 +265,6 @@ def _url(name: str, value: str, prefixes: Sequence[str], allow_outside: bool) ->
 
 def _location(name: str, value: object, roots: Sequence[Path], prefixes: Sequence[str], allow: bool) -> str:
     """Returns a checked local path (as a string) or remote URL."""
-    from storage.locations import is_url, local_path
-
     if isinstance(value, str) and is_url(value):
         return _url(name, value, prefixes, allow)
     if isinstance(value, str) and "://" in value:  # a file:// URL
