@@ -2,7 +2,8 @@
 
 One ephemeral GX context per run, one pandas data source, one asset + suite + validation definition
 per table. Each polars frame is converted to pandas once (via Arrow). Validation results (JSON) and
-the Data Docs site (HTML) are written under ``docs_dir``.
+the Data Docs site (HTML) are written under ``docs_dir`` by GX itself, in the folders
+:mod:`storage.datadocs` lays out; this module writes no file of its own.
 
 What blocks and what does not:
 
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from storage import datadocs
 from transforms import schema
 
 if TYPE_CHECKING:
@@ -59,8 +61,6 @@ ORDER = (
 )
 # tables whose shrinking is not a loss: fewer refused inputs or fewer rejected rows is good news
 NO_DRIFT = ("quarantine", "rejected")
-RESULTS_DIR = "gx_results"
-SITE_DIR = "data_docs"
 MAX_LISTED = 8  # failures listed per suite in the markdown summary
 SCHEMA_FRAME = {
     "table": pl.String(),
@@ -284,7 +284,8 @@ def to_pandas(frame: pl.DataFrame, checks: list[Check] | None = None) -> pd.Data
 
 
 def _context(docs_dir: Path) -> AbstractDataContext:
-    """Returns an ephemeral GX context whose results and Data Docs site are files under docs_dir."""
+    """Returns an ephemeral GX context whose results and Data Docs site are files under docs_dir
+    (created here; :mod:`storage.datadocs` owns the layout)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -292,12 +293,13 @@ def _context(docs_dir: Path) -> AbstractDataContext:
         ProgressBarsConfig,
     )
 
+    results_dir, site_dir = datadocs.prepare(docs_dir)
     stores = InMemoryStoreBackendDefaults().stores
     stores["validation_results_store"] = {
         "class_name": "ValidationResultsStore",
         "store_backend": {
             "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str(docs_dir / RESULTS_DIR),
+            "base_directory": results_dir,
         },
     }
     config = DataContextConfig(
@@ -311,7 +313,7 @@ def _context(docs_dir: Path) -> AbstractDataContext:
                 "show_how_to_buttons": False,
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir / SITE_DIR),
+                    "base_directory": site_dir,
                 },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 # the validation pages show every expectation: separate suite pages only cost time
@@ -438,7 +440,6 @@ def validate(
         run = RunInfo(today, max_row_loss, input_changed, None if prev is None else prev.height)
         plans[name] = _plan(modules[name], tables[name], refs, run)
 
-    docs_dir.mkdir(parents=True, exist_ok=True)
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("newsfacts")
     run_id = RunIdentifier(run_name="newsfacts", run_time=datetime.now(UTC))
@@ -492,9 +493,7 @@ def validate(
         suites.append(result)
 
     sites = context.build_data_docs()
-    index = (
-        _static_index(docs_dir, suites) if sites and (docs_dir / SITE_DIR / "index.html").exists() else None
-    )
+    index = _static_index(docs_dir, suites) if sites and datadocs.site_built(docs_dir) else None
     rejected = [schema.empty(schema.REJECTED)] + [plan.rejected for plan in plans.values()]
     if "rejected" in plans and schema_ok(plans["rejected"].frame, schema.REJECTED):
         rejected.insert(0, plans["rejected"].kept)
@@ -512,10 +511,8 @@ def _static_index(docs_dir: Path, suites: list[SuiteResult]) -> Path:
     Data Docs page. Plain HTML, so it opens offline (GX's own index lists its pages with
     JavaScript loaded from a CDN, and shows none without the network)."""
     by_name = {s.name: s for s in suites}
-    pages = sorted((docs_dir / SITE_DIR / "validations").rglob("*.html"))
     items = []
-    for page in pages:
-        name = page.relative_to(docs_dir / SITE_DIR / "validations").parts[0]
+    for name, page in datadocs.validation_pages(docs_dir):
         suite = by_name.get(name)
         verdict = "passed" if suite is not None and suite.success else "BLOCKED" if suite is not None else "?"
         detail = (
@@ -523,15 +520,14 @@ def _static_index(docs_dir: Path, suites: list[SuiteResult]) -> Path:
             if suite is not None
             else ""
         )
-        link = html.escape(page.relative_to(docs_dir).as_posix())
+        link = html.escape(page)
         items.append(f'<li><a href="{link}">{html.escape(name)}</a>: {verdict}{html.escape(detail)}</li>')
     body = "\n".join(items) or "<li>no suite was run</li>"
+    site = datadocs.SITE_DIR
     text = (
         '<!doctype html>\n<html><head><meta charset="utf-8"><title>newsfacts validation</title></head>'
         f"<body><h1>Validation of this release</h1>\n<ul>\n{body}\n</ul>\n"
-        f'<p>The Great Expectations Data Docs site: <a href="{SITE_DIR}/index.html">{SITE_DIR}/index.html</a></p>'
+        f'<p>The Great Expectations Data Docs site: <a href="{site}/index.html">{site}/index.html</a></p>'
         "</body></html>\n"
     )
-    path = docs_dir / "index.html"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return datadocs.write_index(docs_dir, text)

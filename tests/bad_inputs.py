@@ -369,7 +369,7 @@ def build_corpus(raw_dir: Path, outside_dir: Path, big_file: bool = True) -> Cor
 
 
 def vanish_on_open(corpus: Corpus) -> Callable[..., object]:
-    """Returns an ``open`` replacement for ``transforms.io`` that deletes the vanishing file just
+    """Returns an ``open`` replacement for ``storage.raw`` that deletes the vanishing file just
     before it is opened, as if another process removed it between listing and reading."""
     import builtins
 

@@ -9,8 +9,9 @@ from typing import Any
 import polars as pl
 import pytest
 
+from storage import raw as raw_io
 from tests.bad_inputs import Corpus, Expect, build_corpus, vanish_on_open
-from transforms import clean, ingest, io, schema
+from transforms import clean, ingest, schema
 
 MIN_KINDS = 20
 
@@ -18,7 +19,7 @@ MIN_KINDS = 20
 def _ingest_and_clean(corpus: Corpus) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Runs ingest and clean exactly as the flow's stages do; returns (articles, quarantine)."""
     limits = ingest.IngestLimits()
-    raw, bad, _ = io.read_raw_dir(corpus.raw_dir, limits)
+    raw, bad, _ = raw_io.read_raw_dir(corpus.raw_dir, limits)
     articles, refused_clean = clean.clean_articles(raw)
     quarantine = pl.DataFrame([*bad, *refused_clean], schema=schema.QUARANTINE.polars_schema)
     return articles, schema.conform(quarantine, schema.QUARANTINE)
@@ -116,7 +117,7 @@ def test_the_corpus_has_at_least_twenty_kinds(corpus: Corpus) -> None:
 def test_every_input_is_published_or_quarantined_precisely(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(io, "open", vanish_on_open(corpus), raising=False)
+    monkeypatch.setattr(raw_io, "open", vanish_on_open(corpus), raising=False)
     articles, quarantine = _ingest_and_clean(corpus)
     assert check_outcomes(corpus, articles, quarantine) == []
     assert not (corpus.raw_dir / corpus.vanishing).exists()  # it really vanished mid-run
@@ -133,8 +134,8 @@ def test_the_huge_file_is_refused_without_being_read(corpus: Corpus, monkeypatch
         opened.append(str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(io, "open", spy, raising=False)
-    items = {i.source_path: i for i in io.list_raw(corpus.raw_dir, ingest.IngestLimits())}
+    monkeypatch.setattr(raw_io, "open", spy, raising=False)
+    items = {i.source_path: i for i in raw_io.list_raw(corpus.raw_dir, ingest.IngestLimits())}
     assert items["huge.txt"].problem is not None and items["huge.txt"].data is None
     assert not any(p.endswith("huge.txt") for p in opened)
 
@@ -180,7 +181,7 @@ def flow_run(
 
     (corpus.raw_dir / corpus.vanishing).write_text(GOOD_HARBOUR.replace("Harbour", "Airport"))
     mp = pytest.MonkeyPatch()
-    mp.setattr(io, "open", vanish_on_open(corpus), raising=False)
+    mp.setattr(raw_io, "open", vanish_on_open(corpus), raising=False)
     try:
         summary = newsfacts_pipeline(raw_dir=str(corpus.raw_dir), out_dir=str(out), n_process=1)
     finally:

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from storage.locations import Locations
+from storage.releases import PublishLocked, clear_stale_staging, current_release, publish_lock, releases_dir
 from tests.conftest import ROOT
 from tests.test_crash_safety import (
     KEEP,
@@ -24,7 +26,6 @@ from tests.test_crash_safety import (
     check_out,
     check_releases_complete,
 )
-from transforms import io
 
 HOLD_SECONDS = 1.5  # how long the winner holds the lock before publishing, so the runs overlap
 
@@ -32,23 +33,23 @@ HOLD_SECONDS = 1.5  # how long the winner holds the lock before publishing, so t
 def child_run(out: str, version: int, wait: float, barrier: str, result: str) -> None:
     """One run: waits for the barrier file (so both start together), takes the publish lock and
     publishes ``version``; writes what happened to ``result`` as JSON."""
-    from flows import pipeline
+    from flows import stages
 
-    pipeline.get_run_logger = _plain_logger  # type: ignore[assignment]
+    stages.get_run_logger = _plain_logger  # type: ignore[assignment]
     while not Path(barrier).exists():
         time.sleep(0.001)
     started = time.monotonic()
     try:
-        with io.publish_lock(Path(out), wait_seconds=wait):
+        with publish_lock(Path(out), wait_seconds=wait):
             got = time.monotonic()
-            io.clear_stale_staging(Path(out))
+            clear_stale_staging(Path(out))
             staging = _stage(Path(out), f"run{version}-{os.getpid()}", version)
             time.sleep(HOLD_SECONDS)
-            pub = pipeline.publish_stage.fn(out, str(staging), VERDICT, _meta(), KEEP)
+            pub = stages.publish_stage.fn(Locations.resolve(out), str(staging), VERDICT, _meta(), KEEP)
         Path(result).write_text(
             json.dumps({"published": pub["published"], "release": pub["release"], "waited": got - started})
         )
-    except io.PublishLocked as err:
+    except PublishLocked as err:
         Path(result).write_text(json.dumps({"locked": str(err)}))
 
 
@@ -86,10 +87,10 @@ def test_two_runs_one_publishes_the_other_stops_clearly(tmp_path: Path) -> None:
     msg = losers[0]["locked"]
     assert "another newsfacts run is publishing" in msg and str(out) in msg and "without touching" in msg
     # One complete release, the winner's; no staging debris of the loser.
-    cur = io.current_release(out)
+    cur = current_release(out)
     assert cur is not None and str(cur) == str(Path(winners[0]["release"]).resolve())
     check_out(out, {"winner": _content(cur)})
-    assert [p.name for p in io.releases_dir(out).iterdir()] == [cur.name]
+    assert [p.name for p in releases_dir(out).iterdir()] == [cur.name]
 
 
 def test_a_run_told_to_wait_publishes_after_the_other(tmp_path: Path) -> None:
@@ -99,11 +100,11 @@ def test_a_run_told_to_wait_publishes_after_the_other(tmp_path: Path) -> None:
     # One of them waited at least as long as the other held the lock: the publishes did not overlap.
     assert max(r["waited"] for r in results) >= HOLD_SECONDS * 0.9
     later = max(results, key=lambda r: r["waited"])
-    cur = io.current_release(out)
+    cur = current_release(out)
     assert cur is not None and str(cur) == str(Path(later["release"]).resolve())
     check_out(out, {"later": _content(cur)})
     check_releases_complete(out)
-    assert len(list(io.releases_dir(out).iterdir())) == 2
+    assert len(list(releases_dir(out).iterdir())) == 2
 
 
 # ---- the real command, twice at once ----
@@ -129,7 +130,7 @@ def test_two_cli_runs_started_together(api_url: str, tmp_path: Path) -> None:  #
     assert codes == [0, 3], [(d[2], d[1][-1500:]) for d in done]
     loser = next(d for d in done if d[2] == 3)
     assert "another newsfacts run is publishing" in loser[1]
-    cur = io.current_release(out)
+    cur = current_release(out)
     assert cur is not None
     check_out(out, {"it": _content(cur)})
-    assert [p.name for p in io.releases_dir(out).iterdir()] == [cur.name]
+    assert [p.name for p in releases_dir(out).iterdir()] == [cur.name]

@@ -29,8 +29,18 @@ from typing import Any
 import polars as pl
 import pytest
 
+from storage.files import file_sha256, read_json, write_json, write_parquet, write_text
+from storage.locations import Locations
+from storage.releases import (
+    STAGING_PREFIX,
+    clear_stale_staging,
+    current_release,
+    new_staging,
+    releases_dir,
+    switch_release,
+)
 from tests.conftest import ROOT
-from transforms import io, release, schema
+from transforms import release, schema
 
 KEEP = 3
 N_DOCS_FILES = 8  # files in the staging release's validation/ folder (Data Docs stand-in)
@@ -61,11 +71,11 @@ def _tables(version: int) -> dict[str, pl.DataFrame]:
 
 
 def _stage(out: Path, run_id: str, version: int) -> Path:
-    staging = io.new_staging(out, run_id)
+    staging = new_staging(out, run_id)
     for name, frame in _tables(version).items():
-        io.write_parquet(frame, staging / f"{name}.parquet")
+        write_parquet(frame, staging / f"{name}.parquet")
     for i in range(N_DOCS_FILES):
-        io.write_text(
+        write_text(
             f"<html>validation page {i} of version {version}</html>\n", staging / "validation" / f"p{i}.html"
         )
     return staging
@@ -88,7 +98,7 @@ def _old_release(out: Path, version: int, when: dt.datetime) -> None:
     """Publishes a complete release the way publish does, dated ``when``."""
     staging = _stage(out, f"old{version}", version)
     files: dict[str, dict[str, Any]] = {
-        p.name: {"rows": 3 + version, "bytes": p.stat().st_size, "sha256": io.file_sha256(p)}
+        p.name: {"rows": 3 + version, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
         for p in sorted(staging.glob("*.parquet"))
     }
     content = release.content_fingerprint({k: v["sha256"] for k, v in files.items()})
@@ -104,25 +114,27 @@ def _old_release(out: Path, version: int, when: dt.datetime) -> None:
         validation={"verdict": "passed"},
         counts={},
     )
-    io.write_json(man, staging / "manifest.json")
-    io.write_text("# old release\n", staging / "README.md")
-    io.switch_release(out, staging, rid, [p.stem for p in staging.glob("*.parquet")], keep=KEEP)
+    write_json(man, staging / "manifest.json")
+    write_text("# old release\n", staging / "README.md")
+    switch_release(out, staging, rid, [p.stem for p in staging.glob("*.parquet")], keep=KEEP)
 
 
 def _content(release_dir: Path) -> str:
     return release.content_fingerprint(
-        {p.name: io.file_sha256(p) for p in sorted(release_dir.glob("*.parquet"))}
+        {p.name: file_sha256(p) for p in sorted(release_dir.glob("*.parquet"))}
     )
 
 
 def _publish(out: Path, version: int) -> dict[str, Any]:
     """What a run does around publish: clear dead staging, stage, publish (the real task body)."""
-    from flows import pipeline
+    from flows import stages
 
-    io.clear_stale_staging(out)
+    clear_stale_staging(out)
     staging = _stage(out, f"run{version}-{os.getpid()}", version)
     try:
-        result: dict[str, Any] = pipeline.publish_stage.fn(str(out), str(staging), VERDICT, _meta(), KEEP)
+        result: dict[str, Any] = stages.publish_stage.fn(
+            Locations.resolve(str(out)), str(staging), VERDICT, _meta(), KEEP
+        )
     finally:  # as the flow does: an unpublished staging release is removed
         shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -135,14 +147,14 @@ def check_out(out: Path, allowed: dict[str, str], links_may_lag: bool = False) -
     """Asserts ``out`` holds one complete release whose content is one of ``allowed`` (name →
     content fingerprint) and that every published file is whole; returns that release's name.
     ``links_may_lag``: a table link may be absent (never wrong), as right after a first release."""
-    cur = io.current_release(out)
+    cur = current_release(out)
     assert cur is not None, "no current release"
-    assert cur.parent == io.releases_dir(out).resolve() and not cur.name.startswith(".")
+    assert cur.parent == releases_dir(out).resolve() and not cur.name.startswith(".")
     man = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
     files: dict[str, dict[str, Any]] = man["files"]
     assert set(files) == {p.name for p in cur.glob("*.parquet")}, "manifest and files differ"
     for name, info in files.items():
-        assert io.file_sha256(cur / name) == info["sha256"], f"{name} is not the file the manifest names"
+        assert file_sha256(cur / name) == info["sha256"], f"{name} is not the file the manifest names"
         link = out / name
         if links_may_lag and not link.is_symlink() and not link.exists():
             continue
@@ -158,14 +170,14 @@ def check_out(out: Path, allowed: dict[str, str], links_may_lag: bool = False) -
 
 def check_releases_complete(out: Path) -> None:
     """Asserts every release directory is complete: manifest present, files match it."""
-    for d in io.releases_dir(out).iterdir():
-        assert not d.name.startswith(io.STAGING_PREFIX), f"staging left behind: {d.name}"
-        man = io.read_json(d / "manifest.json")
+    for d in releases_dir(out).iterdir():
+        assert not d.name.startswith(STAGING_PREFIX), f"staging left behind: {d.name}"
+        man = read_json(d / "manifest.json")
         assert man is not None, f"release {d.name} has no manifest"
         files = man["files"]
         assert isinstance(files, dict)
         for name, info in files.items():
-            assert (d / name).exists() and io.file_sha256(d / name) == info["sha256"], (d.name, name)
+            assert (d / name).exists() and file_sha256(d / name) == info["sha256"], (d.name, name)
 
 
 # ---- killing a forked publish ----
@@ -222,9 +234,9 @@ def _ctx() -> Any:
 def child_publish(out: str, version: int, kill_at: int | None, log: str | None) -> None:
     """The child's work: a run's publish of ``version`` into ``out``, SIGKILLing itself right before
     filesystem operation ``kill_at``; with ``log``, writes every operation there as JSON."""
-    from flows import pipeline
+    from flows import stages
 
-    pipeline.get_run_logger = _plain_logger  # type: ignore[assignment]
+    stages.get_run_logger = _plain_logger  # type: ignore[assignment]
     ops: list[tuple[int, str, str]] = []
 
     def on_op(i: int, kind: str, path: str) -> None:
@@ -232,10 +244,10 @@ def child_publish(out: str, version: int, kill_at: int | None, log: str | None) 
             os.kill(os.getpid(), signal.SIGKILL)
         ops.append((i, kind, path))
 
-    io.clear_stale_staging(Path(out))
+    clear_stale_staging(Path(out))
     staging = _stage(Path(out), f"run{version}-{os.getpid()}", version)
     with _counting(on_op):
-        pipeline.publish_stage.fn(out, str(staging), VERDICT, _meta(), KEEP)
+        stages.publish_stage.fn(Locations.resolve(out), str(staging), VERDICT, _meta(), KEEP)
     if log is not None:
         Path(log).write_text(json.dumps(ops))
 
@@ -263,12 +275,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     for v in range(1, KEEP + 1):
         _old_release(out, v, base + dt.timedelta(days=v))
-    cur = io.current_release(out)
+    cur = current_release(out)
     assert cur is not None
     prev = _content(cur)
     # The content the new release (version 9) will have.
     probe = _stage(out, "probe", 9)
-    new = release.content_fingerprint({p.name: io.file_sha256(p) for p in sorted(probe.glob("*.parquet"))})
+    new = release.content_fingerprint({p.name: file_sha256(p) for p in sorted(probe.glob("*.parquet"))})
     shutil.rmtree(probe)
     return {"out": out, "allowed": {"previous": prev, "new": new}}
 
@@ -320,14 +332,14 @@ def test_publish_survives_sigkill_at_every_kind_of_point(template: dict[str, Any
 
 
 def _quiet_publish(out: Path, version: int) -> None:
-    from flows import pipeline
+    from flows import stages
 
-    saved = pipeline.get_run_logger
-    pipeline.get_run_logger = _plain_logger  # type: ignore[assignment]
+    saved = stages.get_run_logger
+    stages.get_run_logger = _plain_logger  # type: ignore[assignment]
     try:
         _publish(out, version)
     finally:
-        pipeline.get_run_logger = saved
+        stages.get_run_logger = saved
 
 
 def test_publish_survives_sigkill_at_random_times(template: dict[str, Any], tmp_path: Path) -> None:
@@ -367,7 +379,7 @@ def test_kill_before_the_first_release_leaves_nothing_half_published(tmp_path: P
         o = tmp_path / f"f{k}" / "out"
         shutil.copytree(out, o, symlinks=True)
         _publish_in_child(o, 9, k, None)
-        if io.current_release(o) is None:
+        if current_release(o) is None:
             assert not list(o.glob("*.parquet")), "a table link exists without a release"
         else:
             check_out(o, {"new": new}, links_may_lag=True)
@@ -405,7 +417,7 @@ def test_cli_killed_during_publish_recovers_on_the_next_run(api_url: str, tmp_pa
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while proc.poll() is None:
-            if any(io.releases_dir(out).glob(f"{io.STAGING_PREFIX}*/manifest.json")):
+            if any(releases_dir(out).glob(f"{STAGING_PREFIX}*/manifest.json")):
                 proc.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.002)
@@ -415,13 +427,13 @@ def test_cli_killed_during_publish_recovers_on_the_next_run(api_url: str, tmp_pa
     assert proc.returncode in (-signal.SIGKILL, 0), proc.returncode
     print(f"\ncli crash: first run ended with {proc.returncode}")
     # Killed or finished: either nothing is published or one complete release is.
-    if io.current_release(out) is not None:
-        cur = io.current_release(out)
+    if current_release(out) is not None:
+        cur = current_release(out)
         assert cur is not None
         check_out(out, {"it": _content(cur)})
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    cur = io.current_release(out)
+    cur = current_release(out)
     assert cur is not None
     check_out(out, {"it": _content(cur)})
     check_releases_complete(out)

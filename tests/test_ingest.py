@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms import io
+from storage.raw import list_raw
 from transforms.ingest import IngestLimits, decode, parse_date, read_records
 
 ARTICLE = "The mayor opened the new bridge on Monday.\n\n“It took ten years,” she said.\n"
@@ -143,7 +143,7 @@ def test_list_raw_sorted_skips_hidden_and_refuses_outside_links(tmp_path: Path) 
     outside.write_text("secret")
     (raw / "link.txt").symlink_to(outside)
     (raw / "dangling.txt").symlink_to(tmp_path / "gone.txt")
-    items = list(io.list_raw(raw, IngestLimits()))
+    items = list(list_raw(raw, IngestLimits()))
     by_path = {i.source_path: i for i in items}
     assert sorted(by_path) == ["b.txt", "dangling.txt", "link.txt", "sub/a.txt"]
     assert by_path["b.txt"].data == b"B"

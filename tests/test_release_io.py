@@ -8,7 +8,18 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from transforms import io, release, schema
+from storage.cache import read_cached, write_cached
+from storage.files import write_json, write_parquet
+from storage.releases import (
+    PublishLocked,
+    clear_stale_staging,
+    current_release,
+    new_staging,
+    publish_lock,
+    releases_dir,
+    switch_release,
+)
+from transforms import release, schema
 
 
 def _frame(n: int) -> pl.DataFrame:
@@ -16,28 +27,28 @@ def _frame(n: int) -> pl.DataFrame:
 
 
 def test_parquet_writes_are_byte_identical(tmp_path: Path) -> None:
-    io.write_parquet(_frame(100), tmp_path / "a.parquet")
-    io.write_parquet(_frame(100), tmp_path / "b.parquet")
+    write_parquet(_frame(100), tmp_path / "a.parquet")
+    write_parquet(_frame(100), tmp_path / "b.parquet")
     assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
     assert not list(tmp_path.glob(".*tmp"))
 
 
 def _stage(out: Path, run: str, n: int) -> Path:
-    staging = io.new_staging(out, run)
-    io.write_parquet(_frame(n), staging / "articles.parquet")
-    io.write_json({"release_id": run}, staging / "manifest.json")
+    staging = new_staging(out, run)
+    write_parquet(_frame(n), staging / "articles.parquet")
+    write_json({"release_id": run}, staging / "manifest.json")
     return staging
 
 
 def test_switch_release_points_current_and_table_links(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = io.switch_release(out, _stage(out, "r1", 3), "20200101T000000Z-aaaa", ["articles"], keep=2)
-    assert io.current_release(out) == first.resolve()
+    first = switch_release(out, _stage(out, "r1", 3), "20200101T000000Z-aaaa", ["articles"], keep=2)
+    assert current_release(out) == first.resolve()
     assert pl.read_parquet(out / "articles.parquet").height == 3
-    io.switch_release(out, _stage(out, "r2", 5), "20200102T000000Z-bbbb", ["articles"], keep=2)
+    switch_release(out, _stage(out, "r2", 5), "20200102T000000Z-bbbb", ["articles"], keep=2)
     assert pl.read_parquet(out / "articles.parquet").height == 5
-    io.switch_release(out, _stage(out, "r3", 7), "20200103T000000Z-cccc", ["articles"], keep=2)
-    kept = sorted(p.name for p in io.releases_dir(out).iterdir())
+    switch_release(out, _stage(out, "r3", 7), "20200103T000000Z-cccc", ["articles"], keep=2)
+    kept = sorted(p.name for p in releases_dir(out).iterdir())
     assert kept == ["20200102T000000Z-bbbb", "20200103T000000Z-cccc"]
     assert (out / "current").is_symlink()
 
@@ -45,18 +56,18 @@ def test_switch_release_points_current_and_table_links(tmp_path: Path) -> None:
 def test_stale_staging_is_cleared(tmp_path: Path) -> None:
     out = tmp_path / "out"
     _stage(out, "dead", 1)
-    assert io.clear_stale_staging(out) == [".staging-dead"]
-    assert io.current_release(out) is None
+    assert clear_stale_staging(out) == [".staging-dead"]
+    assert current_release(out) is None
 
 
 def test_publish_lock_excludes_a_second_run(tmp_path: Path) -> None:
     with (
-        io.publish_lock(tmp_path),
-        pytest.raises(io.PublishLocked, match="another newsfacts run"),
-        io.publish_lock(tmp_path, wait_seconds=0),
+        publish_lock(tmp_path),
+        pytest.raises(PublishLocked, match="another newsfacts run"),
+        publish_lock(tmp_path, wait_seconds=0),
     ):
         pass
-    with io.publish_lock(tmp_path):  # released after the first block
+    with publish_lock(tmp_path):  # released after the first block
         pass
 
 
@@ -74,11 +85,11 @@ def test_cache_round_trip_only_returns_complete_articles(tmp_path: Path) -> None
         ),
         schema.X_ENTITY_MENTIONS,
     )
-    io.write_cached(tmp_path, "v1", frames, ["a_1", "a_2"])
-    got = io.read_cached(tmp_path, "v1", {"a_2", "a_3"})
+    write_cached(tmp_path, "v1", frames, ["a_1", "a_2"])
+    got = read_cached(tmp_path, "v1", {"a_2", "a_3"})
     assert got["_done"]["article_id"].to_list() == ["a_2"]
     assert got["x_entity_mentions"]["text"].to_list() == ["Paris"]
-    assert io.read_cached(tmp_path, "v2", {"a_2"})["_done"].is_empty()
+    assert read_cached(tmp_path, "v2", {"a_2"})["_done"].is_empty()
 
 
 def test_release_id_and_fingerprints_are_stable() -> None:

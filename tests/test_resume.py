@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from storage.releases import current_release
 from tests.conftest import ROOT
-from transforms import io
 
 pytestmark = pytest.mark.slow
 
@@ -32,37 +32,37 @@ def _must_not_parse(chunks: Iterable[Any], *args: Any, **kwargs: Any) -> Iterato
 def test_retry_resumes_rerun_from_redoes_and_no_change_skips(
     harness: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows import pipeline
+    from flows import pipeline, stages
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(ROOT / "data" / "raw", raw)
     params: dict[str, Any] = {"raw_dir": str(raw), "out_dir": str(out), "n_process": 1}
 
     # 1. The run fails in resolve: nothing is published.
-    monkeypatch.setattr(pipeline.quotes, "resolve_quotes", _boom)
+    monkeypatch.setattr(stages.quotes, "resolve_quotes", _boom)
     with pytest.raises(RuntimeError, match="on purpose"):
         pipeline.newsfacts_pipeline(**params)
-    assert io.current_release(out) is None
+    assert current_release(out) is None
 
     # 2. The retry: clean and extract would fail if they ran again; resolve now works.
     monkeypatch.undo()
-    monkeypatch.setattr(pipeline.clean, "clean_articles", _must_not_clean)
-    monkeypatch.setattr(pipeline, "map_extract", _must_not_parse)
+    monkeypatch.setattr(stages.clean, "clean_articles", _must_not_clean)
+    monkeypatch.setattr(stages, "map_extract", _must_not_parse)
     retried = pipeline.newsfacts_pipeline(**params)
     assert retried["published"] and retried["verdict"] == "passed"
     assert retried["counts"]["extract"]["parsed"] == 0
 
     # 3. rerun_from="resolve" recomputes resolve even though its inputs are unchanged.
-    monkeypatch.setattr(pipeline.quotes, "resolve_quotes", _boom)
+    monkeypatch.setattr(stages.quotes, "resolve_quotes", _boom)
     with pytest.raises(RuntimeError, match="on purpose"):
         pipeline.newsfacts_pipeline(**params, rerun_from="resolve")
 
     # 4. Nothing new: every stage is reused, validation is skipped and nothing is published.
-    release = io.current_release(out)
+    release = current_release(out)
     again = pipeline.newsfacts_pipeline(**params)
     assert not again["published"] and again["publish_reason"] == "unchanged"
     assert again["verdict"] == "passed"
-    assert io.current_release(out) == release
+    assert current_release(out) == release
     assert again["changes"] == {
         "in": retried["changes"]["in"],
         "new": 0,

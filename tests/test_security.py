@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 
 from flows import params
+from storage import cache as extract_cache
+from storage.raw import list_raw
 from tests.conftest import ROOT
 from transforms import ingest
-from transforms import io as tio
 
 # ---- parameters ----
 
@@ -298,8 +299,8 @@ def test_planted_pickles_are_never_loaded(tmp_path: Path) -> None:
         (raw / name).write_bytes(payload)
     (raw / "evil0.txt").write_bytes(pickle.dumps(_Evil(str(sentinel)), protocol=0))
     cache = tmp_path / "cache"
-    for t in (*schema.EXTRACT_TABLES, tio._DONE):
-        d = tio.cache_dir_for(cache, "v1") / t.name
+    for t in (*schema.EXTRACT_TABLES, extract_cache._DONE):
+        d = extract_cache.cache_dir_for(cache, "v1") / t.name
         d.mkdir(parents=True)
         (d / "evil.pkl").write_bytes(payload)
 
@@ -307,11 +308,11 @@ def test_planted_pickles_are_never_loaded(tmp_path: Path) -> None:
     _watch.set()
     try:
         results = {}
-        for item in tio.list_raw(raw, ingest.IngestLimits()):
+        for item in list_raw(raw, ingest.IngestLimits()):
             assert item.data is not None
             rows, bad = ingest.read_records(item.source_path, item.data)
             results[item.source_path] = (len(rows), [(q.reason, q.detail) for q in bad])
-        cached = tio.read_cached(cache, "v1", {"a_0000000000000000"})
+        cached = extract_cache.read_cached(cache, "v1", {"a_0000000000000000"})
     finally:
         _watch.clear()
     assert not sentinel.exists(), "a planted pickle was loaded"

@@ -8,12 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows import stagecache
-from transforms import io
+from flows.stages import ignores_cache
+from storage import stagecache
+from storage.files import write_parquet
 
 
 def _write(path: Path, values: list[int]) -> Path:
-    io.write_parquet(pl.DataFrame({"x": values}), path)
+    write_parquet(pl.DataFrame({"x": values}), path)
     return path
 
 
@@ -86,10 +87,10 @@ def test_rerun_from_redoes_that_stage_and_the_later_ones(
     rerun_from: str, full_refresh: bool, redone: set[str]
 ) -> None:
     stages = ("clean", "extract", "resolve", "validate")
-    got = {s for s in stages if stagecache.ignores_cache(s, rerun_from, full_refresh)}
+    got = {s for s in stages if ignores_cache(s, rerun_from, full_refresh)}
     assert got == redone
 
 
 def test_unknown_rerun_choice_is_refused() -> None:
     with pytest.raises(ValueError, match="rerun_from"):
-        stagecache.ignores_cache("clean", "parse", False)
+        ignores_cache("clean", "parse", False)

@@ -14,8 +14,11 @@ import polars as pl
 import pytest
 
 from flows import params
+from storage.files import write_json, write_parquet
+from storage.locations import default_cache, is_url, local_path
+from storage.raw import read_raw
+from storage.stores import FsspecStore, LocalStore, ReleaseStore, open_store
 from tests.conftest import ROOT
-from transforms import io
 from transforms.ingest import IngestLimits
 
 
@@ -30,24 +33,22 @@ def mem_url() -> Iterator[str]:
         fs.rm(root, recursive=True)
 
 
-def _staging(store: io.ReleaseStore, run: str, rows: int) -> Path:
+def _staging(store: ReleaseStore, run: str, rows: int) -> Path:
     staging = store.new_staging(run)
-    io.write_parquet(
-        pl.DataFrame({"article_id": [f"a{i}" for i in range(rows)]}), staging / "articles.parquet"
-    )
+    write_parquet(pl.DataFrame({"article_id": [f"a{i}" for i in range(rows)]}), staging / "articles.parquet")
     (staging / "validation").mkdir()
     (staging / "validation" / "index.html").write_text("<p>ok</p>")
-    io.write_json({"release": run, "files": {"articles.parquet": {"rows": rows}}}, staging / "manifest.json")
+    write_json({"release": run, "files": {"articles.parquet": {"rows": rows}}}, staging / "manifest.json")
     return staging
 
 
 def test_url_and_path_detection() -> None:
-    assert io.is_url("s3://bucket/out") and io.is_url("memory://x")
-    assert not io.is_url("data/out") and not io.is_url("file:///tmp/out") and not io.is_url("C:/data")
-    assert io.local_path("file:///tmp/out") == Path("/tmp/out")
-    assert isinstance(io.open_store("file:///tmp/x", Path("/tmp/c")), io.LocalStore)
-    assert io.default_cache("/srv/news/out") == Path("/srv/news/cache")
-    assert io.default_cache("s3://b/out") != io.default_cache("s3://b/other")
+    assert is_url("s3://bucket/out") and is_url("memory://x")
+    assert not is_url("data/out") and not is_url("file:///tmp/out") and not is_url("C:/data")
+    assert local_path("file:///tmp/out") == Path("/tmp/out")
+    assert isinstance(open_store("file:///tmp/x", Path("/tmp/c")), LocalStore)
+    assert default_cache("/srv/news/out") == Path("/srv/news/cache")
+    assert default_cache("s3://b/out") != default_cache("s3://b/other")
 
 
 def test_remote_raw_reads_like_the_local_folder(mem_url: str, tmp_path: Path) -> None:
@@ -62,17 +63,17 @@ def test_remote_raw_reads_like_the_local_folder(mem_url: str, tmp_path: Path) ->
     fs = fsspec.filesystem("memory")
     fs.put(str(raw), mem_url.removeprefix("memory://") + "/raw", recursive=True)
     limits = IngestLimits(max_file_bytes=4000)
-    local, local_bad, n_local = io.read_raw(str(raw), limits)
-    remote, remote_bad, n_remote = io.read_raw(f"{mem_url}/raw", limits)
-    via_file_url, _, _ = io.read_raw(raw.as_uri(), limits)
+    local, local_bad, n_local = read_raw(str(raw), limits)
+    remote, remote_bad, n_remote = read_raw(f"{mem_url}/raw", limits)
+    via_file_url, _, _ = read_raw(raw.as_uri(), limits)
     assert n_local == n_remote == 3
     assert remote.equals(local) and via_file_url.equals(local)
     assert [b["reason"] for b in remote_bad] == [b["reason"] for b in local_bad] == ["too_large"]
 
 
 def test_pointer_switches_releases_and_prunes(mem_url: str, tmp_path: Path) -> None:
-    store = io.open_store(mem_url, tmp_path / "cache")
-    assert isinstance(store, io.FsspecStore) and store.current() is None
+    store = open_store(mem_url, tmp_path / "cache")
+    assert isinstance(store, FsspecStore) and store.current() is None
     loc1 = store.publish(_staging(store, "r1", 2), "20200101T000000Z-aaaa", ["articles"], keep=2)
     assert loc1 == f"{mem_url}/releases/20200101T000000Z-aaaa"
     ptr = store.pointer()
@@ -89,7 +90,7 @@ def test_pointer_switches_releases_and_prunes(mem_url: str, tmp_path: Path) -> N
     with fs.open(f"{root}/{ptr['tables']['articles']}", "rb") as fh:
         assert pl.read_parquet(fh).height == 4
     # A run on another machine (empty cache) gets a complete local copy of the current release.
-    other = io.open_store(mem_url, tmp_path / "other-cache")
+    other = open_store(mem_url, tmp_path / "other-cache")
     cur = other.current()
     assert cur is not None and cur.name == "20200103T000000Z-cccc"
     assert pl.read_parquet(cur / "articles.parquet").height == 4
@@ -100,8 +101,8 @@ def test_pointer_switches_releases_and_prunes(mem_url: str, tmp_path: Path) -> N
 
 
 def test_an_interrupted_upload_is_never_current_and_is_removed(mem_url: str, tmp_path: Path) -> None:
-    store = io.open_store(mem_url, tmp_path / "cache")
-    assert isinstance(store, io.FsspecStore)
+    store = open_store(mem_url, tmp_path / "cache")
+    assert isinstance(store, FsspecStore)
     store.publish(_staging(store, "r1", 2), "20200101T000000Z-aaaa", ["articles"], keep=5)
     # An upload that died before its manifest: files there, no manifest, no pointer switch.
     fs = fsspec.filesystem("memory")

@@ -1,6 +1,6 @@
 """Ingest: raw file bytes → raw article records, or a quarantine row saying precisely why not.
 
-Pure: the caller (``transforms.io``) reads the bytes; nothing here touches the disk or the network
+Pure: the caller (``storage.raw``) reads the bytes; nothing here touches the disk or the network
 (trafilatura parses the HTML it is given and fetches nothing).
 """
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from transforms import io
+from storage.files import file_sha256, read_json, write_json
 from transforms.ids import sha256_hex
 
 RESULT = "result.json"
-# Stages whose cached outputs a rerun may ignore, in flow order ("auto": reuse whatever still matches).
-RERUN_CHOICES = ("auto", "clean", "extract", "resolve", "validate")
+# The packages whose source and rule files make up the code fingerprint.
+CODE_PACKAGES = ("flows", "transforms", "expectations", "storage")
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,10 +31,10 @@ def code_fingerprint() -> str:
     stage key, so stale outputs are never reused."""
     root = Path(__file__).resolve().parent.parent
     parts: list[str] = []
-    for pkg in ("flows", "transforms", "expectations"):
+    for pkg in CODE_PACKAGES:
         for p in sorted((root / pkg).rglob("*")):
             if p.suffix in (".py", ".toml") and p.is_file() and "__pycache__" not in p.parts:
-                parts.append(p.relative_to(root).as_posix() + ":" + io.file_sha256(p))
+                parts.append(p.relative_to(root).as_posix() + ":" + file_sha256(p))
     return sha256_hex("\n".join(parts))[:16]
 
 
@@ -43,7 +43,7 @@ def stage_key(stage: str, inputs: Iterable[Path], params: Mapping[str, object]) 
     sorted JSON) and the sha256 of every input file (an absent file counts as absent)."""
     parts = [stage, code_fingerprint(), json.dumps(params, sort_keys=True, default=str)]
     for p in inputs:
-        parts.append(f"{p.name}:{io.file_sha256(p) if p.exists() else '-'}")
+        parts.append(f"{p.name}:{file_sha256(p) if p.exists() else '-'}")
     return sha256_hex("\x1f".join(parts))[:24]
 
 
@@ -55,7 +55,7 @@ def restore(cache_root: Path, stage: str, key: str, dest: Path) -> dict[str, Any
     """Copies a stage's cached outputs into ``dest`` and returns its result, or returns None when
     the key is not (completely) cached."""
     src = _dir(cache_root, stage, key)
-    result = io.read_json(src / RESULT)
+    result = read_json(src / RESULT)
     if result is None:
         return None
     dest.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def store(
             shutil.copytree(item, tmp / item.name)
         elif item.exists():
             shutil.copy2(item, tmp / item.name)
-    io.write_json(dict(result), tmp / RESULT)
+    write_json(dict(result), tmp / RESULT)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
 
@@ -105,15 +105,3 @@ def prune(cache_root: Path, stage: str, keep: int = 3) -> list[str]:
     for p in old:
         shutil.rmtree(p, ignore_errors=True)
     return [p.name for p in old]
-
-
-def ignores_cache(stage: str, rerun_from: str, full_refresh: bool) -> bool:
-    """Returns True when ``stage`` must be recomputed: a full refresh, or the operator asked to
-    rerun from this stage or an earlier one."""
-    if full_refresh:
-        return True
-    if rerun_from not in RERUN_CHOICES:
-        raise ValueError(f"rerun_from must be one of {', '.join(RERUN_CHOICES)}, not {rerun_from!r}")
-    if rerun_from == "auto":
-        return False
-    return RERUN_CHOICES.index(stage) >= RERUN_CHOICES.index(rerun_from)

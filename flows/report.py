@@ -1,0 +1,165 @@
+"""What a run reports: its summary (returned by the flow, printed by the CLI), the counts of new,
+changed and removed articles, and the Prefect artifacts the UI shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+
+from storage.files import read_json, read_parquet, read_text
+from storage.locations import is_url
+from storage.stores import ReleaseStore
+from transforms import schema
+
+
+def unchanged(current: Path, location: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Returns the verdict and publish result of a run whose tables are the current release's
+    (``current``: its local copy; ``location``: where it is published)."""
+    man = read_json(current / "manifest.json") or {}
+    built = read_json(current / "build.json") or {}
+    validation = man.get("validation")
+    rejected = validation.get("rejected_rows", 0) if isinstance(validation, dict) else 0
+    ver = {
+        "verdict": "passed",
+        "rejected": rejected,
+        "docs_index": built.get("docs_index"),
+        "summary": read_text(current / "validation" / "summary.md") or "",
+    }
+    pub = {
+        "published": False,
+        "reason": "unchanged",
+        "release": location,
+        "files": man.get("files") or {},
+    }
+    return ver, pub
+
+
+def article_changes(articles_path: Path, current: Path | None) -> dict[str, int]:
+    """Counts this run's articles against the current release's: ``new`` (a source not seen
+    before), ``changed`` (same source, different content), ``removed`` and ``unchanged``.
+    A source is the raw file plus the record's own id where it has one."""
+    cols = ["article_id", "source_path", "source_id"]
+    now = read_parquet(articles_path).select(cols)
+    prev = (
+        read_parquet(current / "articles.parquet", schema.ARTICLES).select(cols)
+        if current is not None
+        else now.clear()
+    )
+
+    def keyed(f: pl.DataFrame) -> pl.DataFrame:
+        return f.with_columns(
+            source=pl.col("source_path") + pl.lit("#") + pl.col("source_id").fill_null("")
+        ).select("article_id", "source")
+
+    now_k, prev_k = keyed(now), keyed(prev)
+    added = now_k.join(prev_k, on="article_id", how="anti")
+    gone = prev_k.join(now_k, on="article_id", how="anti")
+    changed = added.filter(pl.col("source").is_in(prev_k["source"].implode())).height
+    return {
+        "in": now.height,
+        "new": added.height - changed,
+        "changed": changed,
+        "removed": gone.filter(~pl.col("source").is_in(now_k["source"].implode())).height,
+        "unchanged": now.height - added.height,
+    }
+
+
+def summary(
+    store: ReleaseStore,
+    counts: dict[str, dict[str, Any]],
+    ver: dict[str, Any],
+    pub: dict[str, Any],
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    """Returns the run summary: the release, the verdict, rows per table of the current release,
+    its quarantined inputs, the stage ``counts`` and the ``timings``."""
+    current = store.current()
+    location = store.current_location()
+    rows: dict[str, int] = {}
+    quarantined: list[dict[str, object]] = []
+    if current is not None:
+        man = read_json(current / "manifest.json") or {}
+        files = man.get("files") or {}
+        if isinstance(files, dict):
+            rows = {
+                k.removesuffix(".parquet"): int(v["rows"]) for k, v in files.items() if isinstance(v, dict)
+            }
+        quarantined = read_parquet(current / "quarantine.parquet", schema.QUARANTINE).to_dicts()
+    return {
+        "release": location,
+        "published": pub["published"],
+        "publish_reason": pub["reason"],
+        "verdict": ver["verdict"],
+        "rejected": ver["rejected"],
+        "docs_index": f"{location}/{ver['docs_index']}" if location and ver.get("docs_index") else None,
+        "rows": rows,
+        "quarantined": quarantined,
+        "counts": counts,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+
+
+def _uri(location: str) -> str:
+    return location if is_url(location) else Path(location).as_uri()
+
+
+def artifacts(summary: dict[str, Any], store: ReleaseStore) -> None:
+    """Leaves the run's report in the Prefect UI under stable keys (the UI keeps their history):
+    the summary, the release's files and links to the release and its Data Docs."""
+    ch = summary.get("changes") or {}
+    ext = summary["counts"]["extract"]
+    lines = [
+        "# newsfacts run",
+        "",
+        f"- Verdict: **{summary['verdict']}**; published: **{summary['published']}** ({summary['publish_reason']})",
+        f"- Release: `{summary['release']}`",
+        f"- Articles in: {ch.get('in', summary['counts']['clean']['articles'])}; new {ch.get('new', '?')}, "
+        f"changed {ch.get('changed', '?')}, removed {ch.get('removed', '?')}, unchanged {ch.get('unchanged', '?')}",
+        f"- Extraction: parsed {ext['parsed']}, reused from cache {ext['cached']} (extractor {ext['extractor_version']})",
+        f"- Rows rejected by validation: {summary['rejected']}",
+        "- Time: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["timings"].items()),
+        "",
+        "| table | rows |",
+        "|---|---:|",
+        *[f"| {k} | {v} |" for k, v in sorted(summary["rows"].items())],
+        "",
+        f"Quarantined inputs: {len(summary['quarantined'])}",
+        "",
+        *[
+            f"- `{q['source_path']}`{'#' + str(q['record']) if q.get('record') is not None else ''}: "
+            f"{q['reason']} — {q['detail']}"
+            for q in summary["quarantined"]
+        ],
+    ]
+    create_markdown_artifact("\n".join(lines), key="newsfacts-run-summary", description="Run summary")
+    local = store.current()
+    if not summary["release"] or local is None:
+        return
+    rel_name = local.name
+    files = (read_json(local / "manifest.json") or {}).get("files") or {}
+    if isinstance(files, dict):
+        create_table_artifact(
+            [
+                {"file": k, "rows": v.get("rows"), "bytes": v.get("bytes"), "sha256": v.get("sha256")}
+                for k, v in sorted(files.items())
+                if isinstance(v, dict)
+            ],
+            key="newsfacts-release-files",
+            description=f"Files of release {rel_name}",
+        )
+    create_link_artifact(
+        _uri(summary["release"]),
+        link_text=f"release {rel_name}",
+        key="newsfacts-release",
+        description="The current release",
+    )
+    if summary.get("docs_index"):
+        create_link_artifact(
+            _uri(summary["docs_index"]),
+            link_text=f"Data Docs of release {rel_name}",
+            key="newsfacts-data-docs",
+            description="Great Expectations Data Docs (validation results)",
+        )

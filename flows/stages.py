@@ -1,0 +1,380 @@
+"""The flow's tasks, one per stage: each reads its inputs from files (through :mod:`storage`),
+calls pure transforms and writes its outputs to the run's work folder, passing only
+:class:`~storage.locations.Locations`, paths and small summaries on.
+
+The clean, resolve and validate stages go through :func:`cache_or_compute`: their outputs are kept
+under a content key, so a rerun (or a retried run) reuses them when nothing they read has changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from storage import cache as extract_cache
+from storage import stagecache
+from storage.files import (
+    parquet_facts,
+    read_json,
+    read_parquet,
+    table_names,
+    write_json,
+    write_parquet,
+    write_text,
+)
+from storage.locations import Locations
+from storage.raw import read_raw
+from storage.releases import read_release
+from storage.stores import EVALUATION_FILE, release_store
+from transforms import clean, entities, events, ingest, quotes, release, schema
+from transforms.extract import ArticleInput, extractor_version
+
+from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
+from .params import RERUN_CHOICES
+
+STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
+
+
+def ignores_cache(stage: str, rerun_from: str, full_refresh: bool) -> bool:
+    """Returns True when ``stage`` must be recomputed: a full refresh, or the operator asked to
+    rerun from this stage or an earlier one."""
+    if full_refresh:
+        return True
+    if rerun_from not in RERUN_CHOICES:
+        raise ValueError(f"rerun_from must be one of {', '.join(RERUN_CHOICES)}, not {rerun_from!r}")
+    if rerun_from == "auto":
+        return False
+    return RERUN_CHOICES.index(stage) >= RERUN_CHOICES.index(rerun_from)
+
+
+def cache_or_compute(
+    loc: Locations,
+    stage: str,
+    key: str,
+    dest: Path,
+    refresh: bool,
+    compute: Callable[[], dict[str, Any]],
+    outputs: Sequence[str] | None,
+    reused: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Returns the stage's result: the stored one when ``key`` is in the stage cache (its outputs
+    copied into ``dest``, ``reused`` told), else ``compute()``'s, stored with the outputs
+    ``outputs`` of ``dest`` (every entry when None). ``refresh`` skips the lookup."""
+    if not refresh and (hit := stagecache.restore(loc.cache_root, stage, key, dest)):
+        reused(hit)
+        return hit
+    result = compute()
+    stagecache.store(loc.cache_root, stage, key, dest, outputs, result)
+    return result
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest_stage(loc: Locations, max_file_bytes: int, max_article_chars: int) -> dict[str, int]:
+    """Reads every raw file into ``raw_articles``; unreadable inputs go to ``quarantine_ingest``."""
+    log = get_run_logger()
+    limits = ingest.IngestLimits(max_file_bytes=max_file_bytes, max_article_chars=max_article_chars)
+    raw, bad, n_files = read_raw(loc.raw, limits, remote=loc.raw_is_url)
+    write_parquet(raw, loc.work_file("raw_articles"))
+    quarantine = pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema)
+    write_parquet(schema.conform(quarantine, schema.QUARANTINE), loc.work_file("quarantine_ingest"))
+    log.info("ingest: %d files → %d records, %d quarantined", n_files, raw.height, len(bad))
+    return {"files": n_files, "records": raw.height, "quarantined": len(bad)}
+
+
+@task(name="clean", cache_policy=NO_CACHE)
+def clean_stage(
+    loc: Locations,
+    english_only: bool,
+    refresh: bool = False,
+    warm_model: str | None = None,
+    warm_processes: int = 0,
+) -> dict[str, Any]:
+    """Cleans every raw record into ``articles``; refused ones go to ``quarantine_clean``. Reuses the
+    stored outputs when the raw records and the code are unchanged (unless ``refresh``). When it
+    cleans, ``warm_processes`` parse workers start loading ``warm_model`` meanwhile."""
+    log = get_run_logger()
+    key = stagecache.stage_key("clean", [loc.work_file("raw_articles")], {"english_only": english_only})
+
+    def reused(hit: dict[str, Any]) -> None:
+        log.info(
+            "clean: raw records unchanged; reused %d cleaned articles (stage key %s)", hit["articles"], key
+        )
+
+    def compute() -> dict[str, Any]:
+        # New or changed articles: the extract stage will likely parse. Its workers load the model
+        # now, while this stage runs.
+        if warm_model and warm_processes > 1:
+            warm_pool(warm_model, warm_processes)
+        raw = read_parquet(loc.work_file("raw_articles"))
+        articles, bad = clean.clean_articles(raw, english_only=english_only)
+        write_parquet(articles, loc.work_file("articles"))
+        quarantine = schema.conform(
+            pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema), schema.QUARANTINE
+        )
+        write_parquet(quarantine, loc.work_file("quarantine_clean"))
+        n_dup = articles.filter(pl.col("duplicate_of").is_not_null()).height
+        log.info(
+            "clean: %d articles (%d near-duplicates marked), %d quarantined", articles.height, n_dup, len(bad)
+        )
+        return {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
+
+    try:
+        outputs = ["articles.parquet", "quarantine_clean.parquet"]
+        return cache_or_compute(loc, "clean", key, loc.work_dir, refresh, compute, outputs, reused)
+    except BaseException:
+        shutdown_warm_pool()  # the run stops here: the workers would wait for nothing
+        raise
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_stage(
+    loc: Locations,
+    model: str,
+    batch_size: int,
+    n_process: int,
+    chunk_size: int,
+    full_refresh: bool,
+    dask_address: str | None = None,
+    dask_workers: int = 0,
+) -> dict[str, Any]:
+    """Parses each article once and extracts mentions, quotes and events; reuses the cache for
+    articles whose id and extractor version are unchanged (unless ``full_refresh``). The parse runs
+    on the Dask cluster at ``dask_address`` or on a local one of ``dask_workers`` when asked."""
+    try:
+        log = get_run_logger()
+        articles = read_parquet(loc.work_file("articles")).select(
+            "article_id", "text", "published_at", "boilerplate_removed", "boilerplate_rules"
+        )
+        version = extractor_version(model)
+        ids = set(articles["article_id"].to_list())
+        done = set() if full_refresh else extract_cache.cached_ids(loc.cache_root, version, ids)
+        todo = [
+            ArticleInput(
+                r["article_id"],
+                r["text"],
+                r["published_at"],
+                tuple(clean.related_headlines(r["boilerplate_removed"], r["boilerplate_rules"])),
+            )
+            for r in articles.iter_rows(named=True)
+            if r["article_id"] not in done
+        ]
+        # Long articles first spreads the work evenly over the processes.
+        todo.sort(key=lambda a: (-len(a.text), a.article_id))
+        log.info(
+            "extract: %d articles, %d from cache, %d to parse (extractor %s)",
+            len(ids),
+            len(done),
+            len(todo),
+            version,
+        )
+        if todo:
+            # Importing GX takes seconds: do it in a thread while the parse runs in its processes
+            # (with nothing to parse, the run may well not validate at all).
+            from expectations.runner import preload
+
+            preload()
+        n_done = 0
+        written: set[str] = set()
+        started = time.perf_counter()
+        # Chunks of about equal characters, several per worker, so a small run still spreads over
+        # every process and the longest articles do not all land in one chunk.
+        chunks = plan_chunks(todo, chunk_size, max(1, dask_workers or n_process))
+        for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
+            # Into the cache and out of memory: the tables are read back one at a time below.
+            written.add(
+                extract_cache.write_cached(loc.cache_root, version, frames, [a.article_id for a in chunk])
+            )
+            del frames
+            n_done += len(chunk)
+            log.info(
+                "extract: parsed %d/%d articles (%.1f s)", n_done, len(todo), time.perf_counter() - started
+            )
+        # A full refresh reads back only what this run parsed, never rows cached by earlier runs.
+        batches = written if full_refresh else None
+        for t in schema.EXTRACT_TABLES:
+            frame = extract_cache.read_cached_table(loc.cache_root, version, ids, t, batches)
+            write_parquet(frame, loc.work_file(t.name))
+        return {"articles": len(ids), "cached": len(done), "parsed": len(todo), "extractor_version": version}
+    finally:
+        shutdown_warm_pool()  # parse workers started by the clean stage and not used (nothing to parse)
+
+
+@task(name="resolve", cache_policy=NO_CACHE)
+def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
+    """Links mentions to canonical entities, attributes quotes and merges events across articles.
+    Reuses the stored outputs when the mention tables and the code are unchanged (unless ``refresh``)."""
+    log = get_run_logger()
+    key = stagecache.stage_key("resolve", [loc.work_file(t.name) for t in schema.EXTRACT_TABLES], {})
+    names = ("entities", "entity_mentions", "entity_merges", "quotes", "events", "event_mentions")
+
+    def reused(hit: dict[str, Any]) -> None:
+        log.info("resolve: mention tables unchanged; reused %s (stage key %s)", hit, key)
+
+    def compute() -> dict[str, Any]:
+        x_ent = read_parquet(loc.work_file("x_entity_mentions"))
+        x_quotes = read_parquet(loc.work_file("x_quotes"))
+        x_events = read_parquet(loc.work_file("x_event_mentions"))
+        ents, mentions, merges = entities.resolve_entities(x_ent)
+        x_aliases = read_parquet(loc.work_file("x_entity_aliases"), schema.X_ENTITY_ALIASES)
+        ents, merges = entities.add_headline_aliases(ents, merges, x_aliases)
+        qs = quotes.resolve_quotes(x_quotes, mentions, ents)
+        evs, ev_mentions = events.resolve_events(x_events, mentions, ents)
+        qs = events.link_quotes_to_events(qs, ev_mentions, x_events)
+        out = dict(zip(names, (ents, mentions, merges, qs, evs, ev_mentions), strict=True))
+        for name, frame in out.items():
+            write_parquet(schema.conform(frame, schema.TABLES[name]), loc.work_file(name))
+        counts = {k: v.height for k, v in out.items()}
+        log.info("resolve: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
+        return counts
+
+    outputs = [f"{name}.parquet" for name in names]
+    return cache_or_compute(loc, "resolve", key, loc.work_dir, refresh, compute, outputs, reused)
+
+
+def validate_key(loc: Locations, max_row_loss: float) -> str:
+    """Returns the content key of what validation reads: every table of the release-to-be."""
+    names = [t.name for t in schema.PUBLISHED_TABLES if t.name not in ("quarantine", "rejected")]
+    files = [loc.work_file(n) for n in (*names, "quarantine_ingest", "quarantine_clean")]
+    return stagecache.stage_key("validate", files, {"max_row_loss": max_row_loss})
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_stage(
+    loc: Locations,
+    staging_dir: str,
+    input_changed: bool,
+    max_row_loss: float,
+    validate_key: str,
+    refresh: bool = False,
+) -> dict[str, Any]:
+    """Runs the expectation suites; writes the validated tables, ``rejected`` and the Data Docs into
+    the staging release. Returns the verdict. Reuses the stored outputs when the tables, the code,
+    the parameters and the current release are those of an earlier validation (unless ``refresh``)."""
+    log = get_run_logger()
+    staging = Path(staging_dir)
+    current = release_store(loc).current()
+    key = stagecache.stage_key(
+        "validate",
+        [],
+        {"base": validate_key, "previous": current.name if current else None, "changed": input_changed},
+    )
+
+    def report(md: str, suites: list[dict[str, object]]) -> None:
+        create_markdown_artifact(md, key="newsfacts-validation", description="Validation verdict per suite")
+        create_table_artifact(suites, key="newsfacts-validation-suites", description="Suites")
+
+    def reused(hit: dict[str, Any]) -> None:
+        log.info("validate: %s (reused the validation of the same tables, stage key %s)", hit["verdict"], key)
+        report(hit["summary"], hit["suites"])
+
+    def compute() -> dict[str, Any]:
+        from expectations.runner import validate  # GX is slow to import: only when validating
+
+        tables: dict[str, pl.DataFrame] = {}
+        for t in schema.PUBLISHED_TABLES:
+            if t.name in ("quarantine", "rejected"):
+                continue
+            tables[t.name] = read_parquet(loc.work_file(t.name), t)
+        quarantine = pl.concat(
+            [
+                read_parquet(loc.work_file(n), schema.QUARANTINE)
+                for n in ("quarantine_ingest", "quarantine_clean")
+            ]
+        )
+        tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
+        result = validate(
+            tables,
+            read_release(current),
+            input_changed=input_changed,
+            docs_dir=staging / "validation",
+            max_row_loss=max_row_loss,
+        )
+        for name, frame in result.tables.items():
+            write_parquet(schema.conform(frame, schema.TABLES[name]), staging / f"{name}.parquet")
+        write_parquet(schema.conform(result.rejected, schema.REJECTED), staging / "rejected.parquet")
+        md = result.summary_markdown()
+        write_text(md, staging / "validation" / "summary.md")
+        report(md, result.summary_rows())
+        verdict = "passed" if result.passed else "blocked"
+        log.info("validate: %s; %d rows rejected", verdict, result.rejected.height)
+        return {
+            "verdict": verdict,
+            "rejected": result.rejected.height,
+            # relative to the release: the staging directory is renamed when published
+            "docs_index": result.docs_index.relative_to(staging).as_posix() if result.docs_index else None,
+            "summary": md,
+            "suites": result.summary_rows(),
+        }
+
+    return cache_or_compute(loc, "validate", key, staging, refresh, compute, None, reused)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_stage(
+    loc: Locations,
+    staging_dir: str,
+    verdict: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    keep_releases: int,
+) -> dict[str, Any]:
+    """Writes manifest and dataset card into the staging release and switches ``current`` to it,
+    unless validation blocked it or its tables equal the current release's."""
+    log = get_run_logger()
+    store = release_store(loc)
+    staging = Path(staging_dir)
+    if verdict["verdict"] != "passed":
+        log.error("publish: blocked by validation; the previous release stays in place")
+        return {"published": False, "reason": "validation blocked the release", "release": None}
+    tables = table_names(staging)
+    files = {f"{name}.parquet": parquet_facts(staging / f"{name}.parquet") for name in tables}
+    content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
+    current = store.current()
+    if current is not None:
+        prev = read_json(current / "manifest.json") or {}
+        prev_files = prev.get("files")
+        if isinstance(prev_files, dict) and content == release.content_fingerprint(
+            {k: v["sha256"] for k, v in prev_files.items() if isinstance(v, dict)}
+        ):
+            log.info("publish: tables identical to release %s; nothing new to publish", current.name)
+            return {
+                "published": False,
+                "reason": "unchanged",
+                "release": store.current_location(),
+                "files": files,
+            }
+    created = dt.datetime.now(dt.UTC)
+    rid = release.release_id(created, content)
+    man = release.manifest(
+        release=rid,
+        created_at=created,
+        files=files,
+        model=meta["model"],
+        extractor_version=meta["extractor_version"],
+        input_fp=meta["input_fingerprint"],
+        parameters=meta["parameters"],
+        validation={"verdict": verdict["verdict"], "rejected_rows": verdict["rejected"]},
+        counts=meta["counts"],
+    )
+    quarantine = read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
+    sections = {"Validation": verdict.get("summary") or ""}
+    evaluation = store.read_json(EVALUATION_FILE)
+    if evaluation:
+        sections["Quote extraction, measured"] = (
+            f"`newsfacts evaluate quotes` on {evaluation.get('gold')} ({evaluation.get('evaluated_at')}):\n\n"
+            f"```\n{evaluation.get('report')}\n```"
+        )
+    write_json(man, staging / "manifest.json")
+    # How the release was built: lets the next run see that its tables would be the same.
+    write_json({**meta.get("build", {}), "docs_index": verdict.get("docs_index")}, staging / "build.json")
+    write_text(release.dataset_card(man, quarantine, sections), staging / "README.md")
+    final = store.publish(staging, rid, tables, keep=keep_releases)
+    log.info("publish: release %s is current (%s)", rid, final)
+    return {"published": True, "reason": "new release", "release": final, "files": files}

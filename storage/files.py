@@ -1,0 +1,126 @@
+"""Files on the local disk: Parquet, JSON and text written atomically, digests, folders.
+
+Every write goes to a temp file that is fsynced and renamed into place, so a reader never sees a
+partial file. Nothing here ever loads a pickle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from transforms import schema
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Writes ``frame`` to ``path`` with fixed settings (same frame → same bytes), via a temp file
+    renamed into place so a reader never sees a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(
+        frame.to_arrow(),
+        tmp,
+        compression="zstd",
+        compression_level=3,
+        row_group_size=50_000,
+        write_statistics=True,
+        use_dictionary=True,
+        store_schema=True,
+    )
+    fsync(tmp)
+    os.replace(tmp, path)
+
+
+def read_parquet(path: Path, table: schema.Table | None = None) -> pl.DataFrame:
+    """Reads a Parquet file written by :func:`write_parquet`; an absent file reads as the table's
+    empty frame when ``table`` is given."""
+    if not path.exists():
+        if table is None:
+            raise FileNotFoundError(path)
+        return schema.empty(table)
+    return pl.read_parquet(path)
+
+
+def parquet_facts(path: Path) -> dict[str, object]:
+    """Returns what a manifest records of a Parquet file: its rows, bytes and sha256."""
+    return {
+        "rows": pl.scan_parquet(path).select(pl.len()).collect().item(),
+        "bytes": path.stat().st_size,
+        "sha256": file_sha256(path),
+    }
+
+
+def table_names(folder: Path) -> list[str]:
+    """Returns the names of the Parquet tables in ``folder`` (file stems, sorted)."""
+    return sorted(p.stem for p in folder.glob("*.parquet"))
+
+
+def file_sha256(path: Path) -> str:
+    """Returns the sha256 hex digest of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_json(obj: object, path: Path) -> None:
+    """Writes ``obj`` as indented, key-sorted JSON atomically."""
+    write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n", path)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Writes text atomically (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    fsync(tmp)
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict[str, object] | None:
+    """Returns the parsed JSON object at ``path``, or None when absent or unreadable."""
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def read_text(path: Path) -> str | None:
+    """Returns the text of the file at ``path``, or None when it does not exist."""
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def make_dir(path: Path) -> Path:
+    """Creates ``path`` (and its parents) if missing; returns it."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def remove_dir(path: Path) -> None:
+    """Removes a folder and everything in it, if it exists (errors ignored: best effort)."""
+    if path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def fsync(path: Path) -> None:
+    """Flushes a file (or a folder's entries) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Flushes a folder's entries to the disk where the OS allows it."""
+    with contextlib.suppress(OSError):
+        fsync(path)

@@ -1,0 +1,175 @@
+"""Releases in a local out folder: staging, the atomic switch, pruning and the publish lock.
+
+Release layout under the out dir::
+
+    releases/<release_id>/   the tables, manifest.json, README.md (dataset card), validation/
+    current                  symlink → releases/<release_id>   (switched by one atomic rename)
+    <table>.parquet          symlink → current/<table>.parquet (so data/out/articles.parquet is
+                             always the complete table of the latest release)
+
+A release is built in ``releases/.staging-*`` and renamed into place, then ``current`` is
+re-pointed with ``os.replace`` of a fresh symlink: at every instant ``current`` names a complete
+release.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from storage.files import fsync, fsync_dir
+from transforms import schema
+
+CURRENT = "current"
+RELEASES = "releases"
+STAGING_PREFIX = ".staging-"
+
+
+def releases_dir(out_dir: Path) -> Path:
+    """Returns the directory holding all releases."""
+    return out_dir / RELEASES
+
+
+def current_release(out_dir: Path) -> Path | None:
+    """Returns the directory of the published release, or None before the first publish."""
+    link = out_dir / CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / "manifest.json").exists() else None
+
+
+def read_release(release: Path | None) -> dict[str, pl.DataFrame] | None:
+    """Returns the published tables of a release keyed by table name (None for no release)."""
+    if release is None:
+        return None
+    return {
+        t.name: pl.read_parquet(p)
+        for t in schema.PUBLISHED_TABLES
+        if (p := release / f"{t.name}.parquet").exists()
+    }
+
+
+def new_staging(out_dir: Path, run_id: str) -> Path:
+    """Creates and returns an empty staging directory for a release being built."""
+    path = releases_dir(out_dir) / f"{STAGING_PREFIX}{run_id}"
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def clear_stale_staging(out_dir: Path) -> list[str]:
+    """Removes staging directories and temporary links left by runs that died, and restores the
+    table links of the current release (a run killed right after the switch has not made them);
+    returns the names of the removed directories."""
+    base = releases_dir(out_dir)
+    gone = []
+    if base.exists():
+        for p in sorted(base.glob(f"{STAGING_PREFIX}*")):
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p.name)
+    for tmp in out_dir.glob(".*.tmp"):
+        if tmp.is_symlink():
+            tmp.unlink()
+    cur = current_release(out_dir)
+    for table in sorted(cur.glob("*.parquet")) if cur is not None else []:
+        _ensure_table_link(out_dir, table.stem)
+    return gone
+
+
+def switch_release(out_dir: Path, staging: Path, release_id: str, tables: list[str], keep: int) -> Path:
+    """Moves a complete staging directory into place as ``releases/<release_id>`` and points
+    ``current`` at it atomically. Older releases beyond ``keep`` are removed afterwards.
+    Returns the release directory."""
+    final = releases_dir(out_dir) / release_id
+    for f in staging.rglob("*"):
+        if f.is_file():
+            fsync(f)
+    if final.exists():  # the same release id built again: replace it whole
+        shutil.rmtree(final)
+    os.rename(staging, final)
+    fsync_dir(releases_dir(out_dir))
+    tmp_link = out_dir / f".{CURRENT}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    os.symlink(Path(RELEASES) / release_id, tmp_link)
+    os.replace(tmp_link, out_dir / CURRENT)  # the single atomic switch
+    fsync_dir(out_dir)
+    for name in tables:
+        _ensure_table_link(out_dir, name)
+    prune_releases(out_dir, keep)
+    return final
+
+
+def _ensure_table_link(out_dir: Path, name: str) -> None:
+    """Points ``<out>/<name>.parquet`` at the current release's table (atomically, if needed)."""
+    link = out_dir / f"{name}.parquet"
+    want = Path(CURRENT) / f"{name}.parquet"
+    if link.is_symlink() and Path(os.readlink(link)) == want:
+        return
+    tmp = out_dir / f".{name}.parquet.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(want, tmp)
+    os.replace(tmp, link)
+
+
+def prune_releases(out_dir: Path, keep: int) -> list[str]:
+    """Removes the oldest releases beyond ``keep`` (never the current one); returns their ids."""
+    base = releases_dir(out_dir)
+    cur = current_release(out_dir)
+    found = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    old = [p for p in found[: max(0, len(found) - keep)] if cur is None or p.resolve() != cur]
+    for p in old:
+        # Renamed out of sight first: a crash mid-delete leaves debris that the next run's
+        # clear_stale_staging removes, never a half-deleted release.
+        trash = p.with_name(f"{STAGING_PREFIX}pruned-{p.name}")
+        os.rename(p, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    return [p.name for p in old]
+
+
+class PublishLocked(RuntimeError):
+    """Another run holds the publish lock of this out dir."""
+
+
+@contextlib.contextmanager
+def publish_lock(out_dir: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Holds an exclusive lock on ``out_dir`` for the run; raises :class:`PublishLocked` when
+    another run holds it longer than ``wait_seconds``. The OS frees it if the process dies."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(out_dir / ".lock", "a+")  # noqa: SIM115 - held open for the lock's lifetime
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise PublishLocked(
+                        f"another newsfacts run is publishing to {out_dir} (lock {out_dir / '.lock'}); "
+                        "this run stops without touching the release"
+                    ) from None
+                time.sleep(0.5)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {dt.datetime.now(dt.UTC).isoformat()}\n")
+        fh.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
