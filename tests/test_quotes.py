@@ -32,31 +32,56 @@ def _by_start(rows: list[dict[str, object]], words: str) -> dict[str, object]:
 
 # ---------------------------------------------------------------- the marks
 
+# text in, the quoted stretches out (the words inside the marks, in order)
+MARKS = [
+    pytest.param(
+        'She said: “We will win.” He replied, "Not this time."',
+        ["We will win.", "Not this time."],
+        id="curly_and_straight_quotes",
+    ),
+    pytest.param(
+        "The mayor's aide didn't say. “It's the council’s decision,” she said.",
+        ["It's the council’s decision,"],
+        id="apostrophes_inside_words_are_not_marks",
+    ),
+    pytest.param(
+        "“He told me ‘never again’ and left,” the driver said.",
+        ["He told me ‘never again’ and left,"],
+        id="nested_single_quotes_stay_inside",
+    ),
+    pytest.param(
+        "''This plan isn't serious,'' the senator said. ''It won't pass.''",
+        ["This plan isn't serious,", "It won't pass."],
+        id="two_apostrophes_are_a_double_mark",
+    ),
+    pytest.param(
+        "“We are ready to talk to the workers, “added the union leader.",
+        ["We are ready to talk to the workers,"],
+        id="opening_mark_used_as_closing",
+    ),
+    pytest.param(
+        "'We will not back down,' the minister said. Workers' pay rose.",
+        ["We will not back down,"],
+        id="single_quotes_as_primary_marks",
+    ),
+    pytest.param(
+        "The vote” passed. Then she said, “It is done.”", ["It is done."], id="stray_closing_mark_is_ignored"
+    ),
+    pytest.param(
+        "The score was “3-1” after ninety minutes, “a fair result,” he said.",
+        ["a fair result,"],
+        id="quote_without_letters_is_skipped",
+    ),
+    pytest.param("Il a dit : « Nous partons demain. »", ["Nous partons demain."], id="guillemets"),
+    pytest.param(
+        'The player is 6\'5" tall and "very quick" on the court.', ["very quick"], id="inches_are_not_quotes"
+    ),
+]
 
-def test_curly_and_straight_quotes() -> None:
-    text = 'She said: “We will win.” He replied, "Not this time."'
-    assert _texts(text) == ["We will win.", "Not this time."]
 
-
-def test_apostrophes_inside_words_are_not_marks() -> None:
-    text = "The mayor's aide didn't say. “It's the council’s decision,” she said."
-    assert _texts(text) == ["It's the council’s decision,"]
-
-
-def test_nested_single_quotes_stay_inside() -> None:
-    text = "“He told me ‘never again’ and left,” the driver said."
-    assert _texts(text) == ["He told me ‘never again’ and left,"]
-
-
-def test_two_apostrophes_are_a_double_mark() -> None:
-    text = "''This plan isn't serious,'' the senator said. ''It won't pass.''"
-    assert _texts(text) == ["This plan isn't serious,", "It won't pass."]
-
-
-def test_opening_mark_used_as_closing() -> None:
-    text = "“We are ready to talk to the workers, “added the union leader."
-    spans = find_quote_spans(text)
-    assert [text[q.start : q.end] for q in spans] == ["We are ready to talk to the workers,"]
+@pytest.mark.parametrize(("text", "expected"), MARKS)
+def test_quote_marks(text: str, expected: list[str]) -> None:
+    assert _texts(text) == expected
 
 
 def test_quote_running_over_paragraphs_is_chained() -> None:
@@ -76,50 +101,211 @@ def test_unclosed_quote_without_continuation_is_not_chained() -> None:
     assert len(spans) == 1 and spans[0].chain is None
 
 
-def test_single_quotes_as_primary_marks() -> None:
-    text = "'We will not back down,' the minister said. Workers' pay rose."
-    assert _texts(text) == ["We will not back down,"]
-
-
-def test_stray_closing_mark_is_ignored() -> None:
-    text = "The vote” passed. Then she said, “It is done.”"
-    assert _texts(text) == ["It is done."]
-
-
-def test_quote_without_letters_is_skipped() -> None:
-    assert _texts("The score was “3-1” after ninety minutes, “a fair result,” he said.") == ["a fair result,"]
-
-
-def test_guillemets() -> None:
-    assert _texts("Il a dit : « Nous partons demain. »") == ["Nous partons demain."]
-
-
-def test_inches_are_not_quotes() -> None:
-    assert _texts('The player is 6\'5" tall and "very quick" on the court.') == ["very quick"]
-
-
 # ---------------------------------------------------------------- attribution paths
 
-
-def test_cue_subject_after_quote(nlp: Language) -> None:
-    rows = _rows(nlp, "“The budget is balanced,” Finance Minister Maria Lopez told reporters on Friday.")
-    r = rows[0]
-    assert r["speaker_method"] == "cue_subject" and r["cue"] == "told" and r["kind"] == "full"
-    assert "Lopez" in str(r["speaker_text"])
-
-
-def test_inverted_cue_said_name(nlp: Language) -> None:
-    rows = _rows(nlp, '"The talks collapsed overnight," said Peter Hansen, the union negotiator.')
-    assert rows[0]["speaker_method"] == "cue_subject"
-    assert "Hansen" in str(rows[0]["speaker_text"])
+# one article, two quotes framed by verbs outside the lexicon
+_FRAMED = (
+    "“They were never serious about a deal,” Okonkwo fumed on Tuesday.\n\n"
+    "At the rally Ms Varga cracked, “I have been called worse by better people.”"
+)
 
 
-def test_according_to(nlp: Language) -> None:
-    text = "The deal is “the best we could get,” according to Daniel Okafor."
+# text in; the quote picked by its first words (None: the first quote of the article); the exact
+# values its row must have; a word the speaker text must contain (None: no such check)
+SPEAKERS = [
+    pytest.param(
+        "“The budget is balanced,” Finance Minister Maria Lopez told reporters on Friday.",
+        None,
+        {"speaker_method": "cue_subject", "cue": "told", "kind": "full"},
+        "Lopez",
+        id="cue_subject_after_quote",
+    ),
+    pytest.param(
+        '"The talks collapsed overnight," said Peter Hansen, the union negotiator.',
+        None,
+        {"speaker_method": "cue_subject"},
+        "Hansen",
+        id="inverted_cue_said_name",
+    ),
+    pytest.param(
+        "The deal is “the best we could get,” according to Daniel Okafor.",
+        "the best",
+        {"speaker_method": "according_to", "kind": "partial"},
+        "Okafor",
+        id="according_to",
+    ),
+    pytest.param(
+        "Mr Novak met Ms Ferreira in Lisbon on Monday.\n\n“We made progress,” he said.",
+        "We made progress",
+        {"speaker_method": "pronoun"},
+        "Novak",
+        id="pronoun_he_skips_a_woman",
+    ),
+    # no titles: only the given names tell the two people apart (the man is the subject)
+    pytest.param(
+        "Daniel Brandt met Susan Okafor in the flooded district on Tuesday.\n\n"
+        "“The pumps arrived too late,” she said.",
+        "The pumps arrived",
+        {"speaker_method": "pronoun"},
+        "Okafor",
+        id="pronoun_gender_from_given_name",
+    ),
+    # "spokesman" is used for women too; the given name decides
+    pytest.param(
+        "Campaign spokesman Linda Marsh denied the report on Friday.\n\n"
+        "“That meeting never happened,” she said.",
+        "That meeting never",
+        {"speaker_method": "pronoun"},
+        "Marsh",
+        id="given_name_outweighs_a_gendered_role_word",
+    ),
+    # the surname first names the woman; her husband is always named in full afterwards
+    pytest.param(
+        "Senator Maria Castellano opened the hearing. Her husband, Robert Castellano, sat behind her.\n\n"
+        "Castellano asked the witnesses about the budget.\n\n"
+        "“These figures do not add up,” she said.",
+        "These figures",
+        {"speaker_method": "pronoun"},
+        "Castellano",
+        id="bare_surname_takes_the_gender_of_its_first_full_mention",
+    ),
+    pytest.param(
+        "Mr Haddad said that Mr Lindqvist had misled the committee.\n\n"
+        "“The record speaks for itself,” he said.",
+        "The record speaks",
+        {"speaker_method": "pronoun"},
+        "Haddad",
+        id="pronoun_prefers_the_main_clause_subject",
+    ),
+    # "fumed" and "cracked" are not cue verbs, but the frame makes them attribution
+    pytest.param(
+        _FRAMED,
+        "They were never",
+        {"speaker_method": "cue_subject", "speaker_text": "Okonkwo"},
+        None,
+        id="verb_outside_the_lexicon_framing_a_quote-fumed",
+    ),
+    pytest.param(
+        _FRAMED,
+        "I have been called",
+        {"speaker_method": "cue_subject"},
+        "Varga",
+        id="verb_outside_the_lexicon_framing_a_quote-cracked",
+    ),
+    pytest.param(
+        "Brazilian President Lucas Almeida met Chilean President Sofia Rojas in Santiago.\n\n"
+        "“Trade must grow,” the Brazilian president said.",
+        "Trade must grow",
+        {"speaker_method": "description"},
+        "Almeida",
+        id="description_resolved_to_named_role",
+    ),
+    pytest.param(
+        "Opposition leader Anna Kowalska said on Sunday the vote had been stolen.\n\n"
+        "“We will not recognise this result,” Kowalska told supporters. "
+        "“The count must be repeated,” added the opposition leader.",
+        "The count must",
+        {"speaker_method": "description"},
+        "Kowalska",
+        id="description_of_previous_speaker",
+    ),
+    pytest.param(
+        "Sen. Mara Quinlan toured the flooded valley on Friday with Gov. Peter Adair.\n\n"
+        "“The levees failed us,” the senator told reporters.",
+        "The levees",
+        {"speaker_method": "description"},
+        "Quinlan",
+        id="description_after_abbreviated_title",
+    ),
+    # "report" is no role noun: the report itself is the source, not its author named before
+    pytest.param(
+        "Ana Ruiz, one of the authors of the annual report, defended its findings.\n\n"
+        "“Wages have stalled in every region,” the report stated.",
+        "Wages have stalled",
+        {"speaker_method": "unnamed", "speaker_text": "the report"},
+        None,
+        id="a_document_is_not_resolved_to_a_person",
+    ),
+    pytest.param(
+        "“The river rose faster than we expected,” Mayor Tom Becker said on Tuesday.\n\n"
+        "“We have opened three shelters and more are ready.”",
+        "We have opened",
+        {"speaker_method": "continuation"},
+        "Becker",
+        id="continuation_paragraph",
+    ),
+    pytest.param(
+        "Mayor Tom Becker spoke at the town hall.\n\n"
+        "“The river rose faster than anyone expected.\n\n"
+        "“We have opened three shelters,” Becker said.",
+        "The river",
+        {"speaker_method": "continuation"},
+        "Becker",
+        id="multi_paragraph_quote_shares_speaker",
+    ),
+    pytest.param(
+        "Readers wrote to us.\n“The new bridge is a waste of money.” ― Helen Carter",
+        "The new bridge",
+        {"speaker_method": "signature", "speaker_text": "Helen Carter"},
+        None,
+        id="signature_after_a_dash",
+    ),
+    pytest.param(
+        "Her father, Brad Lowell, worried that voters would never pick Gary Pruitt.\n\n"
+        "“People are afraid of wasting their votes,” he said.",
+        "People are afraid",
+        {"speaker_method": "pronoun"},
+        "Lowell",
+        id="name_in_apposition_to_a_subject_is_the_subject",
+    ),
+    pytest.param(
+        "The new advert closes with footage of Maria Delgado saying, “We deserve a fair wage.”",
+        "We deserve",
+        {},
+        "Delgado",
+        id="name_before_a_gerund_cue_speaks",
+    ),
+    pytest.param(
+        "“We will find who did this,” Harbor City police Chief Dana Whitfield said on Monday.",
+        "We will find",
+        {"speaker_method": "cue_subject"},
+        "Whitfield",
+        id="cue_after_the_quote_with_a_long_name",
+    ),
+    pytest.param(
+        "The late surge surprised few analysts - More from Laura Haldane: “Undecided voters broke "
+        "late, as they usually do.”",
+        "Undecided voters",
+        {"speaker_method": "colon"},
+        "Haldane",
+        id="name_right_before_a_colon",
+    ),
+    pytest.param(
+        "Letters.\n\n“The new bridge is a waste of money.”\n\n- Helen Carter, Dayton.\n\nMore news.",
+        "The new bridge",
+        {"speaker_method": "signature", "speaker_text": "Helen Carter"},
+        None,
+        id="signature_on_the_next_line",
+    ),
+    pytest.param(
+        "Governor Ellen Park said the storm was “a once-in-a-century event” and urged calm.",
+        "a once",
+        {"kind": "partial"},
+        "Park",
+        id="partial_quote_after_cue",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "fields", "name"), SPEAKERS)
+def test_speaker(
+    nlp: Language, text: str, quote: str | None, fields: dict[str, object], name: str | None
+) -> None:
     rows = _rows(nlp, text)
-    r = _by_start(rows, "the best")
-    assert r["speaker_method"] == "according_to" and r["kind"] == "partial"
-    assert "Okafor" in str(r["speaker_text"])
+    r = rows[0] if quote is None else _by_start(rows, quote)
+    assert {k: r[k] for k in fields} == fields
+    if name is not None:
+        assert name in str(r["speaker_text"])
 
 
 def test_pronoun_agrees_with_title(nlp: Language) -> None:
@@ -134,98 +320,10 @@ def test_pronoun_agrees_with_title(nlp: Language) -> None:
     assert int(r["speaker_start"]) < text.index("Nothing")  # type: ignore[call-overload]
 
 
-def test_pronoun_he_skips_a_woman(nlp: Language) -> None:
-    text = "Mr Novak met Ms Ferreira in Lisbon on Monday.\n\n“We made progress,” he said."
-    r = _by_start(_rows(nlp, text), "We made progress")
-    assert r["speaker_method"] == "pronoun" and "Novak" in str(r["speaker_text"])
-
-
-def test_pronoun_gender_from_given_name(nlp: Language) -> None:
-    # no titles: only the given names tell the two people apart (the man is the subject)
-    text = (
-        "Daniel Brandt met Susan Okafor in the flooded district on Tuesday.\n\n"
-        "“The pumps arrived too late,” she said."
-    )
-    r = _by_start(_rows(nlp, text), "The pumps arrived")
-    assert r["speaker_method"] == "pronoun" and "Okafor" in str(r["speaker_text"])
-
-
-def test_given_name_outweighs_a_gendered_role_word(nlp: Language) -> None:
-    # "spokesman" is used for women too; the given name decides
-    text = (
-        "Campaign spokesman Linda Marsh denied the report on Friday.\n\n"
-        "“That meeting never happened,” she said."
-    )
-    r = _by_start(_rows(nlp, text), "That meeting never")
-    assert r["speaker_method"] == "pronoun" and "Marsh" in str(r["speaker_text"])
-
-
-def test_bare_surname_takes_the_gender_of_its_first_full_mention(nlp: Language) -> None:
-    # the surname first names the woman; her husband is always named in full afterwards
-    text = (
-        "Senator Maria Castellano opened the hearing. Her husband, Robert Castellano, sat behind her.\n\n"
-        "Castellano asked the witnesses about the budget.\n\n"
-        "“These figures do not add up,” she said."
-    )
-    r = _by_start(_rows(nlp, text), "These figures")
-    assert r["speaker_method"] == "pronoun" and "Castellano" in str(r["speaker_text"])
-
-
-def test_pronoun_prefers_the_main_clause_subject(nlp: Language) -> None:
-    text = (
-        "Mr Haddad said that Mr Lindqvist had misled the committee.\n\n"
-        "“The record speaks for itself,” he said."
-    )
-    r = _by_start(_rows(nlp, text), "The record speaks")
-    assert r["speaker_method"] == "pronoun" and "Haddad" in str(r["speaker_text"])
-
-
-def test_verb_outside_the_lexicon_framing_a_quote(nlp: Language) -> None:
-    # "fumed" and "cracked" are not cue verbs, but the frame makes them attribution
-    text = (
-        "“They were never serious about a deal,” Okonkwo fumed on Tuesday.\n\n"
-        "At the rally Ms Varga cracked, “I have been called worse by better people.”"
-    )
-    rows = _rows(nlp, text)
-    a = _by_start(rows, "They were never")
-    assert a["speaker_method"] == "cue_subject" and a["speaker_text"] == "Okonkwo"
-    b = _by_start(rows, "I have been called")
-    assert b["speaker_method"] == "cue_subject" and "Varga" in str(b["speaker_text"])
-
-
 def test_a_date_never_speaks(nlp: Language) -> None:
     text = "“We will appeal,” said by telephone this week the lawyer for the family."
     rows = _rows(nlp, text)
     assert all("week" not in str(r["speaker_text"]) for r in rows)
-
-
-def test_description_resolved_to_named_role(nlp: Language) -> None:
-    text = (
-        "Brazilian President Lucas Almeida met Chilean President Sofia Rojas in Santiago.\n\n"
-        "“Trade must grow,” the Brazilian president said."
-    )
-    r = _by_start(_rows(nlp, text), "Trade must grow")
-    assert r["speaker_method"] == "description"
-    assert "Almeida" in str(r["speaker_text"])
-
-
-def test_description_of_previous_speaker(nlp: Language) -> None:
-    text = (
-        "Opposition leader Anna Kowalska said on Sunday the vote had been stolen.\n\n"
-        "“We will not recognise this result,” Kowalska told supporters. "
-        "“The count must be repeated,” added the opposition leader."
-    )
-    r = _by_start(_rows(nlp, text), "The count must")
-    assert r["speaker_method"] == "description" and "Kowalska" in str(r["speaker_text"])
-
-
-def test_description_after_abbreviated_title(nlp: Language) -> None:
-    text = (
-        "Sen. Mara Quinlan toured the flooded valley on Friday with Gov. Peter Adair.\n\n"
-        "“The levees failed us,” the senator told reporters."
-    )
-    r = _by_start(_rows(nlp, text), "The levees")
-    assert r["speaker_method"] == "description" and "Quinlan" in str(r["speaker_text"])
 
 
 def test_description_from_mention_title(nlp: Language) -> None:
@@ -238,16 +336,6 @@ def test_description_from_mention_title(nlp: Language) -> None:
     assert r["speaker_method"] == "description" and r["speaker_text"] == "Helena Marsh"
 
 
-def test_a_document_is_not_resolved_to_a_person(nlp: Language) -> None:
-    # "report" is no role noun: the report itself is the source, not its author named before
-    text = (
-        "Ana Ruiz, one of the authors of the annual report, defended its findings.\n\n"
-        "“Wages have stalled in every region,” the report stated."
-    )
-    r = _by_start(_rows(nlp, text), "Wages have stalled")
-    assert r["speaker_method"] == "unnamed" and r["speaker_text"] == "the report"
-
-
 def test_description_without_named_role_stays_unnamed(nlp: Language) -> None:
     text = (
         "Governor Paul Kerrigan opened the hearing on Tuesday.\n\n"
@@ -257,26 +345,6 @@ def test_description_without_named_role_stays_unnamed(nlp: Language) -> None:
     r = _by_start(_rows(nlp, text), "The budget")
     assert r["speaker_method"] == "unnamed"
     assert "senator" in str(r["speaker_text"]) and "Kerrigan" not in str(r["speaker_text"])
-
-
-def test_continuation_paragraph(nlp: Language) -> None:
-    text = (
-        "“The river rose faster than we expected,” Mayor Tom Becker said on Tuesday.\n\n"
-        "“We have opened three shelters and more are ready.”"
-    )
-    r = _by_start(_rows(nlp, text), "We have opened")
-    assert r["speaker_method"] == "continuation" and "Becker" in str(r["speaker_text"])
-
-
-def test_multi_paragraph_quote_shares_speaker(nlp: Language) -> None:
-    text = (
-        "Mayor Tom Becker spoke at the town hall.\n\n"
-        "“The river rose faster than anyone expected.\n\n"
-        "“We have opened three shelters,” Becker said."
-    )
-    rows = _rows(nlp, text)
-    first = _by_start(rows, "The river")
-    assert first["speaker_method"] == "continuation" and "Becker" in str(first["speaker_text"])
 
 
 def test_unnamed_speaker_keeps_the_phrase(nlp: Language) -> None:
@@ -291,12 +359,6 @@ def test_colon_introduces_the_speaker(nlp: Language) -> None:
     r = _by_start(_rows(nlp, text), "We must cut")
     assert r["speaker_method"] in ("colon", "continuation")
     assert "Menon" in str(r["speaker_text"]) or "chairman" in str(r["speaker_text"])
-
-
-def test_signature_after_a_dash(nlp: Language) -> None:
-    text = "Readers wrote to us.\n“The new bridge is a waste of money.” ― Helen Carter"
-    r = _by_start(_rows(nlp, text), "The new bridge")
-    assert r["speaker_method"] == "signature" and r["speaker_text"] == "Helen Carter"
 
 
 def test_pronoun_chain_keeps_a_person_in_view(nlp: Language) -> None:
@@ -316,53 +378,11 @@ def test_pronoun_chain_keeps_a_person_in_view(nlp: Language) -> None:
     assert r["speaker_text"] != "he"
 
 
-def test_name_in_apposition_to_a_subject_is_the_subject(nlp: Language) -> None:
-    text = (
-        "Her father, Brad Lowell, worried that voters would never pick Gary Pruitt.\n\n"
-        "“People are afraid of wasting their votes,” he said."
-    )
-    r = _by_start(_rows(nlp, text), "People are afraid")
-    assert r["speaker_method"] == "pronoun" and "Lowell" in str(r["speaker_text"])
-
-
-def test_name_before_a_gerund_cue_speaks(nlp: Language) -> None:
-    text = "The new advert closes with footage of Maria Delgado saying, “We deserve a fair wage.”"
-    r = _by_start(_rows(nlp, text), "We deserve")
-    assert "Delgado" in str(r["speaker_text"])
-
-
-def test_cue_after_the_quote_with_a_long_name(nlp: Language) -> None:
-    text = "“We will find who did this,” Harbor City police Chief Dana Whitfield said on Monday."
-    r = _by_start(_rows(nlp, text), "We will find")
-    assert r["speaker_method"] == "cue_subject" and "Whitfield" in str(r["speaker_text"])
-
-
-def test_name_right_before_a_colon(nlp: Language) -> None:
-    text = (
-        "The late surge surprised few analysts - More from Laura Haldane: “Undecided voters broke "
-        "late, as they usually do.”"
-    )
-    r = _by_start(_rows(nlp, text), "Undecided voters")
-    assert r["speaker_method"] == "colon" and "Haldane" in str(r["speaker_text"])
-
-
-def test_signature_on_the_next_line(nlp: Language) -> None:
-    text = "Letters.\n\n“The new bridge is a waste of money.”\n\n- Helen Carter, Dayton.\n\nMore news."
-    r = _by_start(_rows(nlp, text), "The new bridge")
-    assert r["speaker_method"] == "signature" and r["speaker_text"] == "Helen Carter"
-
-
 def test_dash_line_after_a_sentence_is_not_a_signature(nlp: Language) -> None:
     # the quote shares its paragraph with other words: the next line's dash item signs nothing
     text = "The mayor called it “a waste of money” on Friday.\n\n- Helen Carter won the vote."
     r = _by_start(_rows(nlp, text), "a waste")
     assert r["speaker_method"] != "signature"
-
-
-def test_partial_quote_after_cue(nlp: Language) -> None:
-    text = "Governor Ellen Park said the storm was “a once-in-a-century event” and urged calm."
-    r = _by_start(_rows(nlp, text), "a once")
-    assert r["kind"] == "partial" and "Park" in str(r["speaker_text"])
 
 
 def test_scare_quotes_and_titles_are_not_speech(nlp: Language) -> None:

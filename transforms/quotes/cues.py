@@ -1,0 +1,246 @@
+"""Cue verbs and their speakers: the cues that may introduce a quote, and the token naming the
+speaker of a cue (its subject, an inverted subject, a name next to it, the object of "according to")."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from transforms.nlp import doc_text
+from transforms.quotes.context import _Ctx, _key, _mention_at
+from transforms.quotes.lexicon import _lex
+from transforms.quotes.marks import QuoteSpan
+from transforms.quotes.phrases import _proper_chain
+
+
+def _is_cue(tok: Token) -> bool:
+    """True when a token is a cue verb of the lexicon (with its particle where one is needed)."""
+    lex = _lex()
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_ in ("VBD", "VBZ", "VBG")):
+        return False
+    if lemma in lex.verbs:
+        return True
+    wants = lex.particles.get(lemma, frozenset())
+    return any(c.lower_ in wants for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod"))
+
+
+def _according_to(tok: Token) -> Token | None:
+    """Returns the object of "according to" when tok is "according", else None."""
+    if tok.lower_ != "according":
+        return None
+    for c in tok.children:
+        if c.lower_ == "to":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return o
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        for o in nxt.children:
+            if o.dep_ == "pobj":
+                return o
+    return None
+
+
+def _subject_of(ctx: _Ctx, tok: Token, quote_end: int | None) -> Token | None:
+    """Returns the subject of a cue verb: nsubj, or the noun after an inverted cue ('added the opponent').
+
+    Of several subjects (the parser sometimes makes a word of the quote one) the nearest one
+    outside quotation marks wins; punctuation never speaks.
+    """
+    subjects = [
+        c
+        for c in tok.children
+        if c.dep_ == "nsubj"
+        and c.tag_ not in ("WP", "WDT", "EX")
+        and not c.is_punct
+        and c.pos_ != "PUNCT"
+        and not ctx.in_quote(c)
+    ]
+    if subjects:
+        return min(subjects, key=lambda c: abs(c.i - tok.i))
+    if quote_end is not None and quote_end <= tok.idx:
+        for c in tok.children:
+            if (
+                c.i > tok.i
+                and c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "nsubj")
+                and c.pos_ in ("NOUN", "PROPN", "PRON")
+                and c.ent_type_ not in _NOT_SPEAKERS
+                and not ctx.in_quote(c)
+            ):
+                return c
+    return None
+
+
+# Entity types that never speak: "said this week", "said, half joking".
+_NOT_SPEAKERS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL")
+
+
+def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token | None:
+    """Returns the token naming the speaker of a cue verb, following participles up the tree.
+
+    "…, adding that X" and "describing ties as …" have no subject of their own: the nearest
+    cue verb above them that has one speaks; failing that, the subject of the verb they hang on
+    ("Ivanov downplayed the talks, saying …"). "X quoted Y as saying" gives Y.
+    """
+    lex = _lex()
+    subj = _subject_of(ctx, cue, quote_end)
+    if subj is not None:
+        return subj
+    head = cue.head
+    if head.lemma_.lower() in lex.object_speaker:
+        for c in head.children:
+            if c.dep_ in ("dobj", "nsubjpass"):
+                return c
+    prev = cue.doc[cue.i - 1] if cue.i > 0 else None
+    if (
+        cue.tag_ == "VBG"
+        and prev is not None
+        and prev.pos_ == "PROPN"
+        and not ctx.in_quote(prev)
+        and (prev.ent_type_ == "PERSON" or ctx.gender(_key(prev.text)) is not None)
+        and not (prev.dep_ == "pobj" and prev.head.lower_ != "of")  # "a post on Twitter reading …"
+    ):
+        return prev  # a name right before a gerund is its subject: "footage of Jane Doe saying …"
+    if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "relcl") and head.i != cue.i:
+        node = head
+        while True:
+            if _is_cue(node) and not ctx.in_quote(node):
+                s = _subject_of(ctx, node, quote_end)
+                if s is not None:
+                    return s
+            if node.head.i == node.i:
+                break
+            node = node.head
+        if cue.dep_ == "relcl":
+            return head  # "Smith, who said …"
+        return _subject_of(ctx, head, quote_end)
+    return None
+
+
+def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
+    """Returns the proper noun right before a cue that follows a quote ('"…," Police Chief Ann Roe
+    said') when the parse gave the cue no subject; the words between the closing mark and the
+    cue must be a name phrase (nouns, adjectives, determiners, commas)."""
+    doc = ctx.doc
+    if cue.i == 0 or cue.idx <= q.close_at:
+        return None
+    prev = doc[cue.i - 1]
+    if prev.pos_ != "PROPN" or ctx.in_quote(prev) or prev.idx <= q.close_at:
+        return None
+    between = [t for t in doc[prev.i - 8 if prev.i >= 8 else 0 : prev.i] if t.idx > q.close_at]
+    if ctx.para_of_char[prev.idx] != ctx.para_of_char[q.start] or len(between) > 7:
+        return None
+    if any(
+        t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PUNCT", "VERB") or t.text in ".!?" for t in between
+    ):
+        return None
+    return prev
+
+
+def _is_person_name(ctx: _Ctx, tok: Token) -> bool:
+    """True when a proper noun outside quotes names a person (NER, a PERSON mention, or a known gender)."""
+    if tok.pos_ != "PROPN" or ctx.in_quote(tok):
+        return False
+    if tok.ent_type_ == "PERSON" or ctx.gender(_key(tok.text)) is not None:
+        return True
+    m = _mention_at(ctx, tok.idx, tok.idx + len(tok.text))
+    return m is not None and m.get("label") == "PERSON"
+
+
+def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
+    """Returns the person named next to a cue that follows a quote when the parse gave the cue no
+    subject (it often hangs the name on a word of the quote).
+
+    '"…," said Ann Roe, an economist' / '"…," tweeted aide Ann Roe': a person's name within the
+    few words after a cue that directly follows the closing mark. '"…," Ann Roe, a former aide,
+    said': a person's name right after the closing mark, the cue later in the same sentence.
+    """
+    doc = ctx.doc
+    if cue.idx <= q.close_at or ctx.para_of_char[cue.idx] != ctx.para_of_char[q.start]:
+        return None
+    gap = ctx.text[q.close_at + 1 : cue.idx]
+    if not gap.strip(" ,\u00a0"):
+        for t in doc[cue.i + 1 : cue.i + 7]:
+            if t.text in ".!?" or ctx.in_quote(t) or "\n" in t.text:
+                break
+            if _is_person_name(ctx, t):
+                return t
+        return None
+    after = doc.char_span(q.close_at + 1, cue.idx, alignment_mode="expand")
+    if after is None or len(after) > 30 or any(t.text in ".!?" or ctx.in_quote(t) for t in after):
+        return None
+    first = next((t for t in after if not t.is_punct and not t.is_space), None)
+    if first is None:
+        return None
+    if first.pos_ == "PROPN" and not _is_person_name(ctx, first):
+        # the name's first word may be a given name the NER left out: look at the chain's last word
+        _, b = _proper_chain(first)
+        first = doc[b - 1] if b > first.i else first
+    return first if _is_person_name(ctx, first) else None
+
+
+def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
+    """Returns the cue tokens that may introduce a quote, best first.
+
+    First the cue verbs the quote hangs on in the parse (its ancestors, or cue verbs attached
+    to the quote's root), then any other cue in the quote's sentence or in a short sentence
+    right after it ('"…." he said.'), nearest first; cues inside quotes never count.
+    """
+    doc = ctx.doc
+    out: list[Token] = []
+    inside = {t.i for t in qspan}
+    roots = [t for t in qspan if t.head.i not in inside or t.head.i == t.i]
+    for r in roots:
+        node = r
+        steps = 0
+        while node.head.i != node.i and steps < 12:
+            node = node.head
+            steps += 1
+            if ctx.para_of_char[node.idx] != ctx.para_of_char[q.start]:
+                break  # the parser joined two paragraphs
+            if node.i in inside or ctx.in_quote(node):
+                continue
+            if (_is_cue(node) or _according_to(node) is not None) and node not in out:
+                out.append(node)
+        for c in r.children:
+            if ctx.para_of_char[c.idx] != ctx.para_of_char[q.start]:
+                continue
+            if c.i not in inside and not ctx.in_quote(c) and _is_cue(c) and c not in out:
+                out.append(c)
+    # the window: the sentences the quote touches, plus a short tail sentence after it
+    first_s = ctx.sent_of_tok[qspan.start]
+    last_s = ctx.sent_of_tok[qspan.end - 1]
+    sents = ctx.sents
+    lo, hi = sents[first_s].start, sents[last_s].end
+    if last_s + 1 < len(sents):
+        nxt = sents[last_s + 1]
+        gap = doc_text(doc)[q.close_at : nxt.start_char]
+        opens_with_cue = any(_is_cue(t) for t in nxt[:4] if not ctx.in_quote(t))
+        if (
+            (len(nxt) <= 25 or opens_with_cue)
+            and "\n" not in gap
+            and ctx.para_of_char[nxt.start_char] == ctx.para_of_char[q.start]
+        ):
+            hi = nxt.end
+    para = ctx.para_of_char[q.start]
+    window = [
+        t
+        for t in doc[lo:hi]
+        if not ctx.in_quote(t)
+        and ctx.para_of_char[t.idx] == para
+        and (_is_cue(t) or _according_to(t) is not None)
+        and t not in out
+    ]
+    window.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
+    # a cue right before the opening mark ('… Doe saying, "…"') introduces the quote, whatever
+    # verb the parser hung the quote on
+    lead = [
+        t
+        for t in window
+        if t.i + 1 < len(doc)
+        and 0 <= q.open_at - (t.idx + len(t.text)) <= 2
+        and not doc_text(doc)[t.idx + len(t.text) : q.open_at].strip(" ,:")
+    ]
+    if lead and out:
+        return lead[:1] + out + [t for t in window if t not in lead[:1]]
+    return out + window

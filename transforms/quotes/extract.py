@@ -1,0 +1,168 @@
+"""The per-article step: :func:`quotes_from_doc` finds the quotes of one parsed article, keeps the
+ones that are speech, tells full from partial, and finds who said each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from transforms import schema
+from transforms.nlp import doc_text
+from transforms.quotes.context import _Attr, _Ctx
+from transforms.quotes.cues import (
+    _according_to,
+    _cue_candidates,
+    _find_speaker_token,
+    _name_before_cue,
+    _name_next_to_cue,
+)
+from transforms.quotes.kinds import _is_speech, _kind
+from transforms.quotes.layout import _adjacent_speaker, _colon_speaker, _continues, _signature
+from transforms.quotes.marks import QuoteSpan, find_quote_spans
+from transforms.quotes.persons import _build_persons
+from transforms.quotes.pronouns import _pronoun_chain
+from transforms.quotes.speakers import _attribute_cue
+
+
+def _quote_tokens(doc: Doc, q: QuoteSpan) -> Span | None:
+    return doc.char_span(q.start, q.end, alignment_mode="expand")
+
+
+def _index(
+    doc: Doc, quotes: Sequence[QuoteSpan], sents: list[Span]
+) -> tuple[list[int], list[int], list[int]]:
+    """Returns per-character quote index, per-token sentence index and per-character paragraph index."""
+    n = len(doc_text(doc))
+    qoc = [-1] * (n + 1)
+    for k, q in enumerate(quotes):
+        a = q.open_at
+        b = min(max(q.close_at + 1, q.end), n)
+        for i in range(a, b):
+            qoc[i] = k
+    sent_of_tok = [0] * len(doc)
+    for si, s in enumerate(sents):
+        for i in range(s.start, s.end):
+            sent_of_tok[i] = si
+    para = [0] * (n + 1)
+    p = 0
+    for i, ch in enumerate(doc_text(doc)):
+        para[i] = p
+        if ch == "\n" and (i + 1 >= n or doc_text(doc)[i + 1] != "\n"):
+            p += 1
+    para[n] = p
+    return qoc, sent_of_tok, para
+
+
+def _mentions_from_ents(doc: Doc) -> list[dict[str, Any]]:
+    """Returns mention rows built from doc.ents (used when the caller gives none)."""
+    rows: list[dict[str, Any]] = []
+    for e in doc.ents:
+        if e.label_ in schema.ENTITY_TYPES:
+            rows.append(
+                {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "title": None}
+            )
+    return rows
+
+
+def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Returns the rows of ``schema.X_QUOTES`` for one parsed article.
+
+    ``mentions`` are the article's entity mention rows (``schema.X_ENTITY_MENTIONS``); the speaker
+    offsets point at the mention the attribution rests on (the antecedent for pronouns and
+    descriptions), or at the phrase itself for an unnamed speaker.
+    """
+    text = doc_text(doc)
+    spans = find_quote_spans(text)
+    if not spans:
+        return []
+    sents = list(doc.sents)
+    qoc, sent_of_tok, para = _index(doc, spans, sents)
+    ments: list[dict[str, Any]] = [dict(m) for m in mentions] if mentions else _mentions_from_ents(doc)
+    ctx = _Ctx(doc, text, spans, qoc, [], ments, sent_of_tok, para, sents)
+    _build_persons(ctx)
+    _pronoun_chain(ctx)
+
+    found: list[tuple[QuoteSpan, str, _Attr]] = []
+    last: _Attr | None = None
+    last_q: QuoteSpan | None = None
+    for q in spans:
+        qspan = _quote_tokens(doc, q)
+        if qspan is None or len(qspan) == 0:
+            continue
+        continued = q.chain is not None and any(o.chain == q.chain and o.start < q.start for o in spans)
+        kind = _kind(ctx, q, qspan, continued)
+        attr = _own_speaker(ctx, q, qspan, kind, last)
+        if not _is_speech(text[q.start : q.end], kind, attr is not None):
+            continue  # a scare quote, or a name or title in quotation marks
+        if attr is None:
+            attr = _continues(ctx, q, last, last_q)
+        if attr is None:
+            attr = _Attr("none", None, None, None, None)
+        found.append((q, kind, attr))
+        if attr.method != "none":
+            last, last_q = attr, q
+    return _rows(article_id, text, found)
+
+
+def _own_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, kind: str, last: _Attr | None) -> _Attr | None:
+    """Returns the attribution a quote's own setting gives, or None: a cue and its speaker, else a
+    signature, a speaker before a colon, or (for a full quote) a verb framing it like a cue."""
+    attr = _cue_speaker(ctx, q, qspan, last)
+    if attr is None:
+        attr = _signature(ctx, q)
+    if attr is None:
+        attr = _colon_speaker(ctx, q, last)
+    if attr is None and kind == "full":
+        attr = _adjacent_speaker(ctx, q, last)
+    return attr
+
+
+def _cue_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, last: _Attr | None) -> _Attr | None:
+    """Returns the attribution of the first cue candidate that has a speaker outside the quote, or None."""
+    for cue in _cue_candidates(ctx, q, qspan):
+        obj = _according_to(cue)
+        if obj is not None:
+            return _attribute_cue(ctx, cue, obj, q, last)
+        spk = (
+            _find_speaker_token(ctx, cue, q.end)
+            or _name_before_cue(ctx, cue, q)
+            or _name_next_to_cue(ctx, cue, q)
+        )
+        if spk is None or (q.start <= spk.idx < q.end):
+            continue
+        return _attribute_cue(ctx, cue, spk, q, last)
+    return None
+
+
+def _rows(article_id: str, text: str, found: list[tuple[QuoteSpan, str, _Attr]]) -> list[dict[str, object]]:
+    """Returns the x_quotes rows of the quotes found, in order.
+
+    The pieces of a quote running over several paragraphs share one speaker: a piece without one
+    takes the first speaker found in its chain, as a continuation.
+    """
+    by_chain: dict[int, _Attr] = {}
+    for q, _, at in found:
+        if q.chain is not None and at.method != "none" and q.chain not in by_chain:
+            by_chain[q.chain] = at
+    rows: list[dict[str, object]] = []
+    for q, kind, at in found:
+        if at.method == "none" and q.chain is not None and q.chain in by_chain:
+            src = by_chain[q.chain]
+            at = _Attr("continuation", None, src.text, src.start, src.end, src.person_key)
+        rows.append(
+            {
+                "article_id": article_id,
+                "start": q.start,
+                "end": q.end,
+                "text": text[q.start : q.end],
+                "kind": kind,
+                "cue": at.cue,
+                "speaker_text": at.text,
+                "speaker_start": at.start,
+                "speaker_end": at.end,
+                "speaker_method": at.method,
+            }
+        )
+    return rows

@@ -1,0 +1,171 @@
+"""Speakers given by the layout around a quote: one introduced before a colon, a verb framing the
+quote like a cue, a signature after a dash, and the previous speaker going on."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from transforms.nlp import doc_text
+from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
+from transforms.quotes.cues import _find_speaker_token, _is_cue, _subject_of
+from transforms.quotes.marks import QuoteSpan
+from transforms.quotes.phrases import _proper_chain
+from transforms.quotes.speakers import _attribute_cue
+
+
+def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
+    """Returns the speaker introduced before a colon ('Smith said:' / 'Smith:') for a quote after it."""
+    doc = ctx.doc
+    before = ctx.text[: q.open_at].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None:
+        return None
+    sent = ctx.sents[ctx.sent_of_tok[colon.start]]
+    for t in reversed(list(sent)):
+        if t.i >= colon.start or ctx.in_quote(t):
+            continue
+        if _is_cue(t):
+            spk = _find_speaker_token(ctx, t, None)
+            if spk is not None:
+                at = _attribute_cue(ctx, t, spk, q, last)
+                if at.method in ("cue_subject", "according_to"):
+                    at.method = "colon"
+                return at
+    # "… — Jane Doe:" / "More from Doe:": a person's name right before the colon introduces the quote
+    prev = doc[colon.start - 1] if colon.start > 0 else None
+    if (
+        prev is not None
+        and prev.pos_ == "PROPN"
+        and not ctx.in_quote(prev)
+        and (prev.ent_type_ == "PERSON" or ctx.gender(_key(prev.text)) is not None)
+        and not (prev.dep_ == "pobj" and prev.head.lower_ not in ("of", "from", "by"))  # "on Twitter:"
+    ):
+        return _name_at_colon(ctx, prev)
+    # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
+    verbs = [sent.root] + [t for t in reversed(doc[sent.start : colon.start]) if t.pos_ in ("VERB", "AUX")]
+    for root in verbs:
+        if ctx.in_quote(root) or root.i >= colon.start:
+            continue
+        subj = _subject_of(ctx, root, None)
+        if subj is None:
+            continue
+        at = _attribute_cue(ctx, root, subj, q, last)
+        if at.method != "none":
+            at.method = "colon" if at.method in ("cue_subject", "according_to") else at.method
+            at.cue = None
+            return at
+        break
+    if prev is not None and prev.pos_ == "PROPN":
+        return _name_at_colon(ctx, prev)
+    return None
+
+
+def _name_at_colon(ctx: _Ctx, prev: Token) -> _Attr:
+    """Returns the colon attribution to the proper name ending at ``prev`` (its mention where one is)."""
+    doc = ctx.doc
+    pa, pb = _proper_chain(prev)
+    ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
+    m = _mention_at(ctx, ps, pe)
+    if m is not None:
+        ps, pe = int(m["start"]), int(m["end"])
+    name = doc_text(doc)[ps:pe]
+    return _Attr("colon", None, name, ps, pe, _key(name), prev.i)
+
+
+def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
+    """Returns the subject of a verb the lexicon lacks that frames a quote like a cue.
+
+    '"…," Smith fumed' / '"…?" cracked the host': a quote closed on a comma, question or
+    exclamation mark and followed in its sentence by a finite verb (within three words) whose
+    subject sits outside the marks. 'Smith cracked, "…"': a full quote opened right after a
+    comma whose clause has a finite verb with a subject. Such a frame is attribution whatever
+    the verb.
+    """
+    doc = ctx.doc
+    inner = ctx.text[q.start : q.end].rstrip()
+    after = ctx.text[q.close_at + 1 : q.close_at + 3]
+    para = ctx.para_of_char[q.start]
+    if inner[-1:] in ",?!" or after.startswith(","):
+        tail = doc.char_span(q.close_at, min(q.close_at + 80, len(ctx.text)), alignment_mode="expand")
+        if tail is not None:
+            words = [t for t in tail if not t.is_punct and not ctx.in_quote(t)][:3]
+            for t in words:
+                if ctx.para_of_char[t.idx] != para:
+                    break
+                verb = t if t.pos_ == "VERB" else t.head if t.dep_ in ("nsubj",) else None
+                if verb is None or verb.tag_ not in ("VBD", "VBZ", "VBP") or ctx.in_quote(verb):
+                    continue
+                subj = _subject_of(ctx, verb, q.end)
+                if subj is not None and subj.idx > q.close_at:
+                    return _attribute_cue(ctx, verb, subj, q, last)
+    before = ctx.text[: q.open_at].rstrip()
+    if before.endswith(",") and "\n" not in ctx.text[len(before) : q.open_at]:
+        comma = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        if comma is None:
+            return None
+        sent = ctx.sents[ctx.sent_of_tok[comma.start]]
+        for t in reversed(doc[sent.start : comma.start]):
+            if ctx.in_quote(t) or ctx.para_of_char[t.idx] != para:
+                break
+            if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):
+                subj = _subject_of(ctx, t, None)
+                if subj is not None and subj.i < t.i:
+                    return _attribute_cue(ctx, t, subj, q, last)
+                break
+    return None
+
+
+_DASHES = "―—–-"
+
+
+def _signature(ctx: _Ctx, q: QuoteSpan) -> _Attr | None:
+    """Returns the speaker named after a dash that closes a quote ('"…" — Jane Doe, 42')."""
+    text = ctx.text
+    line_end = text.find("\n", q.close_at)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[q.close_at + 1 : line_end]
+    m = re.match(r"[\s\u00a0]*[" + _DASHES + r"]+[\s\u00a0]*", rest)
+    if m:
+        start = q.close_at + 1 + m.end()
+    else:
+        # a pull quote alone in its paragraph, signed on the next line: '"…"' / '- Jane Doe, Ohio.'
+        line_start = text.rfind("\n", 0, q.open_at) + 1
+        if rest.strip(" .,\u00a0") or text[line_start : q.open_at].strip():
+            return None
+        nxt = re.match(r"\n+([" + _DASHES + r"]+)[\s\u00a0]*([^\n]*)", text[line_end:])
+        if not nxt or len(nxt.group(2).split()) > 12:
+            return None
+        start = line_end + nxt.start(2)
+        line_end = line_end + nxt.end(2)
+    span = ctx.doc.char_span(start, line_end, alignment_mode="expand")
+    if span is None or len(span) == 0 or span[0].pos_ != "PROPN":
+        return None
+    a = span.start
+    b = a
+    while b < span.end and span.doc[b].pos_ in ("PROPN",) and b - a < 6:
+        b += 1
+    s, e = span.doc[a].idx, span.doc[b - 1].idx + len(span.doc[b - 1].text)
+    mention = _mention_at(ctx, s, e)
+    if mention is not None:
+        s, e = int(mention["start"]), int(mention["end"])
+    s = max(s, start)  # a dash the tokenizer left on the name ("-Jane")
+    name = text[s:e]
+    return _Attr("signature", None, name, s, e, _key(name), a)
+
+
+def _continues(ctx: _Ctx, q: QuoteSpan, last: _Attr | None, last_q: QuoteSpan | None) -> _Attr | None:
+    """Returns the previous speaker for a quote with no cue of its own, when it goes on speaking.
+
+    The previous quote must be in the same paragraph or the one before (or earlier, when every
+    paragraph in between is itself a quote of that speaker's run).
+    """
+    if last is None or last_q is None or last.method == "none":
+        return None
+    gap = ctx.para_of_char[q.start] - ctx.para_of_char[last_q.start]
+    if gap > 1:
+        return None
+    return _Attr("continuation", None, last.text, last.start, last.end, last.person_key, last.cue_tok)

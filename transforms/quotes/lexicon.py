@@ -1,0 +1,69 @@
+"""The rule data of quotes, loaded once per process: cue verbs, titles, pronouns, roles, given names.
+
+From ``lexicons/cue_verbs.toml``, ``lexicons/speaker_roles.toml`` and ``lexicons/given_names.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from transforms.lexicons import load
+
+
+@dataclass(frozen=True)
+class _Lex:
+    verbs: frozenset[str]
+    particles: dict[str, frozenset[str]]
+    object_speaker: frozenset[str]
+    male_titles: frozenset[str]
+    female_titles: frozenset[str]
+    pron_male: frozenset[str]
+    pron_female: frozenset[str]
+    pron_thing: frozenset[str]
+    pron_group: frozenset[str]
+    pron_first: frozenset[str]
+    gp_male: frozenset[str]
+    gp_female: frozenset[str]
+    roles: frozenset[str]
+    role_male: frozenset[str]
+    role_female: frozenset[str]
+    role_class: dict[str, frozenset[str]]
+    given_male: frozenset[str]
+    given_female: frozenset[str]
+    role_abbrev: dict[str, str]
+
+
+@cache
+def _lex() -> _Lex:
+    """Returns the cue and role lexicons, loaded once per process."""
+    cues: dict[str, Any] = load("cue_verbs")
+    roles: dict[str, Any] = load("speaker_roles")
+    given: dict[str, Any] = load("given_names")
+    role_class: dict[str, set[str]] = {}
+    for cls, words in roles["role_synonyms"].items():
+        for w in words:
+            role_class.setdefault(w, set()).add(cls)
+    f = frozenset
+    return _Lex(
+        verbs=f(cues["verbs"]),
+        particles={k: f(v) for k, v in cues["particles"].items()},
+        object_speaker=f(cues["phrases"]["object_speaker"]),
+        male_titles=f(roles["gender_titles"]["male"]),
+        female_titles=f(roles["gender_titles"]["female"]),
+        pron_male=f(roles["pronouns"]["male"]),
+        pron_female=f(roles["pronouns"]["female"]),
+        pron_thing=f(roles["pronouns"]["thing"]),
+        pron_group=f(roles["pronouns"]["group"]),
+        pron_first=f(roles["pronouns"]["first"]),
+        gp_male=f(roles["gender_pronouns"]["male"]),
+        gp_female=f(roles["gender_pronouns"]["female"]),
+        roles=f(roles["roles"]),
+        role_male=f(roles["gender_roles"]["male"]),
+        role_female=f(roles["gender_roles"]["female"]),
+        role_class={k: f(v) for k, v in role_class.items()},
+        given_male=f(given["male"]),
+        given_female=f(given["female"]),
+        role_abbrev=dict(roles["role_abbreviations"]),
+    )

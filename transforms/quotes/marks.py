@@ -1,0 +1,238 @@
+"""Quotation marks: curly, straight, ``''`` and guillemets, paired into :class:`QuoteSpan`.
+
+Apostrophes inside words are left alone, a quote may run over several paragraphs (its pieces share
+a chain), an opening mark may serve as the closing one, and single quotes nested in a
+double-quoted quote stay inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_OPEN_GLYPHS = "“„«‟"
+_CLOSE_GLYPHS = "”»"
+_SINGLE_OPEN = "‘'‚"
+_SINGLE_CLOSE = "’'"
+_TRAILING_PUNCT = ",.;:!?)]—–-…"
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A stretch of text between quotation marks.
+
+    ``start``/``end`` are the words inside the marks (whitespace trimmed); ``open_at`` is the
+    offset of the opening mark; ``chain`` numbers the pieces of one quote that runs over several
+    paragraphs (pieces of one chain share it; ``None`` for a one-paragraph quote); ``single``
+    marks quotes in single marks; ``closed`` is False when the paragraph ended first.
+    """
+
+    start: int
+    end: int
+    open_at: int
+    close_at: int
+    chain: int | None = None
+    single: bool = False
+    closed: bool = True
+
+
+@dataclass
+class _Mark:
+    pos: int
+    width: int
+    glyph: str  # "open", "close" or "either"
+
+
+def _double_marks(line: str) -> list[_Mark]:
+    """Returns the double quotation marks of a line (``''`` and ````` count as one mark)."""
+    marks: list[_Mark] = []
+    i = 0
+    while i < len(line):
+        c = line[i]
+        two = line[i : i + 2]
+        if two == "''":
+            marks.append(_Mark(i, 2, "either"))
+            i += 2
+            continue
+        if two == "``":
+            marks.append(_Mark(i, 2, "open"))
+            i += 2
+            continue
+        if c in _OPEN_GLYPHS:
+            marks.append(_Mark(i, 1, "open"))
+        elif c in _CLOSE_GLYPHS:
+            marks.append(_Mark(i, 1, "close"))
+        elif c == '"':
+            marks.append(_Mark(i, 1, "either"))
+        i += 1
+    return marks
+
+
+def _opens_here(line: str, m: _Mark) -> bool:
+    """True when the context of a mark looks like an opening (space before, word after)."""
+    before = line[m.pos - 1] if m.pos > 0 else " "
+    after = line[m.pos + m.width] if m.pos + m.width < len(line) else " "
+    return (before.isspace() or before in "([—–-:/") and not after.isspace()
+
+
+def _closes_here(line: str, m: _Mark) -> bool:
+    """True when the context of a mark looks like a closing (word or punctuation before, space after)."""
+    before = line[m.pos - 1] if m.pos > 0 else " "
+    after = line[m.pos + m.width] if m.pos + m.width < len(line) else " "
+    return not before.isspace() and (after.isspace() or after in _TRAILING_PUNCT or after in "'’\"”")
+
+
+def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool]:
+    """Pairs the double marks of one line.
+
+    Returns (pieces, opened_at_start, left_open): pieces are (open_at, inner_start, inner_end,
+    close_at) with offsets into the line; ``left_open`` is True when the last quote was not
+    closed before the line ended (it goes on in the next paragraph, or ends with the line).
+    """
+    marks = _double_marks(line)
+    pieces: list[tuple[int, int, int, int]] = []
+    inside: _Mark | None = None
+    first_open = False
+    for k, m in enumerate(marks):
+        if inside is None:
+            if m.glyph == "close" and not _opens_here(line, m):
+                continue  # a stray closing mark
+            if m.glyph == "either" and m.width == 1 and m.pos > 0 and line[m.pos - 1].isdigit():
+                continue  # inches: 5'10"
+            inside = m
+            if not pieces and not line[: m.pos].strip():
+                first_open = True
+            continue
+        # Inside a quote any mark closes it (an opening glyph used as the closing one, as in
+        # '…people, “added the opponent'), except an opening glyph that plainly opens the next
+        # quote while a real closing glyph still follows: then the previous one was left open.
+        reopen = (
+            m.glyph == "open"
+            and _opens_here(line, m)
+            and not _closes_here(line, m)
+            and any(n.glyph == "close" for n in marks[k + 1 :])
+            and (line[inside.pos : m.pos].rstrip()[-1:] in ".!?")
+        )
+        pieces.append((inside.pos, inside.pos + inside.width, m.pos, m.pos))
+        inside = m if reopen else None
+    left_open = inside is not None
+    if inside is not None:
+        pieces.append((inside.pos, inside.pos + inside.width, len(line), len(line)))
+    return pieces, first_open, left_open
+
+
+def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Quotes in single marks outside the double-quoted parts of a line (British style, headlines).
+
+    An opening mark must start a word (space or bracket before, a letter after) and a closing
+    mark must end one (not a letter on both sides, as in "don't"); of several closing
+    candidates the first one followed by punctuation or the line end wins (so a plural
+    possessive like "workers' rights" inside the quote does not end it).
+    """
+
+    def free(i: int) -> bool:
+        return not any(a <= i < b for a, b in taken)
+
+    out: list[tuple[int, int, int, int]] = []
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if (
+            c in _SINGLE_OPEN
+            and free(i)
+            and line[i : i + 2] != "''"
+            and (i == 0 or line[i - 1 : i + 1] != "''")
+        ):
+            before = line[i - 1] if i > 0 else " "
+            after = line[i + 1] if i + 1 < n else " "
+            if (before.isspace() or before in "([—–:") and after.isalpha():
+                cands: list[int] = []
+                for j in range(i + 2, n):
+                    if not free(j):
+                        break
+                    if line[j] in _SINGLE_CLOSE:
+                        b, a = line[j - 1], line[j + 1] if j + 1 < n else " "
+                        if b.isspace() or (b.isalpha() and a.isalpha()):
+                            continue
+                        if a.isspace() or a in _TRAILING_PUNCT or j + 1 == n:
+                            cands.append(j)
+                if cands:
+                    best = next(
+                        (
+                            j
+                            for j in cands
+                            if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?"
+                        ),
+                        cands[0],
+                    )
+                    out.append((i, i + 1, best, best))
+                    i = best + 1
+                    continue
+        i += 1
+    return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """Returns (a, b) narrowed so the span has no whitespace at either end."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Returns the quoted stretches of ``text`` in order (the words inside the marks).
+
+    Lines are paragraphs. A paragraph that opens a quote without closing it goes on in the
+    next paragraph when that one opens with a quotation mark (the news convention); the
+    pieces then share a ``chain`` number. Quotes without any letter inside are skipped.
+    """
+    spans: list[QuoteSpan] = []
+    offset = 0
+    chain_id = 0
+    open_chain: int | None = None  # the chain the previous paragraph left open
+    for line in text.split("\n"):
+        if not line.strip():
+            offset += len(line) + 1
+            continue
+        pieces, first_open, left_open = _pair_double(line)
+        taken = [(p[0], p[3] + 1) for p in pieces]
+        singles = _single_pieces(line, taken)
+        chain_here = open_chain if (open_chain is not None and first_open) else None
+        found: list[QuoteSpan] = []
+        for idx, (o, s, e, c) in enumerate(pieces):
+            is_last = idx == len(pieces) - 1
+            a, b = _trim(text, offset + s, offset + e)
+            chain: int | None = None
+            if idx == 0 and chain_here is not None:
+                chain = chain_here
+            if is_last and left_open and chain is None:
+                chain_id += 1
+                chain = chain_id
+            found.append(QuoteSpan(a, b, offset + o, offset + c, chain, False, not (is_last and left_open)))
+        for o, s, e, c in singles:
+            a, b = _trim(text, offset + s, offset + e)
+            found.append(QuoteSpan(a, b, offset + o, offset + c, None, True, True))
+        open_chain = found[-1].chain if (left_open and pieces and found) else None
+        if left_open and pieces:
+            last = [q for q in found if not q.single][-1]
+            open_chain = last.chain
+        spans.extend(q for q in found if any(ch.isalpha() for ch in text[q.start : q.end]))
+        offset += len(line) + 1
+    spans.sort(key=lambda q: q.start)
+    return _drop_lonely_chains(spans)
+
+
+def _drop_lonely_chains(spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Clears the chain number of a piece whose chain has no other piece (a quote left open)."""
+    counts: dict[int, int] = {}
+    for q in spans:
+        if q.chain is not None:
+            counts[q.chain] = counts.get(q.chain, 0) + 1
+    return [
+        QuoteSpan(q.start, q.end, q.open_at, q.close_at, None, q.single, q.closed)
+        if q.chain is not None and counts[q.chain] < 2
+        else q
+        for q in spans
+    ]

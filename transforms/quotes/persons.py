@@ -1,0 +1,262 @@
+"""The people named outside quotes: titles, given names and role words, the gender each mention
+shows and the votes per surname, bare surname re-mentions, and named speakers the NER missed."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from spacy.tokens import Doc, Span
+
+from transforms.nlp import doc_text
+from transforms.quotes.context import _Ctx, _key, _Person
+from transforms.quotes.lexicon import _lex
+from transforms.quotes.phrases import _main_clause, _proper_chain
+
+
+def _title_before(doc: Doc, start_char: int) -> str | None:
+    """Returns the lower-cased word right before a character offset when it is a title."""
+    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return None
+    prev = doc[span.start - 1]
+    return prev.text.lower().rstrip(".") if prev.text[:1].isupper() else None
+
+
+def _title_gender(title: str) -> str | None:
+    """Returns "m"/"f" for a gendered title (Mr, Ms…), else None."""
+    lex = _lex()
+    t = title.lower().rstrip(".")
+    if t in lex.male_titles:
+        return "m"
+    if t in lex.female_titles:
+        return "f"
+    return None
+
+
+def _given_gender(name: str) -> str | None:
+    """Returns "m"/"f" when the first word of a name of two words or more is a common given name
+    of that gender ("Jane Doe"), else None; a bare surname says nothing."""
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None
+    lex = _lex()
+    first = unicodedata.normalize("NFKD", words[0]).encode("ascii", "ignore").decode().lower().strip(".")
+    if first in lex.given_male:
+        return "m"
+    if first in lex.given_female:
+        return "f"
+    return None
+
+
+def _role_before(doc: Doc, start_char: int) -> bool:
+    """True when a person-role word (President, spokeswoman…) stands right before a name."""
+    title = _title_before(doc, start_char)
+    if title is None:
+        span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+        if span is None or span.start == 0:
+            return False
+        title = doc[span.start - 1].lower_
+    return title in _lex().roles
+
+
+# A name outside quotes: start, end, text, entity label (None for a subject the NER missed), and
+# whether it shows a person (a PERSON label, a personal title or role word, a given name, "who").
+_Name = tuple[int, int, str, str | None, bool]
+
+
+def _build_persons(ctx: _Ctx) -> None:
+    """Fills ctx.persons and the gender votes per person key.
+
+    People are the PERSON mentions outside quotes, plus any name outside quotes (a mention of
+    another label, or a proper-noun subject the NER missed) whose key is a person's: the key of
+    a PERSON mention, of a name with a personal title (Mr, Ms…), or of a name a "who" clause
+    describes. The small models often label a foreign surname ORG; the key repairs that.
+    """
+    names = _mention_names(ctx)
+    _add_subject_names(ctx, names)
+    person_keys = {_key(n[2]) for n in names if n[4]}
+    _add_named_persons(ctx, names, person_keys)
+    ctx.persons.sort(key=lambda p: p.start)
+    _vote_pronoun_genders(ctx)
+    _add_surname_mentions(ctx, person_keys)
+
+
+def _mention_names(ctx: _Ctx) -> list[_Name]:
+    """Returns the entity mentions outside quotes as names (places and nationalities show no person)."""
+    doc = ctx.doc
+    names: list[_Name] = []
+    for m in ctx.mentions:
+        s, e = int(m["start"]), int(m["end"])
+        if ctx.quote_of_char[s] >= 0:
+            continue
+        text = str(m["text"])
+        first = text.split()[0] if text.split() else ""
+        titled = bool(
+            _title_gender(str(m.get("title") or ""))
+            or _title_gender(_title_before(doc, s) or "")
+            or _title_gender(first)
+        ) or _role_before(doc, s)
+        if m.get("label") in ("GPE", "LOC", "NORP", "FAC"):
+            titled = False  # places and nationalities are never people
+        # a common given name before a surname ("Bryan Doe") is evidence of a person too
+        names.append(
+            (
+                s,
+                e,
+                text,
+                str(m.get("label")),
+                titled or m.get("label") == "PERSON" or bool(_given_gender(text)),
+            )
+        )
+    return names
+
+
+def _add_subject_names(ctx: _Ctx, names: list[_Name]) -> None:
+    """Adds to ``names`` the proper-noun subjects outside quotes that no name covers yet (a "who"
+    clause, a personal title or a role word shows a person)."""
+    doc = ctx.doc
+    for t in doc:
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
+            continue
+        a, b = _proper_chain(t)
+        s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        if any(n[0] < e and s < n[1] for n in names):
+            continue
+        who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in t.children)
+        titled = bool(
+            _title_gender(_title_before(doc, s) or "") or _title_gender(doc[a].text)
+        ) or _role_before(doc, s)
+        names.append((s, e, doc_text(doc)[s:e], None, who or titled))
+
+
+def _add_named_persons(ctx: _Ctx, names: list[_Name], person_keys: set[str]) -> None:
+    """Adds the names whose key is a person's to ctx.persons, with the gender each mention shows,
+    and counts that gender's votes for the key (see :func:`_name_gender` for the weights)."""
+    doc = ctx.doc
+    for s, e, text, _label, _ev in sorted(names):
+        key = _key(text)
+        if key not in person_keys:
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        # a name in apposition to a subject is that subject ("Her father, Brad Doe, said")
+        heads = [t.head if t.dep_ == "appos" and t.head.i < span.start else t for t in span]
+        subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in heads)
+        main = any(t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head) for t in heads)
+        gender, weight = _name_gender(ctx, span, s, text)
+        ctx.persons.append(_Person(s, e, text, key, ctx.sent_of_tok[span.start], subject, gender, main))
+        if gender and weight > 1:
+            ctx.first_gender.setdefault(key, gender)
+        if gender:
+            votes = ctx.genders.setdefault(key, {})
+            votes[gender] = votes.get(gender, 0) + weight
+
+
+def _name_gender(ctx: _Ctx, span: Span, s: int, text: str) -> tuple[str | None, int]:
+    """Returns the gender one mention of a name shows and the weight of that evidence: 3 for a
+    title or a given name, 1 for a role word before it or in apposition (gender None when none)."""
+    lex = _lex()
+    doc = ctx.doc
+    first = text.split()[0]
+    gender = (
+        _title_gender(_title_before(doc, s) or "")
+        or _title_gender(first)
+        or next(
+            (
+                _title_gender(str(m.get("title") or ""))
+                for m in ctx.mentions
+                if int(m["start"]) == s and m.get("title")
+            ),
+            None,
+        )
+        or _given_gender(text)
+    )
+    weight = 3
+    if gender is None:
+        weight = 1  # a role word is weaker evidence: "spokesman" is used for women too
+        # "spokeswoman Jane Doe", "Jane Doe, his wife,"
+        window = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
+        window += [c.lower_ for c in span.root.children if c.dep_ == "appos"]
+        if any(w in lex.role_male for w in window):
+            gender = "m"
+        elif any(w in lex.role_female for w in window):
+            gender = "f"
+    return gender, weight
+
+
+def _vote_pronoun_genders(ctx: _Ctx) -> None:
+    """Counts gender votes from pronouns: a he/she after a person in a sentence that names only that
+    person (or only that one as a subject) votes for that person's gender."""
+    lex = _lex()
+    for sent in ctx.sents:
+        here = [p for p in ctx.persons if sent.start_char <= p.start < sent.end_char]
+        keys = {p.key for p in here}
+        if len(keys) != 1:
+            keys = {p.key for p in here if p.subject}  # the one person the sentence is about
+            if len(keys) != 1:
+                continue
+        key = next(iter(keys))
+        first_at = min(
+            p.start for p in ctx.persons if p.key == key and sent.start_char <= p.start < sent.end_char
+        )
+        for t in sent:
+            if t.idx <= first_at or ctx.in_quote(t):
+                continue
+            g = "m" if t.lower_ in lex.gp_male else "f" if t.lower_ in lex.gp_female else None
+            if g:
+                votes = ctx.genders.setdefault(key, {})
+                votes[g] = votes.get(g, 0) + 1
+
+
+# Parts of speech a capitalised word naming a person may get from a small model ("Early said",
+# "Woods continued"); function words never name anyone.
+_NAME_POS = ("PROPN", "NOUN", "ADJ", "ADV", "VERB", "X")
+
+
+def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
+    """Adds the bare re-mentions of people already named ("Doe" after "Jane Doe") that neither
+    the NER nor the subject scan caught: a capitalised word outside quotes equal to a person's
+    key, not part of a longer name or of a mention."""
+    doc = ctx.doc
+    covered = [(p.start, p.end) for p in ctx.persons] + [
+        (int(m["start"]), int(m["end"])) for m in ctx.mentions
+    ]
+    added: list[_Person] = []
+    for t in doc:
+        if not t.text[:1].isupper() or t.pos_ not in _NAME_POS or ctx.in_quote(t):
+            continue
+        key = _key(t.text)
+        if key not in person_keys or len(key) < 3:
+            continue
+        if any(a < t.idx + len(t.text) and t.idx < b for a, b in covered):
+            continue
+        # part of a longer name ("Woods Hole") or a compound modifier ("the Early campaign")
+        if t.dep_ == "compound" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
+            continue
+        subject = t.dep_ in ("nsubj", "nsubjpass")
+        main = subject and _main_clause(t.head)
+        added.append(
+            _Person(t.idx, t.idx + len(t.text), t.text, key, ctx.sent_of_tok[t.i], subject, None, main)
+        )
+    if added:
+        ctx.persons.extend(added)
+        ctx.persons.sort(key=lambda p: p.start)
+
+
+def _add_person(ctx: _Ctx, start: int, end: int, text: str, sent: int) -> None:
+    """Adds a named speaker the NER missed to the people of the article (kept in order)."""
+    if any(p.start == start and p.end == end for p in ctx.persons):
+        return
+    ctx.persons.append(_Person(start, end, text, _key(text), sent, True, None, True))
+    ctx.persons.sort(key=lambda p: p.start)
+
+
+def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
+    """2 when the person's gender is known and agrees, 1 when unknown, 0 when it disagrees."""
+    if gender is None:
+        return 1
+    g = p.gender or ctx.gender(p.key)
+    if g is None:
+        return 1
+    return 2 if g == gender else 0

@@ -1,0 +1,99 @@
+"""He/she resolution: the people in view, the best-scored referent, and the chain of resolved he/she
+subjects outside quotes that keeps a person in view."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.quotes.context import _Attr, _Ctx, _Person
+from transforms.quotes.lexicon import _lex
+from transforms.quotes.persons import _compatible
+from transforms.quotes.phrases import _main_clause
+
+# Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
+# that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.
+_PRONOUN_SUBJECT_BONUS = 3.0
+_PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
+_PRONOUN_GENDER_BONUS = 0.25
+_PRONOUN_WINDOW = 8  # sentences
+
+
+def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_Person]:
+    """Returns the people a he/she at character ``at`` (sentence ``s_here``) may refer to.
+
+    The people named before it in the last eight sentences, the he/she subjects before it that
+    were resolved to someone (a chain: "Doe arrived. He said … He added" keeps Doe in view), and
+    the previous quote's speaker as a main-clause subject in the sentence of its cue.
+    """
+    pool = [p for p in ctx.persons if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
+    pool += [p for p in _pronoun_chain(ctx) if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
+    if last is not None and last.person_key and last.start is not None and last.cue_tok is not None:
+        s_last = ctx.sent_of_tok[last.cue_tok]
+        if s_here - s_last <= _PRONOUN_WINDOW:
+            pool.append(
+                _Person(
+                    last.start,
+                    last.end or last.start,
+                    last.text or "",
+                    last.person_key,
+                    s_last,
+                    True,
+                    None,
+                    True,
+                )
+            )
+    return pool
+
+
+def _best_referent(ctx: _Ctx, pool: list[_Person], s_here: int, gender: str | None) -> _Person | None:
+    """Returns the best-scored person of a pronoun's pool (the named mention behind a chain entry).
+
+    Minus one per sentence of distance, a bonus for being a sentence's subject, a small one for a
+    gender known to agree; one whose known gender disagrees is out; ties go to the latest mention.
+    """
+    best: tuple[float, int] | None = None
+    chosen: _Person | None = None
+    for p in pool:
+        comp = _compatible(ctx, p, gender)
+        if comp == 0:
+            continue
+        bonus = _PRONOUN_SUBJECT_BONUS if p.main else _PRONOUN_EMBEDDED_SUBJECT_BONUS if p.subject else 0.0
+        score = -(s_here - p.sent) + bonus + _PRONOUN_GENDER_BONUS * (comp == 2)
+        if best is None or (score, p.start) > best:
+            best, chosen = (score, p.start), p
+    if chosen is not None and chosen.ref is not None:
+        return chosen.ref
+    return chosen
+
+
+def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
+    """Returns the he/she subjects outside quotes, in order, each resolved to a named person.
+
+    Computed once per article, each pronoun from the people and chain entries before it.
+    """
+    if ctx.chain is not None:
+        return ctx.chain
+    lex = _lex()
+    ctx.chain = []
+    for t in ctx.doc:
+        low = t.lower_
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t):
+            continue
+        if low not in lex.pron_male and low not in lex.pron_female:
+            continue
+        gender = "m" if low in lex.pron_male else "f"
+        s_here = ctx.sent_of_tok[t.i]
+        pool = [p for p in ctx.persons if p.start < t.idx and s_here - p.sent <= _PRONOUN_WINDOW]
+        pool += [p for p in ctx.chain if s_here - p.sent <= _PRONOUN_WINDOW]
+        ref = _best_referent(ctx, pool, s_here, gender)
+        if ref is not None:
+            end = t.idx + len(t.text)
+            main = _main_clause(t.head)
+            ctx.chain.append(_Person(t.idx, end, ref.text, ref.key, s_here, True, gender, main, ref))
+    return ctx.chain
+
+
+def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | None) -> _Person | None:
+    """Returns the named person a he/she refers to (see :func:`_pronoun_pool`, :func:`_best_referent`)."""
+    s_here = ctx.sent_of_tok[pron.i]
+    return _best_referent(ctx, _pronoun_pool(ctx, pron.idx, s_here, last), s_here, gender)

@@ -1,0 +1,97 @@
+"""The attribution a cue and its speaker token give: a resolved pronoun, a named entity, a proper
+name, a description resolved to a person named before, or the unnamed phrase itself."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.nlp import doc_text
+from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
+from transforms.quotes.descriptions import _resolve_description
+from transforms.quotes.lexicon import _lex
+from transforms.quotes.marks import QuoteSpan
+from transforms.quotes.persons import _add_person
+from transforms.quotes.phrases import _np_span, _proper_chain
+from transforms.quotes.pronouns import _resolve_pronoun
+
+
+def _sent_at(ctx: _Ctx, char: int) -> int:
+    """Returns the index of the sentence holding a character offset."""
+    span = ctx.doc.char_span(char, char + 1, alignment_mode="expand")
+    return ctx.sent_of_tok[span.start] if span is not None and len(span) else 0
+
+
+def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _Attr | None) -> _Attr:
+    """Returns the attribution given the cue verb and the token that names the speaker."""
+    lex = _lex()
+    doc = ctx.doc
+    cue_text = cue.text
+    low = spk.lower_
+    if cue.lower_ == "according":
+        cue_text = "according to"
+    # pronouns
+    if spk.pos_ == "PRON" or low in lex.pron_male | lex.pron_female | lex.pron_thing | lex.pron_group:
+        if low in lex.pron_male or low in lex.pron_female:
+            gender = "m" if low in lex.pron_male else "f"
+            p = _resolve_pronoun(ctx, spk, gender, last)
+            if p is not None:
+                return _Attr("pronoun", cue_text, p.text, p.start, p.end, p.key, cue.i)
+            return _Attr("none", cue_text, None, None, None, None, cue.i)
+        if low in lex.pron_thing:
+            # "it said in a statement": the latest organisation named before
+            here = ctx.sent_of_tok[spk.i]
+            orgs = [
+                o
+                for o in ctx.mentions
+                if o.get("label") in ("ORG", "GPE", "NORP")
+                and int(o["end"]) <= spk.idx
+                and ctx.quote_of_char[int(o["start"])] < 0
+                and here - _sent_at(ctx, int(o["start"])) <= 3
+            ]
+            if orgs:
+                o = orgs[-1]
+                return _Attr("pronoun", cue_text, str(o["text"]), int(o["start"]), int(o["end"]), None, cue.i)
+        return _Attr("unnamed", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
+    a, b = _np_span(spk)
+    np_start, np_end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    method = "according_to" if cue.lower_ == "according" else "cue_subject"
+    # the head is (part of) a named entity
+    m = _mention_at(ctx, spk.idx, spk.idx + len(spk.text))
+    if m is not None:
+        ms, me = int(m["start"]), int(m["end"])
+        if m.get("label") == "PERSON":
+            _add_person(ctx, ms, me, str(m["text"]), ctx.sent_of_tok[spk.i])
+        key = _key(str(m["text"])) if m.get("label") == "PERSON" else None
+        return _Attr(method, cue_text, str(m["text"]), ms, me, key, cue.i)
+    if spk.pos_ == "PROPN":
+        pa, pb = _proper_chain(spk)
+        ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
+        name = doc_text(doc)[ps:pe]
+        _add_person(ctx, ps, pe, name, ctx.sent_of_tok[spk.i])
+        return _Attr(method, cue_text, name, ps, pe, _key(name), cue.i)
+    # a common noun: a named person in apposition ("the spokesman, John Smith,")
+    for c in spk.children:
+        if c.dep_ == "appos":
+            m = _mention_at(ctx, c.idx, c.idx + len(c.text))
+            if m is not None and m.get("label") == "PERSON":
+                return _Attr(
+                    method,
+                    cue_text,
+                    str(m["text"]),
+                    int(m["start"]),
+                    int(m["end"]),
+                    _key(str(m["text"])),
+                    cue.i,
+                )
+    phrase = doc_text(doc)[np_start:np_end]
+    dets = [c.lower_ for c in spk.children if c.dep_ in ("det", "poss")]
+    definite = any(d in ("the", "this", "that", "his", "her", "its", "their") for d in dets) or any(
+        c.dep_ == "poss" and c.pos_ == "PROPN" for c in spk.children
+    )
+    # only a role noun describes a person named before ("the senator"); "the report" is itself the source
+    is_role = spk.lower_ in lex.roles or spk.lower_ in lex.role_class or spk.lemma_.lower() in lex.roles
+    if definite and spk.tag_ != "NNS" and is_role:
+        p = _resolve_description(ctx, spk, a, b, last)
+        if p is not None:
+            return _Attr("description", cue_text, p.text, p.start, p.end, p.key, cue.i)
+    return _Attr("unnamed", cue_text, phrase, np_start, np_end, None, cue.i)
