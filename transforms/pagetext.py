@@ -50,6 +50,8 @@ class _Params:
     head_window: int
     head_window_title: int
     comments_name: str
+    thread_window: int
+    thread_max_prose: float
     comment_headers: tuple[re.Pattern[str], ...]
     vocabulary: tuple[tuple[str, int, tuple[re.Pattern[str], ...]], ...]
     stopwords: frozenset[str]
@@ -82,6 +84,8 @@ def params() -> _Params:
         head_window=int(anchor["head_window"]),
         head_window_title=int(anchor["head_window_title"]),
         comments_name=com["name"],
+        thread_window=int(com["window"]),
+        thread_max_prose=float(com["max_prose"]),
         comment_headers=comp(com["headers"]),
         vocabulary=tuple((v["name"], int(v["max_words"]), comp(v["patterns"])) for v in lex["vocabulary"]),
         stopwords=_stopwords(),
@@ -244,7 +248,7 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
     if not runs:
         return [vocab[i] or LINK_RULE for i in range(n)]
     start, end = _article_span(runs, comment_at, classes, p)
-    thread = next((c for c in comment_at if c > start), n)
+    thread = _thread_start(start, comment_at, classes, p)
     head = _head(start, texts, vocab, alone, p)
 
     verdict: list[str | None] = []
@@ -279,10 +283,10 @@ def _article_span(
             if runs[alt][2] >= 0.3 * runs[best][2]:
                 best = alt
     start, end = runs[best][0], runs[best][1]
-    thread = next((c for c in comment_at if c > start), len(classes))
+    thread = _thread_start(start, comment_at, classes, p)
     for k in range(best - 1, -1, -1):
         gap = range(runs[k][1] + 1, start)
-        if len(gap) > p.join_gap_lines or any(c in gap for c in comment_at):
+        if len(gap) > p.join_gap_lines:
             break
         start = runs[k][0]
     for k in range(best + 1, len(runs)):
@@ -291,6 +295,19 @@ def _article_span(
             break
         end = runs[k][1]
     return start, min(end, thread - 1)
+
+
+def _thread_start(start: int, comment_at: Sequence[int], classes: Sequence[str], p: _Params) -> int:
+    """Returns the line that opens the comment thread after the article's start (else the line count).
+    A comment header followed by dense prose (a "Comments" link in a share bar above the body) opens
+    none: a thread interleaves its comments with names, dates and reply buttons."""
+    for c in comment_at:
+        if c <= start:
+            continue
+        after = classes[c + 1 : c + 1 + p.thread_window]
+        if not after or sum(x == "good" for x in after) / len(after) < p.thread_max_prose:
+            return c
+    return len(classes)
 
 
 def _head(start: int, texts: Sequence[str], vocab: Sequence[str | None], alone: Sequence[bool], p: _Params) -> int:
