@@ -247,8 +247,8 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
     runs = _runs(classes, texts, p)
     if not runs:
         return [vocab[i] or LINK_RULE for i in range(n)]
-    start, end = _article_span(runs, comment_at, classes, p)
-    thread = _thread_start(start, comment_at, classes, p)
+    start, end = _article_span(runs, comment_at, cf, p)
+    thread = _thread_start(start, comment_at, cf, p)
     head = _head(start, texts, vocab, alone, p)
 
     verdict: list[str | None] = []
@@ -270,7 +270,7 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
 
 
 def _article_span(
-    runs: Sequence[tuple[int, int, int]], comment_at: Sequence[int], classes: Sequence[str], p: _Params
+    runs: Sequence[tuple[int, int, int]], comment_at: Sequence[int], cf: Sequence[str], p: _Params
 ) -> tuple[int, int]:
     """Returns the first and last line of the article's body: the run with most prose (unless it lies
     in a comment thread that follows other prose), joined with the runs a short gap away."""
@@ -283,7 +283,7 @@ def _article_span(
             if runs[alt][2] >= 0.3 * runs[best][2]:
                 best = alt
     start, end = runs[best][0], runs[best][1]
-    thread = _thread_start(start, comment_at, classes, p)
+    thread = _thread_start(start, comment_at, cf, p)
     for k in range(best - 1, -1, -1):
         gap = range(runs[k][1] + 1, start)
         if len(gap) > p.join_gap_lines:
@@ -298,14 +298,15 @@ def _article_span(
 
 
 def _thread_start(start: int, comment_at: Sequence[int], classes: Sequence[str], p: _Params) -> int:
-    """Returns the line that opens the comment thread after the article's start (else the line count).
+    """Returns the line that opens the comment thread after the article's start (else the line count),
+    from the lines' context-free classes.
     A comment header followed by dense prose (a "Comments" link in a share bar above the body) opens
     none: a thread interleaves its comments with names, dates and reply buttons."""
     for c in comment_at:
         if c <= start:
             continue
         after = classes[c + 1 : c + 1 + p.thread_window]
-        if not after or sum(x == "good" for x in after) / len(after) < p.thread_max_prose:
+        if not after or sum(x in ("good", "neargood") for x in after) / len(after) < p.thread_max_prose:
             return c
     return len(classes)
 
