@@ -42,6 +42,7 @@ class _Params:
     length_high: int
     length_sentence: int
     join_gap_lines: int
+    join_gap_after: int
     stopwords_low: float
     stopwords_high: float
     max_heading_distance: int
@@ -76,6 +77,7 @@ def params() -> _Params:
         length_high=int(cls["length_high"]),
         length_sentence=int(cls["length_sentence"]),
         join_gap_lines=int(anchor["join_gap_lines"]),
+        join_gap_after=int(anchor["join_gap_after"]),
         stopwords_low=float(cls["stopwords_low"]),
         stopwords_high=float(cls["stopwords_high"]),
         max_heading_distance=int(cls["max_heading_distance"]),
@@ -243,7 +245,10 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
         if v:
             classes[i] = "bad"
 
-    comment_at = [i for i, ln in enumerate(texts) if _is_comment_header(ln, p)]
+    # A comment header heads its paragraph (a "Comments" tab after "Article" opens no thread).
+    comment_at = [
+        i for i, ln in enumerate(texts) if _is_comment_header(ln, p) and (i == 0 or paras[i - 1] != paras[i])
+    ]
     runs = _runs(classes, texts, p)
     if not runs:
         return [vocab[i] or LINK_RULE for i in range(n)]
@@ -291,7 +296,7 @@ def _article_span(
         start = runs[k][0]
     for k in range(best + 1, len(runs)):
         gap = range(end + 1, runs[k][0])
-        if len(gap) > p.join_gap_lines or runs[k][0] > thread:
+        if len(gap) > p.join_gap_after or runs[k][0] > thread:
             break
         end = runs[k][1]
     return start, min(end, thread - 1)
@@ -311,7 +316,9 @@ def _thread_start(start: int, comment_at: Sequence[int], classes: Sequence[str],
     return len(classes)
 
 
-def _head(start: int, texts: Sequence[str], vocab: Sequence[str | None], alone: Sequence[bool], p: _Params) -> int:
+def _head(
+    start: int, texts: Sequence[str], vocab: Sequence[str | None], alone: Sequence[bool], p: _Params
+) -> int:
     """Returns the first line of the article's head. The headline is the line before the body that
     repeats the page's title (its first line); without one, the head is the run of lone lines just
     before the body (dateline, byline, standfirst), up to a menu line or a chrome word."""
