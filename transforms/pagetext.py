@@ -53,6 +53,9 @@ class _Params:
     comments_name: str
     thread_window: int
     thread_max_prose: float
+    comment_meta: tuple[re.Pattern[str], ...]
+    meta_min: int
+    meta_max_words: int
     comment_headers: tuple[re.Pattern[str], ...]
     vocabulary: tuple[tuple[str, int, tuple[re.Pattern[str], ...]], ...]
     stopwords: frozenset[str]
@@ -88,6 +91,9 @@ def params() -> _Params:
         comments_name=com["name"],
         thread_window=int(com["window"]),
         thread_max_prose=float(com["max_prose"]),
+        comment_meta=comp(com["meta"]),
+        meta_min=int(com["meta_min"]),
+        meta_max_words=int(com["meta_max_words"]),
         comment_headers=comp(com["headers"]),
         vocabulary=tuple((v["name"], int(v["max_words"]), comp(v["patterns"])) for v in lex["vocabulary"]),
         stopwords=_stopwords(),
@@ -252,8 +258,7 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
     runs = _runs(classes, texts, p)
     if not runs:
         return [vocab[i] or LINK_RULE for i in range(n)]
-    start, end = _article_span(runs, comment_at, cf, p)
-    thread = _thread_start(start, comment_at, cf, p)
+    start, end, thread = _article_span(runs, comment_at, cf, texts, p)
     head = _head(start, texts, vocab, alone, p)
 
     verdict: list[str | None] = []
@@ -275,10 +280,15 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
 
 
 def _article_span(
-    runs: Sequence[tuple[int, int, int]], comment_at: Sequence[int], cf: Sequence[str], p: _Params
-) -> tuple[int, int]:
-    """Returns the first and last line of the article's body: the run with most prose (unless it lies
-    in a comment thread that follows other prose), joined with the runs a short gap away."""
+    runs: Sequence[tuple[int, int, int]],
+    comment_at: Sequence[int],
+    cf: Sequence[str],
+    texts: Sequence[str],
+    p: _Params,
+) -> tuple[int, int, int]:
+    """Returns the first and last line of the article's body and the first line of its comment thread
+    (the line count without one). The body is the run with most prose (unless it lies in a comment
+    thread that follows other prose), joined with the runs a short gap away."""
     best = max(range(len(runs)), key=lambda k: runs[k][2])
     header = max((c for c in comment_at if c < runs[best][0]), default=None)
     if header is not None:
@@ -288,7 +298,7 @@ def _article_span(
             if runs[alt][2] >= 0.3 * runs[best][2]:
                 best = alt
     start, end = runs[best][0], runs[best][1]
-    thread = _thread_start(start, comment_at, cf, p)
+    thread = min(_thread_start(start, comment_at, cf, p), _meta_cluster(texts, start, p))
     for k in range(best - 1, -1, -1):
         gap = range(runs[k][1] + 1, start)
         if len(gap) > p.join_gap_lines:
@@ -299,7 +309,7 @@ def _article_span(
         if len(gap) > p.join_gap_after or runs[k][0] > thread:
             break
         end = runs[k][1]
-    return start, min(end, thread - 1)
+    return start, min(end, thread - 1), thread
 
 
 def _thread_start(start: int, comment_at: Sequence[int], classes: Sequence[str], p: _Params) -> int:
@@ -314,6 +324,20 @@ def _thread_start(start: int, comment_at: Sequence[int], classes: Sequence[str],
         if not after or sum(x in ("good", "neargood") for x in after) / len(after) < p.thread_max_prose:
             return c
     return len(classes)
+
+
+def _meta_cluster(texts: Sequence[str], start: int, p: _Params) -> int:
+    """Returns the first line after ``start`` of a cluster of comment bylines (user, time, votes,
+    reply buttons: at least ``meta_min`` of them within ``thread_window`` lines), else the line count."""
+    meta = [i for i in range(start + 1, len(texts)) if _is_comment_meta(texts[i], p)]
+    for k, i in enumerate(meta):
+        if k + p.meta_min - 1 < len(meta) and meta[k + p.meta_min - 1] - i < p.thread_window:
+            return i
+    return len(texts)
+
+
+def _is_comment_meta(line: str, p: _Params) -> bool:
+    return len(line.split()) <= p.meta_max_words and any(pat.search(line) for pat in p.comment_meta)
 
 
 def _head(
