@@ -347,10 +347,15 @@ def _head(
     repeats the page's title (its first line); without one, the head is the run of lone lines just
     before the body (dateline, byline, standfirst), up to a menu line or a chrome word."""
     title = set(_words(texts[0])) if texts else set()
+    best, best_shared = -1, 0
     for i in range(start - 1, max(0, start - p.head_window_title) - 1, -1):
         words = _words(texts[i])
-        if i > 0 and len(words) >= 2 and sum(w in title for w in words) >= 0.8 * len(words):
-            return i
+        shared = sum(w in title for w in words)
+        # The fullest repeat of the title wins (a caption may repeat a few of its words).
+        if i > 0 and len(words) >= 2 and shared >= 0.8 * len(words) and shared > best_shared:
+            best, best_shared = i, shared
+    if best >= 0:
+        return best
     head = start
     i = start - 1
     while i >= 0 and start - i <= p.head_window:
