@@ -102,7 +102,7 @@ def params() -> _Params:
 
 def _stopwords() -> frozenset[str]:
     # jusText's English stop-word list (jusText ships with trafilatura).
-    import justext  # type: ignore[import-untyped]
+    import justext
 
     return frozenset(w.casefold() for w in justext.get_stoplist("English"))
 
