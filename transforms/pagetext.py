@@ -43,6 +43,8 @@ class _Params:
     length_sentence: int
     join_gap_lines: int
     join_gap_after: int
+    density_power: float
+    earlier_share: float
     stopwords_low: float
     stopwords_high: float
     max_heading_distance: int
@@ -81,6 +83,8 @@ def params() -> _Params:
         length_sentence=int(cls["length_sentence"]),
         join_gap_lines=int(anchor["join_gap_lines"]),
         join_gap_after=int(anchor["join_gap_after"]),
+        density_power=float(anchor["density_power"]),
+        earlier_share=float(anchor["earlier_share"]),
         stopwords_low=float(cls["stopwords_low"]),
         stopwords_high=float(cls["stopwords_high"]),
         max_heading_distance=int(cls["max_heading_distance"]),
@@ -289,13 +293,19 @@ def _article_span(
     """Returns the first and last line of the article's body and the first line of its comment thread
     (the line count without one). The body is the run with most prose (unless it lies in a comment
     thread that follows other prose), joined with the runs a short gap away."""
-    best = max(range(len(runs)), key=lambda k: runs[k][2])
+    def weight(k: int) -> float:
+        # Prose characters, discounted when the run is sparse (teasers between headline links).
+        first, last, chars = runs[k]
+        good = sum(c == "good" for c in cf[first : last + 1])
+        return chars * (good / (last - first + 1)) ** p.density_power
+
+    best = max(range(len(runs)), key=weight)
     header = max((c for c in comment_at if c < runs[best][0]), default=None)
     if header is not None:
         earlier = [k for k in range(len(runs)) if runs[k][1] < header]
         if earlier:
-            alt = max(earlier, key=lambda k: runs[k][2])
-            if runs[alt][2] >= 0.3 * runs[best][2]:
+            alt = max(earlier, key=weight)
+            if weight(alt) >= p.earlier_share * weight(best):
                 best = alt
     start, end = runs[best][0], runs[best][1]
     thread = min(_thread_start(start, comment_at, cf, p), _meta_cluster(texts, start, p))
