@@ -41,6 +41,7 @@ class _Params:
     length_low: int
     length_high: int
     length_sentence: int
+    max_title_case: float
     join_gap_lines: int
     join_gap_after: int
     density_power: float
@@ -81,6 +82,7 @@ def params() -> _Params:
         length_low=int(cls["length_low"]),
         length_high=int(cls["length_high"]),
         length_sentence=int(cls["length_sentence"]),
+        max_title_case=float(cls["max_title_case"]),
         join_gap_lines=int(anchor["join_gap_lines"]),
         join_gap_after=int(anchor["join_gap_after"]),
         density_power=float(anchor["density_power"]),
@@ -151,6 +153,12 @@ def _is_comment_header(line: str, p: _Params) -> bool:
     return len(line.split()) <= 12 and any(pat.match(line) for pat in p.comment_headers)
 
 
+def _title_case_share(line: str) -> float:
+    """Returns the share of a line's words (of letters) that start with a capital letter."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
 def _context_free(line: str, p: _Params) -> str:
     """jusText's context-free class of one line: good, neargood, short or bad."""
     words = _words(line)
@@ -159,6 +167,9 @@ def _context_free(line: str, p: _Params) -> str:
     density = sum(w in p.stopwords for w in words) / len(words)
     if len(line) < p.length_low:
         return "short"
+    if _title_case_share(line) > p.max_title_case:
+        # Mostly Capitalised Words: a headline, a list of links or an advertiser's slogan.
+        return "neargood" if density >= p.stopwords_low else "bad"
     if density >= p.stopwords_high:
         # A line is a paragraph here: one ending a sentence is prose even when shorter than jusText's.
         long_enough = len(line) > p.length_high or (
