@@ -53,6 +53,7 @@ class _Params:
     max_gap_chars: int
     head_window: int
     head_window_title: int
+    tail_lines: int
     comments_name: str
     thread_window: int
     thread_max_prose: float
@@ -94,6 +95,7 @@ def params() -> _Params:
         max_gap_chars=int(anchor["max_gap_chars"]),
         head_window=int(anchor["head_window"]),
         head_window_title=int(anchor["head_window_title"]),
+        tail_lines=int(anchor["tail_lines"]),
         comments_name=com["name"],
         thread_window=int(com["window"]),
         thread_max_prose=float(com["max_prose"]),
@@ -275,6 +277,15 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
         return [vocab[i] or LINK_RULE for i in range(n)]
     start, end, thread = _article_span(runs, comment_at, cf, texts, p)
     head = _head(start, texts, vocab, alone, p)
+    # The body's last sentences may be short (a closing line, a "no comment"): keep the lone
+    # sentence lines right after it.
+    for _ in range(p.tail_lines):
+        nxt = end + 1
+        if nxt >= min(n, thread) or vocab[nxt] or not alone[nxt] or _chrome_like(texts[nxt], p):
+            break
+        if not _SENTENCE_END.search(texts[nxt]):
+            break
+        end = nxt
 
     verdict: list[str | None] = []
     for i, ln in enumerate(texts):
@@ -304,6 +315,7 @@ def _article_span(
     """Returns the first and last line of the article's body and the first line of its comment thread
     (the line count without one). The body is the run with most prose (unless it lies in a comment
     thread that follows other prose), joined with the runs a short gap away."""
+
     def weight(k: int) -> float:
         # Prose characters, discounted when the run is sparse (teasers between headline links).
         first, last, chars = runs[k]
