@@ -273,8 +273,8 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
         i for i, ln in enumerate(texts) if _is_comment_header(ln, p) and (i == 0 or paras[i - 1] != paras[i])
     ]
     runs = _runs(classes, texts, p)
-    if not runs:
-        return [vocab[i] or LINK_RULE for i in range(n)]
+    if not runs:  # no prose to anchor an article on: only the interface vocabulary goes
+        return list(vocab)
     start, end, thread = _article_span(runs, comment_at, cf, texts, p)
     head = _head(start, texts, vocab, alone, p)
     # The body's last sentences may be short (a closing line, a "no comment"): keep the lone
