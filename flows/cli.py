@@ -1,5 +1,6 @@
 """The ``newsfacts`` command: ``newsfacts run`` runs the flow locally (Prefect's ephemeral mode, no
-server to start) and prints a summary; ``newsfacts evaluate quotes --gold FILE`` scores quotes."""
+server to start) and prints a summary; ``newsfacts evaluate quotes --gold FILE`` scores quotes;
+``newsfacts evaluate cleaning --gold FILE`` scores cleaned web-page text."""
 
 from __future__ import annotations
 
@@ -207,6 +208,18 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate_cleaning(args: argparse.Namespace) -> int:
+    """Cleans each gold page's text as the pipeline cleans a .txt input and prints token P/R/F1."""
+    from transforms import evaluate_cleaning
+    from transforms.clean import clean_text
+
+    lines = Path(args.gold).read_text(encoding="utf-8").splitlines()
+    pages = [json.loads(line) for line in lines if line.strip()]
+    figures = evaluate_cleaning.evaluate_pages(pages, lambda text: clean_text(text).text)
+    print(json.dumps(figures, indent=2) if args.json else evaluate_cleaning.format_report(figures))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``newsfacts`` command; returns the exit code."""
     parser = argparse.ArgumentParser(prog="newsfacts", description=__doc__)
@@ -227,6 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     evq.add_argument("--json", action="store_true")
     evq.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
     evq.set_defaults(func=cmd_evaluate_quotes)
+    evc = ev_sub.add_parser("cleaning", help="token P/R/F1 of cleaned web-page text against its main text")
+    evc.add_argument("--gold", required=True, help="JSONL of {id, text, gold[, source_dataset]} pages")
+    evc.add_argument("--json", action="store_true")
+    evc.set_defaults(func=cmd_evaluate_cleaning)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -18,7 +18,7 @@ from typing import Any
 import ftfy
 import polars as pl
 
-from transforms import lexicons, schema
+from transforms import lexicons, pagetext, schema
 from transforms.ids import stable_id
 from transforms.ingest import parse_date
 
@@ -166,6 +166,13 @@ def clean_text(text: str) -> Cleaned:
     # Paragraphs are separated by blank lines; each holds one or more lines.
     paragraphs = [[ln.strip() for ln in p.split("\n")] for p in re.split(r"\n[ \t]*\n", text)]
     lines: list[tuple[int, str]] = [(i, ln) for i, p in enumerate(paragraphs) for ln in p if ln]
+
+    # A rendered web page: its menus, consent blocks, share bars, comments and footers go first.
+    chrome = pagetext.classify(lines)
+    for (_, line), rule in zip(lines, chrome, strict=True):
+        if rule:
+            out.drop(line, rule)
+    lines = [pl for pl, rule in zip(lines, chrome, strict=True) if not rule]
 
     kept: list[tuple[int, str]] = []
     for para, line in lines:
