@@ -155,8 +155,7 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     _prefect_env()
     from flows.pipeline import newsfacts_pipeline
     from storage.files import read_parquet, read_text, write_text
-    from storage.locations import Locations
-    from storage.stores import EVALUATION_FILE, release_store
+    from storage.stores import EVALUATION_FILE
     from transforms import evaluate
 
     gold_path = Path(args.gold)
@@ -194,29 +193,49 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     figures = evaluate.evaluate_polnear(records, articles, quotes)
     report = evaluate.format_report(figures)
     print(json.dumps(figures, indent=2) if args.json else report)
-    # Kept beside the releases: the next published dataset card reports the latest figures.
-    store = release_store(Locations.resolve(args.out_dir))
-    store.write_json(
+    from transforms.quotes import VERSION
+
+    _keep_evaluation(args.out_dir, EVALUATION_FILE, gold_path.name, report, figures, VERSION)
+    return EXIT_OK
+
+
+def _keep_evaluation(
+    out_dir: str, name: str, gold: str, report: str, figures: dict[str, Any], version: str
+) -> None:
+    """Keeps the figures beside the releases (``evaluation/<part>.json``): the next published dataset
+    card reports the latest figures of every evaluated part, with the version they were measured on."""
+    from storage.locations import Locations
+    from storage.stagecache import code_fingerprint
+    from storage.stores import release_store
+
+    release_store(Locations.resolve(out_dir)).write_json(
         {
-            "gold": gold_path.name,
+            "gold": gold,
             "evaluated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "version": version,
+            "code": code_fingerprint(),
             "report": report,
             "figures": figures,
         },
-        EVALUATION_FILE,
+        name,
     )
-    return EXIT_OK
 
 
 def cmd_evaluate_cleaning(args: argparse.Namespace) -> int:
     """Cleans each gold page's text as the pipeline cleans a .txt input and prints token P/R/F1."""
+    from storage.files import read_text
     from transforms import evaluate_cleaning
     from transforms.clean import clean_text
+    from transforms.pagetext import VERSION
 
-    lines = Path(args.gold).read_text(encoding="utf-8").splitlines()
-    pages = [json.loads(line) for line in lines if line.strip()]
+    gold = read_text(Path(args.gold))
+    if gold is None:
+        raise FileNotFoundError(args.gold)
+    pages = [json.loads(line) for line in gold.split("\n") if line.strip()]
     figures = evaluate_cleaning.evaluate_pages(pages, lambda text: clean_text(text).text)
-    print(json.dumps(figures, indent=2) if args.json else evaluate_cleaning.format_report(figures))
+    report = evaluate_cleaning.format_report(figures)
+    print(json.dumps(figures, indent=2) if args.json else report)
+    _keep_evaluation(args.out_dir, "evaluation/cleaning.json", Path(args.gold).name, report, figures, VERSION)
     return EXIT_OK
 
 
@@ -243,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     evc = ev_sub.add_parser("cleaning", help="token P/R/F1 of cleaned web-page text against its main text")
     evc.add_argument("--gold", required=True, help="JSONL of {id, text, gold[, source_dataset]} pages")
     evc.add_argument("--json", action="store_true")
+    evc.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
     evc.set_defaults(func=cmd_evaluate_cleaning)
     args = parser.parse_args(argv)
     code: int = args.func(args)

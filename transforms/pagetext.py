@@ -23,6 +23,9 @@ from typing import Any
 
 from transforms import lexicons
 
+# The page-text remover's version: named beside the cleaning figures in the dataset card.
+VERSION = "pagetext-1"
+
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*\s*$")
 
