@@ -1,11 +1,57 @@
-"""Token ranges read off the parse: a proper name, a subject noun phrase; and the main-clause test."""
+"""Parse-tree helpers of the spaCy dependency parse, shared by quotes and events: passive voice and
+its agent, the subject a passive names, prepositional objects, the verb above a token, the main
+clause test, a subject noun phrase's token range and a proper name's token range."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from spacy.tokens import Token
 
 
-def _main_clause(verb: Token) -> bool:
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
+
+
+def agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return o
+    return None
+
+
+def passive_subject(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    if verb.dep_ in ("relcl", "acl"):
+        return verb.head
+    return None
+
+
+def prep_objects(tok: Token, preps: Iterable[str]) -> list[Token]:
+    wanted = set(preps)
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in wanted:
+            out.extend(o for o in c.children if o.dep_ == "pobj")
+    return out
+
+
+def verb_ancestor(tok: Token) -> Token | None:
+    cur = tok
+    for _ in range(8):
+        if cur.head is cur:
+            return cur if cur.pos_ in ("VERB", "AUX") else None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def main_clause(verb: Token) -> bool:
     """True when a verb heads its sentence's main clause (the root, or a verb coordinated with it)."""
     if verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
         return True
@@ -18,7 +64,7 @@ def _main_clause(verb: Token) -> bool:
     )
 
 
-def _np_span(tok: Token) -> tuple[int, int]:
+def np_span(tok: Token) -> tuple[int, int]:
     """Returns the token range [a, b) of a subject noun phrase, cut before relative clauses and commas."""
     a = tok.left_edge.i
     b = tok.right_edge.i + 1
@@ -45,7 +91,7 @@ def _np_span(tok: Token) -> tuple[int, int]:
     return a, b
 
 
-def _proper_chain(tok: Token) -> tuple[int, int]:
+def proper_chain(tok: Token) -> tuple[int, int]:
     """Returns the token range of a proper name around tok (its compound and flat proper nouns)."""
     a = b = tok.i
     doc = tok.doc
