@@ -10,10 +10,12 @@ from spacy.tokens import Token
 
 
 def is_passive(verb: Token) -> bool:
+    """True when the verb is in the passive voice (it has a passive subject or auxiliary)."""
     return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
 
 
 def agent(verb: Token) -> Token | None:
+    """Returns the object of a passive verb's "by" phrase (who does it), else None."""
     for c in verb.children:
         if c.dep_ == "agent":
             for o in c.children:
@@ -23,6 +25,8 @@ def agent(verb: Token) -> Token | None:
 
 
 def passive_subject(verb: Token) -> Token | None:
+    """Returns what a passive verb is done to: its passive subject, or the noun a relative or
+    participle clause hangs on; else None."""
     for c in verb.children:
         if c.dep_ == "nsubjpass":
             return c
@@ -32,6 +36,7 @@ def passive_subject(verb: Token) -> Token | None:
 
 
 def prep_objects(tok: Token, preps: Iterable[str]) -> list[Token]:
+    """Returns the objects of the token's prepositions among ``preps`` ("met with X" → X)."""
     wanted = set(preps)
     out: list[Token] = []
     for c in tok.children:
@@ -41,6 +46,7 @@ def prep_objects(tok: Token, preps: Iterable[str]) -> list[Token]:
 
 
 def verb_ancestor(tok: Token) -> Token | None:
+    """Returns the nearest verb above a token (within eight steps), else None."""
     cur = tok
     for _ in range(8):
         if cur.head is cur:

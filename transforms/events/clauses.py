@@ -1,5 +1,5 @@
 """Parse-tree helpers specific to events: who does what a verb says (subject, passive agent,
-raising and control), prepositional objects, and a noun's place in its clause."""
+raising and control) and a noun's place in its clause; the general ones are :mod:`transforms.syntax`'s."""
 
 from __future__ import annotations
 
