@@ -45,12 +45,11 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import polars as pl
 
-from transforms.lexicons import load
+from transforms.names import given_names, proper_name_words, title_gender
 
 THRESHOLDS: tuple[float, ...] = (0.3, 0.8)
 _MARKS = "\"'“”‘’«»„‟‚`"
@@ -69,8 +68,6 @@ _PRONOUNS = {
 _MALE = {"he", "him", "himself"}
 _FEMALE = {"she", "her", "herself"}
 _DEFINITE = {"the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your"}
-_TITLES_M = {"mr", "sir"}
-_TITLES_F = {"mrs", "ms", "miss", "madam"}
 
 
 @dataclass(frozen=True)
@@ -175,28 +172,9 @@ def overlap_score(gold: tuple[int, int], pred: tuple[int, int]) -> float:
 
 
 def _name_words(text: str | None) -> set[str]:
-    """Returns the folded words of a text that look like parts of a proper name.
-
-    A possessor followed by more words ("Clinton's spokesman") is left out: it
-    names someone else than the phrase; one that ends the phrase ("Trump's") is the source.
-    """
-    if not text:
-        return set()
-    words = [(m.group(), m.end()) for m in re.finditer(r"[A-Z][\w'’.-]*", text)]
-    tail = len(text.rstrip(" ,.;:"))
-    kept = {
-        re.sub(r"(?:['’]s|['’])$", "", w.lower().strip("."))
-        for w, end in words
-        if end >= tail or not re.search(r"(?:['’]s|s['’])$", w)
-    }
-    return {w.strip("'’") for w in kept} - _NOT_NAMES
-
-
-@cache
-def _given_names() -> dict[str, frozenset[str]]:
-    """Returns the given-name lexicon as {"male": …, "female": …} sets (loaded once)."""
-    lex = load("given_names")
-    return {"male": frozenset(lex["male"]), "female": frozenset(lex["female"])}
+    """Returns the folded words of a text that look like parts of a proper name
+    (:func:`transforms.names.proper_name_words`), less the words that name nobody by themselves."""
+    return proper_name_words(text) - _NOT_NAMES
 
 
 def _person_gender(text: str) -> tuple[str | None, str | None]:
@@ -213,17 +191,18 @@ def _titled_names(text: str) -> list[tuple[str, str, bool]]:
     """Returns (surname, "m"/"f", possessive) for each name a text gives with a title or a common
     given name: the surname is the last word of the capitalised run that follows it (words
     separated by spaces only, stopping before an abbreviated office like "Gov.")."""
-    names = _given_names()
+    male_names, female_names = given_names()
     out: list[tuple[str, str, bool]] = []
     for run in re.finditer(r"[A-Z][\w'’.-]*(?:[ \t\u00a0]+[A-Z][\w'’.-]*)*", text):
         words = run.group().split()
         for i, w in enumerate(words[:-1]):
             low = w.lower().strip(".")
+            title = title_gender(low, "evaluation")
             g = (
                 "m"
-                if low in _TITLES_M or low in names["male"]
+                if title == "m" or low in male_names
                 else "f"
-                if low in _TITLES_F or low in names["female"]
+                if title == "f" or low in female_names
                 else None
             )
             if g is None or re.search(r"['’]s?$", w):

@@ -1,8 +1,26 @@
-"""Cross-table helpers of the resolve stage: linking character spans to canonical entities."""
+"""Cross-table helpers of the resolve stage: linking character spans to canonical entities (the one
+place quotes and events link their spans)."""
 
 from __future__ import annotations
 
 import polars as pl
+
+
+def _linked_mentions(entity_mentions: pl.DataFrame) -> pl.DataFrame:
+    """The mentions linked to an entity: article_id, ``__eid``, ``__ms`` (start), ``__me`` (end)."""
+    return entity_mentions.select(
+        "article_id",
+        pl.col("entity_id").alias("__eid"),
+        pl.col("start").alias("__ms"),
+        pl.col("end").alias("__me"),
+    ).drop_nulls("__eid")
+
+
+def _span_pairs(indexed: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Each row's span (``__row`` of ``indexed``) joined with the linked mentions of its article."""
+    s, e = f"{prefix}_start", f"{prefix}_end"
+    spans = indexed.select("__row", "article_id", s, e).drop_nulls([s, e])
+    return spans.join(_linked_mentions(entity_mentions), on="article_id", how="inner")
 
 
 def link_spans(frame: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
@@ -15,15 +33,8 @@ def link_spans(frame: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) 
     """
     s, e, out = f"{prefix}_start", f"{prefix}_end", f"{prefix}_entity_id"
     indexed = frame.with_row_index("__row")
-    spans = indexed.select("__row", "article_id", s, e).drop_nulls([s, e])
-    mentions = entity_mentions.select(
-        "article_id",
-        pl.col("entity_id").alias("__eid"),
-        pl.col("start").alias("__ms"),
-        pl.col("end").alias("__me"),
-    ).drop_nulls("__eid")
     best = (
-        spans.join(mentions, on="article_id", how="inner")
+        _span_pairs(indexed, prefix, entity_mentions)
         .with_columns(
             (
                 pl.min_horizontal(pl.col(e), pl.col("__me")) - pl.max_horizontal(pl.col(s), pl.col("__ms"))
@@ -36,3 +47,19 @@ def link_spans(frame: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) 
         .select("__row", pl.col("__eid").alias(out))
     )
     return indexed.join(best, on="__row", how="left").sort("__row").drop("__row")
+
+
+def link_span_entities(frame: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Returns ``frame`` with a ``{prefix}_ids`` column added: the entities of every linked mention
+    that overlaps the span, in text order, each once (a coordinated party: "Britain and Canada");
+    null where there is none. Same inputs as :func:`link_spans`."""
+    s, e = f"{prefix}_start", f"{prefix}_end"
+    indexed = frame.with_row_index("__row")
+    ids = (
+        _span_pairs(indexed, prefix, entity_mentions)
+        .filter((pl.col("__ms") < pl.col(e)) & (pl.col("__me") > pl.col(s)))
+        .sort(["__row", "__ms"])
+        .group_by("__row", maintain_order=True)
+        .agg(pl.col("__eid").unique(maintain_order=True).alias(f"{prefix}_ids"))
+    )
+    return indexed.join(ids, on="__row", how="left").sort("__row").drop("__row")

@@ -1,43 +1,14 @@
-"""Comparison keys of names: the folded form, the transliteration key, initials and acronyms."""
+"""Comparison keys of names: initials and acronyms (the folded form and the transliteration key are
+:mod:`transforms.names`'s, re-exported here)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from anyascii import anyascii
 
 from transforms.entities.rules import _rules
+from transforms.names import fold, translit_key
 
-
-@lru_cache(maxsize=1 << 18)  # the same few thousand names come back tens of thousands of times
-def fold(text: str) -> str:
-    """Returns the comparison form of a name: ASCII, lower case, no periods or apostrophes.
-
-    "U.S." and "US" fold alike, as do "Tsvetaïeva" and "Tsvetaieva"; other punctuation
-    becomes a space.
-    """
-    s = anyascii(text).lower()
-    s = re.sub(r"[.'`]", "", s)
-    s = re.sub(r"[^0-9a-z&]+", " ", s)
-    return " ".join(s.split())
-
-
-@lru_cache(maxsize=1 << 18)
-def translit_key(word: str) -> str:
-    """Returns the coarse romanisation-independent key of one name word (see transliteration.toml).
-
-    "Gorbachev" and "Gorbatchev", "Yeltsin" and "Eltsine" share a key; it proposes candidates and
-    a fuzzy score decides the rest.
-    """
-    rules = _rules()
-    s = fold(word).replace(" ", "")
-    for a, b in rules.translit:
-        s = s.replace(a, b)
-    s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters
-    if len(s) >= rules.final_e_min and s.endswith("e") and s[-2] not in "aeiou":
-        s = s[:-1]
-    return s
+__all__ = ["fold", "initials", "translit_key"]  # the name keys live in transforms.names
 
 
 def _is_acronym(text: str) -> bool:

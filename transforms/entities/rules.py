@@ -1,4 +1,4 @@
-"""The lexicons the entity rules read (titles, entity_rules, transliteration), in lookup form."""
+"""The lexicons the entity rules read (titles, entity_rules), in lookup form."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms import lexicons
+from transforms.names import title_key
 
 
 @dataclass(frozen=True)
@@ -20,30 +21,23 @@ class _Rules:
     acronym_stopwords: frozenset[str]
     connectors: frozenset[str]
     span_breaks: frozenset[str]
-    translit: tuple[tuple[str, str], ...]
-    final_e_min: int
 
 
 @cache
 def _rules() -> _Rules:
-    """Returns the titles, entity_rules and transliteration lexicons in lookup form."""
+    """Returns the titles and entity_rules lexicons in lookup form."""
     titles = lexicons.load("titles")
     rules = lexicons.load("entity_rules")
-    translit = lexicons.load("transliteration")
     return _Rules(
-        honorifics=frozenset(_title_key(t) for t in titles["honorifics"]),
-        positions=frozenset(_title_key(t) for t in titles["positions"]),
+        honorifics=frozenset(title_key(t) for t in titles["honorifics"]),
+        positions=frozenset(title_key(t) for t in titles["positions"]),
         suffixes=frozenset(s.lower() for s in titles["suffixes"]),
         particles=frozenset(p.lower() for p in titles["surname_particles"]),
         headline_verbs=frozenset(v.lower() for v in rules["headline_verbs"]),
         acronym_stopwords=frozenset(w.lower() for w in rules["acronym_stopwords"]),
         connectors=frozenset(w.lower() for w in rules["acronym_connectors"]),
         span_breaks=frozenset(rules["span_breaks"]),
-        translit=tuple((str(a), str(b)) for a, b in translit["substitutions"]),
-        final_e_min=int(translit["final_e_min_length"]),
     )
 
 
-def _title_key(text: str) -> str:
-    """Returns a title as compared: lower case, periods dropped, whitespace collapsed."""
-    return " ".join(text.lower().replace(".", "").split())
+_title_key = title_key  # the entity modules' name for transforms.names.title_key

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
-from transforms import lexicons
 from transforms.entities.geo import country_code
 from transforms.entities.graph import _Graph, _Node, _person_full
 from transforms.entities.persons import parse_person
-from transforms.entities.rules import _title_key
+from transforms.names import title_gender
 
 # In an article naming several bearers of a surname, a bare surname goes to one named this many
 # times as often as any other.
@@ -19,18 +17,8 @@ _DOMINANCE = 2
 
 
 def _gender(title: str) -> str | None:
-    """Returns "m" or "f" for a gendered title or honorific (titles.toml), else None."""
-    lex = _genders()
-    return "m" if title in lex[0] else "f" if title in lex[1] else None
-
-
-@cache
-def _genders() -> tuple[frozenset[str], frozenset[str]]:
-    titles = lexicons.load("titles")
-    return (
-        frozenset(_title_key(t) for t in titles["male"]),
-        frozenset(_title_key(t) for t in titles["female"]),
-    )
+    """Returns "m" or "f" for a gendered title or honorific (titles.toml, merging subset), else None."""
+    return title_gender(title, "merging")
 
 
 def _known_gender(seen: Counter[str]) -> str | None:

@@ -1,13 +1,28 @@
 """Parse-tree helpers specific to events: who does what a verb says (subject, passive agent,
-raising and control), prepositional objects, and a noun's place in its clause."""
+raising and control) and a noun's place in its clause; the general ones are :mod:`transforms.syntax`'s."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from spacy.tokens import Token
 
 from transforms.events.lexicon import lexicon
+from transforms.syntax import agent as _agent
+from transforms.syntax import is_passive as _is_passive
+from transforms.syntax import passive_subject as _passive_subject
+from transforms.syntax import prep_objects as _prep_objects
+from transforms.syntax import verb_ancestor as _verb_ancestor
+
+__all__ = [  # the general helpers live in transforms.syntax; triggers read them from here too
+    "QUANTIFIERS",
+    "_agent",
+    "_author",
+    "_is_passive",
+    "_np_position",
+    "_passive_subject",
+    "_prep_objects",
+    "_subject",
+    "_verb_ancestor",
+]
 
 # Words that stand for part of what follows "of": "some of the sanctions", "a series of talks".
 QUANTIFIERS = frozenset(
@@ -32,19 +47,6 @@ QUANTIFIERS = frozenset(
         "hours",
     }
 )
-
-
-def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
-
-
-def _agent(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ == "agent":
-            for o in c.children:
-                if o.dep_ == "pobj":
-                    return o
-    return None
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
@@ -110,35 +112,6 @@ def _author(noun: Token, depth: int) -> Token | None:
         break
     if cur.dep_ == "dobj" and cur.head.pos_ in ("VERB", "AUX"):
         return _subject(cur.head, depth + 1)
-    return None
-
-
-def _passive_subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ == "nsubjpass":
-            return c
-    if verb.dep_ in ("relcl", "acl"):
-        return verb.head
-    return None
-
-
-def _prep_objects(tok: Token, preps: Iterable[str]) -> list[Token]:
-    wanted = set(preps)
-    out: list[Token] = []
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in wanted:
-            out.extend(o for o in c.children if o.dep_ == "pobj")
-    return out
-
-
-def _verb_ancestor(tok: Token) -> Token | None:
-    cur = tok
-    for _ in range(8):
-        if cur.head is cur:
-            return cur if cur.pos_ in ("VERB", "AUX") else None
-        cur = cur.head
-        if cur.pos_ in ("VERB", "AUX"):
-            return cur
     return None
 
 

@@ -4,14 +4,12 @@ he/she antecedent rule)."""
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-_FEMALE_TITLES = frozenset({"ms", "mrs", "miss", "madam", "madame", "lady", "dame", "queen", "princess"})
-_MALE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince"})
+from transforms.names import person_key, title_gender
 
 
 @dataclass(frozen=True)
@@ -85,9 +83,9 @@ class _Mentions:
             i -= 1
             if row[3] != label or row[1] > char or _person_key(row[2]) in exclude:
                 continue
-            title = self.titles.get(row[0], "")
-            known = title in _FEMALE_TITLES or title in _MALE_TITLES
-            if known and (title in _FEMALE_TITLES) != fem:
+            sex = title_gender(self.titles.get(row[0], ""), "pronouns")
+            known = sex is not None
+            if known and (sex == "f") != fem:
                 continue
             span = doc.char_span(row[0], row[1], alignment_mode="expand")
             is_subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
@@ -132,5 +130,4 @@ def _unnamed_subject_before(pronoun: Token) -> bool:
 
 def _person_key(name: str) -> str:
     """The surname a person is referred to by ("Mr. Clarke" and "Ray Clarke" are one person)."""
-    words = re.sub(r"[’']s$", "", name.strip()).split()
-    return words[-1].lower() if words else ""
+    return person_key(name, folded=False)  # compared with parties' unfolded name_words

@@ -3,13 +3,13 @@ coordinated conjuncts, the owner of what a noun names, and the place of a locati
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
+from transforms.names import name_words
 from transforms.nlp import doc_text
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -36,10 +36,7 @@ QUANTITY_WORDS = frozenset(
 )
 # Words that stand for part of what follows "of": "some of the sanctions", "a series of talks".
 
-
-def _name_words(text: str) -> frozenset[str]:
-    """The lower-case words of a party's text, possessives cut ("Clinton’s campaign" → clinton, campaign)."""
-    return frozenset(re.sub(r"[’']s\b", "", text).lower().split())
+_name_words = name_words  # the lower-case words of a party's text, possessives cut
 
 
 def _mention_party(m: tuple[int, int, str, str]) -> Party | None:

@@ -20,27 +20,7 @@ from transforms.events.merge import (
     _sort_key,
 )
 from transforms.events.parties import PLACE_LABELS
-from transforms.resolve import link_spans
-
-
-def _span_entities(x: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
-    """``{prefix}_ids``: the entities of every linked mention inside the span (coordinated parties)."""
-    s, e = f"{prefix}_start", f"{prefix}_end"
-    spans = x.select("__evrow", "article_id", s, e).drop_nulls([s, e])
-    em = entity_mentions.select(
-        "article_id",
-        pl.col("entity_id").alias("__eid"),
-        pl.col("start").alias("__ms"),
-        pl.col("end").alias("__me"),
-    ).drop_nulls("__eid")
-    ids = (
-        spans.join(em, on="article_id", how="inner")
-        .filter((pl.col("__ms") < pl.col(e)) & (pl.col("__me") > pl.col(s)))
-        .sort(["__evrow", "__ms"])
-        .group_by("__evrow", maintain_order=True)
-        .agg(pl.col("__eid").unique(maintain_order=True).alias(f"{prefix}_ids"))
-    )
-    return x.join(ids, on="__evrow", how="left")
+from transforms.resolve import link_span_entities, link_spans
 
 
 def resolve_events(
@@ -71,7 +51,7 @@ def resolve_events(
     x = schema.conform(x_events, schema.X_EVENT_MENTIONS).with_row_index("__evrow")
     for prefix in ("actor", "target", "location"):
         x = link_spans(x, prefix, entity_mentions)
-        x = _span_entities(x, prefix, entity_mentions)
+        x = link_span_entities(x, prefix, entity_mentions)
     ent_cols = [c for c in ("entity_id", "name", "type", "country_code") if c in entities.columns]
     ents = {r["entity_id"]: r for r in entities.select(ent_cols).to_dicts()}
 

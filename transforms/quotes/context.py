@@ -3,13 +3,12 @@ attribution (``_Attr``), and ``_Ctx`` with the people and the character, token a
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.names import person_key
 from transforms.quotes.marks import QuoteSpan
 
 
@@ -39,15 +38,7 @@ class _Attr:
     cue_tok: int | None = None
 
 
-_NAME_STRIP = re.compile(r"(?:'s|’s|')$")
-
-
-def _key(name: str) -> str:
-    """Returns a person's key within an article: the last word of the name, folded."""
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
-    last = _NAME_STRIP.sub("", words[-1]) if words else name
-    folded = unicodedata.normalize("NFKD", last)
-    return "".join(c for c in folded if not unicodedata.combining(c)).lower().strip(".,")
+_key = person_key  # a person's key within an article: the last word of the name, folded
 
 
 @dataclass

@@ -9,7 +9,7 @@ from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _mention_at
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
-from transforms.quotes.phrases import _proper_chain
+from transforms.syntax import proper_chain as _proper_chain
 
 
 def _is_cue(tok: Token) -> bool:

@@ -11,8 +11,8 @@ from transforms.nlp import doc_text
 from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
 from transforms.quotes.cues import _find_speaker_token, _is_cue, _subject_of
 from transforms.quotes.marks import QuoteSpan
-from transforms.quotes.phrases import _proper_chain
 from transforms.quotes.speakers import _attribute_cue
+from transforms.syntax import proper_chain as _proper_chain
 
 
 def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:

@@ -1,6 +1,7 @@
-"""The rule data of quotes, loaded once per process: cue verbs, titles, pronouns, roles, given names.
+"""The rule data of quotes, loaded once per process: cue verbs, pronouns, roles, given names.
 
-From ``lexicons/cue_verbs.toml``, ``lexicons/speaker_roles.toml`` and ``lexicons/given_names.toml``.
+From ``lexicons/cue_verbs.toml``, ``lexicons/speaker_roles.toml`` and ``lexicons/given_names.toml`` (through
+:mod:`transforms.names`, which also holds the gendered titles).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from transforms.lexicons import load
+from transforms.names import given_names
 
 
 @dataclass(frozen=True)
@@ -17,8 +19,6 @@ class _Lex:
     verbs: frozenset[str]
     particles: dict[str, frozenset[str]]
     object_speaker: frozenset[str]
-    male_titles: frozenset[str]
-    female_titles: frozenset[str]
     pron_male: frozenset[str]
     pron_female: frozenset[str]
     pron_thing: frozenset[str]
@@ -40,7 +40,7 @@ def _lex() -> _Lex:
     """Returns the cue and role lexicons, loaded once per process."""
     cues: dict[str, Any] = load("cue_verbs")
     roles: dict[str, Any] = load("speaker_roles")
-    given: dict[str, Any] = load("given_names")
+    given_male, given_female = given_names()
     role_class: dict[str, set[str]] = {}
     for cls, words in roles["role_synonyms"].items():
         for w in words:
@@ -50,8 +50,6 @@ def _lex() -> _Lex:
         verbs=f(cues["verbs"]),
         particles={k: f(v) for k, v in cues["particles"].items()},
         object_speaker=f(cues["phrases"]["object_speaker"]),
-        male_titles=f(roles["gender_titles"]["male"]),
-        female_titles=f(roles["gender_titles"]["female"]),
         pron_male=f(roles["pronouns"]["male"]),
         pron_female=f(roles["pronouns"]["female"]),
         pron_thing=f(roles["pronouns"]["thing"]),
@@ -63,7 +61,7 @@ def _lex() -> _Lex:
         role_male=f(roles["gender_roles"]["male"]),
         role_female=f(roles["gender_roles"]["female"]),
         role_class={k: f(v) for k, v in role_class.items()},
-        given_male=f(given["male"]),
-        given_female=f(given["female"]),
+        given_male=given_male,
+        given_female=given_female,
         role_abbrev=dict(roles["role_abbreviations"]),
     )

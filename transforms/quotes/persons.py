@@ -7,10 +7,12 @@ import unicodedata
 
 from spacy.tokens import Doc, Span
 
+from transforms.names import title_gender
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
-from transforms.quotes.phrases import _main_clause, _proper_chain
+from transforms.syntax import main_clause as _main_clause
+from transforms.syntax import proper_chain as _proper_chain
 
 
 def _title_before(doc: Doc, start_char: int) -> str | None:
@@ -24,13 +26,7 @@ def _title_before(doc: Doc, start_char: int) -> str | None:
 
 def _title_gender(title: str) -> str | None:
     """Returns "m"/"f" for a gendered title (Mr, Ms…), else None."""
-    lex = _lex()
-    t = title.lower().rstrip(".")
-    if t in lex.male_titles:
-        return "m"
-    if t in lex.female_titles:
-        return "f"
-    return None
+    return title_gender(title, "speakers")
 
 
 def _given_gender(name: str) -> str | None:

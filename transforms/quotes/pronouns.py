@@ -8,7 +8,7 @@ from spacy.tokens import Token
 from transforms.quotes.context import _Attr, _Ctx, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.persons import _compatible
-from transforms.quotes.phrases import _main_clause
+from transforms.syntax import main_clause as _main_clause
 
 # Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
 # that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.

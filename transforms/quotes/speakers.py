@@ -11,8 +11,9 @@ from transforms.quotes.descriptions import _resolve_description
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.persons import _add_person
-from transforms.quotes.phrases import _np_span, _proper_chain
 from transforms.quotes.pronouns import _resolve_pronoun
+from transforms.syntax import np_span as _np_span
+from transforms.syntax import proper_chain as _proper_chain
 
 
 def _sent_at(ctx: _Ctx, char: int) -> int:
