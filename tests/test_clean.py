@@ -8,7 +8,14 @@ import polars as pl
 import pytest
 
 from transforms import schema
-from transforms.clean import clean_articles, clean_text, detect_language, fix_unicode, mark_near_duplicates
+from transforms.clean import (
+    clean_articles,
+    clean_text,
+    detect_language,
+    fix_unicode,
+    language,
+    mark_near_duplicates,
+)
 
 BODY = (
     "The regional parliament approved the new water law on Thursday after a heated debate.\n\n"
@@ -114,7 +121,6 @@ def test_language_detection() -> None:
 
 
 def test_language_detection_long_texts_use_the_small_models() -> None:
-    from transforms import clean
 
     fr = (
         "Le parlement régional a approuvé jeudi la nouvelle loi sur l'eau, après des mois de débats "
@@ -126,11 +132,11 @@ def test_language_detection_long_texts_use_the_small_models() -> None:
         "между депутатами большинства и оппозиции, которые требовали провести местный референдум. "
         "Закон вступит в силу в начале следующего года во всех городах региона."
     )
-    assert sum(c.isalpha() for c in fr) >= clean.LOW_ACCURACY_LETTERS
-    assert sum(c.isalpha() for c in ru) >= clean.LOW_ACCURACY_LETTERS
+    assert sum(c.isalpha() for c in fr) >= language.LOW_ACCURACY_LETTERS
+    assert sum(c.isalpha() for c in ru) >= language.LOW_ACCURACY_LETTERS
     assert detect_language(fr) == "fr" and detect_language(ru) == "ru"
     assert detect_language(BODY * 3) == "en"
-    assert clean._detector(True) is not clean._detector(False)
+    assert language._detector(True) is not language._detector(False)
 
 
 def test_near_duplicates_marked_against_the_earlier_text() -> None:
