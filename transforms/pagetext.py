@@ -41,6 +41,7 @@ class _Params:
     min_chrome_share: float
     min_menu_run: int
     min_menu_runs: int
+    min_vocabulary_lines: int
     length_low: int
     length_high: int
     length_sentence: int
@@ -83,6 +84,7 @@ def params() -> _Params:
         min_chrome_share=float(page["min_chrome_share"]),
         min_menu_run=int(page["min_menu_run"]),
         min_menu_runs=int(page["min_menu_runs"]),
+        min_vocabulary_lines=int(page["min_vocabulary_lines"]),
         length_low=int(cls["length_low"]),
         length_high=int(cls["length_high"]),
         length_sentence=int(cls["length_sentence"]),
@@ -129,11 +131,12 @@ def _chrome_like(line: str, p: _Params) -> bool:
 
 def is_page(lines: Sequence[str]) -> bool:
     """Returns whether the lines read as a rendered web page: many chrome-like lines, or menus
-    (runs of them), rather than an article's paragraphs."""
+    (runs of them), rather than an article's paragraphs, and some lines of page interface (an
+    article's own list has short lines too, but no buttons or notices)."""
     p = params()
     flags = [_chrome_like(ln, p) for ln in lines]
     n = len(flags)
-    if not n:
+    if not n or sum(bool(_vocabulary_rule(ln, p)) for ln in lines) < p.min_vocabulary_lines:
         return False
     chrome = sum(flags)
     runs, run = 0, 0
@@ -196,10 +199,10 @@ def _neighbour(classes: Sequence[str], i: int, step: int, ignore_neargood: bool)
 
 def _revise(classes: list[str], lines: Sequence[str], headings: Sequence[bool], p: _Params) -> list[str]:
     """jusText's context-sensitive pass: short lines and near-good lines take their neighbours' class;
-    a short heading right before good prose is kept."""
+    a short heading right before good prose is kept (a menu entry is no heading)."""
     out = list(classes)
     for i, c in enumerate(classes):  # headings shortly before good prose count as near-good
-        if c == "short" and headings[i]:
+        if c == "short" and headings[i] and not _menu_item(lines[i]):
             dist = 0
             for j in range(i + 1, len(classes)):
                 if dist > p.max_heading_distance:
@@ -279,7 +282,11 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
     if not runs:  # no prose to anchor an article on: only the interface vocabulary goes
         return list(vocab)
     start, end, thread = _article_span(runs, comment_at, cf, texts, p)
-    head = _head(start, texts, vocab, alone, p)
+    head = _head(start, texts, vocab, paras, alone, p)
+    # The body's paragraph goes on to its end (a line-up, a referee and attendance line below a match
+    # report's prose), short of page interface.
+    while end + 1 < min(n, thread) and paras[end + 1] == paras[end] and not vocab[end + 1]:
+        end += 1
     # The body's last sentences may be short (a closing line, a "no comment"): keep the lone
     # sentence lines right after it.
     for _ in range(p.tail_lines):
@@ -376,12 +383,24 @@ def _is_comment_meta(line: str, p: _Params) -> bool:
     return len(line.split()) <= p.meta_max_words and any(pat.search(line) for pat in p.comment_meta)
 
 
+def _menu_item(line: str) -> bool:
+    """A line of one or two words without a figure: a menu entry, never a headline, byline or date."""
+    return len(line.split()) <= 2 and not any(c.isdigit() for c in line)
+
+
 def _head(
-    start: int, texts: Sequence[str], vocab: Sequence[str | None], alone: Sequence[bool], p: _Params
+    start: int,
+    texts: Sequence[str],
+    vocab: Sequence[str | None],
+    paras: Sequence[int],
+    alone: Sequence[bool],
+    p: _Params,
 ) -> int:
     """Returns the first line of the article's head. The headline is the line before the body that
-    repeats the page's title (its first line); without one, the head is the run of lone lines just
-    before the body (dateline, byline, standfirst), up to a menu line or a chrome word."""
+    repeats the page's title (its first line); without one, the head is what stands just before the
+    body, up to a chrome word: its lone lines (dateline, byline, standfirst), the lines of the body's
+    own paragraph above its first prose line, and one block of a few lines (headline, byline and date
+    rendered without blank lines between them) unless the block reads as a menu."""
     title = set(_words(texts[0])) if texts else set()
     best, best_shared = -1, 0
     for i in range(start - 1, max(0, start - p.head_window_title) - 1, -1):
@@ -394,9 +413,29 @@ def _head(
         return best
     head = start
     i = start - 1
-    while i >= 0 and start - i <= p.head_window:
-        if vocab[i] or not alone[i]:
+    blocks = 0
+    while i >= 0 and start - i <= p.head_window and not vocab[i]:
+        if alone[i]:
+            if _menu_item(texts[i]):
+                break
+            head, i = i, i - 1
+            continue
+        first = i
+        while first > 0 and paras[first - 1] == paras[i]:
+            first -= 1
+        block = range(first, i + 1)
+        if paras[i] == paras[start]:  # the body's paragraph: its lines above the prose, up to a menu entry
+            while i >= first and not vocab[i] and not _menu_item(texts[i]):
+                head, i = i, i - 1
+            if i >= first:
+                break
+            continue
+        if (
+            blocks
+            or start - first > p.head_window
+            or any(vocab[k] for k in block)
+            or 2 * sum(_menu_item(texts[k]) for k in block) > len(block)
+        ):
             break
-        head = i
-        i -= 1
+        blocks, head, i = 1, first, first - 1
     return head

@@ -90,6 +90,8 @@ class _Rules:
     widget_name: str
     widget_max_words: int
     widget_min_run: int
+    widget_min_buttons: float
+    widget_buttons: tuple[re.Pattern[str], ...]
 
 
 def _compile(patterns: Sequence[str], flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
@@ -129,6 +131,8 @@ def rules() -> _Rules:
         widget_name=lex["widget"]["name"],
         widget_max_words=int(lex["widget"]["max_words"]),
         widget_min_run=int(lex["widget"]["min_run"]),
+        widget_min_buttons=float(lex["widget"]["min_button_share"]),
+        widget_buttons=_compile(lex["widget"]["buttons"]),
     )
 
 
@@ -263,6 +267,8 @@ def _cut_appeal(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[tu
 
 
 def _drop_widgets(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[tuple[int, str]]:
+    """Returns the lines without the runs of short lines that are mostly buttons (a payment or share
+    widget); a run of short lines that are not buttons (an article's list or table) stays."""
     flags = [_is_widget(ln, r) for _, ln in kept]
     result: list[tuple[int, str]] = []
     i = 0
@@ -270,7 +276,8 @@ def _drop_widgets(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[
         j = i
         while j < len(kept) and flags[j]:
             j += 1
-        if j - i >= r.widget_min_run:
+        buttons = sum(any(p.match(ln) for p in r.widget_buttons) for _, ln in kept[i:j])
+        if j - i >= r.widget_min_run and buttons >= r.widget_min_buttons * (j - i):
             for _, ln in kept[i:j]:
                 out.drop(ln, r.widget_name)
             i = j
