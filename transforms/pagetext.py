@@ -283,9 +283,11 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
         return list(vocab)
     start, end, thread = _article_span(runs, comment_at, cf, texts, p)
     head = _head(start, texts, vocab, paras, alone, p)
-    # The body's paragraph goes on to its end (a line-up, a referee and attendance line below a match
-    # report's prose), short of page interface.
+    # The body's paragraph goes on with its sentences (a line-up, a referee and attendance line below
+    # a match report's prose); a headline link has no sentence end.
     while end + 1 < min(n, thread) and paras[end + 1] == paras[end] and not vocab[end + 1]:
+        if not _SENTENCE_END.search(texts[end + 1]):
+            break
         end += 1
     # The body's last sentences may be short (a closing line, a "no comment"): keep the lone
     # sentence lines right after it.
@@ -300,7 +302,9 @@ def classify(lines: Sequence[tuple[int, str]]) -> list[str | None]:
     verdict: list[str | None] = []
     for i, ln in enumerate(texts):
         inside = head <= i <= end
-        if inside and not vocab[i] and (classes[i] == "good" or not _chrome_like(ln, p) or alone[i]):
+        # The head is kept whole; inside the body a short link line in a paragraph of others goes.
+        keep = i < start or classes[i] == "good" or not _chrome_like(ln, p) or alone[i]
+        if inside and not vocab[i] and keep:
             verdict.append(None)
         elif vocab[i]:
             verdict.append(vocab[i])
@@ -424,12 +428,8 @@ def _head(
         while first > 0 and paras[first - 1] == paras[i]:
             first -= 1
         block = range(first, i + 1)
-        if paras[i] == paras[start]:  # the body's paragraph: its lines above the prose, up to a menu entry
-            while i >= first and not vocab[i] and not _menu_item(texts[i]):
-                head, i = i, i - 1
-            if i >= first:
-                break
-            continue
+        # The lines of the body's own paragraph above its prose, or one block before it: a few lines
+        # (not a menu's many) without page interface, mostly more than one or two words.
         if (
             blocks
             or start - first > p.head_window
@@ -437,5 +437,6 @@ def _head(
             or 2 * sum(_menu_item(texts[k]) for k in block) > len(block)
         ):
             break
-        blocks, head, i = 1, first, first - 1
+        blocks += paras[i] != paras[start]
+        head, i = first, first - 1
     return head
