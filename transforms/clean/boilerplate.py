@@ -171,6 +171,7 @@ def clean_text(text: str) -> Cleaned:
 
     # A rendered web page: its menus, consent blocks, share bars, comments and footers go first.
     chrome = pagetext.classify(lines)
+    page = any(chrome)
     for (_, line), rule in zip(lines, chrome, strict=True):
         if rule:
             out.drop(line, rule)
@@ -189,7 +190,7 @@ def clean_text(text: str) -> Cleaned:
         kept.append((para, line))
 
     kept = _cut_appeal(kept, out, r)
-    kept = _drop_widgets(kept, out, r)
+    kept = _drop_widgets(kept, out, r, page)
     kept = _take_trailers(kept, out, r)
     kept = _drop_repeats(kept, out)
 
@@ -266,9 +267,12 @@ def _cut_appeal(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[tu
     return kept
 
 
-def _drop_widgets(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[tuple[int, str]]:
+def _drop_widgets(
+    kept: list[tuple[int, str]], out: Cleaned, r: _Rules, page: bool
+) -> list[tuple[int, str]]:
     """Returns the lines without the runs of short lines that are mostly buttons (a payment or share
-    widget); a run of short lines that are not buttons (an article's list or table) stays."""
+    widget); a run of short lines that are not buttons (an article's list or table) stays, unless the
+    text is a web page whose chrome was removed (there such a run is a menu left near the article)."""
     flags = [_is_widget(ln, r) for _, ln in kept]
     result: list[tuple[int, str]] = []
     i = 0
@@ -277,7 +281,7 @@ def _drop_widgets(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[
         while j < len(kept) and flags[j]:
             j += 1
         buttons = sum(any(p.match(ln) for p in r.widget_buttons) for _, ln in kept[i:j])
-        if j - i >= r.widget_min_run and buttons >= r.widget_min_buttons * (j - i):
+        if j - i >= r.widget_min_run and (page or buttons >= r.widget_min_buttons * (j - i)):
             for _, ln in kept[i:j]:
                 out.drop(ln, r.widget_name)
             i = j
