@@ -53,6 +53,7 @@ class _Params:
     stopwords_low: float
     stopwords_high: float
     max_heading_distance: int
+    max_heading_lines: int
     max_gap_lines: int
     max_gap_chars: int
     head_window: int
@@ -96,6 +97,7 @@ def params() -> _Params:
         stopwords_low=float(cls["stopwords_low"]),
         stopwords_high=float(cls["stopwords_high"]),
         max_heading_distance=int(cls["max_heading_distance"]),
+        max_heading_lines=int(cls["max_heading_lines"]),
         max_gap_lines=int(anchor["max_gap_lines"]),
         max_gap_chars=int(anchor["max_gap_chars"]),
         head_window=int(anchor["head_window"]),
@@ -205,7 +207,7 @@ def _revise(classes: list[str], lines: Sequence[str], headings: Sequence[bool], 
         if c == "short" and headings[i] and not _menu_item(lines[i]):
             dist = 0
             for j in range(i + 1, len(classes)):
-                if dist > p.max_heading_distance:
+                if dist > p.max_heading_distance or j - i - 1 > p.max_heading_lines:
                     break
                 if classes[j] == "good":
                     out[i] = "neargood"
@@ -331,8 +333,15 @@ def _article_span(
     thread that follows other prose), joined with the runs a short gap away."""
 
     def weight(k: int) -> float:
-        # Prose characters, discounted when the run is sparse (teasers between headline links).
+        # Prose characters, discounted when the run is sparse (teasers between headline links); a
+        # comment thread's comments (after a cluster of their bylines) are no article's prose.
         first, last, chars = runs[k]
+        cut = _meta_cluster(texts, first, p)
+        if cut <= last:
+            last = cut - 1
+            chars = sum(len(texts[j]) for j in range(first, cut) if cf[j] == "good")
+        if last < first:
+            return 0.0
         good = sum(c == "good" for c in cf[first : last + 1])
         return chars * (good / (last - first + 1)) ** p.density_power
 
