@@ -193,3 +193,21 @@ def test_clean_articles_quarantines_duplicates_and_other_languages() -> None:
     }
     again, _ = clean_articles(raw.reverse())
     assert again.equals(articles)
+
+
+def test_lists_of_an_article_stay_and_button_runs_go() -> None:
+    lead = "The town council has published the programme of this summer's harbour festival on Monday."
+    close = "Tickets go on sale next week at the library, the organisers said on Monday."
+    lists = [
+        ["Friday", "Lantern walk", "Saturday", "Rowing regatta", "Sunday", "Brass band"],  # programme
+        ["District", "East 6.1%", "West 4.8%", "Centre 5.5%"],  # a table
+        ["Macbeth", "Ian Hale", "Banquo", "Rob Teal", "Director", "Ada Finch"],  # a cast
+    ]
+    for items in lists:
+        c = clean_text("\n\n".join([lead, "\n".join(items), close]))
+        assert all(item in c.text.split("\n") for item in items), items
+        assert c.removed == []
+    buttons = ["One-time", "Monthly", "Yearly", "Continue", "Payment methods"]
+    c = clean_text("\n\n".join([lead, "\n".join(buttons), close]))
+    assert all(b not in c.text for b in buttons)
+    assert set(c.rules) == {"widget_words"}

@@ -130,3 +130,83 @@ def test_cleaning_scores_count_tokens_as_the_corpus_scorer() -> None:
     assert figures["overall"]["recall"] == 0.75  # macro: (1.0 + 0.5) / 2
     assert figures["sources"]["S2"]["pages"] == 1
     assert "S1" in format_report(figures)
+
+
+def _blocks(*blocks: list[str]) -> str:
+    """A page rendered one element per line, blank lines only between blocks."""
+    return "\n\n".join("\n".join(b) for b in blocks)
+
+
+def test_headline_block_kept_when_the_page_title_is_a_menu_line() -> None:
+    # The first line is navigation, not the title: the headline, byline and date block right above
+    # the body is the head, rendered without blank lines between its lines.
+    page = _blocks(
+        ["Jump to navigation", *MENU],
+        [COOKIE, "Accept all", "Reject all"],
+        [HEADLINE, "By Jane Doe, Coast Reporter", "3 March 2024"],
+        BODY,
+        SHARE,
+        RELATED,
+        FOOTER,
+    )
+    kept = clean_text(page).text.split("\n")
+    assert HEADLINE in kept and "3 March 2024" in kept
+    assert all(p in kept for p in BODY)
+    assert "Accept all" not in kept and "Reject all" not in kept and "Opinion" not in kept
+
+
+def test_head_lines_in_the_body_paragraph_kept() -> None:
+    # A notice's name and years, or a live blog's first time stamp, share the body's paragraph.
+    for head in (["Walter James Penrose", "1940 - 2023"], [HEADLINE, "21:05"]):
+        page = _blocks(MENU, [COOKIE, "Accept"], [*head, *BODY[:3], "22:40", *BODY[3:]], SHARE, FOOTER)
+        kept = clean_text(page).text.split("\n")
+        assert all(h in kept for h in head), head
+        assert "22:40" in kept and all(p in kept for p in BODY)
+
+
+def test_closing_lines_of_a_match_report_kept() -> None:
+    teams = [
+        "Harriers: Okafor; Brandt, Pike, Loew, Addo; Serra, Quinn; Vidal, Moss, Tembo, Hart.",
+        "Rovers: Lund; Garza, Ibe, Fenwick; Marsh, Duval, Ortiz; Kowal, Sato, Beck, Nunez.",
+        "Umpire: Paul Greer. Crowd: 18,340.",
+    ]
+    for spaced in (True, False):
+        body = [[p] for p in [*BODY, *teams]] if spaced else [[*BODY, *teams]]
+        page = _blocks(MENU, [COOKIE, "Accept"], [HEADLINE], *body, SHARE, RELATED, FOOTER)
+        kept = clean_text(page).text.split("\n")
+        assert all(t in kept for t in teams), spaced
+
+
+def test_interface_lines_of_a_page_removed() -> None:
+    chrome = ["Search this site", "HAR 3-1 ROV FT", "LUN 0-2 WES HT", "Tags: harbour, storms, council"]
+    page = _blocks(
+        MENU, chrome[:3], [COOKIE, "Accept all cookies", "Reject all"], [HEADLINE], BODY, [chrome[3]], FOOTER
+    )
+    c = clean_text(page)
+    kept = c.text.split("\n")
+    assert all(ln not in kept for ln in chrome)
+    assert all(p in kept for p in BODY)
+    audit = dict(zip(c.removed, c.rules, strict=True))
+    assert (
+        audit["Reject all"] == "page_consent" and audit["Tags: harbour, storms, council"] == "page_navigation"
+    )
+
+
+def test_article_with_a_list_and_a_cookie_sentence_is_not_a_page() -> None:
+    # Many short lines, but no page interface: a sentence about cookies that people agree on is prose.
+    items = ["Shortbread", "Oat biscuits", "Fruit loaf", "Iced buns", "Cheese straws", "Sausage rolls"]
+    items += ["Treacle tart", "Jam tarts", "Apple pie", "Parkin", "Seed cake", "Tea loaf", "Eccles cakes"]
+    items += ["Bread pudding", "Rhubarb crumble", "Sponge fingers"]
+    text = _blocks(
+        ["Church fete raises money for the roof"],
+        [BODY[0]],
+        ["The stalls offered:", *items],
+        [
+            "Cookies baked by the youth club went first, and everyone agreed they were the best, the vicar said."
+        ],
+        [BODY[1]],
+    )
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    assert not pagetext.is_page(lines)
+    c = clean_text(text)
+    assert c.removed == []

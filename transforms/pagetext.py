@@ -8,8 +8,9 @@ stop-word density and sentence end give a context-free class (good, near-good, s
 near-good lines take the class of their neighbours; the longest dense run of good prose anchors the
 article; its head (headline, dateline, byline, standfirst) is the run of plausible lines just before.
 
-Only a text that looks like a page (many short lines without a sentence end, menus of them) is
-touched: an ordinary article passes unchanged. Everything here is pure and depends on the one text
+Only a text that looks like a page (many short lines without a sentence end, menus of them, and
+some lines of page interface: buttons, notices) is touched: an ordinary article passes unchanged,
+its own lists (a programme, a cast, a table) included. Everything here is pure and depends on the one text
 only. Rules and vocabularies are data in ``lexicons/pagetext.toml``.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from transforms import lexicons
 
 # The page-text remover's version: named beside the cleaning figures in the dataset card.
-VERSION = "pagetext-1"
+VERSION = "pagetext-2"
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*\s*$")

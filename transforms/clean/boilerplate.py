@@ -267,9 +267,7 @@ def _cut_appeal(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[tu
     return kept
 
 
-def _drop_widgets(
-    kept: list[tuple[int, str]], out: Cleaned, r: _Rules, page: bool
-) -> list[tuple[int, str]]:
+def _drop_widgets(kept: list[tuple[int, str]], out: Cleaned, r: _Rules, page: bool) -> list[tuple[int, str]]:
     """Returns the lines without the runs of short lines that are mostly buttons (a payment or share
     widget); a run of short lines that are not buttons (an article's list or table) stays, unless the
     text is a web page whose chrome was removed (there such a run is a menu left near the article)."""
