@@ -75,7 +75,9 @@ def format_summary(s: dict[str, Any]) -> str:
     if s["rejected"]:
         lines.append(f"rejected rows: {s['rejected']} (see rejected.parquet)")
     q = s["quarantined"]
-    lines.append(f"quarantined: {len(q)}")
+    total = s.get("quarantined_total", len(q))
+    more = f" (the first {len(q)} below; all in {s.get('quarantine_table')})" if total > len(q) else ""
+    lines.append(f"quarantined: {total}{more}")
     for item in q:
         rec = f"#{item['record']}" if item.get("record") is not None else ""
         lines.append(f"  - {item['source_path']}{rec}: {item['reason']} — {item['detail']}")
