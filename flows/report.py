@@ -136,8 +136,11 @@ def artifacts(summary: dict[str, Any], store: ReleaseStore) -> None:
         *[f"| {k} | {v} |" for k, v in sorted(summary["rows"].items())],
         "",
         f"Quarantined inputs: {summary.get('quarantined_total', len(summary['quarantined']))}"
-        + (f" (the first {len(summary['quarantined'])} below; all in `{summary['quarantine_table']}`)"
-           if summary.get("quarantined_total", 0) > len(summary["quarantined"]) else ""),
+        + (
+            f" (the first {len(summary['quarantined'])} below; all in `{summary['quarantine_table']}`)"
+            if summary.get("quarantined_total", 0) > len(summary["quarantined"])
+            else ""
+        ),
         "",
         *[
             f"- `{q['source_path']}`{'#' + str(q['record']) if q.get('record') is not None else ''}: "

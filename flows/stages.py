@@ -333,12 +333,7 @@ def validate_stage(
             if t.name in ("quarantine", "rejected"):
                 continue
             tables[t.name] = read_parquet(loc.work_file(t.name), t)
-        quarantine = pl.concat(
-            [
-                read_parquet(loc.work_file(n), schema.QUARANTINE)
-                for n in QUARANTINE_PARTS
-            ]
-        )
+        quarantine = pl.concat([read_parquet(loc.work_file(n), schema.QUARANTINE) for n in QUARANTINE_PARTS])
         tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
         result = validate(
             tables,
