@@ -163,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
     server_ready = _start_temporary_server()
     from flows.pipeline import newsfacts_pipeline
-    from flows.stop import StopGuard, stop_children
+    from flows.stop import StopGuard
     from storage.releases import PublishLocked
 
     guard = StopGuard()  # SIGINT / SIGTERM: stop within seconds, no process left behind
@@ -178,7 +178,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "newsfacts: interrupted; nothing half-published (the current release is unchanged or complete)",
             file=sys.stderr,
         )
-        stop_children()
+        # The temporary server stops at exit, after Prefect has sent it the run's last logs and
+        # events (stopped now, the flushes would retry); the guard's deadline bounds all of it.
         return guard.exit_code()
     finally:
         guard.close()

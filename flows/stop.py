@@ -28,7 +28,7 @@ from types import FrameType
 import psutil
 
 # Seconds between the first signal and the forced exit (the whole stop must take under 10 s).
-GRACE_S = 6.0
+GRACE_S = 5.0
 EXIT_CODES: dict[int, int] = {int(signal.SIGINT): 130, int(signal.SIGTERM): 143}
 
 # Runs the temporary Prefect server's command (``python -c SERVER_LAUNCHER <parent pid> <args…>``)
@@ -48,7 +48,7 @@ runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
 
 
-def stop_children(timeout_s: float = 2.0) -> None:
+def stop_children(timeout_s: float = 1.5) -> None:
     """Terminates every descendant process (SIGTERM, then SIGKILL after ``timeout_s``)."""
     try:
         children = psutil.Process().children(recursive=True)
