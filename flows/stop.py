@@ -74,9 +74,13 @@ class StopGuard:
     def __init__(self, grace_s: float = GRACE_S) -> None:
         self.grace_s = grace_s
         self.signal_received: int | None = None
+        # Signal handlers belong to the main thread: a command run from another thread (a test)
+        # stays unguarded.
+        self._closed = threading.current_thread() is not threading.main_thread()
+        if self._closed:
+            return
         self._read, self._write = socket.socketpair()
         self._write.setblocking(False)
-        self._closed = False
         # KeyboardInterrupt on SIGTERM as on SIGINT: the flow unwinds the same way.
         self._previous_term = signal.signal(signal.SIGTERM, _interrupt)
         self._previous_fd = signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
@@ -91,7 +95,7 @@ class StopGuard:
         self._closed = True
         signal.set_wakeup_fd(self._previous_fd)
         signal.signal(signal.SIGTERM, self._previous_term)
-        self._write.close()  # the watcher's recv returns b"": it ends
+        self._write.close()  # the watcher's recv returns b"": it ends, and closes its end
 
     def exit_code(self) -> int:
         """Returns the exit code of a run stopped by a signal (128 + the signal's number)."""
@@ -109,6 +113,7 @@ class StopGuard:
                     self._force_exit()
                 return
             if not data:  # closed: the command ended
+                self._read.close()
                 return
             signums = [s for s in data if s in EXIT_CODES]
             if not signums:
