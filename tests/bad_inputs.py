@@ -519,9 +519,18 @@ GOOD_WITH_QUOTES = (
 MANY_BAD_RECORDS = 300
 
 
+def add_crash_article(c: Corpus) -> None:
+    """Adds the article whose extraction a run test makes crash (see ``CRASH_MARKER``): only a
+    run with that crash injected may include it."""
+    path = c.raw_dir / "r3" / "crash.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(GOOD_STORM.replace("Storm cuts", f"{CRASH_MARKER} storm cuts"), encoding="utf-8")
+    c.add("r3/crash.txt", Expect("article whose extraction crashes", False, "crashed_in_extract", "injected"))
+
+
 def _round_three(put: Callable[..., None], c: Corpus) -> None:
     """Adds links that cannot be followed, a name that is not UTF-8, a feed of many bad records,
-    metadata of the wrong size or shape, and an article made to crash in extraction."""
+    metadata of the wrong shape (and see :func:`add_crash_article`)."""
     raw = c.raw_dir
     (raw / "r3").mkdir(parents=True, exist_ok=True)
     (raw / "r3" / "loop_a.txt").symlink_to("loop_b.txt")
@@ -563,11 +572,6 @@ def _round_three(put: Callable[..., None], c: Corpus) -> None:
         "r3/nul_name.txt",
         GOOD_HARBOUR.replace("Harbour authority", "Canal board").replace("Alicia", "Al\x00icia"),
         Expect("NUL inside a name", True, check=lambda t: "Canal board" in t and "\x00" not in t),
-    )
-    put(
-        "r3/crash.txt",
-        GOOD_STORM.replace("Storm cuts", f"{CRASH_MARKER} storm cuts"),
-        Expect("article whose extraction crashes", False, "crashed_in_extract", "injected"),
     )
     put(
         "r3/only_quotes.txt",

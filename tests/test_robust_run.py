@@ -30,6 +30,7 @@ from tests.bad_inputs import (
     GOOD_STORM,
     GOOD_WITH_QUOTES,
     Corpus,
+    add_crash_article,
     build_corpus,
     vanish_on_open,
 )
@@ -64,6 +65,7 @@ def hostile_run(
 
     base = tmp_path_factory.mktemp("hostile_run")
     corpus = build_corpus(base / "raw", base / "outside", big_file=False)
+    add_crash_article(corpus)
     out = base / "out"
     mp = pytest.MonkeyPatch()
     mp.setenv(ROOTS_ENV, os.environ.get(ROOTS_ENV, ""))  # the CLI adds its dirs: restored after
