@@ -76,7 +76,9 @@ def format_summary(s: dict[str, Any]) -> str:
     if s["rejected"]:
         lines.append(f"rejected rows: {s['rejected']} (see rejected.parquet)")
     q = s["quarantined"]
-    lines.append(f"quarantined: {len(q)}")
+    total = s.get("quarantined_total", len(q))
+    more = f" (the first {len(q)} below; all in {s.get('quarantine_table')})" if total > len(q) else ""
+    lines.append(f"quarantined: {total}{more}")
     for item in q:
         rec = f"#{item['record']}" if item.get("record") is not None else ""
         lines.append(f"  - {item['source_path']}{rec}: {item['reason']} — {item['detail']}")
@@ -98,6 +100,32 @@ def _trust_command_line_dirs(*dirs: str | None) -> None:
         os.environ[URLS_ENV] = " ".join(dict.fromkeys(urls))
 
 
+def _guard_server_process() -> None:
+    """Makes the temporary server's process a guarded one (see :data:`flows.stop.SERVER_LAUNCHER`:
+    its own session, and it exits when this process is gone): Prefect starts ``python -m uvicorn``
+    through its module's ``subprocess.Popen``, which this wraps for that module only."""
+    import subprocess
+    import types
+
+    import prefect.server.api.server as srv
+
+    from flows.stop import SERVER_LAUNCHER
+
+    if isinstance(srv.subprocess, types.SimpleNamespace):
+        return  # already wrapped
+
+    def popen(args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+        if isinstance(args, list) and args[1:3] == ["-m", "uvicorn"]:
+            args = [args[0], "-c", SERVER_LAUNCHER, str(os.getpid()), *args[1:]]
+        return subprocess.Popen(args, **kwargs)
+
+    proxy = types.SimpleNamespace(
+        **{k: getattr(subprocess, k) for k in dir(subprocess) if not k.startswith("__")}
+    )
+    proxy.Popen = popen
+    srv.subprocess = proxy  # type: ignore[assignment]
+
+
 def _start_temporary_server() -> Callable[[], None]:
     """Without ``PREFECT_API_URL`` the flow runs against a temporary Prefect server that takes
     seconds to start: start it in a thread now, while this process imports the pipeline (also
@@ -114,6 +142,7 @@ def _start_temporary_server() -> Callable[[], None]:
         from prefect.server.api.server import SubprocessASGIServer
 
         try:
+            _guard_server_process()
             SubprocessASGIServer().start()
         except BaseException as err:  # re-raised by wait(), in the main thread
             failed.append(err)
@@ -135,15 +164,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
     server_ready = _start_temporary_server()
     from flows.pipeline import newsfacts_pipeline
+    from flows.stop import StopGuard
     from storage.releases import PublishLocked
 
-    server_ready()
-
+    guard = StopGuard()  # SIGINT / SIGTERM: stop within seconds, no process left behind
     try:
+        server_ready()
         summary = newsfacts_pipeline(**_run_kwargs(args))
     except PublishLocked as err:
         print(f"newsfacts: {err}", file=sys.stderr)
         return EXIT_LOCKED
+    except KeyboardInterrupt:
+        print(
+            "newsfacts: interrupted; nothing half-published (the current release is unchanged or complete)",
+            file=sys.stderr,
+        )
+        # The temporary server stops at exit, after Prefect has sent it the run's last logs and
+        # events (stopped now, the flushes would retry); the guard's deadline bounds all of it.
+        return guard.exit_code()
+    finally:
+        guard.close()
     print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
     return EXIT_OK if summary["verdict"] == "passed" else EXIT_BLOCKED
 

@@ -22,7 +22,9 @@ import atexit
 import contextlib
 import multiprocessing as mp
 import os
+import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,8 +44,25 @@ CHUNKS_PER_WORKER = 4
 _NLP: Language | None = None
 
 
-def _init_worker(model: str) -> None:
+def watch_parent(parent: int, interval_s: float = 1.0) -> None:
+    """Starts a daemon thread that ends this process as soon as its parent ``parent`` is gone (its
+    parent pid changes when it dies, even by SIGKILL): an orphaned worker never waits forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval_s)
+        os._exit(1)  # nothing to save: the parent that wanted the results is gone
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init_worker(model: str, parent: int | None = None) -> None:
     global _NLP
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides and stops the
+    # workers itself (see flows.stop), a worker must not die mid-chunk on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        watch_parent(parent)
     _NLP = load_model(model)
 
 
@@ -134,7 +153,28 @@ _WARM_LOCK = threading.Lock()
 def _new_pool(model: str, workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the parent runs Prefect's threads, which a fork would copy mid-flight.
     ctx = mp.get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(model,))
+    return ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(model, os.getpid())
+    )
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Terminates the pool's worker processes now (a running chunk is abandoned) and shuts it down."""
+    # ProcessPoolExecutor has no public way to stop a running task: its processes are in _processes.
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def terminate_workers() -> int:
+    """Terminates every worker process this process started (the parse pools'; called when the
+    run is interrupted, from any thread); returns how many were running."""
+    children = mp.active_children()
+    for proc in children:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    return len(children)
 
 
 def warm_pool(model: str, n_process: int) -> bool:
@@ -218,8 +258,8 @@ def map_extract(
             yield chunk, frames
             del frames
     except BaseException:
-        # an error or an abandoned map: do not wait for the chunks still queued
-        pool.shutdown(wait=True, cancel_futures=True)
+        # an error, an interrupt or an abandoned map: do not wait for the chunks still running
+        _kill_pool(pool)
         raise
     pool.shutdown(wait=True)
 

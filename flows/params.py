@@ -376,7 +376,15 @@ def _paths(
     # The run must never read its own output as input, nor write into its input.
     for name, p in (("out_dir", out), ("cache_dir", cache)):
         if p is not None and (_contains(p, raw) or _contains(raw, p)):
-            raise ValueError(f"{name} ({p}) and raw_dir ({raw}) must not contain one another")
+            raise ValueError(
+                f"{name} ({p}) and raw_dir ({raw}) must not contain one another: the run would read "
+                f"its own files as articles. Give {name} a folder beside raw_dir, not in it."
+            )
+    if cache is not None and _contains(cache, out):
+        raise ValueError(
+            f"cache_dir ({cache}) must not be inside out_dir ({out}): work files would be published. "
+            "Give cache_dir a folder beside out_dir (the default is out_dir/../cache)."
+        )
     return {"raw_dir": raw, "out_dir": out, "cache_dir": cache}
 
 

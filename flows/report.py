@@ -14,6 +14,9 @@ from storage.locations import is_url
 from storage.stores import ReleaseStore
 from transforms import schema
 
+# Quarantined inputs listed in the run summary; the release's quarantine table holds them all.
+MAX_LISTED = 20
+
 
 def unchanged(current: Path, location: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Returns the verdict and publish result of a run whose tables are the current release's
@@ -80,6 +83,7 @@ def summary(
     location = store.current_location()
     rows: dict[str, int] = {}
     quarantined: list[dict[str, object]] = []
+    n_quarantined = 0
     if current is not None:
         man = read_json(current / "manifest.json") or {}
         files = man.get("files") or {}
@@ -87,7 +91,10 @@ def summary(
             rows = {
                 k.removesuffix(".parquet"): int(v["rows"]) for k, v in files.items() if isinstance(v, dict)
             }
-        quarantined = read_parquet(current / "quarantine.parquet", schema.QUARANTINE).to_dicts()
+        table = read_parquet(current / "quarantine.parquet", schema.QUARANTINE)
+        n_quarantined = table.height
+        # A bad feed can quarantine thousands of records: the summary lists a few, the table all.
+        quarantined = table.head(MAX_LISTED).to_dicts()
     return {
         "release": location,
         "published": pub["published"],
@@ -97,6 +104,8 @@ def summary(
         "docs_index": f"{location}/{ver['docs_index']}" if location and ver.get("docs_index") else None,
         "rows": rows,
         "quarantined": quarantined,
+        "quarantined_total": n_quarantined,
+        "quarantine_table": f"{location}/quarantine.parquet" if location else None,
         "counts": counts,
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }
@@ -126,7 +135,12 @@ def artifacts(summary: dict[str, Any], store: ReleaseStore) -> None:
         "|---|---:|",
         *[f"| {k} | {v} |" for k, v in sorted(summary["rows"].items())],
         "",
-        f"Quarantined inputs: {len(summary['quarantined'])}",
+        f"Quarantined inputs: {summary.get('quarantined_total', len(summary['quarantined']))}"
+        + (
+            f" (the first {len(summary['quarantined'])} below; all in `{summary['quarantine_table']}`)"
+            if summary.get("quarantined_total", 0) > len(summary["quarantined"])
+            else ""
+        ),
         "",
         *[
             f"- `{q['source_path']}`{'#' + str(q['record']) if q.get('record') is not None else ''}: "

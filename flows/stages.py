@@ -41,6 +41,8 @@ from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
 from .params import RERUN_CHOICES
 
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
+# The work tables whose rows make the published quarantine table: one per stage that refuses input.
+QUARANTINE_PARTS = ("quarantine_ingest", "quarantine_clean", "quarantine_extract")
 
 
 def ignores_cache(stage: str, rerun_from: str, full_refresh: bool) -> bool:
@@ -202,9 +204,57 @@ def extract_stage(
         for t in schema.EXTRACT_TABLES:
             frame = extract_cache.read_cached_table(loc.cache_root, version, ids, t, batches)
             write_parquet(frame, loc.work_file(t.name))
-        return {"articles": len(ids), "cached": len(done), "parsed": len(todo), "extractor_version": version}
+        failed = quarantine_extract_errors(loc)
+        if failed:
+            log.warning("extract: %d articles quarantined (crashed or over the time budget)", failed)
+            if failed == len(ids):
+                # Not one article could be extracted: the model or the code is broken, not the input.
+                errors = read_parquet(loc.work_file("x_extract_errors"))
+                raise RuntimeError(
+                    f"extract: every one of the {failed} articles failed; first: {errors['detail'][0]}"
+                )
+        return {
+            "articles": len(ids),
+            "cached": len(done),
+            "parsed": len(todo),
+            "quarantined": failed,
+            "extractor_version": version,
+        }
     finally:
         shutdown_warm_pool()  # parse workers started by the clean stage and not used (nothing to parse)
+
+
+def quarantine_extract_errors(loc: Locations) -> int:
+    """Turns the rows of ``x_extract_errors`` into ``quarantine_extract`` rows (source path and record
+    found through ``articles`` and ``raw_articles``) and removes those articles from ``articles``
+    (a near-duplicate pointing at one of them points at nothing now); returns how many there were.
+    Their rows are in no other extract table, so nothing else of them is published."""
+    errors = read_parquet(loc.work_file("x_extract_errors"), schema.X_EXTRACT_ERRORS)
+    out = loc.work_file("quarantine_extract")
+    if errors.is_empty():
+        write_parquet(schema.empty(schema.QUARANTINE), out)
+        return 0
+    articles = read_parquet(loc.work_file("articles"))
+    raw = (
+        read_parquet(loc.work_file("raw_articles"))
+        .select("source_path", "raw_sha256", "record", "size_bytes")
+        .sort("record", nulls_last=False)
+        .unique(subset=["source_path", "raw_sha256"], keep="first", maintain_order=True)
+    )
+    rows = (
+        errors.join(articles.select("article_id", "source_path", "raw_sha256"), on="article_id", how="inner")
+        .join(raw, on=["source_path", "raw_sha256"], how="left")
+        .select("source_path", "record", "reason", "detail", "size_bytes")
+    )
+    write_parquet(schema.conform(rows, schema.QUARANTINE), out)
+    failed = errors["article_id"].implode()
+    orphan = pl.col("duplicate_of").is_in(failed)
+    kept = articles.filter(~pl.col("article_id").is_in(failed)).with_columns(
+        duplicate_of=pl.when(orphan).then(None).otherwise(pl.col("duplicate_of")),
+        duplicate_score=pl.when(orphan).then(None).otherwise(pl.col("duplicate_score")),
+    )
+    write_parquet(schema.conform(kept, schema.ARTICLES), loc.work_file("articles"))
+    return errors.height
 
 
 @task(name="resolve", cache_policy=NO_CACHE)
@@ -242,7 +292,7 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
 def validate_key(loc: Locations, max_row_loss: float) -> str:
     """Returns the content key of what validation reads: every table of the release-to-be."""
     names = [t.name for t in schema.PUBLISHED_TABLES if t.name not in ("quarantine", "rejected")]
-    files = [loc.work_file(n) for n in (*names, "quarantine_ingest", "quarantine_clean")]
+    files = [loc.work_file(n) for n in (*names, *QUARANTINE_PARTS)]
     return stagecache.stage_key("validate", files, {"max_row_loss": max_row_loss})
 
 
@@ -283,12 +333,7 @@ def validate_stage(
             if t.name in ("quarantine", "rejected"):
                 continue
             tables[t.name] = read_parquet(loc.work_file(t.name), t)
-        quarantine = pl.concat(
-            [
-                read_parquet(loc.work_file(n), schema.QUARANTINE)
-                for n in ("quarantine_ingest", "quarantine_clean")
-            ]
-        )
+        quarantine = pl.concat([read_parquet(loc.work_file(n), schema.QUARANTINE) for n in QUARANTINE_PARTS])
         tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
         result = validate(
             tables,

@@ -3,6 +3,8 @@ reason it was quarantined unread."""
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ import polars as pl
 
 from storage.locations import is_url, local_path, url_fs
 from transforms import schema
-from transforms.ingest import IngestLimits, Quarantined, read_records
+from transforms.ingest import IngestLimits, Quarantined, read_records, safe_name
 
 
 @dataclass(frozen=True)
@@ -34,18 +36,44 @@ def _unreadable(rel: str, detail: str) -> RawInput:
     return RawInput(rel, None, Quarantined(rel, None, "unreadable", detail, None))
 
 
+def _link_problem(path: Path, rel: str) -> RawInput | None:
+    """Returns the quarantine entry of a symlink that cannot be followed (a loop, or a target that
+    does not exist), None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop so
+        return _unreadable(rel, f"symlink loop (via {safe_name(target)})")
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return _unreadable(rel, f"symlink loop (via {safe_name(target)})")
+        if err.errno == errno.ENOENT:
+            return _unreadable(rel, f"broken symlink: its target {safe_name(target)} does not exist")
+        return None
+    return None
+
+
 def list_raw(raw_dir: Path, limits: IngestLimits, allow_outside: bool = False) -> Iterator[RawInput]:
     """Yields every regular file under ``raw_dir`` (sorted, hidden files skipped) with its bytes.
 
-    A symlink resolving outside ``raw_dir`` (unless ``allow_outside``), a file larger than the limit
-    (its bytes are not read), one that vanished or cannot be read yields a quarantine entry instead.
+    A symlink resolving outside ``raw_dir`` (unless ``allow_outside``), a symlink loop or a broken
+    link, a file larger than the limit (its bytes are not read), one that vanished or cannot be read
+    yields a quarantine entry instead. A name that is not UTF-8 is kept with its bytes escaped.
     """
     root = raw_dir.resolve()
     for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = safe_name(path.relative_to(raw_dir).as_posix())
         if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
             continue
         try:
+            if (bad_link := _link_problem(path, rel)) is not None:
+                yield bad_link
+                continue
             real = path.resolve(strict=True)
             if not allow_outside and not real.is_relative_to(root):
                 yield RawInput(
@@ -67,6 +95,9 @@ def list_raw(raw_dir: Path, limits: IngestLimits, allow_outside: bool = False) -
         except FileNotFoundError:
             yield _unreadable(rel, "file disappeared during the run")
             continue
+        except RuntimeError:  # a loop that appeared between the two checks
+            yield _unreadable(rel, "symlink loop")
+            continue
         except OSError as err:
             yield _unreadable(rel, f"cannot read: {err.strerror or err}")
             continue
@@ -82,7 +113,7 @@ def list_raw_url(url: str, limits: IngestLimits) -> Iterator[RawInput]:
         info = found[path]
         if info.get("type", "file") != "file":
             continue
-        rel = str(path)[len(root) :].lstrip("/")
+        rel = safe_name(str(path)[len(root) :].lstrip("/"))
         if not rel or any(part.startswith(".") for part in rel.split("/")):
             continue
         size = int(info.get("size") or 0)

@@ -353,6 +353,7 @@ def build_corpus(raw_dir: Path, outside_dir: Path, big_file: bool = True) -> Cor
     )
 
     _round_two(put, c)
+    _round_three(put, c)
 
     # -- a symlink out of the raw dir, and a file that vanishes between listing and reading
     secret = outside_dir / "secret.txt"
@@ -501,4 +502,79 @@ def _round_two(put: Callable[..., None], c: Corpus) -> None:
             True,
             check=lambda t: "Helena Roth" in t and "\u202e" not in t,
         ),
+    )
+
+
+# ---- round three (issue 14): the raw listing and the run as a whole ----
+
+# An article whose extraction the run test makes crash (a stand-in for an extractor bug that one
+# text triggers): the marker is a word no other input has.
+CRASH_MARKER = "Zorblaxian"
+# Good articles with direct quotes beside the hostile inputs of the run test.
+GOOD_WITH_QUOTES = (
+    "good/harbour.txt",
+    "good/schools.txt",
+    "good/storm.txt",
+)
+MANY_BAD_RECORDS = 300
+
+
+def add_crash_article(c: Corpus) -> None:
+    """Adds the article whose extraction a run test makes crash (see ``CRASH_MARKER``): only a
+    run with that crash injected may include it."""
+    path = c.raw_dir / "r3" / "crash.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(GOOD_STORM.replace("Storm cuts", f"{CRASH_MARKER} storm cuts"), encoding="utf-8")
+    c.add("r3/crash.txt", Expect("article whose extraction crashes", False, "crashed_in_extract", "injected"))
+
+
+def _round_three(put: Callable[..., None], c: Corpus) -> None:
+    """Adds links that cannot be followed, a name that is not UTF-8, a feed of many bad records,
+    metadata of the wrong shape (and see :func:`add_crash_article`)."""
+    raw = c.raw_dir
+    (raw / "r3").mkdir(parents=True, exist_ok=True)
+    (raw / "r3" / "loop_a.txt").symlink_to("loop_b.txt")
+    (raw / "r3" / "loop_b.txt").symlink_to("loop_a.txt")
+    c.add("r3/loop_a.txt", Expect("symlink loop", False, "unreadable", "symlink loop"))
+    c.add("r3/loop_b.txt", Expect("symlink loop", False, "unreadable", "symlink loop"))
+    (raw / "r3" / "self.txt").symlink_to("self.txt")
+    c.add("r3/self.txt", Expect("symlink to itself", False, "unreadable", "symlink loop"))
+    (raw / "r3" / "broken.txt").symlink_to("gone/nowhere.txt")
+    c.add("r3/broken.txt", Expect("broken symlink", False, "unreadable", "does not exist"))
+    # a file name that is not UTF-8: kept, its byte escaped
+    odd = GOOD_SCHOOLS.replace("Lindford", "Westmarch").replace("7 to 2", "6 to 3")
+    (raw / "r3").joinpath(
+        b"caf\xe9.txt".decode("unicode_escape").encode("latin-1").decode("utf-8", "surrogateescape")
+    ).write_text(odd, encoding="utf-8")
+    c.add("r3/caf\\xe9.txt", Expect("file name not UTF-8", True, check=lambda t: "Westmarch" in t))
+    # a feed of many broken records: bounded quarantine rows, the good one kept
+    lines = ['{"text": "cut off' for _ in range(MANY_BAD_RECORDS)]
+    lines.append(json.dumps({"id": "r3-ok", "text": GOOD_STORM.replace("Storm", "Hailstorm")}))
+    put(
+        "r3/many_bad.jsonl",
+        "\n".join(lines) + "\n",
+        Expect("300 malformed JSONL records", False, "malformed_json", "line 1", record=1),
+        Expect(
+            "300 malformed JSONL records", True, record=MANY_BAD_RECORDS + 1, check=lambda t: "Hailstorm" in t
+        ),
+    )
+    put(
+        "r3/null_text.json",
+        json.dumps({"id": "n1", "text": None}),
+        Expect("JSON text null", False, "no_text", "text", record=1),
+    )
+    put(
+        "r3/bool_title.jsonl",
+        json.dumps({"text": GOOD_MUSEUM.replace("Museum returns", "Archive returns"), "title": True}) + "\n",
+        Expect("JSONL title of the wrong type", True, record=1, check=lambda t: "Archive returns" in t),
+    )
+    put(
+        "r3/nul_name.txt",
+        GOOD_HARBOUR.replace("Harbour authority", "Canal board").replace("Alicia", "Al\x00icia"),
+        Expect("NUL inside a name", True, check=lambda t: "Canal board" in t and "\x00" not in t),
+    )
+    put(
+        "r3/only_quotes.txt",
+        "\n\n".join('"' * (i % 7 + 1) for i in range(200)),
+        Expect("nothing but quote marks", True),
     )
