@@ -84,7 +84,10 @@ def list_raw(raw_dir: Path, limits: IngestLimits, allow_outside: bool = False) -
                     ),
                 )
                 continue
-            if not real.is_file():
+            if real.is_dir():  # its files are listed on their own
+                continue
+            if not real.is_file():  # never opened: reading a FIFO would block the run
+                yield _unreadable(rel, "not a regular file (a FIFO, socket or device)")
                 continue
             size = real.stat().st_size
             if size > limits.max_file_bytes:

@@ -27,13 +27,20 @@ _CTRL = re.compile(
     r"\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+# Separators among the controls part words or lines: they become a space or a line end (dropping
+# them would join "Wednesday\x0cevening" into one word).
+_LINE_BREAKS = str.maketrans(
+    {"\u0085": "\n", "\u2028": "\n", "\u2029": "\n\n"}
+    | {chr(c): " " for c in (0x0B, 0x0C, *range(0x1C, 0x20))}
+)
 _SENTENCE_END = re.compile(r"[.!?:;\"”’»)]\s*$")
 
 
 def fix_unicode(text: str) -> str:
     """Returns the text with mojibake repaired, NFC-normalised, odd spaces made plain and control
     characters dropped; quotation marks are kept as written and line ends become ``\\n``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Breaks and separators first: ftfy reads U+0085 (NEL) as a cp1252 ellipsis and drops \x0b, \x1f.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
     text = ftfy.fix_text(
         text, uncurl_quotes=False, fix_latin_ligatures=True, fix_character_width=True, normalization="NFC"
     )
@@ -46,7 +53,7 @@ def clean_meta(value: str | None) -> str | None:
     characters, odd spaces made plain and runs of whitespace collapsed; None when nothing is left."""
     if value is None:
         return None
-    value = " ".join(_SPACES.sub(" ", _CTRL.sub("", value)).split())
+    value = " ".join(_SPACES.sub(" ", _CTRL.sub("", value.translate(_LINE_BREAKS))).split())
     return value or None
 
 

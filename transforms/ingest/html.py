@@ -116,7 +116,11 @@ def _html_record(
     try:
         import trafilatura
 
-        meta = trafilatura.extract_metadata(text)
+        # No extensive date search: it takes a copyright year or any date in the page's text as the
+        # publication date (2024-01-01 from "Copyright 2024"); only dates the page declares count.
+        meta = trafilatura.extract_metadata(
+            text, date_config={"extensive_search": False, "original_date": True}
+        )
     except (ValueError, RecursionError, TypeError, AttributeError, LookupError):
         meta = None
     if meta is not None:

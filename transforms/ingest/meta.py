@@ -56,7 +56,14 @@ def check_date(value: object) -> tuple[dt.date | None, str | None]:
         return _plausible(day, s)
     try:
         parsed = dateparser.parse(
-            s, languages=["en"], settings={"STRICT_PARSING": True, "RETURN_AS_TIMEZONE_AWARE": False}
+            s,
+            languages=["en"],
+            # No relative-time parser: a metadata date of "yesterday" would change with the day of the run.
+            settings={
+                "STRICT_PARSING": True,
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+            },
         )
     except (ValueError, OverflowError, RecursionError) as err:
         return None, f"unparseable date {_short(s)}: {type(err).__name__}"

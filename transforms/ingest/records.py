@@ -153,6 +153,10 @@ def _json_records(out: _Collector, text: str, size: int, limits: IngestLimits) -
     try:
         obj = json.loads(text)
     except (ValueError, RecursionError) as err:
+        if isinstance(err, json.JSONDecodeError) and err.msg == "Extra data" and "\n" in text.strip():
+            # One JSON value per line saved as .json: read it as the JSON Lines it is.
+            _jsonl_records(out, text, limits)
+            return
         out.bad.append(Quarantined(out.source_path, None, "malformed_json", _json_error(err), size))
         return
     if isinstance(obj, dict) and isinstance(obj.get("articles"), list):
