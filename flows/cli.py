@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED = 0, 1, 3
 
@@ -64,6 +64,8 @@ def format_summary(s: dict[str, Any]) -> str:
     state = "published a new release" if s["published"] else f"published nothing ({s['publish_reason']})"
     lines.append(f"newsfacts: validation {s['verdict']}; {state}")
     lines.append(f"release: {s['release'] or '(none yet)'}")
+    if s.get("download_page"):
+        lines.append(f"download page: {s['download_page']}")
     if s.get("docs_index"):
         lines.append(f"data docs: {s['docs_index']}")
     ext = s["counts"]["extract"]
@@ -133,18 +135,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     _prefect_env()
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
     server_ready = _start_temporary_server()
+    from flows.outcome import ReleaseBlocked
     from flows.pipeline import newsfacts_pipeline
     from storage.releases import PublishLocked
 
     server_ready()
 
     try:
-        summary = newsfacts_pipeline(**_run_kwargs(args))
+        summary = cast(dict[str, Any], newsfacts_pipeline(**_run_kwargs(args)))
     except PublishLocked as err:
         print(f"newsfacts: {err}", file=sys.stderr)
         return EXIT_LOCKED
+    except ReleaseBlocked as err:
+        print(json.dumps(err.summary, indent=2, default=str) if args.json else format_summary(err.summary))
+        print(f"newsfacts: BLOCKED, nothing published: {err.reason}", file=sys.stderr)
+        return EXIT_BLOCKED
     print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
-    return EXIT_OK if summary["verdict"] == "passed" else EXIT_BLOCKED
+    return EXIT_OK
 
 
 def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
@@ -181,8 +188,11 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="newsfacts-eval-") as tmp:
         raw = Path(tmp) / "raw"
         write_text("".join(lines), raw / "gold.jsonl")
-        summary = newsfacts_pipeline(
-            raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
+        summary = cast(
+            dict[str, Any],
+            newsfacts_pipeline(
+                raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
+            ),
         )
         if not summary["release"]:
             print("newsfacts: the evaluation run published nothing", file=sys.stderr)
@@ -201,6 +211,8 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
             "evaluated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "report": report,
             "figures": figures,
+            # the card ties the figures to the extractor that produced them
+            "extractor_version": summary["counts"]["extract"]["extractor_version"],
         },
         EVALUATION_FILE,
     )
@@ -227,6 +239,15 @@ def main(argv: list[str] | None = None) -> int:
     evq.add_argument("--json", action="store_true")
     evq.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
     evq.set_defaults(func=cmd_evaluate_quotes)
+    from flows.rollback import add_rollback_args, cmd_rollback
+    from flows.serve_data import add_serve_data_args, cmd_serve_data
+
+    rb = sub.add_parser("rollback", help="make an earlier release current again (atomically)")
+    add_rollback_args(rb)
+    rb.set_defaults(func=cmd_rollback)
+    sd = sub.add_parser("serve-data", help="serve an out dir's download page and files over HTTP (local use)")
+    add_serve_data_args(sd)
+    sd.set_defaults(func=cmd_serve_data)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code
