@@ -97,6 +97,8 @@ def write_page(store: ReleaseStore) -> dict[str, Any]:
     card = read_text(cur / "README.md") if cur is not None else None
     figures = plots.release_plots(_tables(cur)) if cur is not None else []
     store.write_bytes((json.dumps(cat, indent=2, default=str) + "\n").encode(), "catalog.json")
+    if cur is not None and card is not None:
+        store.write_bytes(page.card_html(cur.name, card).encode(), "card.html")
     store.write_bytes(page.index_html(cat, card, figures).encode(), "index.html")
     return cat
 

@@ -106,7 +106,6 @@ def _yaml_header(man: Mapping[str, Any], cov: Mapping[str, Any]) -> list[str]:
         "pretty_name: newsfacts",
         "license: other",
         "license_name: newsfacts-terms",
-        "license_link: LICENSE.md",
         "language:",
         *[f"- {lang}" for lang in cov["languages"] or ["en"]],
         "size_categories:",

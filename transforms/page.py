@@ -69,6 +69,22 @@ def _files_table(rel: Mapping[str, Any]) -> str:
     )
 
 
+def card_html(release_id: str, card: str) -> str:
+    """Returns the current release's dataset card as a page of its own (``card.html``)."""
+    header, body = split_front_matter(card)
+    return "\n".join(
+        [
+            "<!doctype html><html lang=en><head><meta charset=utf-8>",
+            f"<title>newsfacts release {escape(release_id)}: dataset card</title>",
+            f"<style>{_STYLE}</style></head><body>",
+            '<p><a href="index.html">← download page</a></p>',
+            f"<details><summary>YAML header</summary><pre>{escape(header)}</pre></details>" if header else "",
+            render_markdown(body),
+            "</body></html>",
+        ]
+    )
+
+
 def index_html(catalog: Mapping[str, Any], card: str | None, plots: Sequence[tuple[str, str]]) -> str:
     """Returns the download page: the current release first (files with rows, size, sha256 and
     links; its plots; its card rendered), then every earlier release with its files."""
@@ -90,7 +106,8 @@ def index_html(catalog: Mapping[str, Any], card: str | None, plots: Sequence[tup
         links = " · ".join(
             f'<a href="{escape(href)}">{escape(label)}</a>'
             for label, href in (
-                ("dataset card", cur["card"]),
+                ("dataset card", "card.html"),
+                ("README.md", cur["card"]),
                 ("datapackage.json", cur["datapackage"]),
                 ("CITATION.cff", cur["citation"]),
                 ("load.sql (DuckDB)", cur["load_sql"]),

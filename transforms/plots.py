@@ -14,11 +14,11 @@ PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b
 OTHER = "(other)"
 
 
-def hbar(title: str, labels: list[str], values: list[int], width: int = 560) -> str:
+def hbar(title: str, labels: list[str], values: list[int], width: int = 520) -> str:
     """Returns a horizontal bar chart: one labelled bar per value."""
     if not values:
         return _empty(title, width)
-    row, left, top = 20, 190, 30
+    row, left, top = 20, 215, 30
     height = top + row * len(values) + 10
     vmax = max(values) or 1
     span = width - left - 50
@@ -27,7 +27,7 @@ def hbar(title: str, labels: list[str], values: list[int], width: int = 560) -> 
         y = top + i * row
         w = max(1.0, span * v / vmax)
         parts += [
-            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(_short(label))}</text>',
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="11">{escape(_short(label, 34))}</text>',
             f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{PALETTE[0]}">'
             f"<title>{escape(label)}: {v}</title></rect>",
             f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="11">{v}</text>',
@@ -35,7 +35,7 @@ def hbar(title: str, labels: list[str], values: list[int], width: int = 560) -> 
     return "".join(parts) + "</svg>"
 
 
-def stacked(title: str, frame: pl.DataFrame, x: str, series: str, width: int = 560) -> str:
+def stacked(title: str, frame: pl.DataFrame, x: str, series: str, width: int = 520) -> str:
     """Returns vertical bars per value of ``x`` (sorted), stacked by ``series`` (its 7 largest
     values, the rest as "(other)") from a frame of ``x``, ``series`` and ``n`` columns."""
     if frame.is_empty():
