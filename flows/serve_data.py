@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import functools
 import os
+import signal
 import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,6 +46,10 @@ class _Handler(SimpleHTTPRequestHandler):
         print(f"serve-data: {self.address_string()} {format % args}", file=sys.stderr)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def make_server(out_dir: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
     """Returns an HTTP server of ``out_dir`` bound to 127.0.0.1:``port`` (0: any free port)."""
     handler = functools.partial(_Handler, directory=str(out_dir))
@@ -58,6 +63,8 @@ def serve(out_dir: Path, port: int = DEFAULT_PORT) -> None:
     url = f"http://127.0.0.1:{server.server_address[1]}"
     marker = out_dir / SERVE_MARKER
     write_json({"url": url, "pid": os.getpid()}, marker)
+    # `kill` (SIGTERM) stops it as Ctrl-C does, removing the marker.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         write_page(LocalStore(out_dir))  # absolute links now that the URL is known
         print(f"newsfacts serve-data: {url}/index.html serves {out_dir} (Ctrl-C stops)", file=sys.stderr)
