@@ -82,11 +82,13 @@ def _tables(release: Path) -> dict[str, pl.DataFrame]:
         "events": ["event_date", "event_type"],
         "quotes": ["speaker"],
     }
-    return {
-        name: pl.read_parquet(p, columns=c)
-        for name, c in cols.items()
-        if (p := release / f"{name}.parquet").exists()
-    }
+    found = {}
+    for name, want in cols.items():
+        path = release / f"{name}.parquet"
+        # a table without the plotted columns (an older layout) is left out of the plots
+        if path.exists() and set(want) <= set(pl.read_parquet_schema(path)):
+            found[name] = pl.read_parquet(path, columns=want)
+    return found
 
 
 def write_page(store: ReleaseStore) -> dict[str, Any]:

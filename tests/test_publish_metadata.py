@@ -203,3 +203,58 @@ def test_roots_error_gives_a_fix_a_deployment_accepts(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="outside the data roots") as err:
         params.validate_params(raw_dir="/", roots=[tmp_path])
     assert "allow_outside_roots" not in str(err.value) and params.ROOTS_ENV in str(err.value)
+
+
+def test_rollback_and_page_on_an_object_store(tmp_path: Path) -> None:
+    import uuid
+
+    import fsspec
+
+    from flows.rollback import rollback
+    from storage.files import write_json
+    from storage.stores import open_store
+
+    url = f"memory://newsfacts-rollback-{uuid.uuid4().hex[:8]}"
+    store = open_store(url, tmp_path / "cache")
+    for run, rid, rows in (("r1", "20200101T000000Z-aaaa", 2), ("r2", "20200102T000000Z-bbbb", 3)):
+        staging = store.new_staging(run)
+        arts = pl.DataFrame({"article_id": [f"a{i}" for i in range(rows)]})
+        write_parquet(arts, staging / "articles.parquet")
+        write_json(
+            {"release_id": rid, "files": {"articles.parquet": parquet_facts(staging / "articles.parquet")}},
+            staging / "manifest.json",
+        )
+        store.publish(staging, rid, ["articles"], keep=5)
+    fs = fsspec.filesystem("memory")
+    root = url.removeprefix("memory://")
+    try:
+        rid, location = rollback(url, cache_dir=str(tmp_path / "cache"))
+        assert rid == "20200101T000000Z-aaaa" and location.endswith(rid)
+        assert json.loads(fs.cat_file(f"{root}/current.json"))["release"] == rid
+        cat = json.loads(fs.cat_file(f"{root}/catalog.json"))
+        assert cat["current"] == rid and [r["id"] for r in cat["releases"]] == [rid, "20200102T000000Z-bbbb"]
+        assert b"Current release" in fs.cat_file(f"{root}/index.html")
+        with pytest.raises(ValueError, match="no release"):
+            rollback(url, "nope", cache_dir=str(tmp_path / "cache"))
+    finally:
+        fs.rm(root, recursive=True)
+
+
+def test_public_url_from_the_environment_or_a_running_serve_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from storage.catalog import PUBLIC_URL_ENV, SERVE_MARKER, public_base
+    from storage.files import write_json
+    from storage.stores import LocalStore
+
+    store = LocalStore(tmp_path)
+    monkeypatch.delenv(PUBLIC_URL_ENV, raising=False)
+    assert public_base(store) is None
+    write_json({"url": "http://127.0.0.1:9/", "pid": os.getpid()}, tmp_path / SERVE_MARKER)
+    assert public_base(store) == "http://127.0.0.1:9"
+    write_json({"url": "http://127.0.0.1:9/", "pid": 2**22 + 12345}, tmp_path / SERVE_MARKER)  # gone
+    assert public_base(store) is None
+    monkeypatch.setenv(PUBLIC_URL_ENV, "https://data.example.org/newsfacts/")
+    assert public_base(store) == "https://data.example.org/newsfacts"
