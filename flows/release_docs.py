@@ -34,7 +34,8 @@ def _keys(release: Path) -> dict[str, pl.DataFrame]:
     out = {}
     for t in schema.PUBLISHED_TABLES:
         path = release / f"{t.name}.parquet"
-        if path.exists():
+        # a table without its key columns (not written from the schema) has no changelog row
+        if path.exists() and set(t.key) <= set(pl.read_parquet_schema(path)):
             out[t.name] = pl.read_parquet(path, columns=list(t.key))
     return out
 

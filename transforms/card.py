@@ -52,14 +52,17 @@ def reduce_text(articles: pl.DataFrame, publish_text: str) -> pl.DataFrame:
 
 
 def coverage(articles: pl.DataFrame) -> dict[str, Any]:
-    """Returns what the articles cover: publishers (with counts), date range and languages."""
+    """Returns what the articles cover: publishers (with counts), date range and languages
+    (a column the frame lacks counts as unknown)."""
+    missing = [c for c in ("publisher", "published_at", "language") if c not in articles.columns]
+    articles = articles.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
     pubs = (
         articles.group_by("publisher").len().sort(["len", "publisher"], descending=[True, False]).to_dicts()
         if articles.height
         else []
     )
-    dates = articles["published_at"].drop_nulls() if articles.height else pl.Series([], dtype=pl.Date)
-    langs = sorted(set(articles["language"].to_list())) if articles.height else []
+    dates = articles["published_at"].drop_nulls()
+    langs = sorted(str(x) for x in set(articles["language"].to_list()) if x is not None)
     return {
         "articles": articles.height,
         "publishers": [{"publisher": p["publisher"], "articles": p["len"]} for p in pubs],
