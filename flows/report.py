@@ -9,8 +9,10 @@ from typing import Any
 import polars as pl
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
+from storage.catalog import public_base
 from storage.files import read_json, read_parquet, read_text
 from storage.locations import is_url
+from storage.releases import RELEASES
 from storage.stores import ReleaseStore
 from transforms import schema
 
@@ -95,10 +97,14 @@ def summary(
         n_quarantined = table.height
         # A bad feed can quarantine thousands of records: the summary lists a few, the table all.
         quarantined = table.head(MAX_LISTED).to_dicts()
+    base = public_base(store)
     return {
         "release": location,
+        "release_id": current.name if current is not None else None,
         "published": pub["published"],
+        "blocked": bool(pub.get("blocked")),
         "publish_reason": pub["reason"],
+        "download_page": f"{base}/index.html" if base else _page(store),
         "verdict": ver["verdict"],
         "rejected": ver["rejected"],
         "docs_index": f"{location}/{ver['docs_index']}" if location and ver.get("docs_index") else None,
@@ -115,6 +121,20 @@ def _uri(location: str) -> str:
     return location if is_url(location) else Path(location).as_uri()
 
 
+def _page(store: ReleaseStore) -> str:
+    """Returns where the download page of a store is (no public URL known)."""
+    return f"{store.location}/index.html"
+
+
+def _link(summary: dict[str, Any], store: ReleaseStore, rel: str | None) -> str:
+    """Returns the http URL of ``rel`` (relative to the out location) when the out location is
+    served (:func:`storage.catalog.public_base`), else its file:// or object-store URL."""
+    base = public_base(store)
+    if base and rel is not None:
+        return f"{base}/{rel}"
+    return _uri(f"{store.location}/{rel}" if rel is not None else str(summary["release"]))
+
+
 def artifacts(summary: dict[str, Any], store: ReleaseStore) -> None:
     """Leaves the run's report in the Prefect UI under stable keys (the UI keeps their history):
     the summary, the release's files and links to the release and its Data Docs."""
@@ -124,6 +144,7 @@ def artifacts(summary: dict[str, Any], store: ReleaseStore) -> None:
         "# newsfacts run",
         "",
         f"- Verdict: **{summary['verdict']}**; published: **{summary['published']}** ({summary['publish_reason']})",
+        f"- Download page: {summary['download_page']}",
         f"- Release: `{summary['release']}`",
         f"- Articles in: {ch.get('in', summary['counts']['clean']['articles'])}; new {ch.get('new', '?')}, "
         f"changed {ch.get('changed', '?')}, removed {ch.get('removed', '?')}, unchanged {ch.get('unchanged', '?')}",
@@ -164,15 +185,23 @@ def artifacts(summary: dict[str, Any], store: ReleaseStore) -> None:
             key="newsfacts-release-files",
             description=f"Files of release {rel_name}",
         )
+    rel = f"{RELEASES}/{rel_name}"
     create_link_artifact(
-        _uri(summary["release"]),
+        _link(summary, store, "index.html"),
+        link_text="download page",
+        key="newsfacts-download-page",
+        description="Every release and file with rows, size, sha256 and links; plots and the card",
+    )
+    create_link_artifact(
+        _link(summary, store, f"{rel}/"),
         link_text=f"release {rel_name}",
         key="newsfacts-release",
         description="The current release",
     )
     if summary.get("docs_index"):
+        docs = str(summary["docs_index"])
         create_link_artifact(
-            _uri(summary["docs_index"]),
+            _link(summary, store, f"{rel}/{docs.split(rel_name + '/', 1)[-1]}"),
             link_text=f"Data Docs of release {rel_name}",
             key="newsfacts-data-docs",
             description="Great Expectations Data Docs (validation results)",

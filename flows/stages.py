@@ -21,6 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 from storage import cache as extract_cache
 from storage import stagecache
+from storage.catalog import write_page
 from storage.files import (
     parquet_facts,
     read_json,
@@ -33,10 +34,11 @@ from storage.files import (
 from storage.locations import Locations
 from storage.raw import read_raw
 from storage.releases import read_release
-from storage.stores import EVALUATION_FILE, release_store
-from transforms import clean, entities, events, ingest, quotes, release, schema
+from storage.stores import release_store
+from transforms import card, clean, entities, events, guard, ingest, quotes, release, schema
 from transforms.extract import ArticleInput, extractor_version
 
+from . import release_docs
 from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
 from .params import RERUN_CHOICES
 
@@ -343,8 +345,12 @@ def validate_stage(
             max_row_loss=max_row_loss,
         )
         for name, frame in result.tables.items():
-            write_parquet(schema.conform(frame, schema.TABLES[name]), staging / f"{name}.parquet")
-        write_parquet(schema.conform(result.rejected, schema.REJECTED), staging / "rejected.parquet")
+            write_parquet(
+                schema.conform(frame, schema.TABLES[name]), staging / f"{name}.parquet", schema.TABLES[name]
+            )
+        write_parquet(
+            schema.conform(result.rejected, schema.REJECTED), staging / "rejected.parquet", schema.REJECTED
+        )
         md = result.summary_markdown()
         write_text(md, staging / "validation" / "summary.md")
         report(md, result.summary_rows())
@@ -369,32 +375,48 @@ def publish_stage(
     verdict: Mapping[str, Any],
     meta: Mapping[str, Any],
     keep_releases: int,
+    max_row_loss: float = 0.2,
+    allow_shrink: bool = False,
+    publish_text: str = "full",
 ) -> dict[str, Any]:
-    """Writes manifest and dataset card into the staging release and switches ``current`` to it,
-    unless validation blocked it or its tables equal the current release's."""
+    """Writes manifest, dataset card and metadata into the staging release and switches ``current``
+    to it, unless validation or the release guard blocked it (``blocked``: True, ``reason`` says
+    why) or its tables equal the current release's; then refreshes the download page."""
     log = get_run_logger()
     store = release_store(loc)
     staging = Path(staging_dir)
     if verdict["verdict"] != "passed":
         log.error("publish: blocked by validation; the previous release stays in place")
-        return {"published": False, "reason": "validation blocked the release", "release": None}
+        reason = "validation blocked the release (see the newsfacts-validation artifact)"
+        return {"published": False, "blocked": True, "reason": reason, "release": store.current_location()}
+    if publish_text != "full":  # what the operator publishes of the article texts (see the card)
+        arts = read_parquet(staging / "articles.parquet", schema.ARTICLES)
+        write_parquet(card.reduce_text(arts, publish_text), staging / "articles.parquet", schema.ARTICLES)
     tables = table_names(staging)
     files = {f"{name}.parquet": parquet_facts(staging / f"{name}.parquet") for name in tables}
     content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
     current = store.current()
-    if current is not None:
-        prev = read_json(current / "manifest.json") or {}
-        prev_files = prev.get("files")
-        if isinstance(prev_files, dict) and content == release.content_fingerprint(
-            {k: v["sha256"] for k, v in prev_files.items() if isinstance(v, dict)}
-        ):
-            log.info("publish: tables identical to release %s; nothing new to publish", current.name)
-            return {
-                "published": False,
-                "reason": "unchanged",
-                "release": store.current_location(),
-                "files": files,
-            }
+    prev = (read_json(current / "manifest.json") or {}) if current is not None else None
+    prev_files = prev.get("files") if prev is not None else None
+    prev_rows = guard.rows_of(prev_files) if isinstance(prev_files, dict) else None
+    reasons = guard.shrink_reasons(guard.rows_of(files), prev_rows, max_row_loss, allow_shrink)
+    if reasons:
+        why = "release blocked: " + "; ".join(reasons)
+        log.error("publish: %s; the previous release stays in place", why)
+        return {"published": False, "blocked": True, "reason": why, "release": store.current_location()}
+    if (
+        current is not None
+        and isinstance(prev_files, dict)
+        and content
+        == release.content_fingerprint({k: v["sha256"] for k, v in prev_files.items() if isinstance(v, dict)})
+    ):
+        log.info("publish: tables identical to release %s; nothing new to publish", current.name)
+        return {
+            "published": False,
+            "reason": "unchanged",
+            "release": store.current_location(),
+            "files": files,
+        }
     created = dt.datetime.now(dt.UTC)
     rid = release.release_id(created, content)
     man = release.manifest(
@@ -408,18 +430,12 @@ def publish_stage(
         validation={"verdict": verdict["verdict"], "rejected_rows": verdict["rejected"]},
         counts=meta["counts"],
     )
-    quarantine = read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
-    sections = {"Validation": verdict.get("summary") or ""}
-    evaluation = store.read_json(EVALUATION_FILE)
-    if evaluation:
-        sections["Quote extraction, measured"] = (
-            f"`newsfacts evaluate quotes` on {evaluation.get('gold')} ({evaluation.get('evaluated_at')}):\n\n"
-            f"```\n{evaluation.get('report')}\n```"
-        )
     write_json(man, staging / "manifest.json")
     # How the release was built: lets the next run see that its tables would be the same.
-    write_json({**meta.get("build", {}), "docs_index": verdict.get("docs_index")}, staging / "build.json")
-    write_text(release.dataset_card(man, quarantine, sections), staging / "README.md")
+    build = {**meta.get("build", {}), "docs_index": verdict.get("docs_index"), "publish_text": publish_text}
+    write_json(build, staging / "build.json")
+    release_docs.write_docs(store, staging, man, verdict.get("summary") or "", current, publish_text)
     final = store.publish(staging, rid, tables, keep=keep_releases)
+    write_page(store)
     log.info("publish: release %s is current (%s)", rid, final)
-    return {"published": True, "reason": "new release", "release": final, "files": files}
+    return {"published": True, "reason": "new release", "release": final, "files": files, "release_id": rid}

@@ -14,18 +14,46 @@ import shutil
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transforms import schema
 
 
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+def described(data: pa.Table, table: schema.Table) -> pa.Table:
+    """Returns ``data`` with the schema module's description of ``table`` in its Arrow schema:
+    each column's description as field metadata, its columns not null where the schema says so
+    (and the data has no null: a column is never declared not null over a null), the table's
+    description as schema metadata."""
+    fields = []
+    for f in data.schema:
+        try:
+            col = table.column(f.name)
+        except KeyError:
+            fields.append(f)
+            continue
+        required = not col.nullable and data.column(f.name).null_count == 0
+        col_meta = {"description": col.description}
+        if col.values:
+            col_meta["values"] = ",".join(col.values)
+        fields.append(pa.field(f.name, f.type, nullable=not required, metadata=col_meta))
+    meta: dict[bytes | str, bytes | str] = {
+        **(data.schema.metadata or {}),
+        b"description": table.description.encode(),
+        b"table": table.name.encode(),
+    }
+    return data.cast(pa.schema(fields, metadata=meta))
+
+
+def write_parquet(frame: pl.DataFrame, path: Path, table: schema.Table | None = None) -> None:
     """Writes ``frame`` to ``path`` with fixed settings (same frame → same bytes), via a temp file
-    renamed into place so a reader never sees a partial file."""
+    renamed into place so a reader never sees a partial file. With ``table``, the file's schema
+    carries the column descriptions and nullability of the schema module (:func:`described`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
+    data = frame.to_arrow()
     pq.write_table(
-        frame.to_arrow(),
+        data if table is None else described(data, table),
         tmp,
         compression="zstd",
         compression_level=3,
@@ -74,6 +102,15 @@ def file_sha256(path: Path) -> str:
 def write_json(obj: object, path: Path) -> None:
     """Writes ``obj`` as indented, key-sorted JSON atomically."""
     write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n", path)
+
+
+def write_bytes(data: bytes, path: Path) -> None:
+    """Writes bytes atomically (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    fsync(tmp)
+    os.replace(tmp, path)
 
 
 def write_text(text: str, path: Path) -> None:

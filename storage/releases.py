@@ -111,6 +111,24 @@ def switch_release(out_dir: Path, staging: Path, release_id: str, tables: list[s
     return final
 
 
+def point_current(out_dir: Path, release_id: str) -> Path:
+    """Points ``current`` back at the published release ``release_id`` atomically (a rollback)
+    and its table links at its tables; returns the release directory. Raises ``ValueError`` when
+    no complete release has that id."""
+    final = releases_dir(out_dir) / release_id
+    if release_id.startswith(".") or "/" in release_id or not (final / "manifest.json").exists():
+        raise ValueError(f"no complete release {release_id!r} in {releases_dir(out_dir)}")
+    tmp_link = out_dir / f".{CURRENT}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    os.symlink(Path(RELEASES) / release_id, tmp_link)
+    os.replace(tmp_link, out_dir / CURRENT)  # the single atomic switch
+    fsync_dir(out_dir)
+    for table in sorted(final.glob("*.parquet")):
+        _ensure_table_link(out_dir, table.stem)
+    return final
+
+
 def _ensure_table_link(out_dir: Path, name: str) -> None:
     """Points ``<out>/<name>.parquet`` at the current release's table (atomically, if needed)."""
     link = out_dir / f"{name}.parquet"

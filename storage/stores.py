@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from storage import releases
-from storage.files import read_json, write_json
+from storage.files import read_json, write_bytes, write_json
 from storage.locations import Locations, local_path, url_fs
 from transforms.ids import sha256_hex
 
@@ -60,6 +60,40 @@ class ReleaseStore:
         """Stores ``obj`` as JSON at ``rel`` under the store (one atomic put)."""
         raise NotImplementedError
 
+    def write_bytes(self, data: bytes, rel: str) -> None:
+        """Stores ``data`` at ``rel`` under the store (one atomic put)."""
+        raise NotImplementedError
+
+    def list_names(self, rel_dir: str) -> list[str]:
+        """Returns the sorted names of the files in ``rel_dir`` under the store (none when absent)."""
+        raise NotImplementedError
+
+    def release_ids(self) -> list[str]:
+        """Returns the ids of the published releases, oldest first."""
+        raise NotImplementedError
+
+    def current_id(self) -> str | None:
+        """Returns the id of the current release (None before the first)."""
+        raise NotImplementedError
+
+    def switch_to(self, release_id: str) -> str:
+        """Makes the published release ``release_id`` current again, atomically; returns its location."""
+        raise NotImplementedError
+
+
+def pointer_for(release_id: str, man: dict[str, object]) -> dict[str, object]:
+    """Returns the ``current.json`` content that names ``release_id`` (its manifest ``man``)."""
+    base = f"{releases.RELEASES}/{release_id}"
+    files = man.get("files")
+    names = sorted(files) if isinstance(files, dict) else []
+    return {
+        "release": release_id,
+        "path": base,
+        "tables": {n.removesuffix(".parquet"): f"{base}/{n}" for n in names},
+        "files": files if isinstance(files, dict) else {},
+        "switched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
 
 class LocalStore(ReleaseStore):
     """Releases in a local folder: ``current`` symlink plus per-table links (see
@@ -86,13 +120,38 @@ class LocalStore(ReleaseStore):
         return None if cur is None else str(cur)
 
     def publish(self, staging: Path, release_id: str, tables: list[str], keep: int) -> str:
-        return str(releases.switch_release(self.out_dir, staging, release_id, tables, keep))
+        final = releases.switch_release(self.out_dir, staging, release_id, tables, keep)
+        # The same pointer an object store has: readers of any store can start from current.json.
+        self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}), POINTER)
+        return str(final)
 
     def read_json(self, rel: str) -> dict[str, object] | None:
         return read_json(self.out_dir / rel)
 
     def write_json(self, obj: object, rel: str) -> None:
         write_json(obj, self.out_dir / rel)
+
+    def write_bytes(self, data: bytes, rel: str) -> None:
+        write_bytes(data, self.out_dir / rel)
+
+    def list_names(self, rel_dir: str) -> list[str]:
+        folder = self.out_dir / rel_dir
+        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+    def release_ids(self) -> list[str]:
+        base = releases.releases_dir(self.out_dir)
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def current_id(self) -> str | None:
+        cur = self.current()
+        return None if cur is None else cur.name
+
+    def switch_to(self, release_id: str) -> str:
+        final = releases.point_current(self.out_dir, release_id)
+        self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}), POINTER)
+        return str(final)
 
 
 class FsspecStore(ReleaseStore):
@@ -204,14 +263,7 @@ class FsspecStore(ReleaseStore):
             if int(got.get("size", -1)) != f.stat().st_size:
                 raise OSError(f"upload of {f.name} to {self._url(base)} is incomplete")
         man = read_json(staging / "manifest.json") or {}
-        pointer = {
-            "release": release_id,
-            "path": base,
-            "tables": {t: f"{base}/{t}.parquet" for t in tables},
-            "files": man.get("files", {}),
-            "switched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        self.write_json(pointer, POINTER)  # the single atomic switch
+        self.write_json(pointer_for(release_id, man), POINTER)  # the single atomic switch
         # The staging copy becomes the local copy of the current release: no download next run.
         mirror = self.local / "releases" / release_id
         shutil.rmtree(mirror, ignore_errors=True)
@@ -233,6 +285,30 @@ class FsspecStore(ReleaseStore):
     def write_json(self, obj: object, rel: str) -> None:
         data = (json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n").encode()
         self.fs.pipe_file(self._p(rel), data)
+
+    def write_bytes(self, data: bytes, rel: str) -> None:
+        self.fs.pipe_file(self._p(rel), data)
+
+    def list_names(self, rel_dir: str) -> list[str]:
+        base = self._p(rel_dir)
+        if not self.fs.exists(base):
+            return []
+        found = self.fs.ls(base, detail=True)
+        return sorted(str(p["name"]).rstrip("/").rsplit("/", 1)[-1] for p in found if p.get("type") == "file")
+
+    def release_ids(self) -> list[str]:
+        return self._release_ids()
+
+    def current_id(self) -> str | None:
+        return self._current_id()
+
+    def switch_to(self, release_id: str) -> str:
+        base = f"{releases.RELEASES}/{release_id}"
+        man = self.read_json(f"{base}/manifest.json")
+        if man is None:
+            raise ValueError(f"no complete release {release_id!r} at {self._url(base)}")
+        self.write_json(pointer_for(release_id, man), POINTER)  # the single atomic switch
+        return self._url(base)
 
 
 def release_store(loc: Locations) -> ReleaseStore:

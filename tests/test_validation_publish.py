@@ -80,6 +80,7 @@ def _run_corrupted(
 ) -> dict[str, Any]:
     """Runs the flow again with ``table`` corrupted as the validate stage hands it to the suites."""
     import expectations.runner as runner
+    from flows.outcome import ReleaseBlocked
     from flows.pipeline import newsfacts_pipeline
 
     original = runner.validate
@@ -91,9 +92,13 @@ def _run_corrupted(
     # the validate stage imports validate when it runs, so it picks up the wrapper
     monkeypatch.setattr(runner, "validate", corrupted_validate)
     # rerun_from="validate": the tables before validation are unchanged, which would skip the stage
-    return newsfacts_pipeline(
-        raw_dir=str(published["raw"]), out_dir=str(published["out"]), n_process=1, rerun_from="validate"
-    )
+    try:
+        summary: dict[str, Any] = newsfacts_pipeline(
+            raw_dir=str(published["raw"]), out_dir=str(published["out"]), n_process=1, rerun_from="validate"
+        )
+    except ReleaseBlocked as err:  # the run ends Failed ("Blocked"); its summary says why
+        return err.summary
+    return summary
 
 
 @pytest.mark.parametrize(

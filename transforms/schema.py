@@ -516,6 +516,8 @@ def data_dictionary(tables: tuple[Table, ...] = PUBLISHED_TABLES) -> str:
             desc = c.description
             if c.values:
                 desc += " Values: " + ", ".join(f"`{v}`" for v in c.values) + "."
-            lines.append(f"| `{c.name}` | {_type_name(c.dtype)} | {'yes' if c.nullable else 'no'} | {desc} |")
+            lines.append(
+                f"| `{c.name}` | `{_type_name(c.dtype)}` | {'yes' if c.nullable else 'no'} | {desc} |"
+            )
         lines.append("")
     return "\n".join(lines)

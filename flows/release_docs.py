@@ -1,0 +1,69 @@
+"""What a release says about itself besides its tables: the dataset card (README.md),
+CITATION.cff, datapackage.json and load.sql, written into the staging release before the switch.
+The card's changelog compares with the current release, its accuracy section reads every
+``evaluation/*.json`` kept under the out location (refreshed on every release)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from storage.files import read_parquet, write_json, write_text
+from storage.stores import ReleaseStore
+from transforms import card, datapackage, schema
+
+CONTACT_ENV = "NEWSFACTS_CONTACT"
+
+
+def evaluations(store: ReleaseStore) -> dict[str, dict[str, Any]]:
+    """Returns the latest figures of every evaluated part (``evaluation/<part>.json``) by part."""
+    found: dict[str, dict[str, Any]] = {}
+    for name in store.list_names("evaluation"):
+        if name.endswith(".json") and not name.startswith("."):
+            obj = store.read_json(f"evaluation/{name}")
+            if obj:
+                found[name.removesuffix(".json")] = dict(obj)
+    return found
+
+
+def _keys(release: Path) -> dict[str, pl.DataFrame]:
+    out = {}
+    for t in schema.PUBLISHED_TABLES:
+        path = release / f"{t.name}.parquet"
+        # a table without its key columns (not written from the schema) has no changelog row
+        if path.exists() and set(t.key) <= set(pl.read_parquet_schema(path)):
+            out[t.name] = pl.read_parquet(path, columns=list(t.key))
+    return out
+
+
+def write_docs(
+    store: ReleaseStore,
+    staging: Path,
+    man: Mapping[str, Any],
+    validation_md: str,
+    current: Path | None,
+    publish_text: str,
+) -> None:
+    """Writes README.md (the card), CITATION.cff, datapackage.json and load.sql into ``staging``."""
+    contact = os.environ.get(CONTACT_ENV) or None
+    articles = read_parquet(staging / "articles.parquet", schema.ARTICLES)
+    quarantine = read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
+    text = card.dataset_card(
+        man,
+        quarantine,
+        cov=card.coverage(articles),
+        changes=card.table_changes(_keys(staging), _keys(current) if current is not None else None),
+        previous=current.name if current is not None else None,
+        evaluations=evaluations(store),
+        validation_md=validation_md,
+        publish_text=publish_text,
+        contact=contact,
+    )
+    write_text(text, staging / "README.md")
+    write_text(card.citation_cff(man, contact), staging / "CITATION.cff")
+    write_json(datapackage.datapackage(man), staging / "datapackage.json")
+    write_text(datapackage.load_sql(man), staging / "load.sql")
