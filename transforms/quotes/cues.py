@@ -3,6 +3,8 @@ speaker of a cue (its subject, an inverted subject, a name next to it, the objec
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Span, Token
 
 from transforms.nlp import doc_text
@@ -103,7 +105,7 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
         return prev  # a name right before a gerund is its subject: "footage of Jane Doe saying …"
     if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "relcl") and head.i != cue.i:
         node = head
-        while True:
+        for _ in range(_MAX_CLIMB):
             if _is_cue(node) and not ctx.in_quote(node):
                 s = _subject_of(ctx, node, quote_end)
                 if s is not None:
@@ -179,6 +181,22 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
     return first if _is_person_name(ctx, first) else None
 
 
+# Tokens either side of a quote in which a cue may stand, and the steps up the tree a participle
+# follows to the cue verb that has a subject: bounds that keep attribution near-linear.
+CUE_WINDOW = 80
+_MAX_CLIMB = 40
+
+
+def _cue_index(ctx: _Ctx) -> list[int]:
+    """Returns the token indices of the cue verbs (and "according") outside quotes, in order,
+    computed once per article."""
+    if ctx.cue_toks is None:
+        ctx.cue_toks = [
+            t.i for t in ctx.doc if not ctx.in_quote(t) and (_is_cue(t) or _according_to(t) is not None)
+        ]
+    return ctx.cue_toks
+
+
 def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     """Returns the cue tokens that may introduce a quote, best first.
 
@@ -223,13 +241,13 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
         ):
             hi = nxt.end
     para = ctx.para_of_char[q.start]
+    # bounded: a sentence of thousands of words gives each quote only the cues near it
+    lo, hi = max(lo, qspan.start - CUE_WINDOW), min(hi, qspan.end + CUE_WINDOW)
+    cues = _cue_index(ctx)
     window = [
-        t
-        for t in doc[lo:hi]
-        if not ctx.in_quote(t)
-        and ctx.para_of_char[t.idx] == para
-        and (_is_cue(t) or _according_to(t) is not None)
-        and t not in out
+        doc[i]
+        for i in cues[bisect_left(cues, lo) : bisect_left(cues, hi)]
+        if ctx.para_of_char[doc[i].idx] == para and doc[i] not in out
     ]
     window.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
     # a cue right before the opening mark ('… Doe saying, "…"') introduces the quote, whatever

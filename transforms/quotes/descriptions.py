@@ -11,13 +11,26 @@ from transforms.quotes.lexicon import _lex
 from transforms.quotes.persons import _compatible
 
 
+# The latest people a description may refer to, and how far from a name its role words are read.
+_DESCRIPTION_LIMIT = 200
+_NEAR = 12
+
+
 def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
     """Returns the lower-case words that describe a person where named: title, words before, appositive."""
+    if p.start in ctx.role_words:
+        return ctx.role_words[p.start]
+    words = ctx.role_words[p.start] = _read_role_words(ctx, p)
+    return words
+
+
+def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
     doc = ctx.doc
     span = doc.char_span(p.start, p.end, alignment_mode="expand")
     if span is None:
         return set()
     words: set[str] = set()
+    near = range(span.start - _NEAR, span.end + _NEAR)  # an apposition is next to the name
     # the title the entity stage read off the mention ("secretary of state"), lower case
     m = _mention_at(ctx, p.start, p.end)
     if m is not None and m.get("title"):
@@ -32,17 +45,26 @@ def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
     for t in span:
         for c in t.children:
             if c.dep_ == "appos" and not span.start <= c.i < span.end:
-                words.update(w.lower_ for w in c.subtree if not w.is_punct)
+                words.update(w.lower_ for w in _near_subtree(c, near) if not w.is_punct)
     # "X, the Kremlin spokesman" where the parser made the description a sibling
     head = span.root
     if head.dep_ == "appos":
         words.update(
-            w.lower_ for w in head.head.subtree if not w.is_punct and not span.start <= w.i < span.end
+            w.lower_
+            for w in _near_subtree(head.head, near)
+            if not w.is_punct and not span.start <= w.i < span.end
         )
     # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor
     abbrev = _lex().role_abbrev
     words.update(abbrev[w.rstrip(".")] for w in list(words) if w.rstrip(".") in abbrev)
     return words
+
+
+def _near_subtree(tok: Token, near: range) -> list[Token]:
+    """Returns the tokens of tok's subtree that lie in ``near`` (never the whole of a long sentence)."""
+    doc = tok.doc
+    lo, hi = max(near.start, 0), min(near.stop, len(doc))
+    return [w for w in doc[lo:hi] if w.i == tok.i or tok.is_ancestor(w)]
 
 
 def _nationalities(ctx: _Ctx, p: _Person) -> set[str]:
@@ -69,9 +91,7 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     gender = "m" if word in lex.role_male else "f" if word in lex.role_female else None
     nations = {t.lower_ for t in doc[a:b] if t.ent_type_ in ("NORP", "GPE") and t.i != head.i}
     best: tuple[tuple[int, int, int], _Person] | None = None
-    for p in ctx.persons:
-        if p.start >= head.idx:
-            break
+    for p in ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT):
         if _compatible(ctx, p, gender) == 0:
             continue
         rw = _role_words(ctx, p)

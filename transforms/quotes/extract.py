@@ -87,11 +87,14 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
     found: list[tuple[QuoteSpan, str, _Attr]] = []
     last: _Attr | None = None
     last_q: QuoteSpan | None = None
+    chains_seen: set[int] = set()
     for q in spans:
+        continued = q.chain is not None and q.chain in chains_seen
+        if q.chain is not None:
+            chains_seen.add(q.chain)
         qspan = _quote_tokens(doc, q)
         if qspan is None or len(qspan) == 0:
             continue
-        continued = q.chain is not None and any(o.chain == q.chain and o.start < q.start for o in spans)
         kind = _kind(ctx, q, qspan, continued)
         attr = _own_speaker(ctx, q, qspan, kind, last)
         if not _is_speech(text[q.start : q.end], kind, attr is not None):
@@ -119,9 +122,13 @@ def _own_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, kind: str, last: _Attr | 
     return attr
 
 
+# The cue candidates tried per quote, best first (bounded for very long sentences).
+_MAX_CUES = 12
+
+
 def _cue_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, last: _Attr | None) -> _Attr | None:
     """Returns the attribution of the first cue candidate that has a speaker outside the quote, or None."""
-    for cue in _cue_candidates(ctx, q, qspan):
+    for cue in _cue_candidates(ctx, q, qspan)[:_MAX_CUES]:
         obj = _according_to(cue)
         if obj is not None:
             return _attribute_cue(ctx, cue, obj, q, last)

@@ -9,7 +9,7 @@ from spacy.tokens import Token
 
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
-from transforms.quotes.cues import _find_speaker_token, _is_cue, _subject_of
+from transforms.quotes.cues import CUE_WINDOW, _find_speaker_token, _is_cue, _subject_of
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.phrases import _proper_chain
 from transforms.quotes.speakers import _attribute_cue
@@ -25,8 +25,9 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     if colon is None:
         return None
     sent = ctx.sents[ctx.sent_of_tok[colon.start]]
-    for t in reversed(list(sent)):
-        if t.i >= colon.start or ctx.in_quote(t):
+    lead = doc[max(sent.start, colon.start - CUE_WINDOW) : colon.start]  # bounded, as cue windows are
+    for t in reversed(lead):
+        if ctx.in_quote(t):
             continue
         if _is_cue(t):
             spk = _find_speaker_token(ctx, t, None)
@@ -46,7 +47,7 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     ):
         return _name_at_colon(ctx, prev)
     # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
-    verbs = [sent.root] + [t for t in reversed(doc[sent.start : colon.start]) if t.pos_ in ("VERB", "AUX")]
+    verbs = [sent.root] + [t for t in reversed(lead) if t.pos_ in ("VERB", "AUX")]
     for root in verbs:
         if ctx.in_quote(root) or root.i >= colon.start:
             continue
@@ -108,7 +109,7 @@ def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | No
         if comma is None:
             return None
         sent = ctx.sents[ctx.sent_of_tok[comma.start]]
-        for t in reversed(doc[sent.start : comma.start]):
+        for t in reversed(doc[max(sent.start, comma.start - CUE_WINDOW) : comma.start]):
             if ctx.in_quote(t) or ctx.para_of_char[t.idx] != para:
                 break
             if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):

@@ -7,6 +7,7 @@ double-quoted quote stay inside it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 _OPEN_GLYPHS = "“„«‟"
@@ -89,6 +90,10 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
     closed before the line ended (it goes on in the next paragraph, or ends with the line).
     """
     marks = _double_marks(line)
+    # close_after[k]: a closing glyph follows mark k (a suffix scan, not one per mark)
+    close_after = [False] * (len(marks) + 1)
+    for k in range(len(marks) - 1, -1, -1):
+        close_after[k] = close_after[k + 1] or (k + 1 < len(marks) and marks[k + 1].glyph == "close")
     pieces: list[tuple[int, int, int, int]] = []
     inside: _Mark | None = None
     first_open = False
@@ -109,7 +114,7 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
             m.glyph == "open"
             and _opens_here(line, m)
             and not _closes_here(line, m)
-            and any(n.glyph == "close" for n in marks[k + 1 :])
+            and close_after[k]
             and (line[inside.pos : m.pos].rstrip()[-1:] in ".!?")
         )
         pieces.append((inside.pos, inside.pos + inside.width, m.pos, m.pos))
@@ -126,45 +131,47 @@ def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
     An opening mark must start a word (space or bracket before, a letter after) and a closing
     mark must end one (not a letter on both sides, as in "don't"); of several closing
     candidates the first one followed by punctuation or the line end wins (so a plural
-    possessive like "workers' rights" inside the quote does not end it).
+    possessive like "workers' rights" inside the quote does not end it). A quote never runs into
+    a double-quoted part. The closing candidates are indexed once per line, so a line full of
+    unmatched marks costs a bisect per mark, not a scan to the line's end.
     """
-
-    def free(i: int) -> bool:
-        return not any(a <= i < b for a, b in taken)
-
+    n = len(line)
+    blocked = bytearray(n + 1)
+    for a, b in taken:
+        blocked[max(a, 0) : min(b, n)] = b"\x01" * max(min(b, n) - max(a, 0), 0)
+    next_block = [n] * (n + 2)  # the first blocked offset at or after i
+    for i in range(n - 1, -1, -1):
+        next_block[i] = i if blocked[i] else next_block[i + 1]
+    cands: list[int] = []
+    preferred: list[int] = []
+    for j in range(2, n):
+        if line[j] not in _SINGLE_CLOSE:
+            continue
+        b, a = line[j - 1], line[j + 1] if j + 1 < n else " "
+        if b.isspace() or (b.isalpha() and a.isalpha()):
+            continue
+        if a.isspace() or a in _TRAILING_PUNCT or j + 1 == n:
+            cands.append(j)
+            if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?":
+                preferred.append(j)
     out: list[tuple[int, int, int, int]] = []
     i = 0
-    n = len(line)
     while i < n:
         c = line[i]
         if (
             c in _SINGLE_OPEN
-            and free(i)
+            and not blocked[i]
             and line[i : i + 2] != "''"
             and (i == 0 or line[i - 1 : i + 1] != "''")
         ):
             before = line[i - 1] if i > 0 else " "
             after = line[i + 1] if i + 1 < n else " "
             if (before.isspace() or before in "([—–:") and after.isalpha():
-                cands: list[int] = []
-                for j in range(i + 2, n):
-                    if not free(j):
-                        break
-                    if line[j] in _SINGLE_CLOSE:
-                        b, a = line[j - 1], line[j + 1] if j + 1 < n else " "
-                        if b.isspace() or (b.isalpha() and a.isalpha()):
-                            continue
-                        if a.isspace() or a in _TRAILING_PUNCT or j + 1 == n:
-                            cands.append(j)
-                if cands:
-                    best = next(
-                        (
-                            j
-                            for j in cands
-                            if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?"
-                        ),
-                        cands[0],
-                    )
+                limit = next_block[min(i + 2, n)]
+                lo, hi = bisect_left(cands, i + 2), bisect_left(cands, limit)
+                if lo < hi:
+                    k = bisect_left(preferred, i + 2)
+                    best = preferred[k] if k < len(preferred) and preferred[k] < limit else cands[lo]
                     out.append((i, i + 1, best, best))
                     i = best + 1
                     continue

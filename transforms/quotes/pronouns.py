@@ -3,6 +3,8 @@ subjects outside quotes that keeps a person in view."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Token
 
 from transforms.quotes.context import _Attr, _Ctx, _Person
@@ -16,6 +18,16 @@ _PRONOUN_SUBJECT_BONUS = 3.0
 _PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
 _PRONOUN_GENDER_BONUS = 0.25
 _PRONOUN_WINDOW = 8  # sentences
+# At most this many of the latest people and chain entries compete for a pronoun: a sentence of
+# thousands of words must not make every pronoun scan every name before it.
+_POOL_LIMIT = 40
+
+
+def _chain_before(chain: list[_Person], at: int, s_here: int) -> list[_Person]:
+    """Returns the latest chain entries before ``at`` within the window (at most _POOL_LIMIT)."""
+    hi = bisect_left(chain, at, key=lambda p: p.start)
+    out = [p for p in chain[max(hi - _POOL_LIMIT, 0) : hi] if s_here - p.sent <= _PRONOUN_WINDOW]
+    return out
 
 
 def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_Person]:
@@ -25,8 +37,8 @@ def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_
     were resolved to someone (a chain: "Doe arrived. He said … He added" keeps Doe in view), and
     the previous quote's speaker as a main-clause subject in the sentence of its cue.
     """
-    pool = [p for p in ctx.persons if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
-    pool += [p for p in _pronoun_chain(ctx) if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
+    pool = ctx.persons_before(at, s_here, _PRONOUN_WINDOW, _POOL_LIMIT)
+    pool += _chain_before(_pronoun_chain(ctx), at, s_here)
     if last is not None and last.person_key and last.start is not None and last.cue_tok is not None:
         s_last = ctx.sent_of_tok[last.cue_tok]
         if s_here - s_last <= _PRONOUN_WINDOW:
@@ -83,8 +95,8 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
             continue
         gender = "m" if low in lex.pron_male else "f"
         s_here = ctx.sent_of_tok[t.i]
-        pool = [p for p in ctx.persons if p.start < t.idx and s_here - p.sent <= _PRONOUN_WINDOW]
-        pool += [p for p in ctx.chain if s_here - p.sent <= _PRONOUN_WINDOW]
+        pool = ctx.persons_before(t.idx, s_here, _PRONOUN_WINDOW, _POOL_LIMIT)
+        pool += _chain_before(ctx.chain, t.idx, s_here)
         ref = _best_referent(ctx, pool, s_here, gender)
         if ref is not None:
             end = t.idx + len(t.text)

@@ -3,6 +3,8 @@ name, a description resolved to a person named before, or the unnamed phrase its
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Token
 
 from transforms.nlp import doc_text
@@ -19,6 +21,19 @@ def _sent_at(ctx: _Ctx, char: int) -> int:
     """Returns the index of the sentence holding a character offset."""
     span = ctx.doc.char_span(char, char + 1, alignment_mode="expand")
     return ctx.sent_of_tok[span.start] if span is not None and len(span) else 0
+
+
+def _latest_org(ctx: _Ctx, spk: Token) -> dict[str, Any] | None:
+    """Returns the latest organisation (or country, nationality) named outside quotes before an
+    "it" within three sentences, or None (a backward scan that stops at the window)."""
+    here = ctx.sent_of_tok[spk.i]
+    for o in reversed(ctx.mentions_before(spk.idx)):
+        s = int(o["start"])
+        if here - _sent_at(ctx, s) > 3:
+            return None
+        if o.get("label") in ("ORG", "GPE", "NORP") and int(o["end"]) <= spk.idx and ctx.quote_of_char[s] < 0:
+            return o
+    return None
 
 
 def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _Attr | None) -> _Attr:
@@ -39,17 +54,8 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             return _Attr("none", cue_text, None, None, None, None, cue.i)
         if low in lex.pron_thing:
             # "it said in a statement": the latest organisation named before
-            here = ctx.sent_of_tok[spk.i]
-            orgs = [
-                o
-                for o in ctx.mentions
-                if o.get("label") in ("ORG", "GPE", "NORP")
-                and int(o["end"]) <= spk.idx
-                and ctx.quote_of_char[int(o["start"])] < 0
-                and here - _sent_at(ctx, int(o["start"])) <= 3
-            ]
-            if orgs:
-                o = orgs[-1]
+            o = _latest_org(ctx, spk)
+            if o is not None:
                 return _Attr("pronoun", cue_text, str(o["text"]), int(o["start"]), int(o["end"]), None, cue.i)
         return _Attr("unnamed", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
     a, b = _np_span(spk)
