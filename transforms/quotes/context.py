@@ -73,6 +73,7 @@ class _Ctx:
     p_starts: list[int] = field(default_factory=list)
     cue_toks: list[int] | None = None
     role_words: dict[int, set[str]] = field(default_factory=dict)
+    reporters: set[str] = field(default_factory=set)  # person keys of the article's reporters
 
     def __post_init__(self) -> None:
         self.mentions.sort(key=lambda m: (int(m["start"]), int(m["end"])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from transforms.quotes.context import _Attr, _Ctx, _mention_at, _Person
 from transforms.quotes.lexicon import _lex
@@ -57,7 +57,68 @@ def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
     # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor
     abbrev = _lex().role_abbrev
     words.update(abbrev[w.rstrip(".")] for w in list(words) if w.rstrip(".") in abbrev)
+    # the nouns the person was introduced with ("rookie defenceman Jane Doe", "Jane Doe, a
+    # defenceman"), kept as "^noun": any such noun names the person later ("the defenceman")
+    words.update("^" + w for w in _introduced_as(ctx, span))
+    # "the 34-year-old Jane Doe" / "Jane Doe, 34,": "the 34-year-old" names her later
+    age = _AGE_BEFORE.search(ctx.text[max(p.start - 60, 0) : p.start]) or _AGE_AFTER.match(
+        ctx.text[p.end : p.end + 8]
+    )
+    if age:
+        words.add("age:" + age.group(1))
     return words
+
+
+_AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old\s+(?:[\w.’'-]+\s+){0,3}$")
+_AGE_AFTER = re.compile(r",\s*(\d{1,3})\s*[,.;]")
+_AGE_PHRASE_BEFORE = re.compile(r"(?i)\bthe\s+(\d{1,3})-year-old\s*$")
+_AGE_PHRASE_AFTER = re.compile(r"(?i)\s*the\s+(\d{1,3})-year-old\b")
+
+
+def _introduced_as(ctx: _Ctx, span: Span) -> set[str]:
+    """Returns the common nouns right before a name (its title words) and the head noun of an
+    apposition to it, lower case."""
+    doc = ctx.doc
+    out: set[str] = set()
+    i = span.start - 1
+    while i >= 0 and span.start - i <= 4 and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and not ctx.in_quote(doc[i]):
+        if doc[i].pos_ == "NOUN" or doc[i].text[:1].isupper():
+            out.add(doc[i].lower_)
+        i -= 1
+    for t in span:
+        for c in t.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN" and not span.start <= c.i < span.end:
+                out.add(c.lower_)
+    if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
+        out.add(span.root.head.lower_)
+    return out
+
+
+def held_role(ctx: _Ctx, head: Token) -> bool:
+    """True when a common noun is one that a person named before was introduced with."""
+    word = "^" + head.lower_
+    people = ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT)
+    return any(word in _role_words(ctx, p) for p in people)
+
+
+def age_description(ctx: _Ctx, cue: Token) -> tuple[_Person | None, int, int] | None:
+    """Returns (the person, start, end of the phrase) for "the 34-year-old" right before or after
+    a cue ('"…," the 34-year-old said'), the person None when no one was named with that age."""
+    before = _AGE_PHRASE_BEFORE.search(ctx.text[max(cue.idx - 30, 0) : cue.idx].rstrip())
+    end_cue = cue.idx + len(cue.text)
+    after = _AGE_PHRASE_AFTER.match(ctx.text[end_cue : end_cue + 30])
+    if before:
+        base = max(cue.idx - 30, 0)
+        start, end, age = base + before.start(), base + before.end(), before.group(1)
+    elif after:
+        start, end, age = end_cue + after.start(), end_cue + after.end(), after.group(1)
+    else:
+        return None
+    while start < end and ctx.text[start].isspace():
+        start += 1
+    people = ctx.persons_before(start, ctx.sent_of_tok[cue.i], len(ctx.sents), _DESCRIPTION_LIMIT)
+    found = [p for p in people if "age:" + age in _role_words(ctx, p)]
+    return (found[-1] if found else None), start, end
 
 
 def _near_subtree(tok: Token, near: range) -> list[Token]:
@@ -95,7 +156,7 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
         if _compatible(ctx, p, gender) == 0:
             continue
         rw = _role_words(ctx, p)
-        same = word in rw or any(lex.role_class.get(w, frozenset()) & classes for w in rw)
+        same = word in rw or "^" + word in rw or any(lex.role_class.get(w, frozenset()) & classes for w in rw)
         if not same:
             continue
         score = len(mods & rw)

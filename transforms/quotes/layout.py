@@ -55,7 +55,7 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
         if subj is None:
             continue
         at = _attribute_cue(ctx, root, subj, q, last)
-        if at.method != "none":
+        if at.method not in ("none", "unresolved"):
             at.method = "colon" if at.method in ("cue_subject", "according_to") else at.method
             at.cue = None
             return at

@@ -33,6 +33,9 @@ class _Lex:
     given_male: frozenset[str]
     given_female: frozenset[str]
     role_abbrev: dict[str, str]
+    byline: tuple[str, ...]
+    credit: tuple[str, ...]
+    media_words: frozenset[str]
 
 
 @cache
@@ -66,4 +69,7 @@ def _lex() -> _Lex:
         given_male=f(given["male"]),
         given_female=f(given["female"]),
         role_abbrev=dict(roles["role_abbreviations"]),
+        byline=tuple(roles["reporters"]["byline"]),
+        credit=tuple(roles["reporters"]["credit"]),
+        media_words=f(roles["reporters"]["media_words"]),
     )

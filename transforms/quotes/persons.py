@@ -13,6 +13,7 @@ from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.phrases import _main_clause, _proper_chain
+from transforms.quotes.reporters import reporter_keys
 
 
 def _title_before(doc: Doc, start_char: int) -> str | None:
@@ -81,6 +82,12 @@ def _build_persons(ctx: _Ctx) -> None:
     ctx.index_persons()
     _vote_pronoun_genders(ctx)
     _add_surname_mentions(ctx, person_keys)
+    # the reporters write the article: out of view of pronouns and descriptions (a cue naming
+    # one as its subject adds that mention back, see _add_person)
+    ctx.reporters = reporters = reporter_keys(ctx)
+    if reporters:
+        ctx.persons = [p for p in ctx.persons if p.key not in reporters]
+        ctx.index_persons()
 
 
 def _mention_names(ctx: _Ctx) -> list[_Name]:

@@ -9,12 +9,12 @@ from spacy.tokens import Token
 
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
-from transforms.quotes.descriptions import _resolve_description
+from transforms.quotes.descriptions import _resolve_description, held_role
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.persons import _add_person
 from transforms.quotes.phrases import _np_span, _proper_chain
-from transforms.quotes.pronouns import _resolve_pronoun
+from transforms.quotes.pronouns import _resolve_pronoun, resolve_group
 
 
 def _sent_at(ctx: _Ctx, char: int) -> int:
@@ -51,7 +51,12 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             p = _resolve_pronoun(ctx, spk, gender, last)
             if p is not None:
                 return _Attr("pronoun", cue_text, p.text, p.start, p.end, p.key, cue.i)
-            return _Attr("none", cue_text, None, None, None, None, cue.i)
+            return _Attr("unresolved", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
+        if low in lex.pron_group:
+            g = resolve_group(ctx, spk)
+            if g is not None:
+                return _Attr("group", cue_text, ctx.text[g[0] : g[1]], g[0], g[1], None, cue.i)
+            return _Attr("unresolved", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
         if low in lex.pron_thing:
             # "it said in a statement": the latest organisation named before
             o = _latest_org(ctx, spk)
@@ -95,7 +100,12 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
         c.dep_ == "poss" and c.pos_ == "PROPN" for c in spk.children
     )
     # only a role noun describes a person named before ("the senator"); "the report" is itself the source
-    is_role = spk.lower_ in lex.roles or spk.lower_ in lex.role_class or spk.lemma_.lower() in lex.roles
+    is_role = (
+        spk.lower_ in lex.roles
+        or spk.lower_ in lex.role_class
+        or spk.lemma_.lower() in lex.roles
+        or (spk.pos_ == "NOUN" and held_role(ctx, spk))
+    )
     if definite and spk.tag_ != "NNS" and is_role:
         p = _resolve_description(ctx, spk, a, b, last)
         if p is not None:
