@@ -98,7 +98,7 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
             continue
         kind = _kind(ctx, q, qspan, continued)
         attr = _own_speaker(ctx, q, qspan, kind, last)
-        if not _is_speech(text[q.start : q.end], kind, attr is not None):
+        if not _is_speech(text[q.start : q.end], kind, _cued(attr, kind, text[q.start : q.end])):
             continue  # a scare quote, or a name or title in quotation marks
         if attr is None:
             attr = _continues(ctx, q, last, last_q)
@@ -108,6 +108,18 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
         if attr.method not in _NO_SPEAKER:
             last, last_q = attr, q
     return _rows(article_id, text, found)
+
+
+# A partial quote this short is speech only when a cue introduces it ('called the plan "reckless"'
+# or 'Her verdict: "brilliant"' are scare quotes, 'said it was "very sad"' is speech).
+_SCARE_WORDS = 2
+
+
+def _cued(attr: _Attr | None, kind: str, quote: str) -> bool:
+    """True when a quote has a speaker of its own that makes it speech (see _SCARE_WORDS)."""
+    if attr is None:
+        return False
+    return attr.cue is not None or kind == "full" or len(quote.split()) > _SCARE_WORDS
 
 
 def _own_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, kind: str, last: _Attr | None) -> _Attr | None:

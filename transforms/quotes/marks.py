@@ -99,8 +99,16 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
     first_open = False
     for k, m in enumerate(marks):
         if inside is None:
-            if m.glyph == "close" and not _opens_here(line, m):
-                continue  # a stray closing mark
+            stray = m.glyph == "close" or (m.glyph == "either" and _closes_here(line, m))
+            if stray and not _opens_here(line, m):
+                # a closing mark with no opening one: a quote opened by a single mark ('He
+                # said, ‘We won.”') when one stands before it, else a stray mark
+                o = _single_opener_before(line, m.pos, pieces[-1][3] + 1 if pieces else 0)
+                if o is not None:
+                    pieces.append((o, o + 1, m.pos, m.pos))
+                    continue
+                if m.glyph == "close":
+                    continue
             if m.glyph == "either" and m.width == 1 and m.pos > 0 and line[m.pos - 1].isdigit():
                 continue  # inches: 5'10"
             inside = m
@@ -119,10 +127,58 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
         )
         pieces.append((inside.pos, inside.pos + inside.width, m.pos, m.pos))
         inside = m if reopen else None
+    if inside is not None:
+        # a double mark closed by a single one ('He said, "We won.' Then …')
+        j = _single_closer_after(line, inside.pos + inside.width)
+        if j is not None:
+            pieces.append((inside.pos, inside.pos + inside.width, j, j))
+            inside = None
     left_open = inside is not None
     if inside is not None:
         pieces.append((inside.pos, inside.pos + inside.width, len(line), len(line)))
     return pieces, first_open, left_open
+
+
+_STRAY_REACH = 2000  # characters a stray mark looks back or ahead for its partner
+
+
+def _single_opener_before(line: str, pos: int, floor: int) -> int | None:
+    """Returns the offset of a single opening mark that starts a quote a double closing mark at
+    ``pos`` ends, or None: the nearest mark at a word start before it (after ``floor``) with no
+    single closing mark between them (else the single marks pair among themselves)."""
+    if pos == 0 or line[pos - 1].isspace():
+        return None
+    for o in range(pos - 2, max(floor, pos - _STRAY_REACH) - 1, -1):
+        if line[o] in _SINGLE_OPEN and _is_single_open(line, o):
+            return o
+        if line[o] in _SINGLE_CLOSE and o + 1 < len(line) and not line[o + 1].isalpha():
+            return None  # a single quote closed before the mark: not its opener
+    return None
+
+
+def _is_single_open(line: str, o: int) -> bool:
+    """True when a single mark at ``o`` starts a word (space or bracket before, a letter after)."""
+    before = line[o - 1] if o > 0 else " "
+    after = line[o + 1] if o + 1 < len(line) else " "
+    return (before.isspace() or before in "([—–:") and after.isalpha()
+
+
+def _single_closer_after(line: str, start: int) -> int | None:
+    """Returns the offset of a single closing mark that ends a quote a double mark opened at
+    ``start`` and left open, or None: one right after a sentence's end or a comma and before a
+    space or the line's end, with no single opening mark before it (that would be a nested quote)."""
+    for j in range(start, min(len(line), start + _STRAY_REACH)):
+        c = line[j]
+        if c in _SINGLE_OPEN and _is_single_open(line, j):
+            return None
+        if (
+            c in _SINGLE_CLOSE
+            and j > start
+            and line[j - 1] in ".,!?"
+            and (j + 1 == len(line) or line[j + 1].isspace())
+        ):
+            return j
+    return None
 
 
 def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
