@@ -76,6 +76,26 @@ MARKS = [
     pytest.param(
         'The player is 6\'5" tall and "very quick" on the court.', ["very quick"], id="inches_are_not_quotes"
     ),
+    pytest.param(
+        "The coach said, ‘We played our best game.” Then he left.",
+        ["We played our best game."],
+        id="single_opening_mark_closed_by_a_double_one",
+    ),
+    pytest.param(
+        "The coach said, 'We played our best game.\" Then he left.",
+        ["We played our best game."],
+        id="straight_single_opening_closed_by_straight_double",
+    ),
+    pytest.param(
+        'The coach said, "We played our best game.\' Then he left.',
+        ["We played our best game."],
+        id="double_opening_mark_closed_by_a_single_one",
+    ),
+    pytest.param(
+        "“He told me ‘never again,’ and left,” the driver said. Fans’ hopes rose.",
+        ["He told me ‘never again,’ and left,"],
+        id="nested_single_quote_is_not_a_stray_closing",
+    ),
 ]
 
 
@@ -288,6 +308,99 @@ SPEAKERS = [
         id="signature_on_the_next_line",
     ),
     pytest.param(
+        'Burton explained from a podium. "I love cats," he said.',
+        "I love cats",
+        {"speaker_method": "pronoun", "speaker_text": "Burton"},
+        None,
+        id="lone_pronoun_takes_the_only_name_before_it",
+    ),
+    pytest.param(
+        '"I love cats," he said.',
+        "I love cats",
+        {"speaker_method": "unresolved", "speaker_text": "he"},
+        None,
+        id="pronoun_without_antecedent_is_kept",
+    ),
+    pytest.param(
+        "Interior Minister Jana Kovacs, who spoke after the vote, rejected the plan.\n\n"
+        "Opposition MP Olek Brandt called for new talks.\n\n"
+        "“There will be no second vote,” the minister said.",
+        "There will be",
+        {"speaker_method": "description"},
+        "Kovacs",
+        id="title_then_description",
+    ),
+    pytest.param(
+        "Rafael Ortiz, the finance minister, met the unions on Monday.\n\n"
+        "“The budget is fixed,” the minister said.",
+        "The budget",
+        {"speaker_method": "description"},
+        "Ortiz",
+        id="apposition_then_description",
+    ),
+    pytest.param(
+        "The 34-year-old Sarah Landry scored twice on Saturday.\n\n"
+        "“It was a good night,” the 34-year-old said.",
+        "It was a good",
+        {"speaker_method": "description"},
+        "Landry",
+        id="age_description",
+    ),
+    pytest.param(
+        "Defenceman Luke Prout signed with the club in June. Coach Dan Hale praised him.\n\n"
+        "“He works hard every shift,” Hale said.\n\n"
+        "“I just want to play,” the rookie defenceman said.",
+        "I just want",
+        {"speaker_method": "description"},
+        "Prout",
+        id="role_noun_kept_per_person",
+    ),
+    pytest.param(
+        "Svetlana Novak, who leads the protests, said no deal would be valid.\n\n"
+        "More: Svetlana Novak, Belarusian opposition leader, spoke on Sunday.\n\n"
+        "“We will not give up,” added the opponent, who lives in exile.",
+        "We will not",
+        {"speaker_method": "description"},
+        "Novak",
+        id="opponent_is_the_opposition_leader",
+    ),
+    pytest.param(
+        "Ann Lee and Tom Pratt founded the shop in 2010. They opened a second store this year.\n\n"
+        "“We never expected this,” they said.",
+        "We never",
+        {"speaker_method": "group", "speaker_text": "Ann Lee and Tom Pratt"},
+        None,
+        id="they_is_the_named_pair",
+    ),
+    pytest.param(
+        "By John Gonzalez\n\nOTTAWA — The minister spoke on Monday.\n\n“We are ready,” he said.",
+        "We are ready",
+        {"speaker_method": "unresolved", "speaker_text": "he"},
+        None,
+        id="byline_reporter_is_no_antecedent",
+    ),
+    pytest.param(
+        "Channel 9 News' Mark Lowe spoke to residents on Main Street.\n\n“The water came fast,” he said.",
+        "The water",
+        {"speaker_method": "unresolved"},
+        None,
+        id="outlet_reporter_is_no_antecedent",
+    ),
+    pytest.param(
+        "Reporting by Jim Tan; editing by Paul Wu\n\n“Prices will rise,” he said.",
+        "Prices",
+        {"speaker_method": "unresolved"},
+        None,
+        id="credited_reporter_is_no_antecedent",
+    ),
+    pytest.param(
+        "By John Gonzalez\n\n“Prices will rise,” John Gonzalez said.",
+        "Prices",
+        {"speaker_method": "cue_subject"},
+        "Gonzalez",
+        id="reporter_speaks_when_a_cue_says_so",
+    ),
+    pytest.param(
         "Governor Ellen Park said the storm was “a once-in-a-century event” and urged calm.",
         "a once",
         {"kind": "partial"},
@@ -391,6 +504,47 @@ def test_scare_quotes_and_titles_are_not_speech(nlp: Language) -> None:
         "and the film “Long Road Home” opened in May."
     )
     assert _rows(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Cats are "cuties" and dogs are "good boys".',
+        "The plan looked “reckless” to many voters.",
+        "Her verdict on the film: “brilliant”.",
+    ],
+)
+def test_short_scare_quotes_without_a_cue_are_not_speech(nlp: Language, text: str) -> None:
+    assert _rows(nlp, text) == []
+
+
+def test_short_quote_after_a_cue_is_speech(nlp: Language) -> None:
+    r = _by_start(_rows(nlp, "Mayor Ann Cole said the flood was “very sad” for the town."), "very sad")
+    assert r["speaker_method"] == "cue_subject" and "Cole" in str(r["speaker_text"])
+
+
+def test_no_speaker_is_never_a_silent_null(nlp: Language) -> None:
+    text = "“We will appeal,” they said.\n\n“Nothing changes,” she said."
+    for r in _rows(nlp, text):
+        assert r["speaker_method"] == "unresolved" and r["speaker_text"] in ("they", "she")
+
+
+def test_attribution_grows_about_linearly(nlp: Language) -> None:
+    """Long sentences strewn with unbalanced quotation marks (the hostile shape of issue #14): the
+    attribution time at four times the size stays far from the sixteen-fold of a quadratic scan."""
+    import time
+
+    from benchmarks.quote_attribution import hostile_text
+
+    def timed(n: int) -> float:
+        doc = nlp(hostile_text(n, sentence_words=1500).replace("\n\n", " "))
+        t0 = time.perf_counter()
+        quotes_from_doc(doc, "a1", [])
+        return time.perf_counter() - t0
+
+    small, large = timed(6_000), timed(24_000)
+    print(f"attribution: {small:.3f}s at 6k chars, {large:.3f}s at 24k chars ({large / small:.1f}x)")
+    assert large < 60  # a generous bound: a quadratic scan took minutes at 150k
 
 
 def test_mentions_given_by_caller_are_used(nlp: Language) -> None:

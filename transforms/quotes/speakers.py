@@ -66,15 +66,20 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
     a, b = _np_span(spk)
     np_start, np_end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
     method = "according_to" if cue.lower_ == "according" else "cue_subject"
-    # the head is (part of) a named entity
+    # a lower-case head is a common noun whatever the tagger says ("the minister" as PROPN)
+    common = spk.pos_ == "NOUN" or (spk.pos_ == "PROPN" and spk.text.islower())
+    # the head is (part of) a named entity; a common noun inside a mention of another label is
+    # no name ("the rookie defenceman" read as ORG)
     m = _mention_at(ctx, spk.idx, spk.idx + len(spk.text))
+    if m is not None and common and m.get("label") != "PERSON":
+        m = None
     if m is not None:
         ms, me = int(m["start"]), int(m["end"])
         if m.get("label") == "PERSON":
             _add_person(ctx, ms, me, str(m["text"]), ctx.sent_of_tok[spk.i])
         key = _key(str(m["text"])) if m.get("label") == "PERSON" else None
         return _Attr(method, cue_text, str(m["text"]), ms, me, key, cue.i)
-    if spk.pos_ == "PROPN":
+    if spk.pos_ == "PROPN" and not common:
         pa, pb = _proper_chain(spk)
         ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
         name = doc_text(doc)[ps:pe]
@@ -104,7 +109,7 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
         spk.lower_ in lex.roles
         or spk.lower_ in lex.role_class
         or spk.lemma_.lower() in lex.roles
-        or (spk.pos_ == "NOUN" and held_role(ctx, spk))
+        or (common and held_role(ctx, spk))
     )
     if definite and spk.tag_ != "NNS" and is_role:
         p = _resolve_description(ctx, spk, a, b, last)
