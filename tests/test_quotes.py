@@ -365,6 +365,32 @@ SPEAKERS = [
         id="opponent_is_the_opposition_leader",
     ),
     pytest.param(
+        "Svetlana Novak, who leads the protests, said no deal would be valid.\n\n"
+        "“No deal signed without us counts,” she wrote on Sunday.\n\n"
+        "“We will not give up,” added the opponent, who lives in exile.",
+        "We will not",
+        {"speaker_method": "description"},
+        "Novak",
+        id="continuing_cue_description_is_the_previous_speaker",
+    ),
+    pytest.param(
+        "Pres. Omar Haddad met the ministers on Monday. Senator Lina Moreau spoke after him.\n\n"
+        "“We will vote no,” Moreau said.\n\n"
+        "“The plan stands,” the president told reporters.",
+        "The plan stands",
+        {"speaker_method": "description"},
+        "Haddad",
+        id="abbreviated_title_split_by_the_tokenizer",
+    ),
+    pytest.param(
+        "Governor Paul Kerrigan opened the hearing.\n\n“We need roads,” Kerrigan said.\n\n"
+        "“The budget cannot pay,” added the senator.",
+        "The budget",
+        {"speaker_method": "unnamed"},
+        None,
+        id="continuing_cue_never_gives_a_role_to_someone_named_in_another",
+    ),
+    pytest.param(
         "Ann Lee and Tom Pratt founded the shop in 2010. They opened a second store this year.\n\n"
         "“We never expected this,” they said.",
         "We never",

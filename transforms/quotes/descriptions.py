@@ -54,8 +54,11 @@ def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
             for w in _near_subtree(head.head, near)
             if not w.is_punct and not span.start <= w.i < span.end
         )
-    # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor
+    # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor (the tokenizer may split the stop)
     abbrev = _lex().role_abbrev
+    before = _WORD_BEFORE.search(ctx.text[max(p.start - 16, 0) : p.start])
+    if before:
+        words.add(before.group(1).lower())
     words.update(abbrev[w.rstrip(".")] for w in list(words) if w.rstrip(".") in abbrev)
     # the nouns the person was introduced with ("rookie defenceman Jane Doe", "Jane Doe, a
     # defenceman"), kept as "^noun": any such noun names the person later ("the defenceman")
@@ -69,6 +72,7 @@ def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
     return words
 
 
+_WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\.?\s+$")
 _AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old\s+(?:[\w.’'-]+\s+){0,3}$")
 _AGE_AFTER = re.compile(r",\s*(\d{1,3})\s*[,.;]")
 _AGE_PHRASE_BEFORE = re.compile(r"(?i)\bthe\s+(\d{1,3})-year-old\s*$")
@@ -166,6 +170,30 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
             continue  # "the French president" must not take a president of another country
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
-    # No one named in that role: the caller keeps the description itself as an unnamed speaker
-    # (the previous speaker is too often someone else: "the senator" after a governor spoke).
-    return best[1] if best is not None else None
+    if best is not None:
+        return best[1]
+    # No one named in that role: after a continuing cue, the previous speaker when that person
+    # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
+    # is), else None and the caller keeps the description itself ("the senator" after a governor
+    # spoke is someone else).
+    return _roleless_previous_speaker(ctx, head, last, gender)
+
+
+_PREVIOUS_SENTS = 3
+
+
+def _roleless_previous_speaker(ctx: _Ctx, head: Token, last: _Attr | None, gender: str | None) -> _Person | None:
+    """Returns the latest mention of the previous speaker, named within the last few sentences,
+    of a gender the description allows and with no role word of the lexicon in any mention, or None."""
+    cue = head.head
+    if last is None or not last.person_key or last.cue_tok is None or cue.lemma_.lower() not in _lex().continuing:
+        return None
+    if ctx.sent_of_tok[head.i] - ctx.sent_of_tok[last.cue_tok] > _PREVIOUS_SENTS:
+        return None
+    lex = _lex()
+    people = ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT)
+    same = [p for p in people if p.key == last.person_key]
+    for p in same:
+        if any(w in lex.roles or w in lex.role_class for w in _role_words(ctx, p)):
+            return None
+    return same[-1] if same and _compatible(ctx, same[-1], gender) else None

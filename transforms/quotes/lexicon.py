@@ -17,6 +17,7 @@ class _Lex:
     verbs: frozenset[str]
     particles: dict[str, frozenset[str]]
     object_speaker: frozenset[str]
+    continuing: frozenset[str]
     male_titles: frozenset[str]
     female_titles: frozenset[str]
     pron_male: frozenset[str]
@@ -53,6 +54,7 @@ def _lex() -> _Lex:
         verbs=f(cues["verbs"]),
         particles={k: f(v) for k, v in cues["particles"].items()},
         object_speaker=f(cues["phrases"]["object_speaker"]),
+        continuing=f(cues["phrases"]["continuing"]),
         male_titles=f(roles["gender_titles"]["male"]),
         female_titles=f(roles["gender_titles"]["female"]),
         pron_male=f(roles["pronouns"]["male"]),
