@@ -12,10 +12,43 @@ import json
 import random
 import time
 
-_WORDS = (
-    "the council said that its members would vote on the plan after a long debate about "
-    "roads schools and water while Dana Whitfield told reporters in the city hall she added"
-).split()
+_WORDS = [
+    *[
+        "the",
+        "council",
+        "said",
+        "that",
+        "its",
+        "members",
+        "would",
+        "vote",
+        "on",
+        "the",
+        "plan",
+        "after",
+        "a",
+        "long",
+        "debate",
+        "about",
+    ],
+    *[
+        "roads",
+        "schools",
+        "and",
+        "water",
+        "while",
+        "Dana",
+        "Whitfield",
+        "told",
+        "reporters",
+        "in",
+        "the",
+        "city",
+        "hall",
+        "she",
+        "added",
+    ],
+]
 _MARKS = ['"', "“", "”", "‘", "’", "'", "«", "»"]
 
 

@@ -87,7 +87,7 @@ MARKS = [
         id="straight_single_opening_closed_by_straight_double",
     ),
     pytest.param(
-        'The coach said, "We played our best game.\' Then he left.',
+        "The coach said, \"We played our best game.' Then he left.",
         ["We played our best game."],
         id="double_opening_mark_closed_by_a_single_one",
     ),

@@ -10,7 +10,6 @@ from transforms.quotes.context import _Attr, _Ctx, _mention_at, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.persons import _compatible
 
-
 # The latest people a description may refer to, and how far from a name its role words are read.
 _DESCRIPTION_LIMIT = 200
 _NEAR = 12
@@ -85,7 +84,12 @@ def _introduced_as(ctx: _Ctx, span: Span) -> set[str]:
     doc = ctx.doc
     out: set[str] = set()
     i = span.start - 1
-    while i >= 0 and span.start - i <= 4 and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and not ctx.in_quote(doc[i]):
+    while (
+        i >= 0
+        and span.start - i <= 4
+        and doc[i].pos_ in ("NOUN", "PROPN", "ADJ")
+        and not ctx.in_quote(doc[i])
+    ):
         if doc[i].pos_ == "NOUN" or doc[i].text[:1].isupper():
             out.add(doc[i].lower_)
         i -= 1
@@ -182,11 +186,18 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
 _PREVIOUS_SENTS = 3
 
 
-def _roleless_previous_speaker(ctx: _Ctx, head: Token, last: _Attr | None, gender: str | None) -> _Person | None:
+def _roleless_previous_speaker(
+    ctx: _Ctx, head: Token, last: _Attr | None, gender: str | None
+) -> _Person | None:
     """Returns the latest mention of the previous speaker, named within the last few sentences,
     of a gender the description allows and with no role word of the lexicon in any mention, or None."""
     cue = head.head
-    if last is None or not last.person_key or last.cue_tok is None or cue.lemma_.lower() not in _lex().continuing:
+    if (
+        last is None
+        or not last.person_key
+        or last.cue_tok is None
+        or cue.lemma_.lower() not in _lex().continuing
+    ):
         return None
     if ctx.sent_of_tok[head.i] - ctx.sent_of_tok[last.cue_tok] > _PREVIOUS_SENTS:
         return None

@@ -203,10 +203,10 @@ def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
     for j in range(2, n):
         if line[j] not in _SINGLE_CLOSE:
             continue
-        b, a = line[j - 1], line[j + 1] if j + 1 < n else " "
-        if b.isspace() or (b.isalpha() and a.isalpha()):
+        prev_c, next_c = line[j - 1], line[j + 1] if j + 1 < n else " "
+        if prev_c.isspace() or (prev_c.isalpha() and next_c.isalpha()):
             continue
-        if a.isspace() or a in _TRAILING_PUNCT or j + 1 == n:
+        if next_c.isspace() or next_c in _TRAILING_PUNCT or j + 1 == n:
             cands.append(j)
             if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?":
                 preferred.append(j)

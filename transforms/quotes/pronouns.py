@@ -117,8 +117,24 @@ def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | N
 _FALLBACK_SENTS = 2
 _FALLBACK_TOKENS = 300
 _NOT_PEOPLE = frozenset(
-    ("GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL",
-     "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE")
+    (
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "CARDINAL",
+        "ORDINAL",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "PRODUCT",
+        "LANGUAGE",
+    )
 )
 
 

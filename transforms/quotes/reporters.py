@@ -14,14 +14,18 @@ from transforms.quotes.lexicon import _lex
 _BYLINE_WORDS = 8  # a byline line holds names, not a sentence
 
 
+def _alt(words: tuple[str, ...] | frozenset[str]) -> str:
+    """Returns a regex alternation of the words, longest first, spaces matching any blank."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Returns the byline, credit and outlet-possessive patterns built from the lexicon."""
     lex = _lex()
-    alt = lambda words: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))  # noqa: E731
-    byline = re.compile(rf"(?im)^[ \t]*(?:{alt(lex.byline)})[ \t]+([^\n]+)$")
-    credit = re.compile(rf"(?i)\b(?:{alt(lex.credit)})[ \t]+([^;)\n]{{2,120}})")
-    media = re.compile(rf"(?i)\b(?:{alt(lex.media_words)})['’]s?[ \t]+$")
+    byline = re.compile(rf"(?im)^[ \t]*(?:{_alt(lex.byline)})[ \t]+([^\n]+)$")
+    credit = re.compile(rf"(?i)\b(?:{_alt(lex.credit)})[ \t]+([^;)\n]{{2,120}})")
+    media = re.compile(rf"(?i)\b(?:{_alt(lex.media_words)})['’]s?[ \t]+$")
     return byline, credit, media
 
 
@@ -29,10 +33,10 @@ def reporter_keys(ctx: _Ctx) -> set[str]:
     """Returns the person keys of the article's reporters (see the module doc)."""
     byline, credit, media = _patterns()
     regions: list[tuple[int, int]] = []
-    for m in byline.finditer(ctx.text):
-        if len(m.group(1).split()) <= _BYLINE_WORDS:
-            regions.append((m.start(1), m.end(1)))
-    regions += [(m.start(1), m.end(1)) for m in credit.finditer(ctx.text)]
+    for hit in byline.finditer(ctx.text):
+        if len(hit.group(1).split()) <= _BYLINE_WORDS:
+            regions.append((hit.start(1), hit.end(1)))
+    regions += [(hit.start(1), hit.end(1)) for hit in credit.finditer(ctx.text)]
     keys: set[str] = set()
     for a, b in regions:
         for m in ctx.mentions_in(a, b):
