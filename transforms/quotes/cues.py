@@ -115,7 +115,14 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
             node = node.head
         if cue.dep_ == "relcl":
             return head  # "Smith, who said …"
-        return _subject_of(ctx, head, quote_end)
+        # "Doe appeared on TV and endorsed Roe, saying …": a verb coordinated with the one that
+        # has the subject shares it
+        node = head
+        for _ in range(_MAX_CLIMB):
+            s = _subject_of(ctx, node, quote_end)
+            if s is not None or node.dep_ != "conj" or node.head.i == node.i:
+                return s
+            node = node.head
     return None
 
 
@@ -149,6 +156,16 @@ def _is_person_name(ctx: _Ctx, tok: Token) -> bool:
     return m is not None and m.get("label") == "PERSON"
 
 
+def _given_then_surname(ctx: _Ctx, tok: Token) -> bool:
+    """True for a capitalised common given name outside quotes followed by a proper noun."""
+    lex = _lex()
+    low = tok.lower_
+    if not tok.text[:1].isupper() or ctx.in_quote(tok) or low not in lex.given_male | lex.given_female:
+        return False
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and not ctx.in_quote(nxt)
+
+
 def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
     """Returns the person named next to a cue that follows a quote when the parse gave the cue no
     subject (it often hangs the name on a word of the quote).
@@ -166,6 +183,11 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
             if t.text in ".!?" or ctx.in_quote(t) or "\n" in t.text:
                 break
             if _is_person_name(ctx, t):
+                return t
+            if _given_then_surname(ctx, t):
+                # a common given name and the proper nouns after it ("said … Elijah Doe")
+                while t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" and doc[t.i + 1].idx < q.end + 200:
+                    t = doc[t.i + 1]
                 return t
         return None
     after = doc.char_span(q.close_at + 1, cue.idx, alignment_mode="expand")
