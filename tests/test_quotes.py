@@ -391,6 +391,28 @@ SPEAKERS = [
         id="continuing_cue_never_gives_a_role_to_someone_named_in_another",
     ),
     pytest.param(
+        "Marlow appeared on the radio and endorsed the mayor, saying, “She is exactly what this city needs.”",
+        "She is exactly",
+        {"speaker_method": "cue_subject"},
+        "Marlow",
+        id="coordinated_verb_shares_its_subject_with_a_participle_cue",
+    ),
+    pytest.param(
+        "Council members met on Monday.\n\n"
+        "“The budget is a disgrace,” said committee ranking member Elijah Brooksworth (D-Ohio).",
+        "The budget",
+        {"speaker_method": "cue_subject"},
+        "Brooksworth",
+        id="given_name_and_surname_after_an_inverted_cue",
+    ),
+    pytest.param(
+        "Hartley: 'We are going to win so much.'\n\nDana Hartley was magnanimous in victory on Tuesday.",
+        "We are going",
+        {"speaker_method": "colon", "speaker_text": "Hartley"},
+        None,
+        id="headline_label_before_a_colon",
+    ),
+    pytest.param(
         "Ann Lee and Tom Pratt founded the shop in 2010. They opened a second store this year.\n\n"
         "“We never expected this,” they said.",
         "We never",

@@ -62,7 +62,23 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
         break
     if prev is not None and prev.pos_ == "PROPN":
         return _name_at_colon(ctx, prev)
-    return None
+    return _line_label(ctx, len(before) - 1)
+
+
+def _line_label(ctx: _Ctx, colon_at: int) -> _Attr | None:
+    """Returns the colon attribution for a line opening with a person's name and a colon ('Doe:
+    "…"', as headlines and transcripts do), the name being one the article gives a person, or None."""
+    line_start = ctx.text.rfind("\n", 0, colon_at) + 1
+    label = ctx.text[line_start:colon_at].strip()
+    words = label.split()
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return None
+    key = _key(label)
+    if not any(p.key == key for p in ctx.persons):
+        return None
+    start = line_start + ctx.text[line_start:colon_at].index(label)
+    tok = ctx.doc.char_span(start, start + len(label), alignment_mode="expand")
+    return _Attr("colon", None, label, start, start + len(label), key, tok.start if tok is not None else None)
 
 
 def _name_at_colon(ctx: _Ctx, prev: Token) -> _Attr:
