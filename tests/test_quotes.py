@@ -92,6 +92,11 @@ MARKS = [
         id="double_opening_mark_closed_by_a_single_one",
     ),
     pytest.param(
+        "“I would rather live in what he calls “hell” than here.” ― Ada Ruiz",
+        ["I would rather live in what he calls “hell” than here."],
+        id="quote_nested_in_the_same_marks",
+    ),
+    pytest.param(
         "“He told me ‘never again,’ and left,” the driver said. Fans’ hopes rose.",
         ["He told me ‘never again,’ and left,"],
         id="nested_single_quote_is_not_a_stray_closing",

@@ -97,7 +97,10 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
     pieces: list[tuple[int, int, int, int]] = []
     inside: _Mark | None = None
     first_open = False
+    skip = -1
     for k, m in enumerate(marks):
+        if k == skip:
+            continue  # the closing mark of a nested quote
         if inside is None:
             stray = m.glyph == "close" or (m.glyph == "either" and _closes_here(line, m))
             if stray and not _opens_here(line, m):
@@ -114,6 +117,18 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
             inside = m
             if not pieces and not line[: m.pos].strip():
                 first_open = True
+            continue
+        # “… he calls “hell” than …”: a quote nested in the same glyphs (open, close, close)
+        # stays inside the outer one
+        if (
+            m.glyph == "open"
+            and inside.glyph == "open"
+            and _opens_here(line, m)
+            and k + 2 < len(marks)
+            and marks[k + 1].glyph == "close"
+            and marks[k + 2].glyph == "close"
+        ):
+            skip = k + 1
             continue
         # Inside a quote any mark closes it (an opening glyph used as the closing one, as in
         # '…people, “added the opponent'), except an opening glyph that plainly opens the next
