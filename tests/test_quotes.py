@@ -77,6 +77,31 @@ MARKS = [
     pytest.param(
         'The player is 6\'5" tall and "very quick" on the court.', ["very quick"], id="inches_are_not_quotes"
     ),
+    pytest.param(
+        "The coach said, ‘We played our best game.” Then he left.",
+        ["We played our best game."],
+        id="single_opening_mark_closed_by_a_double_one",
+    ),
+    pytest.param(
+        "The coach said, 'We played our best game.\" Then he left.",
+        ["We played our best game."],
+        id="straight_single_opening_closed_by_straight_double",
+    ),
+    pytest.param(
+        "The coach said, \"We played our best game.' Then he left.",
+        ["We played our best game."],
+        id="double_opening_mark_closed_by_a_single_one",
+    ),
+    pytest.param(
+        "“I would rather live in what he calls “hell” than here.” ― Ada Ruiz",
+        ["I would rather live in what he calls “hell” than here."],
+        id="quote_nested_in_the_same_marks",
+    ),
+    pytest.param(
+        "“He told me ‘never again,’ and left,” the driver said. Fans’ hopes rose.",
+        ["He told me ‘never again,’ and left,"],
+        id="nested_single_quote_is_not_a_stray_closing",
+    ),
 ]
 
 
@@ -289,6 +314,147 @@ SPEAKERS = [
         id="signature_on_the_next_line",
     ),
     pytest.param(
+        'Burton explained from a podium. "I love cats," he said.',
+        "I love cats",
+        {"speaker_method": "pronoun", "speaker_text": "Burton"},
+        None,
+        id="lone_pronoun_takes_the_only_name_before_it",
+    ),
+    pytest.param(
+        '"I love cats," he said.',
+        "I love cats",
+        {"speaker_method": "unresolved", "speaker_text": "he"},
+        None,
+        id="pronoun_without_antecedent_is_kept",
+    ),
+    pytest.param(
+        "Interior Minister Jana Kovacs, who spoke after the vote, rejected the plan.\n\n"
+        "Opposition MP Olek Brandt called for new talks.\n\n"
+        "“There will be no second vote,” the minister said.",
+        "There will be",
+        {"speaker_method": "description"},
+        "Kovacs",
+        id="title_then_description",
+    ),
+    pytest.param(
+        "Rafael Ortiz, the finance minister, met the unions on Monday.\n\n"
+        "“The budget is fixed,” the minister said.",
+        "The budget",
+        {"speaker_method": "description"},
+        "Ortiz",
+        id="apposition_then_description",
+    ),
+    pytest.param(
+        "The 34-year-old Sarah Landry scored twice on Saturday.\n\n"
+        "“It was a good night,” the 34-year-old said.",
+        "It was a good",
+        {"speaker_method": "description"},
+        "Landry",
+        id="age_description",
+    ),
+    pytest.param(
+        "Defenceman Luke Prout signed with the club in June. Coach Dan Hale praised him.\n\n"
+        "“He works hard every shift,” Hale said.\n\n"
+        "“I just want to play,” the rookie defenceman said.",
+        "I just want",
+        {"speaker_method": "description"},
+        "Prout",
+        id="role_noun_kept_per_person",
+    ),
+    pytest.param(
+        "Svetlana Novak, who leads the protests, said no deal would be valid.\n\n"
+        "More: Svetlana Novak, Belarusian opposition leader, spoke on Sunday.\n\n"
+        "“We will not give up,” added the opponent, who lives in exile.",
+        "We will not",
+        {"speaker_method": "description"},
+        "Novak",
+        id="opponent_is_the_opposition_leader",
+    ),
+    pytest.param(
+        "Svetlana Novak, who leads the protests, said no deal would be valid.\n\n"
+        "“No deal signed without us counts,” she wrote on Sunday.\n\n"
+        "“We will not give up,” added the opponent, who lives in exile.",
+        "We will not",
+        {"speaker_method": "description"},
+        "Novak",
+        id="continuing_cue_description_is_the_previous_speaker",
+    ),
+    pytest.param(
+        "Pres. Omar Haddad met the ministers on Monday. Senator Lina Moreau spoke after him.\n\n"
+        "“We will vote no,” Moreau said.\n\n"
+        "“The plan stands,” the president told reporters.",
+        "The plan stands",
+        {"speaker_method": "description"},
+        "Haddad",
+        id="abbreviated_title_split_by_the_tokenizer",
+    ),
+    pytest.param(
+        "Governor Paul Kerrigan opened the hearing.\n\n“We need roads,” Kerrigan said.\n\n"
+        "“The budget cannot pay,” added the senator.",
+        "The budget",
+        {"speaker_method": "unnamed"},
+        None,
+        id="continuing_cue_never_gives_a_role_to_someone_named_in_another",
+    ),
+    pytest.param(
+        "Marlow appeared on the radio and endorsed the mayor, saying, “She is exactly what this city needs.”",
+        "She is exactly",
+        {"speaker_method": "cue_subject"},
+        "Marlow",
+        id="coordinated_verb_shares_its_subject_with_a_participle_cue",
+    ),
+    pytest.param(
+        "Council members met on Monday.\n\n"
+        "“The budget is a disgrace,” said committee ranking member Elijah Brooksworth (D-Ohio).",
+        "The budget",
+        {"speaker_method": "cue_subject"},
+        "Brooksworth",
+        id="given_name_and_surname_after_an_inverted_cue",
+    ),
+    pytest.param(
+        "Hartley: 'We are going to win so much.'\n\nDana Hartley was magnanimous in victory on Tuesday.",
+        "We are going",
+        {"speaker_method": "colon", "speaker_text": "Hartley"},
+        None,
+        id="headline_label_before_a_colon",
+    ),
+    pytest.param(
+        "Ann Lee and Tom Pratt founded the shop in 2010. They opened a second store this year.\n\n"
+        "“We never expected this,” they said.",
+        "We never",
+        {"speaker_method": "group", "speaker_text": "Ann Lee and Tom Pratt"},
+        None,
+        id="they_is_the_named_pair",
+    ),
+    pytest.param(
+        "By John Gonzalez\n\nOTTAWA — The minister spoke on Monday.\n\n“We are ready,” he said.",
+        "We are ready",
+        {"speaker_method": "unresolved", "speaker_text": "he"},
+        None,
+        id="byline_reporter_is_no_antecedent",
+    ),
+    pytest.param(
+        "Channel 9 News' Mark Lowe spoke to residents on Main Street.\n\n“The water came fast,” he said.",
+        "The water",
+        {"speaker_method": "unresolved"},
+        None,
+        id="outlet_reporter_is_no_antecedent",
+    ),
+    pytest.param(
+        "Reporting by Jim Tan; editing by Paul Wu\n\n“Prices will rise,” he said.",
+        "Prices",
+        {"speaker_method": "unresolved"},
+        None,
+        id="credited_reporter_is_no_antecedent",
+    ),
+    pytest.param(
+        "By John Gonzalez\n\n“Prices will rise,” John Gonzalez said.",
+        "Prices",
+        {"speaker_method": "cue_subject"},
+        "Gonzalez",
+        id="reporter_speaks_when_a_cue_says_so",
+    ),
+    pytest.param(
         "Governor Ellen Park said the storm was “a once-in-a-century event” and urged calm.",
         "a once",
         {"kind": "partial"},
@@ -392,6 +558,47 @@ def test_scare_quotes_and_titles_are_not_speech(nlp: Language) -> None:
         "and the film “Long Road Home” opened in May."
     )
     assert _rows(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Cats are "cuties" and dogs are "good boys".',
+        "The plan looked “reckless” to many voters.",
+        "Her verdict on the film: “brilliant”.",
+    ],
+)
+def test_short_scare_quotes_without_a_cue_are_not_speech(nlp: Language, text: str) -> None:
+    assert _rows(nlp, text) == []
+
+
+def test_short_quote_after_a_cue_is_speech(nlp: Language) -> None:
+    r = _by_start(_rows(nlp, "Mayor Ann Cole said the flood was “very sad” for the town."), "very sad")
+    assert r["speaker_method"] == "cue_subject" and "Cole" in str(r["speaker_text"])
+
+
+def test_no_speaker_is_never_a_silent_null(nlp: Language) -> None:
+    text = "“We will appeal,” they said.\n\n“Nothing changes,” she said."
+    for r in _rows(nlp, text):
+        assert r["speaker_method"] == "unresolved" and r["speaker_text"] in ("they", "she")
+
+
+def test_attribution_grows_about_linearly(nlp: Language) -> None:
+    """Long sentences strewn with unbalanced quotation marks (the hostile shape of issue #14): the
+    attribution time at four times the size stays far from the sixteen-fold of a quadratic scan."""
+    import time
+
+    from benchmarks.quote_attribution import hostile_text
+
+    def timed(n: int) -> float:
+        doc = nlp(hostile_text(n, sentence_words=1500).replace("\n\n", " "))
+        t0 = time.perf_counter()
+        quotes_from_doc(doc, "a1", [])
+        return time.perf_counter() - t0
+
+    small, large = timed(6_000), timed(24_000)
+    print(f"attribution: {small:.3f}s at 6k chars, {large:.3f}s at 24k chars ({large / small:.1f}x)")
+    assert large < 60  # a generous bound: a quadratic scan took minutes at 150k
 
 
 def test_mentions_given_by_caller_are_used(nlp: Language) -> None:

@@ -25,6 +25,8 @@ SPEAKER_METHODS = (
     "colon",  # a speaker named before a colon introducing the quote
     "signature",  # a name after a dash closing the quote ("…" — Jane Doe)
     "unnamed",  # the speaker is a phrase without a named entity ("a senior official")
+    "group",  # "they" resolved to a named pair or group in focus (the phrase, not linked)
+    "unresolved",  # a pronoun with no person before it: the pronoun as written
     "none",  # no speaker could be found
 )
 MODALITIES = ("asserted", "planned", "negated", "reported", "hypothetical")

@@ -39,7 +39,7 @@ from transforms.quotes.extract import quotes_from_doc
 from transforms.quotes.marks import QuoteSpan, find_quote_spans
 from transforms.quotes.resolve import normalise_quote, quote_rows_to_frame, resolve_quotes
 
-VERSION = "quotes-5"
+VERSION = "quotes-6"
 
 __all__ = [
     "VERSION",

@@ -3,6 +3,8 @@ speaker of a cue (its subject, an inverted subject, a name next to it, the objec
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Span, Token
 
 from transforms.nlp import doc_text
@@ -103,7 +105,7 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
         return prev  # a name right before a gerund is its subject: "footage of Jane Doe saying …"
     if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "relcl") and head.i != cue.i:
         node = head
-        while True:
+        for _ in range(_MAX_CLIMB):
             if _is_cue(node) and not ctx.in_quote(node):
                 s = _subject_of(ctx, node, quote_end)
                 if s is not None:
@@ -113,7 +115,14 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
             node = node.head
         if cue.dep_ == "relcl":
             return head  # "Smith, who said …"
-        return _subject_of(ctx, head, quote_end)
+        # "Doe appeared on TV and endorsed Roe, saying …": a verb coordinated with the one that
+        # has the subject shares it
+        node = head
+        for _ in range(_MAX_CLIMB):
+            s = _subject_of(ctx, node, quote_end)
+            if s is not None or node.dep_ != "conj" or node.head.i == node.i:
+                return s
+            node = node.head
     return None
 
 
@@ -147,6 +156,16 @@ def _is_person_name(ctx: _Ctx, tok: Token) -> bool:
     return m is not None and m.get("label") == "PERSON"
 
 
+def _given_then_surname(ctx: _Ctx, tok: Token) -> bool:
+    """True for a capitalised common given name outside quotes followed by a proper noun."""
+    lex = _lex()
+    low = tok.lower_
+    if not tok.text[:1].isupper() or ctx.in_quote(tok) or low not in lex.given_male | lex.given_female:
+        return False
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and not ctx.in_quote(nxt)
+
+
 def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
     """Returns the person named next to a cue that follows a quote when the parse gave the cue no
     subject (it often hangs the name on a word of the quote).
@@ -165,6 +184,11 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
                 break
             if _is_person_name(ctx, t):
                 return t
+            if _given_then_surname(ctx, t):
+                # a common given name and the proper nouns after it ("said … Elijah Doe")
+                while t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" and doc[t.i + 1].idx < q.end + 200:
+                    t = doc[t.i + 1]
+                return t
         return None
     after = doc.char_span(q.close_at + 1, cue.idx, alignment_mode="expand")
     if after is None or len(after) > 30 or any(t.text in ".!?" or ctx.in_quote(t) for t in after):
@@ -177,6 +201,22 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
         _, b = _proper_chain(first)
         first = doc[b - 1] if b > first.i else first
     return first if _is_person_name(ctx, first) else None
+
+
+# Tokens either side of a quote in which a cue may stand, and the steps up the tree a participle
+# follows to the cue verb that has a subject: bounds that keep attribution near-linear.
+CUE_WINDOW = 80
+_MAX_CLIMB = 40
+
+
+def _cue_index(ctx: _Ctx) -> list[int]:
+    """Returns the token indices of the cue verbs (and "according") outside quotes, in order,
+    computed once per article."""
+    if ctx.cue_toks is None:
+        ctx.cue_toks = [
+            t.i for t in ctx.doc if not ctx.in_quote(t) and (_is_cue(t) or _according_to(t) is not None)
+        ]
+    return ctx.cue_toks
 
 
 def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
@@ -223,13 +263,13 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
         ):
             hi = nxt.end
     para = ctx.para_of_char[q.start]
+    # bounded: a sentence of thousands of words gives each quote only the cues near it
+    lo, hi = max(lo, qspan.start - CUE_WINDOW), min(hi, qspan.end + CUE_WINDOW)
+    cues = _cue_index(ctx)
     window = [
-        t
-        for t in doc[lo:hi]
-        if not ctx.in_quote(t)
-        and ctx.para_of_char[t.idx] == para
-        and (_is_cue(t) or _according_to(t) is not None)
-        and t not in out
+        doc[i]
+        for i in cues[bisect_left(cues, lo) : bisect_left(cues, hi)]
+        if ctx.para_of_char[doc[i].idx] == para and doc[i] not in out
     ]
     window.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
     # a cue right before the opening mark ('… Doe saying, "…"') introduces the quote, whatever

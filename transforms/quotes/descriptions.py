@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from transforms.quotes.context import _Attr, _Ctx, _mention_at, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.persons import _compatible
 
+# The latest people a description may refer to, and how far from a name its role words are read.
+_DESCRIPTION_LIMIT = 200
+_NEAR = 12
+
 
 def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
     """Returns the lower-case words that describe a person where named: title, words before, appositive."""
+    if p.start in ctx.role_words:
+        return ctx.role_words[p.start]
+    words = ctx.role_words[p.start] = _read_role_words(ctx, p)
+    return words
+
+
+def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
     doc = ctx.doc
     span = doc.char_span(p.start, p.end, alignment_mode="expand")
     if span is None:
         return set()
     words: set[str] = set()
+    near = range(span.start - _NEAR, span.end + _NEAR)  # an apposition is next to the name
     # the title the entity stage read off the mention ("secretary of state"), lower case
     m = _mention_at(ctx, p.start, p.end)
     if m is not None and m.get("title"):
@@ -32,17 +44,96 @@ def _role_words(ctx: _Ctx, p: _Person) -> set[str]:
     for t in span:
         for c in t.children:
             if c.dep_ == "appos" and not span.start <= c.i < span.end:
-                words.update(w.lower_ for w in c.subtree if not w.is_punct)
+                words.update(w.lower_ for w in _near_subtree(c, near) if not w.is_punct)
     # "X, the Kremlin spokesman" where the parser made the description a sibling
     head = span.root
     if head.dep_ == "appos":
         words.update(
-            w.lower_ for w in head.head.subtree if not w.is_punct and not span.start <= w.i < span.end
+            w.lower_
+            for w in _near_subtree(head.head, near)
+            if not w.is_punct and not span.start <= w.i < span.end
         )
-    # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor
+    # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor (the tokenizer may split the stop)
     abbrev = _lex().role_abbrev
+    before = _WORD_BEFORE.search(ctx.text[max(p.start - 16, 0) : p.start])
+    if before:
+        words.add(before.group(1).lower())
     words.update(abbrev[w.rstrip(".")] for w in list(words) if w.rstrip(".") in abbrev)
+    # the nouns the person was introduced with ("rookie defenceman Jane Doe", "Jane Doe, a
+    # defenceman"), kept as "^noun": any such noun names the person later ("the defenceman")
+    words.update("^" + w for w in _introduced_as(ctx, span))
+    # "the 34-year-old Jane Doe" / "Jane Doe, 34,": "the 34-year-old" names her later
+    age = _AGE_BEFORE.search(ctx.text[max(p.start - 60, 0) : p.start]) or _AGE_AFTER.match(
+        ctx.text[p.end : p.end + 8]
+    )
+    if age:
+        words.add("age:" + age.group(1))
     return words
+
+
+_WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\.?\s+$")
+_AGE_BEFORE = re.compile(r"\b(\d{1,3})-year-old\s+(?:[\w.’'-]+\s+){0,3}$")
+_AGE_AFTER = re.compile(r",\s*(\d{1,3})\s*[,.;]")
+_AGE_PHRASE_BEFORE = re.compile(r"(?i)\bthe\s+(\d{1,3})-year-old\s*$")
+_AGE_PHRASE_AFTER = re.compile(r"(?i)\s*the\s+(\d{1,3})-year-old\b")
+
+
+def _introduced_as(ctx: _Ctx, span: Span) -> set[str]:
+    """Returns the common nouns right before a name (its title words) and the head noun of an
+    apposition to it, lower case."""
+    doc = ctx.doc
+    out: set[str] = set()
+    i = span.start - 1
+    while (
+        i >= 0
+        and span.start - i <= 4
+        and doc[i].pos_ in ("NOUN", "PROPN", "ADJ")
+        and not ctx.in_quote(doc[i])
+    ):
+        if doc[i].pos_ == "NOUN" or doc[i].text[:1].isupper():
+            out.add(doc[i].lower_)
+        i -= 1
+    for t in span:
+        for c in t.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN" and not span.start <= c.i < span.end:
+                out.add(c.lower_)
+    if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
+        out.add(span.root.head.lower_)
+    return out
+
+
+def held_role(ctx: _Ctx, head: Token) -> bool:
+    """True when a common noun is one that a person named before was introduced with."""
+    word = "^" + head.lower_
+    people = ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT)
+    return any(word in _role_words(ctx, p) for p in people)
+
+
+def age_description(ctx: _Ctx, cue: Token) -> tuple[_Person | None, int, int] | None:
+    """Returns (the person, start, end of the phrase) for "the 34-year-old" right before or after
+    a cue ('"…," the 34-year-old said'), the person None when no one was named with that age."""
+    before = _AGE_PHRASE_BEFORE.search(ctx.text[max(cue.idx - 30, 0) : cue.idx].rstrip())
+    end_cue = cue.idx + len(cue.text)
+    after = _AGE_PHRASE_AFTER.match(ctx.text[end_cue : end_cue + 30])
+    if before:
+        base = max(cue.idx - 30, 0)
+        start, end, age = base + before.start(), base + before.end(), before.group(1)
+    elif after:
+        start, end, age = end_cue + after.start(), end_cue + after.end(), after.group(1)
+    else:
+        return None
+    while start < end and ctx.text[start].isspace():
+        start += 1
+    people = ctx.persons_before(start, ctx.sent_of_tok[cue.i], len(ctx.sents), _DESCRIPTION_LIMIT)
+    found = [p for p in people if "age:" + age in _role_words(ctx, p)]
+    return (found[-1] if found else None), start, end
+
+
+def _near_subtree(tok: Token, near: range) -> list[Token]:
+    """Returns the tokens of tok's subtree that lie in ``near`` (never the whole of a long sentence)."""
+    doc = tok.doc
+    lo, hi = max(near.start, 0), min(near.stop, len(doc))
+    return [w for w in doc[lo:hi] if w.i == tok.i or tok.is_ancestor(w)]
 
 
 def _nationalities(ctx: _Ctx, p: _Person) -> set[str]:
@@ -69,13 +160,11 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     gender = "m" if word in lex.role_male else "f" if word in lex.role_female else None
     nations = {t.lower_ for t in doc[a:b] if t.ent_type_ in ("NORP", "GPE") and t.i != head.i}
     best: tuple[tuple[int, int, int], _Person] | None = None
-    for p in ctx.persons:
-        if p.start >= head.idx:
-            break
+    for p in ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT):
         if _compatible(ctx, p, gender) == 0:
             continue
         rw = _role_words(ctx, p)
-        same = word in rw or any(lex.role_class.get(w, frozenset()) & classes for w in rw)
+        same = word in rw or "^" + word in rw or any(lex.role_class.get(w, frozenset()) & classes for w in rw)
         if not same:
             continue
         score = len(mods & rw)
@@ -85,6 +174,37 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
             continue  # "the French president" must not take a president of another country
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
-    # No one named in that role: the caller keeps the description itself as an unnamed speaker
-    # (the previous speaker is too often someone else: "the senator" after a governor spoke).
-    return best[1] if best is not None else None
+    if best is not None:
+        return best[1]
+    # No one named in that role: after a continuing cue, the previous speaker when that person
+    # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
+    # is), else None and the caller keeps the description itself ("the senator" after a governor
+    # spoke is someone else).
+    return _roleless_previous_speaker(ctx, head, last, gender)
+
+
+_PREVIOUS_SENTS = 3
+
+
+def _roleless_previous_speaker(
+    ctx: _Ctx, head: Token, last: _Attr | None, gender: str | None
+) -> _Person | None:
+    """Returns the latest mention of the previous speaker, named within the last few sentences,
+    of a gender the description allows and with no role word of the lexicon in any mention, or None."""
+    cue = head.head
+    if (
+        last is None
+        or not last.person_key
+        or last.cue_tok is None
+        or cue.lemma_.lower() not in _lex().continuing
+    ):
+        return None
+    if ctx.sent_of_tok[head.i] - ctx.sent_of_tok[last.cue_tok] > _PREVIOUS_SENTS:
+        return None
+    lex = _lex()
+    people = ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT)
+    same = [p for p in people if p.key == last.person_key]
+    for p in same:
+        if any(w in lex.roles or w in lex.role_class for w in _role_words(ctx, p)):
+            return None
+    return same[-1] if same and _compatible(ctx, same[-1], gender) else None

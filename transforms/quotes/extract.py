@@ -18,6 +18,7 @@ from transforms.quotes.cues import (
     _name_before_cue,
     _name_next_to_cue,
 )
+from transforms.quotes.descriptions import age_description
 from transforms.quotes.kinds import _is_speech, _kind
 from transforms.quotes.layout import _adjacent_speaker, _colon_speaker, _continues, _signature
 from transforms.quotes.marks import QuoteSpan, find_quote_spans
@@ -87,23 +88,38 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
     found: list[tuple[QuoteSpan, str, _Attr]] = []
     last: _Attr | None = None
     last_q: QuoteSpan | None = None
+    chains_seen: set[int] = set()
     for q in spans:
+        continued = q.chain is not None and q.chain in chains_seen
+        if q.chain is not None:
+            chains_seen.add(q.chain)
         qspan = _quote_tokens(doc, q)
         if qspan is None or len(qspan) == 0:
             continue
-        continued = q.chain is not None and any(o.chain == q.chain and o.start < q.start for o in spans)
         kind = _kind(ctx, q, qspan, continued)
         attr = _own_speaker(ctx, q, qspan, kind, last)
-        if not _is_speech(text[q.start : q.end], kind, attr is not None):
+        if not _is_speech(text[q.start : q.end], kind, _cued(attr, kind, text[q.start : q.end])):
             continue  # a scare quote, or a name or title in quotation marks
         if attr is None:
             attr = _continues(ctx, q, last, last_q)
         if attr is None:
             attr = _Attr("none", None, None, None, None)
         found.append((q, kind, attr))
-        if attr.method != "none":
+        if attr.method not in _NO_SPEAKER:
             last, last_q = attr, q
     return _rows(article_id, text, found)
+
+
+# A partial quote this short is speech only when a cue introduces it ('called the plan "reckless"'
+# or 'Her verdict: "brilliant"' are scare quotes, 'said it was "very sad"' is speech).
+_SCARE_WORDS = 2
+
+
+def _cued(attr: _Attr | None, kind: str, quote: str) -> bool:
+    """True when a quote has a speaker of its own that makes it speech (see _SCARE_WORDS)."""
+    if attr is None:
+        return False
+    return attr.cue is not None or kind == "full" or len(quote.split()) > _SCARE_WORDS
 
 
 def _own_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, kind: str, last: _Attr | None) -> _Attr | None:
@@ -119,9 +135,21 @@ def _own_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, kind: str, last: _Attr | 
     return attr
 
 
+# No person found: the next quote does not continue such a speaker ("he" with no one before it).
+_NO_SPEAKER = ("none", "unresolved")
+# The cue candidates tried per quote, best first (bounded for very long sentences).
+_MAX_CUES = 12
+
+
 def _cue_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, last: _Attr | None) -> _Attr | None:
     """Returns the attribution of the first cue candidate that has a speaker outside the quote, or None."""
-    for cue in _cue_candidates(ctx, q, qspan):
+    for cue in _cue_candidates(ctx, q, qspan)[:_MAX_CUES]:
+        age = age_description(ctx, cue)
+        if age is not None:
+            p, s, e = age
+            if p is None:
+                return _Attr("unnamed", cue.text, ctx.text[s:e], s, e, None, cue.i)
+            return _Attr("description", cue.text, p.text, p.start, p.end, p.key, cue.i)
         obj = _according_to(cue)
         if obj is not None:
             return _attribute_cue(ctx, cue, obj, q, last)
@@ -144,11 +172,11 @@ def _rows(article_id: str, text: str, found: list[tuple[QuoteSpan, str, _Attr]])
     """
     by_chain: dict[int, _Attr] = {}
     for q, _, at in found:
-        if q.chain is not None and at.method != "none" and q.chain not in by_chain:
+        if q.chain is not None and at.method not in _NO_SPEAKER and q.chain not in by_chain:
             by_chain[q.chain] = at
     rows: list[dict[str, object]] = []
     for q, kind, at in found:
-        if at.method == "none" and q.chain is not None and q.chain in by_chain:
+        if at.method in _NO_SPEAKER and q.chain is not None and q.chain in by_chain:
             src = by_chain[q.chain]
             at = _Attr("continuation", None, src.text, src.start, src.end, src.person_key)
         rows.append(

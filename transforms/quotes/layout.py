@@ -9,7 +9,7 @@ from spacy.tokens import Token
 
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
-from transforms.quotes.cues import _find_speaker_token, _is_cue, _subject_of
+from transforms.quotes.cues import CUE_WINDOW, _find_speaker_token, _is_cue, _subject_of
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.speakers import _attribute_cue
 from transforms.syntax import proper_chain as _proper_chain
@@ -25,8 +25,9 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     if colon is None:
         return None
     sent = ctx.sents[ctx.sent_of_tok[colon.start]]
-    for t in reversed(list(sent)):
-        if t.i >= colon.start or ctx.in_quote(t):
+    lead = doc[max(sent.start, colon.start - CUE_WINDOW) : colon.start]  # bounded, as cue windows are
+    for t in reversed(lead):
+        if ctx.in_quote(t):
             continue
         if _is_cue(t):
             spk = _find_speaker_token(ctx, t, None)
@@ -46,7 +47,7 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     ):
         return _name_at_colon(ctx, prev)
     # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
-    verbs = [sent.root] + [t for t in reversed(doc[sent.start : colon.start]) if t.pos_ in ("VERB", "AUX")]
+    verbs = [sent.root] + [t for t in reversed(lead) if t.pos_ in ("VERB", "AUX")]
     for root in verbs:
         if ctx.in_quote(root) or root.i >= colon.start:
             continue
@@ -54,14 +55,30 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
         if subj is None:
             continue
         at = _attribute_cue(ctx, root, subj, q, last)
-        if at.method != "none":
+        if at.method not in ("none", "unresolved"):
             at.method = "colon" if at.method in ("cue_subject", "according_to") else at.method
             at.cue = None
             return at
         break
     if prev is not None and prev.pos_ == "PROPN":
         return _name_at_colon(ctx, prev)
-    return None
+    return _line_label(ctx, len(before) - 1)
+
+
+def _line_label(ctx: _Ctx, colon_at: int) -> _Attr | None:
+    """Returns the colon attribution for a line opening with a person's name and a colon ('Doe:
+    "…"', as headlines and transcripts do), the name being one the article gives a person, or None."""
+    line_start = ctx.text.rfind("\n", 0, colon_at) + 1
+    label = ctx.text[line_start:colon_at].strip()
+    words = label.split()
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return None
+    key = _key(label)
+    if not any(p.key == key for p in ctx.persons):
+        return None
+    start = line_start + ctx.text[line_start:colon_at].index(label)
+    tok = ctx.doc.char_span(start, start + len(label), alignment_mode="expand")
+    return _Attr("colon", None, label, start, start + len(label), key, tok.start if tok is not None else None)
 
 
 def _name_at_colon(ctx: _Ctx, prev: Token) -> _Attr:
@@ -108,7 +125,7 @@ def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | No
         if comma is None:
             return None
         sent = ctx.sents[ctx.sent_of_tok[comma.start]]
-        for t in reversed(doc[sent.start : comma.start]):
+        for t in reversed(doc[max(sent.start, comma.start - CUE_WINDOW) : comma.start]):
             if ctx.in_quote(t) or ctx.para_of_char[t.idx] != para:
                 break
             if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):

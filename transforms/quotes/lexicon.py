@@ -19,6 +19,7 @@ class _Lex:
     verbs: frozenset[str]
     particles: dict[str, frozenset[str]]
     object_speaker: frozenset[str]
+    continuing: frozenset[str]
     pron_male: frozenset[str]
     pron_female: frozenset[str]
     pron_thing: frozenset[str]
@@ -33,6 +34,9 @@ class _Lex:
     given_male: frozenset[str]
     given_female: frozenset[str]
     role_abbrev: dict[str, str]
+    byline: tuple[str, ...]
+    credit: tuple[str, ...]
+    media_words: frozenset[str]
 
 
 @cache
@@ -50,6 +54,7 @@ def _lex() -> _Lex:
         verbs=f(cues["verbs"]),
         particles={k: f(v) for k, v in cues["particles"].items()},
         object_speaker=f(cues["phrases"]["object_speaker"]),
+        continuing=f(cues["phrases"]["continuing"]),
         pron_male=f(roles["pronouns"]["male"]),
         pron_female=f(roles["pronouns"]["female"]),
         pron_thing=f(roles["pronouns"]["thing"]),
@@ -64,4 +69,7 @@ def _lex() -> _Lex:
         given_male=given_male,
         given_female=given_female,
         role_abbrev=dict(roles["role_abbreviations"]),
+        byline=tuple(roles["reporters"]["byline"]),
+        credit=tuple(roles["reporters"]["credit"]),
+        media_words=f(roles["reporters"]["media_words"]),
     )

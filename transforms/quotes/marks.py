@@ -7,6 +7,7 @@ double-quoted quote stay inside it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 _OPEN_GLYPHS = "“„«‟"
@@ -89,18 +90,45 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
     closed before the line ended (it goes on in the next paragraph, or ends with the line).
     """
     marks = _double_marks(line)
+    # close_after[k]: a closing glyph follows mark k (a suffix scan, not one per mark)
+    close_after = [False] * (len(marks) + 1)
+    for k in range(len(marks) - 1, -1, -1):
+        close_after[k] = close_after[k + 1] or (k + 1 < len(marks) and marks[k + 1].glyph == "close")
     pieces: list[tuple[int, int, int, int]] = []
     inside: _Mark | None = None
     first_open = False
+    skip = -1
     for k, m in enumerate(marks):
+        if k == skip:
+            continue  # the closing mark of a nested quote
         if inside is None:
-            if m.glyph == "close" and not _opens_here(line, m):
-                continue  # a stray closing mark
+            stray = m.glyph == "close" or (m.glyph == "either" and _closes_here(line, m))
+            if stray and not _opens_here(line, m):
+                # a closing mark with no opening one: a quote opened by a single mark ('He
+                # said, ‘We won.”') when one stands before it, else a stray mark
+                o = _single_opener_before(line, m.pos, pieces[-1][3] + 1 if pieces else 0)
+                if o is not None:
+                    pieces.append((o, o + 1, m.pos, m.pos))
+                    continue
+                if m.glyph == "close":
+                    continue
             if m.glyph == "either" and m.width == 1 and m.pos > 0 and line[m.pos - 1].isdigit():
                 continue  # inches: 5'10"
             inside = m
             if not pieces and not line[: m.pos].strip():
                 first_open = True
+            continue
+        # “… he calls “hell” than …”: a quote nested in the same glyphs (open, close, close)
+        # stays inside the outer one
+        if (
+            m.glyph == "open"
+            and inside.glyph == "open"
+            and _opens_here(line, m)
+            and k + 2 < len(marks)
+            and marks[k + 1].glyph == "close"
+            and marks[k + 2].glyph == "close"
+        ):
+            skip = k + 1
             continue
         # Inside a quote any mark closes it (an opening glyph used as the closing one, as in
         # '…people, “added the opponent'), except an opening glyph that plainly opens the next
@@ -109,15 +137,63 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
             m.glyph == "open"
             and _opens_here(line, m)
             and not _closes_here(line, m)
-            and any(n.glyph == "close" for n in marks[k + 1 :])
+            and close_after[k]
             and (line[inside.pos : m.pos].rstrip()[-1:] in ".!?")
         )
         pieces.append((inside.pos, inside.pos + inside.width, m.pos, m.pos))
         inside = m if reopen else None
+    if inside is not None:
+        # a double mark closed by a single one ('He said, "We won.' Then …')
+        j = _single_closer_after(line, inside.pos + inside.width)
+        if j is not None:
+            pieces.append((inside.pos, inside.pos + inside.width, j, j))
+            inside = None
     left_open = inside is not None
     if inside is not None:
         pieces.append((inside.pos, inside.pos + inside.width, len(line), len(line)))
     return pieces, first_open, left_open
+
+
+_STRAY_REACH = 2000  # characters a stray mark looks back or ahead for its partner
+
+
+def _single_opener_before(line: str, pos: int, floor: int) -> int | None:
+    """Returns the offset of a single opening mark that starts a quote a double closing mark at
+    ``pos`` ends, or None: the nearest mark at a word start before it (after ``floor``) with no
+    single closing mark between them (else the single marks pair among themselves)."""
+    if pos == 0 or line[pos - 1].isspace():
+        return None
+    for o in range(pos - 2, max(floor, pos - _STRAY_REACH) - 1, -1):
+        if line[o] in _SINGLE_OPEN and _is_single_open(line, o):
+            return o
+        if line[o] in _SINGLE_CLOSE and o + 1 < len(line) and not line[o + 1].isalpha():
+            return None  # a single quote closed before the mark: not its opener
+    return None
+
+
+def _is_single_open(line: str, o: int) -> bool:
+    """True when a single mark at ``o`` starts a word (space or bracket before, a letter after)."""
+    before = line[o - 1] if o > 0 else " "
+    after = line[o + 1] if o + 1 < len(line) else " "
+    return (before.isspace() or before in "([—–:") and after.isalpha()
+
+
+def _single_closer_after(line: str, start: int) -> int | None:
+    """Returns the offset of a single closing mark that ends a quote a double mark opened at
+    ``start`` and left open, or None: one right after a sentence's end or a comma and before a
+    space or the line's end, with no single opening mark before it (that would be a nested quote)."""
+    for j in range(start, min(len(line), start + _STRAY_REACH)):
+        c = line[j]
+        if c in _SINGLE_OPEN and _is_single_open(line, j):
+            return None
+        if (
+            c in _SINGLE_CLOSE
+            and j > start
+            and line[j - 1] in ".,!?"
+            and (j + 1 == len(line) or line[j + 1].isspace())
+        ):
+            return j
+    return None
 
 
 def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -126,45 +202,47 @@ def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
     An opening mark must start a word (space or bracket before, a letter after) and a closing
     mark must end one (not a letter on both sides, as in "don't"); of several closing
     candidates the first one followed by punctuation or the line end wins (so a plural
-    possessive like "workers' rights" inside the quote does not end it).
+    possessive like "workers' rights" inside the quote does not end it). A quote never runs into
+    a double-quoted part. The closing candidates are indexed once per line, so a line full of
+    unmatched marks costs a bisect per mark, not a scan to the line's end.
     """
-
-    def free(i: int) -> bool:
-        return not any(a <= i < b for a, b in taken)
-
+    n = len(line)
+    blocked = bytearray(n + 1)
+    for a, b in taken:
+        blocked[max(a, 0) : min(b, n)] = b"\x01" * max(min(b, n) - max(a, 0), 0)
+    next_block = [n] * (n + 2)  # the first blocked offset at or after i
+    for i in range(n - 1, -1, -1):
+        next_block[i] = i if blocked[i] else next_block[i + 1]
+    cands: list[int] = []
+    preferred: list[int] = []
+    for j in range(2, n):
+        if line[j] not in _SINGLE_CLOSE:
+            continue
+        prev_c, next_c = line[j - 1], line[j + 1] if j + 1 < n else " "
+        if prev_c.isspace() or (prev_c.isalpha() and next_c.isalpha()):
+            continue
+        if next_c.isspace() or next_c in _TRAILING_PUNCT or j + 1 == n:
+            cands.append(j)
+            if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?":
+                preferred.append(j)
     out: list[tuple[int, int, int, int]] = []
     i = 0
-    n = len(line)
     while i < n:
         c = line[i]
         if (
             c in _SINGLE_OPEN
-            and free(i)
+            and not blocked[i]
             and line[i : i + 2] != "''"
             and (i == 0 or line[i - 1 : i + 1] != "''")
         ):
             before = line[i - 1] if i > 0 else " "
             after = line[i + 1] if i + 1 < n else " "
             if (before.isspace() or before in "([—–:") and after.isalpha():
-                cands: list[int] = []
-                for j in range(i + 2, n):
-                    if not free(j):
-                        break
-                    if line[j] in _SINGLE_CLOSE:
-                        b, a = line[j - 1], line[j + 1] if j + 1 < n else " "
-                        if b.isspace() or (b.isalpha() and a.isalpha()):
-                            continue
-                        if a.isspace() or a in _TRAILING_PUNCT or j + 1 == n:
-                            cands.append(j)
-                if cands:
-                    best = next(
-                        (
-                            j
-                            for j in cands
-                            if j + 1 == n or line[j + 1] in _TRAILING_PUNCT or line[j - 1] in ",.!?"
-                        ),
-                        cands[0],
-                    )
+                limit = next_block[min(i + 2, n)]
+                lo, hi = bisect_left(cands, i + 2), bisect_left(cands, limit)
+                if lo < hi:
+                    k = bisect_left(preferred, i + 2)
+                    best = preferred[k] if k < len(preferred) and preferred[k] < limit else cands[lo]
                     out.append((i, i + 1, best, best))
                     i = best + 1
                     continue

@@ -4,6 +4,8 @@ shows and the votes per surname, bare surname re-mentions, and named speakers th
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
@@ -11,6 +13,7 @@ from transforms.names import title_gender
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
+from transforms.quotes.reporters import reporter_keys
 from transforms.syntax import main_clause as _main_clause
 from transforms.syntax import proper_chain as _proper_chain
 
@@ -72,9 +75,15 @@ def _build_persons(ctx: _Ctx) -> None:
     _add_subject_names(ctx, names)
     person_keys = {_key(n[2]) for n in names if n[4]}
     _add_named_persons(ctx, names, person_keys)
-    ctx.persons.sort(key=lambda p: p.start)
+    ctx.index_persons()
     _vote_pronoun_genders(ctx)
     _add_surname_mentions(ctx, person_keys)
+    # the reporters write the article: out of view of pronouns and descriptions (a cue naming
+    # one as its subject adds that mention back, see _add_person)
+    ctx.reporters = reporters = reporter_keys(ctx)
+    if reporters:
+        ctx.persons = [p for p in ctx.persons if p.key not in reporters]
+        ctx.index_persons()
 
 
 def _mention_names(ctx: _Ctx) -> list[_Name]:
@@ -111,12 +120,13 @@ def _add_subject_names(ctx: _Ctx, names: list[_Name]) -> None:
     """Adds to ``names`` the proper-noun subjects outside quotes that no name covers yet (a "who"
     clause, a personal title or a role word shows a person)."""
     doc = ctx.doc
+    covered = _coverage(len(ctx.text), ((n[0], n[1]) for n in names))
     for t in doc:
         if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
             continue
         a, b = _proper_chain(t)
         s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
-        if any(n[0] < e and s < n[1] for n in names):
+        if any(covered[s:e]):
             continue
         who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in t.children)
         titled = bool(
@@ -161,7 +171,7 @@ def _name_gender(ctx: _Ctx, span: Span, s: int, text: str) -> tuple[str | None, 
         or next(
             (
                 _title_gender(str(m.get("title") or ""))
-                for m in ctx.mentions
+                for m in ctx.mentions_in(s, s + 1)
                 if int(m["start"]) == s and m.get("title")
             ),
             None,
@@ -186,16 +196,14 @@ def _vote_pronoun_genders(ctx: _Ctx) -> None:
     person (or only that one as a subject) votes for that person's gender."""
     lex = _lex()
     for sent in ctx.sents:
-        here = [p for p in ctx.persons if sent.start_char <= p.start < sent.end_char]
+        here = ctx.persons_between(sent.start_char, sent.end_char)
         keys = {p.key for p in here}
         if len(keys) != 1:
             keys = {p.key for p in here if p.subject}  # the one person the sentence is about
             if len(keys) != 1:
                 continue
         key = next(iter(keys))
-        first_at = min(
-            p.start for p in ctx.persons if p.key == key and sent.start_char <= p.start < sent.end_char
-        )
+        first_at = min(p.start for p in here if p.key == key)
         for t in sent:
             if t.idx <= first_at or ctx.in_quote(t):
                 continue
@@ -215,9 +223,10 @@ def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
     the NER nor the subject scan caught: a capitalised word outside quotes equal to a person's
     key, not part of a longer name or of a mention."""
     doc = ctx.doc
-    covered = [(p.start, p.end) for p in ctx.persons] + [
-        (int(m["start"]), int(m["end"])) for m in ctx.mentions
-    ]
+    covered = _coverage(
+        len(ctx.text),
+        [(p.start, p.end) for p in ctx.persons] + [(int(m["start"]), int(m["end"])) for m in ctx.mentions],
+    )
     added: list[_Person] = []
     for t in doc:
         if not t.text[:1].isupper() or t.pos_ not in _NAME_POS or ctx.in_quote(t):
@@ -225,7 +234,7 @@ def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
         key = _key(t.text)
         if key not in person_keys or len(key) < 3:
             continue
-        if any(a < t.idx + len(t.text) and t.idx < b for a, b in covered):
+        if any(covered[t.idx : t.idx + len(t.text)]):
             continue
         # part of a longer name ("Woods Hole") or a compound modifier ("the Early campaign")
         if t.dep_ == "compound" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
@@ -237,15 +246,26 @@ def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
         )
     if added:
         ctx.persons.extend(added)
-        ctx.persons.sort(key=lambda p: p.start)
+        ctx.index_persons()
 
 
 def _add_person(ctx: _Ctx, start: int, end: int, text: str, sent: int) -> None:
     """Adds a named speaker the NER missed to the people of the article (kept in order)."""
-    if any(p.start == start and p.end == end for p in ctx.persons):
+    if any(p.end == end for p in ctx.persons_between(start, start + 1)):
         return
-    ctx.persons.append(_Person(start, end, text, _key(text), sent, True, None, True))
-    ctx.persons.sort(key=lambda p: p.start)
+    i = bisect_right(ctx.p_starts, start)
+    ctx.persons.insert(i, _Person(start, end, text, _key(text), sent, True, None, True))
+    ctx.p_starts.insert(i, start)
+
+
+def _coverage(n: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """Returns one byte per character of the text, 1 where one of the spans covers it (an O(1)
+    overlap test in place of a scan over every span)."""
+    covered = bytearray(n + 1)
+    for a, b in spans:
+        a, b = max(a, 0), min(b, n)
+        covered[a:b] = b"\x01" * max(b - a, 0)
+    return covered
 
 
 def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:

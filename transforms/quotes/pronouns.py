@@ -3,12 +3,16 @@ subjects outside quotes that keeps a person in view."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Token
 
-from transforms.quotes.context import _Attr, _Ctx, _Person
+from transforms.quotes.context import _Attr, _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.persons import _compatible
 from transforms.syntax import main_clause as _main_clause
+from transforms.syntax import np_span as _np_span
+from transforms.syntax import proper_chain as _proper_chain
 
 # Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
 # that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.
@@ -16,6 +20,16 @@ _PRONOUN_SUBJECT_BONUS = 3.0
 _PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
 _PRONOUN_GENDER_BONUS = 0.25
 _PRONOUN_WINDOW = 8  # sentences
+# At most this many of the latest people and chain entries compete for a pronoun: a sentence of
+# thousands of words must not make every pronoun scan every name before it.
+_POOL_LIMIT = 40
+
+
+def _chain_before(chain: list[_Person], at: int, s_here: int) -> list[_Person]:
+    """Returns the latest chain entries before ``at`` within the window (at most _POOL_LIMIT)."""
+    hi = bisect_left(chain, at, key=lambda p: p.start)
+    out = [p for p in chain[max(hi - _POOL_LIMIT, 0) : hi] if s_here - p.sent <= _PRONOUN_WINDOW]
+    return out
 
 
 def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_Person]:
@@ -25,8 +39,8 @@ def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_
     were resolved to someone (a chain: "Doe arrived. He said … He added" keeps Doe in view), and
     the previous quote's speaker as a main-clause subject in the sentence of its cue.
     """
-    pool = [p for p in ctx.persons if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
-    pool += [p for p in _pronoun_chain(ctx) if p.start < at and s_here - p.sent <= _PRONOUN_WINDOW]
+    pool = ctx.persons_before(at, s_here, _PRONOUN_WINDOW, _POOL_LIMIT)
+    pool += _chain_before(_pronoun_chain(ctx), at, s_here)
     if last is not None and last.person_key and last.start is not None and last.cue_tok is not None:
         s_last = ctx.sent_of_tok[last.cue_tok]
         if s_here - s_last <= _PRONOUN_WINDOW:
@@ -83,9 +97,9 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
             continue
         gender = "m" if low in lex.pron_male else "f"
         s_here = ctx.sent_of_tok[t.i]
-        pool = [p for p in ctx.persons if p.start < t.idx and s_here - p.sent <= _PRONOUN_WINDOW]
-        pool += [p for p in ctx.chain if s_here - p.sent <= _PRONOUN_WINDOW]
-        ref = _best_referent(ctx, pool, s_here, gender)
+        pool = ctx.persons_before(t.idx, s_here, _PRONOUN_WINDOW, _POOL_LIMIT)
+        pool += _chain_before(ctx.chain, t.idx, s_here)
+        ref = _best_referent(ctx, pool, s_here, gender) or _subject_name_before(ctx, t, s_here)
         if ref is not None:
             end = t.idx + len(t.text)
             main = _main_clause(t.head)
@@ -96,4 +110,84 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
 def _resolve_pronoun(ctx: _Ctx, pron: Token, gender: str | None, last: _Attr | None) -> _Person | None:
     """Returns the named person a he/she refers to (see :func:`_pronoun_pool`, :func:`_best_referent`)."""
     s_here = ctx.sent_of_tok[pron.i]
-    return _best_referent(ctx, _pronoun_pool(ctx, pron.idx, s_here, last), s_here, gender)
+    best = _best_referent(ctx, _pronoun_pool(ctx, pron.idx, s_here, last), s_here, gender)
+    return best or _subject_name_before(ctx, pron, s_here)
+
+
+# How far back a he/she with no person in view looks for a name that is a clause's subject, and
+# the entity labels such a name must not carry.
+_FALLBACK_SENTS = 2
+_FALLBACK_TOKENS = 300
+_NOT_PEOPLE = frozenset(
+    (
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "CARDINAL",
+        "ORDINAL",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "PRODUCT",
+        "LANGUAGE",
+    )
+)
+
+
+def _subject_name_before(ctx: _Ctx, pron: Token, s_here: int) -> _Person | None:
+    """Returns the latest proper name before a he/she that is a clause's subject outside quotes,
+    within two sentences, when no person is in view: the only one the pronoun can stand for, even
+    when the NER did not see a person ('Burton explained from a podium. "…," he said.'). Places,
+    dates and the article's reporters are never it."""
+    doc = ctx.doc
+    first = ctx.sents[max(s_here - _FALLBACK_SENTS, 0)].start
+    for i in range(pron.i - 1, max(first, pron.i - _FALLBACK_TOKENS) - 1, -1):
+        t = doc[i]
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
+            continue
+        if t.ent_type_ in _NOT_PEOPLE:
+            continue
+        a, b = _proper_chain(t)
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        name = ctx.text[start:end]
+        key = _key(name)
+        if key in ctx.reporters:
+            continue
+        return _Person(start, end, name, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head))
+    return None
+
+
+_GROUP_SENTS = 2
+
+
+def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
+    """Returns the character span of the named pair or group a "they" refers to, or None.
+
+    The latest subject outside quotes within two sentences before it that is a pair or a list
+    ("Ann Lee and Tom Pratt"), a plural noun phrase ("the researchers") or an organisation;
+    a "they" in view, once resolved, is that group.
+    """
+    doc = ctx.doc
+    first = ctx.sents[max(ctx.sent_of_tok[pron.i] - _GROUP_SENTS, 0)].start
+    for i in range(pron.i - 1, max(first, pron.i - _FALLBACK_TOKENS) - 1, -1):
+        t = doc[i]
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON":
+            continue
+        conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        plural = t.tag_ in ("NNS", "NNPS")
+        if not (conj or plural or t.ent_type_ in ("ORG", "NORP")):
+            continue
+        a, b = _np_span(t)
+        if conj:
+            b = max(b, max(c.i for c in conj) + 1)
+            b = max(b, _np_span(conj[-1])[1])
+        if any(ctx.in_quote(w) for w in doc[a:b]):
+            continue
+        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    return None

@@ -30,14 +30,14 @@ def resolve_quotes(
     """Returns the published ``schema.QUOTES`` table (conformed).
 
     quote_id hashes article and offsets; the speaker span links to an entity through
-    ``link_spans`` (unnamed speakers and quotes without a speaker are not linked); ``speaker`` is
+    ``link_spans`` (unnamed, group and unresolved speakers and quotes without one are not linked); ``speaker`` is
     the entity's canonical name where linked, else the phrase as written; identical quotes (after
     :func:`normalise_quote`) share ``quote_group_id``, and ``n_articles`` counts the group's
     articles. ``event_id`` is left for the events stage.
     """
     if x_quotes.height == 0:
         return schema.empty(schema.QUOTES)
-    linkable = pl.col("speaker_method").is_in(["unnamed", "none"]).not_()
+    linkable = pl.col("speaker_method").is_in(["unnamed", "group", "unresolved", "none"]).not_()
     spans = x_quotes.with_columns(
         pl.when(linkable).then(pl.col("speaker_start")).otherwise(None).alias("link_start"),
         pl.when(linkable).then(pl.col("speaker_end")).otherwise(None).alias("link_end"),

@@ -3,15 +3,17 @@ name, a description resolved to a person named before, or the unnamed phrase its
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Token
 
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
-from transforms.quotes.descriptions import _resolve_description
+from transforms.quotes.descriptions import _resolve_description, held_role
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.persons import _add_person
-from transforms.quotes.pronouns import _resolve_pronoun
+from transforms.quotes.pronouns import _resolve_pronoun, resolve_group
 from transforms.syntax import np_span as _np_span
 from transforms.syntax import proper_chain as _proper_chain
 
@@ -20,6 +22,19 @@ def _sent_at(ctx: _Ctx, char: int) -> int:
     """Returns the index of the sentence holding a character offset."""
     span = ctx.doc.char_span(char, char + 1, alignment_mode="expand")
     return ctx.sent_of_tok[span.start] if span is not None and len(span) else 0
+
+
+def _latest_org(ctx: _Ctx, spk: Token) -> dict[str, Any] | None:
+    """Returns the latest organisation (or country, nationality) named outside quotes before an
+    "it" within three sentences, or None (a backward scan that stops at the window)."""
+    here = ctx.sent_of_tok[spk.i]
+    for o in reversed(ctx.mentions_before(spk.idx)):
+        s = int(o["start"])
+        if here - _sent_at(ctx, s) > 3:
+            return None
+        if o.get("label") in ("ORG", "GPE", "NORP") and int(o["end"]) <= spk.idx and ctx.quote_of_char[s] < 0:
+            return o
+    return None
 
 
 def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _Attr | None) -> _Attr:
@@ -37,34 +52,35 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             p = _resolve_pronoun(ctx, spk, gender, last)
             if p is not None:
                 return _Attr("pronoun", cue_text, p.text, p.start, p.end, p.key, cue.i)
-            return _Attr("none", cue_text, None, None, None, None, cue.i)
+            return _Attr("unresolved", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
+        if low in lex.pron_group:
+            g = resolve_group(ctx, spk)
+            if g is not None:
+                return _Attr("group", cue_text, ctx.text[g[0] : g[1]], g[0], g[1], None, cue.i)
+            return _Attr("unresolved", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
         if low in lex.pron_thing:
             # "it said in a statement": the latest organisation named before
-            here = ctx.sent_of_tok[spk.i]
-            orgs = [
-                o
-                for o in ctx.mentions
-                if o.get("label") in ("ORG", "GPE", "NORP")
-                and int(o["end"]) <= spk.idx
-                and ctx.quote_of_char[int(o["start"])] < 0
-                and here - _sent_at(ctx, int(o["start"])) <= 3
-            ]
-            if orgs:
-                o = orgs[-1]
+            o = _latest_org(ctx, spk)
+            if o is not None:
                 return _Attr("pronoun", cue_text, str(o["text"]), int(o["start"]), int(o["end"]), None, cue.i)
         return _Attr("unnamed", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
     a, b = _np_span(spk)
     np_start, np_end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
     method = "according_to" if cue.lower_ == "according" else "cue_subject"
-    # the head is (part of) a named entity
+    # a lower-case head is a common noun whatever the tagger says ("the minister" as PROPN)
+    common = spk.pos_ == "NOUN" or (spk.pos_ == "PROPN" and spk.text.islower())
+    # the head is (part of) a named entity; a common noun inside a mention of another label is
+    # no name ("the rookie defenceman" read as ORG)
     m = _mention_at(ctx, spk.idx, spk.idx + len(spk.text))
+    if m is not None and common and m.get("label") != "PERSON":
+        m = None
     if m is not None:
         ms, me = int(m["start"]), int(m["end"])
         if m.get("label") == "PERSON":
             _add_person(ctx, ms, me, str(m["text"]), ctx.sent_of_tok[spk.i])
         key = _key(str(m["text"])) if m.get("label") == "PERSON" else None
         return _Attr(method, cue_text, str(m["text"]), ms, me, key, cue.i)
-    if spk.pos_ == "PROPN":
+    if spk.pos_ == "PROPN" and not common:
         pa, pb = _proper_chain(spk)
         ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
         name = doc_text(doc)[ps:pe]
@@ -90,7 +106,12 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
         c.dep_ == "poss" and c.pos_ == "PROPN" for c in spk.children
     )
     # only a role noun describes a person named before ("the senator"); "the report" is itself the source
-    is_role = spk.lower_ in lex.roles or spk.lower_ in lex.role_class or spk.lemma_.lower() in lex.roles
+    is_role = (
+        spk.lower_ in lex.roles
+        or spk.lower_ in lex.role_class
+        or spk.lemma_.lower() in lex.roles
+        or (common and held_role(ctx, spk))
+    )
     if definite and spk.tag_ != "NNS" and is_role:
         p = _resolve_description(ctx, spk, a, b, last)
         if p is not None:
