@@ -87,6 +87,16 @@ def _first_segment(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return s, s
 
 
+def _placed(doc: Doc, s: int, e: int) -> bool:
+    """True when a place word stands right before the name or starts it ("Mount X", "Lake X") or
+    right after it ("the X volcano"): the name is a place's."""
+    rules = _rules()
+    before = [doc[s]] + ([doc[s - 1]] if s > 0 else [])
+    if any(t.text[:1].isupper() and t.lower_.rstrip(".") in rules.place_before for t in before):
+        return True
+    return e < len(doc) and doc[e].lower_ in rules.place_after
+
+
 def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | None] | None:
     """Returns the repaired span (start token, end token, label, title) or None to drop it."""
     rules = _rules()
@@ -147,6 +157,8 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
             s, e = strip()
     if s >= e:
         return None
+    if label == "PERSON" and title is None and _placed(doc, s, e):
+        label = "LOC"
     text = doc_text(doc)[doc[s].idx : doc[e - 1].idx + len(doc[e - 1].text)]
     if not any(ch.isupper() for ch in text) or len(text) > 120:
         return None

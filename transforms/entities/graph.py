@@ -51,7 +51,14 @@ class _Node:
     given_target: str | None = None  # bare given name: the article's one full name with it
     forms: Counter[str] = field(default_factory=Counter)
     mentions: list[int] = field(default_factory=list)
-    note: str | None = None
+    articles: set[str] = field(default_factory=set)
+    note: str | None = None  # why the node stays unlinked
+    link_rule: str | None = None  # the cross-article rule that linked a bare name (audit)
+
+    @property
+    def orphan(self) -> bool:
+        """A bare person name whose article names no bearer: linked across articles on evidence only."""
+        return self.article is not None and not self.cands and self.given_target is None
 
     @property
     def majority(self) -> str:
@@ -90,13 +97,19 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
     """Groups mentions into nodes and finds, for each bare name, the full names of its article.
 
     Returns the nodes (sorted, so ids are deterministic) and each mention's node id. A bare name
-    (a surname or given name alone) with candidates in its article gets a node of its own per
-    article and title, holding the candidates (full-name keys with their counts) for
-    :func:`_merge_surnames`; other mentions share one node per folded form.
+    (a surname or given name alone) mostly labelled PERSON in the corpus (or written with a title)
+    gets a node of its own per article and title, holding the full names of its article with that
+    surname (keys with their counts) for :func:`_merge_surnames`; so does one with no such full name (an *orphan*):
+    a "Kim" of one story is not the "Kim" of another. Other mentions share one node per folded
+    form. A full name counts in its article whatever its label there, when the corpus mostly
+    labels it PERSON ("Jane Doe" tagged ORG once beside a bare "Doe").
     """
     by_article: dict[str, list[int]] = defaultdict(list)
+    key_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for i, r in enumerate(rows):
         by_article[r["article_id"]].append(i)
+        key_labels[r["key"]][r["label"]] += 1
+    personish = {k for k, c in key_labels.items() if _vote(c) == "PERSON"}
     places: dict[str, bool] = {}
 
     def is_place(key: str) -> bool:
@@ -112,7 +125,7 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
         given_idx: dict[str, set[str]] = defaultdict(set)
         for i in idxs:
             r = rows[i]
-            if r["label"] != "PERSON" or is_place(r["key"]):
+            if (r["label"] != "PERSON" and r["key"] not in personish) or is_place(r["key"]):
                 continue  # "Los Angeles" labelled PERSON is no person's name
             name = parse_person(r["form"])
             if name is None or name.given is None:
@@ -142,6 +155,8 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
                 local = (article, key, title)
                 found[local] = (cands, given)
                 assignment[i] = local
+            elif title or key in personish:
+                assignment[i] = (article, key, title)  # an orphan: see _merge_surnames
             else:
                 assignment[i] = ("", key, title)
     node_of: dict[tuple[str, str, str], int] = {a: n for n, a in enumerate(sorted(set(assignment)))}
@@ -155,6 +170,7 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
         if rows[i]["title"]:
             n.titles[_title_key(rows[i]["title"])] += 1
         n.mentions.append(i)
+        n.articles.add(rows[i]["article_id"])
         node_ids.append(nid)
         if a in found:
             n.cands, n.given_target = found[a]

@@ -20,6 +20,8 @@ class _Rules:
     acronym_stopwords: frozenset[str]
     connectors: frozenset[str]
     span_breaks: frozenset[str]
+    place_before: frozenset[str]
+    place_after: frozenset[str]
     translit: tuple[tuple[str, str], ...]
     final_e_min: int
 
@@ -39,6 +41,8 @@ def _rules() -> _Rules:
         acronym_stopwords=frozenset(w.lower() for w in rules["acronym_stopwords"]),
         connectors=frozenset(w.lower() for w in rules["acronym_connectors"]),
         span_breaks=frozenset(rules["span_breaks"]),
+        place_before=frozenset(w.lower() for w in rules["place_words_before"]),
+        place_after=frozenset(w.lower() for w in rules["place_words_after"]),
         translit=tuple((str(a), str(b)) for a, b in translit["substitutions"]),
         final_e_min=int(translit["final_e_min_length"]),
     )
@@ -47,3 +51,10 @@ def _rules() -> _Rules:
 def _title_key(text: str) -> str:
     """Returns a title as compared: lower case, periods dropped, whitespace collapsed."""
     return " ".join(text.lower().replace(".", "").split())
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """The given names of the given_names lexicon (both genders), lower case."""
+    lex = lexicons.load("given_names")
+    return frozenset(str(w).lower() for key in ("male", "female") for w in lex[key])
