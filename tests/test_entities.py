@@ -219,6 +219,36 @@ def test_position_title_seen_on_the_bearer_links_across_articles() -> None:
     assert _rule(merges, "Governor Okafor") == "title" and _rule(merges, "Okafor") == "surname_title"
 
 
+def test_title_with_several_bearers_and_no_full_name_in_the_article_stays_unlinked() -> None:
+    # "Governor Okafor" in a story naming no Okafor: another Okafor may be running for governor.
+    rows: list = [
+        (A, 0, "Amara Okafor", "PERSON", "governor"),
+        (B, 0, "Chidi Okafor", "PERSON"),
+        (C, 10, "Okafor", "PERSON", "governor"),
+    ]
+    _, ments, _ = entities.resolve_entities(_x(rows))
+    bare = ments.filter(pl.col("article_id") == C).row(0, named=True)
+    assert bare["entity_id"] is None and bare["link_note"] == "ambiguous_surname"
+
+
+def test_middle_name_across_articles_needs_evidence() -> None:
+    # Another given name goes with this surname, the forms never meet, no title: two people maybe.
+    rows: list = [
+        (A, 0, "Jo Q. Okafor", "PERSON"),
+        (B, 0, "Jo Okafor", "PERSON"),
+        (C, 0, "Ann Okafor", "PERSON"),
+    ]
+    ents, _, _ = entities.resolve_entities(_x(rows))
+    assert ents.height == 3
+    # A title seen on both, or the short form in three articles, is evidence.
+    titled: list = [(A, 0, "Jo Q. Okafor", "PERSON", "judge"), (B, 0, "Jo Okafor", "PERSON", "judge")]
+    ents, _, merges = entities.resolve_entities(_x([*titled, rows[2]]))
+    assert ents.height == 2 and "both seen as 'judge'" in str(merges["evidence"].to_list())
+    usual: list = [(k, 0, "Jo Okafor", "PERSON") for k in (B, C, D)]
+    ents, _, _ = entities.resolve_entities(_x([rows[0], *usual, (C, 30, "Ann Okafor", "PERSON")]))
+    assert ents.height == 2
+
+
 def test_full_name_with_another_label_in_the_article_is_evidence() -> None:
     rows: list = [
         (A, 0, "Amara Okafor", "PERSON"),

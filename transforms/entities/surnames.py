@@ -269,7 +269,8 @@ def _link_corpus(
     on evidence only; notes the others (``link_note``).
 
     The evidence: a position title the bearer was also seen with, on exactly one bearer
-    ("Governor X" → the X seen as governor; ``surname_title``), or a prominent bearer
+    ("Governor X" → the X seen as governor; ``surname_title``; the only bearer of the corpus when
+    the article names no bearer of the surname at all), or a prominent bearer
     (:meth:`_CorpusStats.prominent`; ``surname_prominent``). A gendered title never goes to a person of the
     other gender ("title_mismatch"). Without evidence the mentions stay unlinked:
     "ambiguous_surname" (several bearers), "surname_without_evidence" (one bearer, nothing tells
@@ -290,7 +291,9 @@ def _link_corpus(
                 continue
             roots = fitting
         titled = [r for r, _ in roots if n.title and _gender(n.title) is None and n.title in seen.get(r, ())]
-        if len(titled) == 1:
+        # With no full name in the article, a title picks only the sole bearer: "a President X"
+        # may be another X running for the office.
+        if len(titled) == 1 and (not n.orphan or len(roots) == 1):
             target = titled[0]
             _link(g, target, nid, "surname_title", f"title {n.title!r} also seen on {g.nodes[target].form}")
             n.link_rule = "surname_title"
