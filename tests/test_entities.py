@@ -611,3 +611,45 @@ def test_a_name_beside_a_place_word_is_a_place(nlp: Language, text: str, surface
 def test_a_person_beside_a_place_word_under_a_title_stays_a_person(nlp: Language) -> None:
     doc = _doc(nlp, "Ms Velkaro river guide", [("Ms Velkaro", "PERSON")])
     assert _rows(doc) == [("Velkaro", "PERSON", "ms")]
+
+
+def test_a_capitals_fragment_is_no_entity(nlp: Language) -> None:
+    doc = _doc(nlp, "LA CROSSE, Wis. — Crowds came.", [("LA", "GPE")])
+    assert _rows(doc) == []
+    doc = _doc(nlp, "Delegates from the EU met.", [("EU", "ORG")])
+    assert _rows(doc) == [("EU", "ORG", None)]
+
+
+def test_a_title_after_an_indefinite_article_is_no_title(nlp: Language) -> None:
+    # "a President Okafor" is whoever might win, not evidence of who holds the office.
+    doc = _doc(nlp, "It is an agenda a President Okafor could pass.", [("President Okafor", "PERSON")])
+    assert _rows(doc) == [("Okafor", "PERSON", None)]
+
+
+def test_a_firm_named_like_a_person_is_not_their_surname() -> None:
+    rows: list = [
+        (A, 0, "Amara Okafor", "PERSON"),
+        (A, 30, "Okafor", "ORG"),  # the firm she founded, as the corpus mostly labels it
+        (B, 0, "Okafor", "ORG"),
+        (C, 0, "Okafor", "ORG"),
+    ]
+    ents, _, _ = entities.resolve_entities(_x(rows))
+    assert sorted(zip(ents["name"], ents["type"], strict=True)) == [
+        ("Amara Okafor", "PERSON"),
+        ("Okafor", "ORG"),
+    ]
+
+
+def test_an_acronym_in_brackets_keeps_its_expansion() -> None:
+    # Another expansion with the same letters elsewhere does not take the acronym too.
+    ents, _, _ = entities.resolve_entities(
+        _x(
+            [
+                (A, 0, "Nordic Energy Agency", "ORG"),
+                (A, 22, "NEA", "ORG"),
+                (B, 0, "Nordic Energy Association", "ORG"),
+                (B, 40, "NEA", "ORG"),
+            ]
+        )
+    )
+    assert _entity(ents, "NEA")["name"] == "Nordic Energy Agency" and ents.height == 2

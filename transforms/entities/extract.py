@@ -22,6 +22,8 @@ KEEP_LABELS: frozenset[str] = frozenset(schema.ENTITY_TYPES)
 _HONORIFIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 _POSSESSIVES = frozenset({"'s", "’s", "‘s", "'", "’", "‘"})
 _MAX_TITLE_TOKENS = 5
+_INDEFINITE = frozenset({"a", "an"})
+_FRAGMENT_MAX = 3  # letters of a capitals fragment ("LA", "NEW")
 
 
 def _title_at(doc: Doc, start: int, end: int) -> str | None:
@@ -85,6 +87,22 @@ def _first_segment(doc: Doc, s: int, e: int) -> tuple[int, int]:
                 return seg_start, i
             seg_start = i + 1
     return s, s
+
+
+def _capitals_fragment(doc: Doc, s: int, e: int) -> bool:
+    """True for a short word in capitals cut out of a run of capitals ("LA" of a dateline "LA
+    CROSSE, Wis."): a piece of a longer name, no name by itself."""
+    word = doc[s].text
+    if e - s != 1 or not (word.isalpha() and word.isupper() and len(word) <= _FRAGMENT_MAX):
+        return False
+    nxt = doc[e] if e < len(doc) else None
+    return (
+        nxt is not None
+        and nxt.is_alpha
+        and nxt.text.isupper()
+        and len(nxt.text) >= 2
+        and "\n" not in doc[s].whitespace_
+    )
 
 
 def _placed(doc: Doc, s: int, e: int) -> bool:
@@ -155,7 +173,7 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
         if (agency and not doc[s].text.isupper()) or last.lower_ in rules.headline_verbs:
             e -= 1
             s, e = strip()
-    if s >= e:
+    if s >= e or _capitals_fragment(doc, s, e):
         return None
     if label == "PERSON" and title is None and _placed(doc, s, e):
         label = "LOC"
@@ -163,7 +181,9 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
     if not any(ch.isupper() for ch in text) or len(text) > 120:
         return None
     written_title = None
-    if title is not None and label == "PERSON":
+    # "a President X" is someone who might hold the office, not evidence of who holds it.
+    indefinite = title_start > 0 and doc[title_start - 1].lower_ in _INDEFINITE
+    if title is not None and label == "PERSON" and not indefinite:
         span = doc[title_start:title_end]
         written_title = " ".join(span.text.lower().split())
     return s, e, label, written_title

@@ -143,7 +143,10 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
             )
             # Abbreviations ("Ky.", "Va.") and one- or two-letter words are no surnames.
             short = len(key.replace(" ", "")) < 3 or r["form"].endswith(".")
-            if name is None or name.given is not None or placeish or short:
+            # A word the corpus mostly labels otherwise is the firm or place of that name ("Doe" the
+            # company beside its founder "Jane Doe"), unless labelled PERSON or titled here.
+            other = r["label"] != "PERSON" and not r["title"] and key not in personish
+            if name is None or name.given is not None or placeish or short or other:
                 assignment[i] = ("", key, "")
                 continue
             title = _title_key(r["title"] or "")

@@ -184,14 +184,10 @@ def _merge_acronyms(g: _Graph, rows: list[dict[str, Any]], node_ids: list[int]) 
         letters = g.nodes[nid].form.replace(".", "")
         own = g.uf.find(nid)
         # Same type only ("D.C." the place is not "Daily Caller" the paper).
-        pool = [
-            x
-            for x in expansions.get(letters, set())
-            if g.uf.find(x) != own and g.nodes[x].majority == g.nodes[nid].majority
-        ]
+        pool = [x for x in expansions.get(letters, set()) if g.nodes[x].majority == g.nodes[nid].majority]
         roots = {g.uf.find(x) for x in pool}
-        if len(roots) != 1:
-            continue
+        if len(roots) != 1 or own in roots:
+            continue  # several expansions, or already joined to one (in brackets): not another
         (root,) = roots
         shared = sorted(arts[root] & arts[own])
         if shared:  # written side by side at least once: not just letters that happen to fit
