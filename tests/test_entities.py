@@ -653,3 +653,10 @@ def test_an_acronym_in_brackets_keeps_its_expansion() -> None:
         )
     )
     assert _entity(ents, "NEA")["name"] == "Nordic Energy Agency" and ents.height == 2
+
+
+def test_a_mislabelled_surname_never_used_alone_still_links() -> None:
+    ents, ments, _ = entities.resolve_entities(
+        _x([(A, 0, "Amara Okafor", "PERSON"), (A, 30, "Okafor", "ORG")])
+    )
+    assert ents.height == 1 and ments["entity_id"].null_count() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,9 @@ from transforms.entities.rules import _title_key
 
 # Labels whose single-word mentions may be a person's surname the model mislabelled.
 _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+# A word labelled other than PERSON, alone in this many articles naming nobody of that surname, is
+# the name of a firm or place ("Doe" the agency), not a surname where it is labelled so.
+_FIRM_ARTICLES = 2
 
 
 class _UnionFind:
@@ -99,8 +103,8 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
     Returns the nodes (sorted, so ids are deterministic) and each mention's node id. A bare name
     (a surname or given name alone) mostly labelled PERSON in the corpus (or written with a title)
     gets a node of its own per article and title, holding the full names of its article with that
-    surname (keys with their counts) for :func:`_merge_surnames`; so does one with no such full name (an *orphan*):
-    a "Kim" of one story is not the "Kim" of another. Other mentions share one node per folded
+    surname (keys with their counts) for :func:`_merge_surnames`; so does one with no such full
+    name (an *orphan*): a "Kim" of one story is not the "Kim" of another. Other mentions share one node per folded
     form. A full name counts in its article whatever its label there, when the corpus mostly
     labels it PERSON ("Jane Doe" tagged ORG once beside a bare "Doe").
     """
@@ -119,19 +123,17 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
 
     assignment: list[tuple[str, str, str]] = [("", "", "")] * len(rows)
     found: dict[tuple[str, str, str], tuple[list[tuple[str, int]], str | None]] = {}
-    for article, idxs in sorted(by_article.items()):
-        # Full person names of this article, indexed by surname key and by given name.
-        surname_idx: dict[str, Counter[str]] = defaultdict(Counter)
-        given_idx: dict[str, set[str]] = defaultdict(set)
-        for i in idxs:
-            r = rows[i]
-            if (r["label"] != "PERSON" and r["key"] not in personish) or is_place(r["key"]):
-                continue  # "Los Angeles" labelled PERSON is no person's name
+    people = {a: _article_people(rows, idxs, personish, is_place) for a, idxs in by_article.items()}
+    # Words used alone, labelled other than PERSON, in articles naming nobody of that surname
+    # ("Doe reported" for the news agency): the firm or place of that name.
+    alone: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["label"] != "PERSON" and not r["title"] and r["key"] not in personish:
             name = parse_person(r["form"])
-            if name is None or name.given is None:
-                continue
-            surname_idx[name.surname_key][r["key"]] += 1
-            given_idx[name.given].add(r["key"])
+            if name is not None and name.given is None and name.surname_key not in people[r["article_id"]][0]:
+                alone[r["key"]].add(r["article_id"])
+    for article, idxs in sorted(by_article.items()):
+        surname_idx, given_idx = people[article]
         for i in idxs:
             r = rows[i]
             key = r["key"]
@@ -143,9 +145,10 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
             )
             # Abbreviations ("Ky.", "Va.") and one- or two-letter words are no surnames.
             short = len(key.replace(" ", "")) < 3 or r["form"].endswith(".")
-            # A word the corpus mostly labels otherwise is the firm or place of that name ("Doe" the
-            # company beside its founder "Jane Doe"), unless labelled PERSON or titled here.
-            other = r["label"] != "PERSON" and not r["title"] and key not in personish
+            # A word the corpus mostly labels otherwise and uses alone is the firm or place of that
+            # name ("Doe" the company beside its founder "Jane Doe"), unless labelled PERSON or titled.
+            firm = len(alone.get(key, ())) >= _FIRM_ARTICLES
+            other = firm and r["label"] != "PERSON" and not r["title"]
             if name is None or name.given is not None or placeish or short or other:
                 assignment[i] = ("", key, "")
                 continue
@@ -178,6 +181,25 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
         if a in found:
             n.cands, n.given_target = found[a]
     return nodes, node_ids
+
+
+def _article_people(
+    rows: list[dict[str, Any]], idxs: list[int], personish: set[str], is_place: Callable[[str], bool]
+) -> tuple[dict[str, Counter[str]], dict[str, set[str]]]:
+    """Returns the full person names of one article, by surname key and by given name (their keys,
+    counted)."""
+    surname_idx: dict[str, Counter[str]] = defaultdict(Counter)
+    given_idx: dict[str, set[str]] = defaultdict(set)
+    for i in idxs:
+        r = rows[i]
+        if (r["label"] != "PERSON" and r["key"] not in personish) or is_place(r["key"]):
+            continue  # "Los Angeles" labelled PERSON is no person's name
+        name = parse_person(r["form"])
+        if name is None or name.given is None:
+            continue
+        surname_idx[name.surname_key][r["key"]] += 1
+        given_idx[name.given].add(r["key"])
+    return surname_idx, given_idx
 
 
 def _person_full(node: _Node) -> PersonName | None:
