@@ -660,3 +660,15 @@ def test_a_mislabelled_surname_never_used_alone_still_links() -> None:
         _x([(A, 0, "Amara Okafor", "PERSON"), (A, 30, "Okafor", "ORG")])
     )
     assert ents.height == 1 and ments["entity_id"].null_count() == 0
+
+
+def test_a_person_tagged_org_in_full_is_typed_by_all_mentions() -> None:
+    rows: list = [
+        (A, 0, "Emily Okafor", "ORG"),
+        (B, 0, "Emily Okafor", "ORG"),
+        (C, 0, "Emily Okafor", "PERSON"),
+        (C, 30, "Okafor", "PERSON"),
+        (C, 50, "Okafor", "PERSON"),
+    ]
+    ents, _, _ = entities.resolve_entities(_x(rows))
+    assert ents.select("name", "type").row(0) == ("Emily Okafor", "PERSON")

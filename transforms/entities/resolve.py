@@ -15,8 +15,15 @@ from transforms.entities.graph import _build_nodes, _Graph, _node_country, _Unio
 from transforms.entities.keys import fold
 from transforms.entities.merge import _merge_acronyms, _merge_countries, _merge_longer_forms, _merge_people
 from transforms.entities.persons import PersonName, parse_person, same_person
+from transforms.entities.rules import _given_names
 from transforms.entities.surnames import _merge_surnames
 from transforms.ids import stable_id
+
+
+def _known_given(form: str) -> bool:
+    """True for a person name whose given name is in the given-names lexicon."""
+    name = parse_person(form)
+    return name is not None and name.given is not None and name.given in _given_names()
 
 
 def _title_case(title: str) -> str:
@@ -87,6 +94,8 @@ def _tables(
         codes = sorted({c for nid in members if (c := _node_country(g.nodes[nid])) is not None})
         code = codes[0] if len(codes) == 1 else None
         etype = _vote(voters or labels)
+        if etype != "PERSON" and _vote(labels) == "PERSON" and any(map(_known_given, forms)):
+            etype = "PERSON"  # "Jane Doe" tagged ORG, and as PERSON in most of its mentions
         if code is not None:
             etype = "GPE"  # a country is a GPE whatever some mentions were labelled
         name = _canonical(forms, etype)
