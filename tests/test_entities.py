@@ -672,3 +672,14 @@ def test_a_person_tagged_org_in_full_is_typed_by_all_mentions() -> None:
     ]
     ents, _, _ = entities.resolve_entities(_x(rows))
     assert ents.select("name", "type").row(0) == ("Emily Okafor", "PERSON")
+
+
+def test_an_epithet_before_a_given_name_links_inside_the_article() -> None:
+    rows: list = [
+        (A, 0, "Amara Okafor", "PERSON"),
+        (A, 30, "Sly Amara", "PERSON"),
+        (A, 60, "Sly Amara", "PERSON"),
+    ]
+    ents, _, merges = entities.resolve_entities(_x(rows))
+    assert ents.select("name").to_series().to_list() == ["Amara Okafor"]
+    assert _rule(merges, "Sly Amara") == "given_name"

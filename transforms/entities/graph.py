@@ -9,8 +9,10 @@ from typing import Any
 
 from transforms import schema
 from transforms.entities.geo import _countries, _is_place, country_code
+from transforms.entities.canonical import _NAME_WORD
+from transforms.entities.keys import fold
 from transforms.entities.persons import PersonName, parse_person
-from transforms.entities.rules import _title_key
+from transforms.entities.rules import _given_names, _title_key
 
 # Labels whose single-word mentions may be a person's surname the model mislabelled.
 _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
@@ -149,6 +151,11 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
             # name ("Doe" the company beside its founder "Jane Doe"), unless labelled PERSON or titled.
             firm = len(alone.get(key, ())) >= _FIRM_ARTICLES
             other = firm and r["label"] != "PERSON" and not r["title"]
+            if r["label"] == "PERSON" and (target := _epithet_target(r["form"], given_idx)) is not None:
+                local = (article, key, _title_key(r["title"] or ""))
+                found[local] = ([], target)  # "Sly Jane" beside "Jane Doe": Jane Doe, an epithet before
+                assignment[i] = local
+                continue
             if name is None or name.given is not None or placeish or short or other:
                 assignment[i] = ("", key, "")
                 continue
@@ -181,6 +188,17 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
         if a in found:
             n.cands, n.given_target = found[a]
     return nodes, node_ids
+
+
+def _epithet_target(form: str, given_idx: dict[str, set[str]]) -> str | None:
+    """Returns the article's full name that an epithet + given name form means ("Sly Jane" beside
+    "Jane Doe" alone with that given name), else None; the epithet is a capitalised word that is
+    no given name of the lexicon."""
+    words = form.split()
+    if len(words) != 2 or not _NAME_WORD.match(words[0]) or fold(words[0]) in _given_names():
+        return None
+    targets = given_idx.get(fold(words[1]), set())
+    return next(iter(targets)) if len(targets) == 1 else None
 
 
 def _article_people(
