@@ -679,6 +679,7 @@ def test_an_epithet_before_a_given_name_links_inside_the_article() -> None:
         (A, 0, "Amara Okafor", "PERSON"),
         (A, 30, "Sly Amara", "PERSON"),
         (A, 60, "Sly Amara", "PERSON"),
+        (A, 90, "Amara", "PERSON"),  # a bare given name beside it: not the surname of "Sly Amara"
     ]
     ents, _, merges = entities.resolve_entities(_x(rows))
     assert ents.select("name").to_series().to_list() == ["Amara Okafor"]

@@ -217,6 +217,14 @@ def _article_people(
             continue
         surname_idx[name.surname_key][r["key"]] += 1
         given_idx[name.given].add(r["key"])
+    # An epithet + given name ("Sly Jane") is no full name of its own but the person it precedes.
+    for i in idxs:
+        r = rows[i]
+        if r["label"] == "PERSON" and _epithet_target(r["form"], given_idx) is not None:
+            name = parse_person(r["form"])
+            if name is not None and name.given is not None:
+                surname_idx[name.surname_key].pop(r["key"], None)
+                given_idx[name.given].discard(r["key"])
     return surname_idx, given_idx
 
 
