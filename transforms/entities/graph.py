@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transforms import schema
-from transforms.entities.geo import _countries, _is_place, country_code
 from transforms.entities.canonical import _NAME_WORD
+from transforms.entities.geo import _countries, _is_place, country_code
 from transforms.entities.keys import fold
 from transforms.entities.persons import PersonName, parse_person
 from transforms.entities.rules import _given_names, _title_key
