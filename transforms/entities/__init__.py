@@ -15,9 +15,10 @@ by rules, each join recorded with its rule and evidence (the ``entity_merges`` t
 (ISO 3166 code), ``longer_form`` (a name and a longer one ending with it, in one article),
 ``acronym_paren`` / ``acronym``, ``middle_name``, ``translit`` / ``translit_fuzzy``
 (romanisation folding plus rapidfuzz, gated by type and first name), ``surname`` / ``given_name``
-(inside an article, then across the corpus when only one person has that surname) and
-``surname_title`` (a title that tells which bearer of a surname is meant). Aliases written with a
-title ("Ms Doe") carry the rule ``title``. Candidate pairs come from blocking keys (folded form,
+(inside an article), ``surname_title`` (a title that tells which bearer of a surname is meant)
+and ``surname_prominent`` (a bare surname with no full name in its article, only for a prominent
+sole bearer whose surname is nobody's given name; else it stays unlinked with its reason).
+Aliases written with a title ("Ms Doe") carry the rule ``title``. Candidate pairs come from blocking keys (folded form,
 surname and initials, transliteration key, acronym letters, country code), never from comparing
 all pairs, so the cost grows as n log n with the number of mentions.
 
@@ -31,6 +32,7 @@ Submodules:
 * ``graph``: nodes of mentions, their union-find and the recorded joins;
 * ``merge``: the merge rules for people, longer forms, countries and acronyms;
 * ``surnames``: bare surnames and given names linked to full names, titles and their gender;
+* ``canonical``: the canonical name (complete, normally cased, no epithet, no role alone);
 * ``resolve``: the per-corpus step (``resolve_entities``, ``add_headline_aliases``): output tables.
 """
 
@@ -42,7 +44,7 @@ from transforms.entities.keys import fold, initials, translit_key
 from transforms.entities.persons import PersonName, parse_person, same_person
 from transforms.entities.resolve import add_headline_aliases, resolve_entities
 
-VERSION = "1"
+VERSION = "2"
 
 __all__ = [
     "KEEP_LABELS",

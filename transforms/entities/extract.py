@@ -22,6 +22,8 @@ KEEP_LABELS: frozenset[str] = frozenset(schema.ENTITY_TYPES)
 _HONORIFIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 _POSSESSIVES = frozenset({"'s", "’s", "‘s", "'", "’", "‘"})
 _MAX_TITLE_TOKENS = 5
+_INDEFINITE = frozenset({"a", "an"})
+_FRAGMENT_MAX = 3  # letters of a capitals fragment ("LA", "NEW")
 
 
 def _title_at(doc: Doc, start: int, end: int) -> str | None:
@@ -87,6 +89,32 @@ def _first_segment(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return s, s
 
 
+def _capitals_fragment(doc: Doc, s: int, e: int) -> bool:
+    """True for a short word in capitals cut out of a run of capitals ("LA" of a dateline "LA
+    CROSSE, Wis."): a piece of a longer name, no name by itself."""
+    word = doc[s].text
+    if e - s != 1 or not (word.isalpha() and word.isupper() and len(word) <= _FRAGMENT_MAX):
+        return False
+    nxt = doc[e] if e < len(doc) else None
+    return (
+        nxt is not None
+        and nxt.is_alpha
+        and nxt.text.isupper()
+        and len(nxt.text) >= 2
+        and "\n" not in doc[s].whitespace_
+    )
+
+
+def _placed(doc: Doc, s: int, e: int) -> bool:
+    """True when a place word stands right before the name or starts it ("Mount X", "Lake X") or
+    right after it ("the X volcano"): the name is a place's."""
+    rules = _rules()
+    before = [doc[s]] + ([doc[s - 1]] if s > 0 else [])
+    if any(t.text[:1].isupper() and t.lower_.rstrip(".") in rules.place_before for t in before):
+        return True
+    return e < len(doc) and doc[e].lower_ in rules.place_after
+
+
 def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | None] | None:
     """Returns the repaired span (start token, end token, label, title) or None to drop it."""
     rules = _rules()
@@ -145,13 +173,17 @@ def _trim(doc: Doc, s: int, e: int, label: str) -> tuple[int, int, str, str | No
         if (agency and not doc[s].text.isupper()) or last.lower_ in rules.headline_verbs:
             e -= 1
             s, e = strip()
-    if s >= e:
+    if s >= e or _capitals_fragment(doc, s, e):
         return None
+    if label == "PERSON" and title is None and _placed(doc, s, e):
+        label = "LOC"
     text = doc_text(doc)[doc[s].idx : doc[e - 1].idx + len(doc[e - 1].text)]
     if not any(ch.isupper() for ch in text) or len(text) > 120:
         return None
     written_title = None
-    if title is not None and label == "PERSON":
+    # "a President X" is someone who might hold the office, not evidence of who holds it.
+    indefinite = title_start > 0 and doc[title_start - 1].lower_ in _INDEFINITE
+    if title is not None and label == "PERSON" and not indefinite:
         span = doc[title_start:title_end]
         written_title = " ".join(span.text.lower().split())
     return s, e, label, written_title

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from transforms import schema
+from transforms.entities.canonical import _NAME_WORD
 from transforms.entities.geo import _countries, _is_place, country_code
+from transforms.entities.keys import fold
 from transforms.entities.persons import PersonName, parse_person
-from transforms.entities.rules import _title_key
+from transforms.entities.rules import _given_names, _title_key
 
 # Labels whose single-word mentions may be a person's surname the model mislabelled.
 _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+# A word labelled other than PERSON, alone in this many articles naming nobody of that surname, is
+# the name of a firm or place ("Doe" the agency), not a surname where it is labelled so.
+_FIRM_ARTICLES = 2
 
 
 class _UnionFind:
@@ -51,7 +57,14 @@ class _Node:
     given_target: str | None = None  # bare given name: the article's one full name with it
     forms: Counter[str] = field(default_factory=Counter)
     mentions: list[int] = field(default_factory=list)
-    note: str | None = None
+    articles: set[str] = field(default_factory=set)
+    note: str | None = None  # why the node stays unlinked
+    link_rule: str | None = None  # the cross-article rule that linked a bare name (audit)
+
+    @property
+    def orphan(self) -> bool:
+        """A bare person name whose article names no bearer: linked across articles on evidence only."""
+        return self.article is not None and not self.cands and self.given_target is None
 
     @property
     def majority(self) -> str:
@@ -90,13 +103,19 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
     """Groups mentions into nodes and finds, for each bare name, the full names of its article.
 
     Returns the nodes (sorted, so ids are deterministic) and each mention's node id. A bare name
-    (a surname or given name alone) with candidates in its article gets a node of its own per
-    article and title, holding the candidates (full-name keys with their counts) for
-    :func:`_merge_surnames`; other mentions share one node per folded form.
+    (a surname or given name alone) mostly labelled PERSON in the corpus (or written with a title)
+    gets a node of its own per article and title, holding the full names of its article with that
+    surname (keys with their counts) for :func:`_merge_surnames`; so does one with no such full
+    name (an *orphan*): a "Kim" of one story is not the "Kim" of another. Other mentions share one node per folded
+    form. A full name counts in its article whatever its label there, when the corpus mostly
+    labels it PERSON ("Jane Doe" tagged ORG once beside a bare "Doe").
     """
     by_article: dict[str, list[int]] = defaultdict(list)
+    key_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for i, r in enumerate(rows):
         by_article[r["article_id"]].append(i)
+        key_labels[r["key"]][r["label"]] += 1
+    personish = {k for k, c in key_labels.items() if _vote(c) == "PERSON"}
     places: dict[str, bool] = {}
 
     def is_place(key: str) -> bool:
@@ -106,19 +125,17 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
 
     assignment: list[tuple[str, str, str]] = [("", "", "")] * len(rows)
     found: dict[tuple[str, str, str], tuple[list[tuple[str, int]], str | None]] = {}
-    for article, idxs in sorted(by_article.items()):
-        # Full person names of this article, indexed by surname key and by given name.
-        surname_idx: dict[str, Counter[str]] = defaultdict(Counter)
-        given_idx: dict[str, set[str]] = defaultdict(set)
-        for i in idxs:
-            r = rows[i]
-            if r["label"] != "PERSON" or is_place(r["key"]):
-                continue  # "Los Angeles" labelled PERSON is no person's name
+    people = {a: _article_people(rows, idxs, personish, is_place) for a, idxs in by_article.items()}
+    # Words used alone, labelled other than PERSON, in articles naming nobody of that surname
+    # ("Doe reported" for the news agency): the firm or place of that name.
+    alone: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["label"] != "PERSON" and not r["title"] and r["key"] not in personish:
             name = parse_person(r["form"])
-            if name is None or name.given is None:
-                continue
-            surname_idx[name.surname_key][r["key"]] += 1
-            given_idx[name.given].add(r["key"])
+            if name is not None and name.given is None and name.surname_key not in people[r["article_id"]][0]:
+                alone[r["key"]].add(r["article_id"])
+    for article, idxs in sorted(by_article.items()):
+        surname_idx, given_idx = people[article]
         for i in idxs:
             r = rows[i]
             key = r["key"]
@@ -130,7 +147,16 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
             )
             # Abbreviations ("Ky.", "Va.") and one- or two-letter words are no surnames.
             short = len(key.replace(" ", "")) < 3 or r["form"].endswith(".")
-            if name is None or name.given is not None or placeish or short:
+            # A word the corpus mostly labels otherwise and uses alone is the firm or place of that
+            # name ("Doe" the company beside its founder "Jane Doe"), unless labelled PERSON or titled.
+            firm = len(alone.get(key, ())) >= _FIRM_ARTICLES
+            other = firm and r["label"] != "PERSON" and not r["title"]
+            if r["label"] == "PERSON" and (target := _epithet_target(r["form"], given_idx)) is not None:
+                local = (article, key, _title_key(r["title"] or ""))
+                found[local] = ([], target)  # "Sly Jane" beside "Jane Doe": Jane Doe, an epithet before
+                assignment[i] = local
+                continue
+            if name is None or name.given is not None or placeish or short or other:
                 assignment[i] = ("", key, "")
                 continue
             title = _title_key(r["title"] or "")
@@ -142,6 +168,8 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
                 local = (article, key, title)
                 found[local] = (cands, given)
                 assignment[i] = local
+            elif title or key in personish:
+                assignment[i] = (article, key, title)  # an orphan: see _merge_surnames
             else:
                 assignment[i] = ("", key, title)
     node_of: dict[tuple[str, str, str], int] = {a: n for n, a in enumerate(sorted(set(assignment)))}
@@ -155,10 +183,49 @@ def _build_nodes(rows: list[dict[str, Any]]) -> tuple[list[_Node], list[int]]:
         if rows[i]["title"]:
             n.titles[_title_key(rows[i]["title"])] += 1
         n.mentions.append(i)
+        n.articles.add(rows[i]["article_id"])
         node_ids.append(nid)
         if a in found:
             n.cands, n.given_target = found[a]
     return nodes, node_ids
+
+
+def _epithet_target(form: str, given_idx: dict[str, set[str]]) -> str | None:
+    """Returns the article's full name that an epithet + given name form means ("Sly Jane" beside
+    "Jane Doe" alone with that given name), else None; the epithet is a capitalised word that is
+    no given name of the lexicon."""
+    words = form.split()
+    if len(words) != 2 or not _NAME_WORD.match(words[0]) or fold(words[0]) in _given_names():
+        return None
+    targets = given_idx.get(fold(words[1]), set())
+    return next(iter(targets)) if len(targets) == 1 else None
+
+
+def _article_people(
+    rows: list[dict[str, Any]], idxs: list[int], personish: set[str], is_place: Callable[[str], bool]
+) -> tuple[dict[str, Counter[str]], dict[str, set[str]]]:
+    """Returns the full person names of one article, by surname key and by given name (their keys,
+    counted)."""
+    surname_idx: dict[str, Counter[str]] = defaultdict(Counter)
+    given_idx: dict[str, set[str]] = defaultdict(set)
+    for i in idxs:
+        r = rows[i]
+        if (r["label"] != "PERSON" and r["key"] not in personish) or is_place(r["key"]):
+            continue  # "Los Angeles" labelled PERSON is no person's name
+        name = parse_person(r["form"])
+        if name is None or name.given is None:
+            continue
+        surname_idx[name.surname_key][r["key"]] += 1
+        given_idx[name.given].add(r["key"])
+    # An epithet + given name ("Sly Jane") is no full name of its own but the person it precedes.
+    for i in idxs:
+        r = rows[i]
+        if r["label"] == "PERSON" and _epithet_target(r["form"], given_idx) is not None:
+            name = parse_person(r["form"])
+            if name is not None and name.given is not None:
+                surname_idx[name.surname_key].pop(r["key"], None)
+                given_idx[name.given].discard(r["key"])
+    return surname_idx, given_idx
 
 
 def _person_full(node: _Node) -> PersonName | None:

@@ -18,6 +18,8 @@ from transforms.entities.rules import _rules
 # which keeps the pair count linear in the block size.
 _FULL_BLOCK = 40
 _WINDOW = 8
+# A name without middle names used in this many articles is the corpus's usual name for someone.
+_MIDDLE_PROMINENT = 3
 
 
 def _candidate_pairs(items: list[tuple[int, PersonName]]) -> Iterable[tuple[int, int]]:
@@ -41,7 +43,8 @@ def _candidate_pairs(items: list[tuple[int, PersonName]]) -> Iterable[tuple[int,
 
 
 def _merge_people(g: _Graph) -> None:
-    """Joins full person names across articles: middle names, then transliteration (fuzzy)."""
+    """Joins full person names across articles: middle names (:func:`_middle_name_evidence`), then
+    transliteration (fuzzy)."""
     full = [(nid, n) for nid, n in enumerate(g.nodes) if n.article is None]
     items = [
         (nid, name)
@@ -53,6 +56,9 @@ def _merge_people(g: _Graph) -> None:
     groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for nid, name in items:
         groups[(name.given_key, name.surname_key, name.suffix or "")].append(nid)
+    givens: dict[str, set[str]] = defaultdict(set)
+    for _, name in items:
+        givens[name.surname_key].add(name.given_key)
     for _, members in sorted(groups.items()):
         plain = [m for m in members if not names[m].middles]
         longer = [m for m in members if names[m].middles]
@@ -60,7 +66,9 @@ def _merge_people(g: _Graph) -> None:
             continue
         for p in plain:
             for m in longer:
-                g.join(p, m, "middle_name", f"{g.nodes[p].form} = {g.nodes[m].form}")
+                why = _middle_name_evidence(g, p, m, len(givens[names[p].surname_key]))
+                if why is not None:
+                    g.join(p, m, "middle_name", f"{g.nodes[p].form} = {g.nodes[m].form}: {why}")
     for a, b in sorted(set(_candidate_pairs(items))):
         na, nb = names[a], names[b]
         # A name without middle names joins longer ones only through the rule above, so that
@@ -72,6 +80,27 @@ def _merge_people(g: _Graph) -> None:
             exact = na.surname_key == nb.surname_key and na.given_key == nb.given_key
             rule = "translit" if exact else "translit_fuzzy"
             g.join(a, b, rule, f"{g.nodes[a].form} ~ {g.nodes[b].form}: {evidence}")
+
+
+def _middle_name_evidence(g: _Graph, plain: int, longer: int, n_given: int) -> str | None:
+    """Returns why a name without middle names is the same person as one with them, or None.
+
+    Two people may share a given name and surname ("Jo Doe" and "Jo Q. Doe" of two stories), so
+    the names alone are not enough: both written in one article, a position title seen on both,
+    a surname no other given name goes with in the corpus, or a short form used in
+    :data:`_MIDDLE_PROMINENT` articles or more (the corpus's usual name for someone).
+    """
+    a, b = g.nodes[plain], g.nodes[longer]
+    if shared := sorted(a.articles & b.articles):
+        return f"both in {shared[0]}"
+    honorifics = _rules().honorifics
+    if titles := sorted((set(a.titles) & set(b.titles)) - honorifics):
+        return f"both seen as {titles[0]!r}"
+    if n_given == 1:
+        return "no other given name with this surname in the corpus"
+    if len(a.articles) >= _MIDDLE_PROMINENT:
+        return f"the short form is used in {len(a.articles)} articles"
+    return None
 
 
 def _merge_longer_forms(g: _Graph, rows: list[dict[str, Any]], node_ids: list[int]) -> None:
@@ -155,14 +184,10 @@ def _merge_acronyms(g: _Graph, rows: list[dict[str, Any]], node_ids: list[int]) 
         letters = g.nodes[nid].form.replace(".", "")
         own = g.uf.find(nid)
         # Same type only ("D.C." the place is not "Daily Caller" the paper).
-        pool = [
-            x
-            for x in expansions.get(letters, set())
-            if g.uf.find(x) != own and g.nodes[x].majority == g.nodes[nid].majority
-        ]
+        pool = [x for x in expansions.get(letters, set()) if g.nodes[x].majority == g.nodes[nid].majority]
         roots = {g.uf.find(x) for x in pool}
-        if len(roots) != 1:
-            continue
+        if len(roots) != 1 or own in roots:
+            continue  # several expansions, or already joined to one (in brackets): not another
         (root,) = roots
         shared = sorted(arts[root] & arts[own])
         if shared:  # written side by side at least once: not just letters that happen to fit

@@ -9,25 +9,21 @@ from typing import Any
 import polars as pl
 
 from transforms import schema
+from transforms.entities.canonical import _canonical
 from transforms.entities.geo import _CITY_MIN_POP_FOR_TYPE, _geocode, city
 from transforms.entities.graph import _build_nodes, _Graph, _node_country, _UnionFind, _vote
-from transforms.entities.keys import _is_acronym, fold
+from transforms.entities.keys import fold
 from transforms.entities.merge import _merge_acronyms, _merge_countries, _merge_longer_forms, _merge_people
 from transforms.entities.persons import PersonName, parse_person, same_person
+from transforms.entities.rules import _given_names
 from transforms.entities.surnames import _merge_surnames
 from transforms.ids import stable_id
 
 
-def _canonical(forms: Counter[str], etype: str) -> str:
-    """Returns the fullest common form: full names (persons) or non-acronyms preferred, then count."""
-    pool = list(forms)
-    if etype == "PERSON":
-        full = [f for f in pool if (p := parse_person(f)) is not None and p.given is not None]
-        pool = full or pool
-    else:
-        spelled = [f for f in pool if not _is_acronym(f)]
-        pool = spelled or pool
-    return min(pool, key=lambda f: (-forms[f], -len(f), f))
+def _known_given(form: str) -> bool:
+    """True for a person name whose given name is in the given-names lexicon."""
+    name = parse_person(form)
+    return name is not None and name.given is not None and name.given in _given_names()
 
 
 def _title_case(title: str) -> str:
@@ -98,6 +94,8 @@ def _tables(
         codes = sorted({c for nid in members if (c := _node_country(g.nodes[nid])) is not None})
         code = codes[0] if len(codes) == 1 else None
         etype = _vote(voters or labels)
+        if etype != "PERSON" and _vote(labels) == "PERSON" and any(map(_known_given, forms)):
+            etype = "PERSON"  # "Jane Doe" tagged ORG, and as PERSON in most of its mentions
         if code is not None:
             etype = "GPE"  # a country is a GPE whatever some mentions were labelled
         name = _canonical(forms, etype)
@@ -165,6 +163,12 @@ def _merge_rows(
             if nxt in member_set and nxt not in reached:
                 reached[nxt] = (why, seen)
                 queue.append(nxt)
+    # Bare names linked across articles share their alias with in-article links: say so on the row.
+    across: dict[str, Counter[str]] = defaultdict(Counter)
+    for nid in reached:
+        if (rule := g.nodes[nid].link_rule) is not None:
+            for form in g.nodes[nid].forms:
+                across[form][rule] += 1
     out: list[dict[str, Any]] = []
     done: set[str] = set()
     for nid in sorted(reached, key=lambda x: (x != start, x)):
@@ -180,6 +184,9 @@ def _merge_rows(
                     {"entity_id": eid, "alias": form, "rule": "exact", "evidence": f"folds like {name}"}
                 )
             else:
+                if form in across and rule not in across[form]:
+                    extra = ", ".join(f"{r} in {c} article(s)" for r, c in sorted(across[form].items()))
+                    evidence = f"{evidence}; also linked across articles: {extra}"
                 out.append({"entity_id": eid, "alias": form, "rule": rule, "evidence": evidence})
     for alias, title in sorted(titled.items()):
         if alias not in done:

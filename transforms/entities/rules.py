@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms import lexicons
-from transforms.names import title_key
+from transforms.names import given_names, title_key
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class _Rules:
     acronym_stopwords: frozenset[str]
     connectors: frozenset[str]
     span_breaks: frozenset[str]
+    place_before: frozenset[str]
+    place_after: frozenset[str]
 
 
 @cache
@@ -37,7 +39,16 @@ def _rules() -> _Rules:
         acronym_stopwords=frozenset(w.lower() for w in rules["acronym_stopwords"]),
         connectors=frozenset(w.lower() for w in rules["acronym_connectors"]),
         span_breaks=frozenset(rules["span_breaks"]),
+        place_before=frozenset(w.lower() for w in rules["place_words_before"]),
+        place_after=frozenset(w.lower() for w in rules["place_words_after"]),
     )
 
 
 _title_key = title_key  # the entity modules' name for transforms.names.title_key
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """The given names of the given_names lexicon (both genders), lower case."""
+    male, female = given_names()
+    return frozenset(w.lower() for w in male | female)

@@ -9,11 +9,16 @@ from dataclasses import dataclass, field
 from transforms.entities.geo import country_code
 from transforms.entities.graph import _Graph, _Node, _person_full
 from transforms.entities.persons import parse_person
+from transforms.entities.rules import _given_names
 from transforms.names import title_gender
 
 # In an article naming several bearers of a surname, a bare surname goes to one named this many
 # times as often as any other.
 _DOMINANCE = 2
+# A bare surname with no full name in its article goes to the corpus's only bearer when that one
+# is named in full in this many articles, and by the bare surname (beside the full name) in this many.
+_PROMINENT_FULL = 3
+_PROMINENT_BARE = 2
 
 
 def _gender(title: str) -> str | None:
@@ -93,9 +98,8 @@ def _merge_surnames(g: _Graph) -> None:
     with that given name) unless its title points to another bearer of the corpus ("Mr. X" beside
     only "Jane X"). Where the article names several bearers, only a title decides; else it stays
     unlinked ("ambiguous_surname_in_article").
-    A bare surname without a full name in its article joins the one person of the corpus with that
-    surname (by transliteration key), a title deciding between several; else its mentions stay
-    unlinked ("ambiguous_surname").
+    A bare surname without a full name in its article joins a person of the corpus only on
+    evidence (:func:`_link_corpus`); else its mentions stay unlinked with the reason.
     """
     key_to_node = {n.key: nid for nid, n in enumerate(g.nodes) if n.article is None and not n.title}
     by_surname: dict[str, set[int]] = defaultdict(set)
@@ -179,6 +183,9 @@ def _sort_bare_names(
             if n.majority == "PERSON" and country_code(n.key) is None and parse_person(n.form) is not None:
                 out.corpus.append(nid)
             continue
+        if n.orphan:
+            out.corpus.append(nid)
+            continue
         cand_roots = sorted({g.uf.find(key_to_node[k]) for k, _ in n.cands})
         if len(cand_roots) == 1:
             target = cand_roots[0]
@@ -247,8 +254,18 @@ def _link_pending(
 def _link_corpus(
     g: _Graph, corpus: list[int], by_surname: dict[str, set[int]], seen: dict[int, Counter[str]]
 ) -> None:
-    """Links bare surnames to the one fitting bearer of the corpus (a title deciding between
-    several); notes the ambiguous and the mismatched ones."""
+    """Links a bare surname with no (fitting) full name in its article to a bearer of the corpus,
+    on evidence only; notes the others (``link_note``).
+
+    The evidence: a position title the bearer was also seen with, on exactly one bearer
+    ("Governor X" → the X seen as governor; ``surname_title``; the only bearer of the corpus when
+    the article names no bearer of the surname at all), or a prominent bearer
+    (:meth:`_CorpusStats.prominent`; ``surname_prominent``). A gendered title never goes to a person of the
+    other gender ("title_mismatch"). Without evidence the mentions stay unlinked:
+    "ambiguous_surname" (several bearers), "surname_without_evidence" (one bearer, nothing tells
+    it is them), "no_full_name" (nobody of the corpus has this surname).
+    """
+    stats = _CorpusStats.of(g)
     for nid in corpus:
         n = g.nodes[nid]
         name = parse_person(n.form)
@@ -262,18 +279,62 @@ def _link_corpus(
                 n.note = "title_mismatch"
                 continue
             roots = fitting
-        if len(roots) == 1:
-            target = roots[0][0]
-            _link(
-                g,
-                target,
-                nid,
-                "surname",
-                f"only person of the corpus with this surname: {g.nodes[target].form}",
+        titled = [r for r, _ in roots if n.title and _gender(n.title) is None and n.title in seen.get(r, ())]
+        # With no full name in the article, a title picks only the sole bearer: "a President X"
+        # may be another X running for the office.
+        if len(titled) == 1 and (not n.orphan or len(roots) == 1):
+            target = titled[0]
+            _link(g, target, nid, "surname_title", f"title {n.title!r} also seen on {g.nodes[target].form}")
+            n.link_rule = "surname_title"
+        elif len(roots) == 1 and (why := stats.prominent(roots[0][0], name.surname)) is not None:
+            _link(g, roots[0][0], nid, "surname_prominent", why)
+            n.link_rule = "surname_prominent"
+        else:
+            n.note = (
+                "ambiguous_surname"
+                if len(roots) > 1
+                else "surname_without_evidence"
+                if roots
+                else "no_full_name"
             )
-        elif len(roots) > 1:
-            chosen = _choose_bearer(g, n.title, roots, seen, dominance=False)
-            if chosen is None:
-                n.note = "ambiguous_surname"
-            else:
-                _link(g, chosen[0], nid, chosen[1], chosen[2])
+
+
+@dataclass
+class _CorpusStats:
+    """What the corpus says of each person cluster (by root), for the ``surname_prominent`` rule."""
+
+    full_articles: dict[int, set[str]]  # articles writing one of the cluster's full names
+    bare_articles: dict[int, set[str]]  # articles calling it by the bare surname beside a full name
+    given_words: frozenset[str]  # given and middle names of the corpus's full person names
+
+    @classmethod
+    def of(cls, g: _Graph) -> _CorpusStats:
+        """Reads the graph as linked so far (inside articles)."""
+        full: dict[int, set[str]] = defaultdict(set)
+        bare: dict[int, set[str]] = defaultdict(set)
+        given: set[str] = set()
+        for nid, n in enumerate(g.nodes):
+            if n.article is None and (name := _person_full(n)) is not None:
+                full[g.uf.find(nid)] |= n.articles
+                given.update([name.given or "", *name.middles])
+            elif n.article is not None and n.cands and nid in g.followers:
+                bare[g.uf.find(nid)].add(n.article)
+        return cls(full, bare, frozenset(given) | _given_names())
+
+    def prominent(self, root: int, surname: str) -> str | None:
+        """Evidence that a bare surname means this cluster, its only bearer in the corpus, or None.
+
+        The cluster must be named in full in :data:`_PROMINENT_FULL` articles or more and by the
+        bare surname beside its full name in :data:`_PROMINENT_BARE` or more (the way the corpus
+        refers to it), and the surname must be nobody's given name (no "Kim" for a "Kim Jong-un",
+        no "Thomas" for a "Thomas Doe", nor a name of the given-names lexicon).
+        """
+        if surname in self.given_words or surname.split()[-1] in self.given_words:
+            return None
+        n_full, n_bare = len(self.full_articles.get(root, ())), len(self.bare_articles.get(root, ()))
+        if n_full < _PROMINENT_FULL or n_bare < _PROMINENT_BARE:
+            return None
+        return (
+            f"the only person of the corpus with this surname, named in full in {n_full} articles and"
+            f" by the surname alone beside the full name in {n_bare}; no one's given name"
+        )
