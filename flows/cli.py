@@ -265,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     evq.add_argument("--json", action="store_true")
     evq.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
     evq.set_defaults(func=cmd_evaluate_quotes)
+    from flows import evaluate_events
+
+    eve = ev_sub.add_parser("events", help="PLOVER events against gold-standard records (GSR format)")
+    evaluate_events.add_args(eve)
+    eve.set_defaults(func=lambda a: (_prefect_env(), evaluate_events.cmd_evaluate_events(a))[1])
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

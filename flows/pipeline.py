@@ -340,6 +340,12 @@ def publish_stage(
             f"`newsfacts evaluate quotes` on {evaluation.get('gold')} ({evaluation.get('evaluated_at')}):\n\n"
             f"```\n{evaluation.get('report')}\n```"
         )
+    ev_eval = store.read_json("evaluation/events.json")
+    if ev_eval:
+        sections["Event extraction, measured"] = (
+            f"`newsfacts evaluate events` on {ev_eval.get('gold')} ({ev_eval.get('evaluated_at')}):\n\n"
+            f"```\n{ev_eval.get('report')}\n```"
+        )
     io.write_json(man, staging / "manifest.json")
     # How the release was built: lets the next run see that its tables would be the same.
     io.write_json({**meta.get("build", {}), "docs_index": verdict.get("docs_index")}, staging / "build.json")

@@ -43,7 +43,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "2"
+VERSION = "3"
 
 __all__ = [
     "PARTY_LABELS",

@@ -72,6 +72,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ in ("xcomp", "conj") and head.pos_ in ("VERB", "AUX") and head is not verb:
         # "X became the first to slap…", "X met Y and signed…": the subject is the head's
         return _subject(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        # "A upbraided B for failing to reject C", "accused B of attacking C": B does it
+        obj = next((c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is not None:
+            return obj
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         # "X said after meeting with Y": who meets is who speaks
         return _subject(head.head, depth + 1)

@@ -27,6 +27,16 @@ class Entry:
     theme_obj: bool = False
     no_clause: bool = False
     target_labels: frozenset[str] | None = None
+    mode: str | None = None
+    count: str | None = None
+    complement: frozenset[str] | None = None
+    dobj_nouns: str | None = None
+    patient: str | None = None
+    needs_prep: tuple[str, ...] | None = None
+    physical: bool = False
+    alt: str | None = None
+    needs_party: bool = False
+    needs_support: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,15 @@ class Lexicon:
     recipient_verbs: frozenset[str] = frozenset()
     owner_target: frozenset[str] = frozenset()
     two_party: frozenset[str] = frozenset()
+    noun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    violence: frozenset[str] = frozenset()
+    private: frozenset[str] = frozenset()
+    vague_counts: dict[str, int] = field(default_factory=dict)
+    count_words: dict[str, int] = field(default_factory=dict)
+    multipliers: dict[str, int] = field(default_factory=dict)
+    casualty_types: frozenset[str] = frozenset()
+    intent_agree: frozenset[str] = frozenset()
+    intent_threaten: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -73,6 +92,16 @@ def _entry(raw: dict[str, Any]) -> Entry:
         theme_obj=raw.get("obj") == "theme",
         no_clause=bool(raw.get("no_clause", False)),
         target_labels=frozenset(raw["target_labels"]) if "target_labels" in raw else None,
+        mode=raw.get("mode"),
+        count=raw.get("count"),
+        complement=frozenset(raw["complement"]) if "complement" in raw else None,
+        dobj_nouns=raw.get("dobj_nouns"),
+        patient=raw.get("patient"),
+        needs_prep=tuple(raw["needs_prep"]) if "needs_prep" in raw else None,
+        physical=bool(raw.get("physical", False)),
+        alt=raw.get("alt"),
+        needs_party=bool(raw.get("needs_party", False)),
+        needs_support=bool(raw.get("needs_support", False)),
     )
 
 
@@ -86,6 +115,11 @@ def lexicon() -> Lexicon:
         for key, raw in lex[table].items():
             if raw["type"] not in schema.PLOVER_TYPES:
                 raise ValueError(f"event_verbs.{table}.{key}: unknown PLOVER type {raw['type']!r}")
+            if raw.get("mode") is not None and raw["mode"] not in schema.EVENT_MODES:
+                raise ValueError(f"event_verbs.{table}.{key}: unknown PLOVER mode {raw['mode']!r}")
+            if raw.get("alt") is not None and raw["alt"] not in lex["verbs"]:
+                raise ValueError(f"event_verbs.{table}.{key}: alt {raw['alt']!r} is no verb entry")
+    counts = lex["counts"]
     return Lexicon(
         verbs={k: _entry(v) for k, v in lex["verbs"].items()},
         nouns={k: _entry(v) for k, v in lex["nouns"].items()},
@@ -109,6 +143,15 @@ def lexicon() -> Lexicon:
         recipient_verbs=frozenset(lex["roles"]["recipient_verbs"]),
         owner_target=frozenset(lex["roles"]["owner_target"]),
         two_party=frozenset(lex["roles"]["two_party"]),
+        noun_classes={k: frozenset(v) for k, v in lex["noun_classes"].items()},
+        violence=frozenset(lex["violence"]["cues"]),
+        private=frozenset(lex["violence"]["private"]),
+        vague_counts={str(k): int(v) for k, v in counts["vague"].items()},
+        count_words={str(k): int(v) for k, v in counts["words"].items()},
+        multipliers={str(k): int(v) for k, v in counts["multipliers"].items()},
+        casualty_types=frozenset(counts["casualty_types"]),
+        intent_agree=frozenset(lex["intent"]["agree"]),
+        intent_threaten=frozenset(lex["intent"]["threaten"]),
     )
 
 

@@ -108,6 +108,12 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
                 return _mention_party(m)
     if low in lex.all_groups or tok.lemma_.lower() in lex.all_groups:
         return _group_phrase(tok)
+    if tok.pos_ == "NOUN":
+        # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts
+        for child in tok.lefts:
+            pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
+            if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
+                return _mention_party(pm)
     if low in QUANTITY_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:

@@ -16,11 +16,13 @@ from transforms.events.clauses import (
     _subject,
     _verb_ancestor,
 )
+from transforms.events.generic import fiction, habitual, modifier_participle, standing
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
     PARTY_LABELS,
     PLACE_LABELS,
+    _group_phrase,
     _location_of,
     _name_words,
     _overlap,
@@ -43,6 +45,7 @@ class _Found:
     governed: bool = True
     passive: bool = False
     detached: bool = False
+    actor_tok: Token | None = None  # the token the actor was read from (its number is a crowd size)
 
 
 def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
@@ -52,6 +55,8 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     for c in verb.children:
         if c.dep_ == "prt":
             keys.append(f"{lemma} {c.lower_}")
+        if c.dep_ in ("dobj", "acomp", "oprd", "advmod") and c.i > verb.i:
+            keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
         if c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
             keys.extend(f"{lemma} {c.lower_} {o.lemma_.lower()}" for o in objs)
@@ -68,14 +73,73 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     return None
 
 
-def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
+def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
+    """Whether the verb's complements are those the entry asks for: a complement of a listed kind,
+    an object of a noun class, a person or group as the patient, a required preposition."""
     lex = lexicon()
-    hit = _verb_key(verb, lex.verbs)
+    kids = list(verb.children)
+    if entry.complement is not None:
+        kinds = {c.dep_ for c in kids}
+        if "ccomp" in kinds and any(c.dep_ == "ccomp" and c.tag_ == "VB" for c in kids):
+            kinds.add("xcomp")  # "asked X to leave", parsed as a clause of its own
+        preps = set(entry.preps or ())
+        if any(c.dep_ == "prep" and c.lower_ in preps for c in kids):
+            kinds.add("prep")
+        if not kinds & entry.complement:
+            return False
+    obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    if entry.dobj_nouns is not None:
+        cls = lex.noun_classes[entry.dobj_nouns]
+        if obj is None or (obj.lemma_.lower() not in cls and obj.lower_ not in cls):
+            return False
+    if entry.patient is not None:
+        cls = lex.noun_classes[entry.patient]
+        if obj is None or not (
+            obj.ent_type_ in ("PERSON", "NORP")
+            or obj.lemma_.lower() in cls
+            or obj.lower_ in cls
+            or obj.lower_ in lex.all_groups
+        ):
+            return False
+    if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
+        return False
+    return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
+
+
+def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
+    """Whether a physical entry ("attack", "clash", "fight") reports violence: a place is
+    attacked, a party is armed or civilian ("troops", "militants", "villagers"), or the sentence
+    speaks of weapons or casualties and no named person is the target (that is a verbal attack)."""
+    lex = lexicon()
+    if target is not None and target.label in PLACE_LABELS:
+        return True
+    for p in (actor, target):
+        if p is not None and p.kind == "group" and set(p.text.lower().split()) & lex.violence:
+            return True
+    if target is not None and target.label == "PERSON":
+        return False
+    if actor is not None and actor.label == "PERSON" and target is None:
+        return False
+    return any(t.lemma_.lower() in lex.violence for t in trigger.sent if t.i != trigger.i)
+
+
+def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
+    """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
+    trigger here (its complements do not fit, it states a habit or describes a noun…)."""
+    hit = _verb_key(verb, lexicon().verbs)
     if hit is None:
         return None
-    key, entry = hit
+    return _verbal_entry(verb, ms, hit[0], hit[1], 0)
+
+
+def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
+    lex = lexicon()
     has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
+    if habitual(verb) or modifier_participle(verb) or fiction(verb):
+        return None
+    if not _fits(verb, entry, has_dobj, passive):
+        return None
     if passive and not entry.passive:
         return None
     if entry.needs_dobj and not (has_dobj or passive):
@@ -112,13 +176,24 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
             target = _owner(t, ms)
         if target is not None:
             break
-    if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
-        return None
+    if target is None and entry.event_type in lex.casualty_types and target_toks:
+        # "three servicemen were killed", "killed 46 civilians": the counted victims are the target
+        t = target_toks[0]
+        if t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children):
+            target = _group_phrase(t)
+    if (
+        (entry.actor_group is not None and not _group_ok(actor, entry.actor_group))
+        or (entry.physical and not _violent(verb, actor, target))
+    ):
+        if entry.alt is None or depth > 0:
+            return None
+        return _verbal_entry(verb, ms, entry.alt, lex.verbs[entry.alt], depth + 1)
     if target is None and has_dobj and entry.event_type in lex.two_party:
         return None  # "meet the bar", "met his wife": the object is no political party
     # "met with X in Rome": the place phrase often hangs on a party
     location = _location_of([verb, _subject(verb), *target_toks[:1]], ms, [actor, target])
-    return _Found(verb, entry, actor, target, location, verb, [verb], False, passive=passive)
+    actor_tok = _agent(verb) if passive else _subject(verb)
+    return _Found(verb, entry, actor, target, location, verb, [verb], False, passive=passive, actor_tok=actor_tok)
 
 
 def _group_ok(actor: Party | None, group: str) -> bool:
@@ -132,7 +207,13 @@ def _group_ok(actor: Party | None, group: str) -> bool:
 
 
 def _noun_entry(noun: Token) -> Entry | None:
+    """The lexicon entry of an event noun; a two-word name first ("hunger strike", "car bomb")."""
     nouns = lexicon().nouns
+    for c in noun.lefts:
+        if c.dep_ in ("compound", "amod") and c.i == noun.i - 1:
+            e = nouns.get(f"{c.lower_} {noun.lower_}") or nouns.get(f"{c.lower_} {noun.lemma_.lower()}")
+            if e is not None:
+                return e
     return nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
 
 
@@ -195,6 +276,8 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         target = None
     location = _location_of(frame.loc_tokens, ms, [actor, target]) or own.place
     governed = frame.support or pos.dep_ != "nsubj"
+    if not _nominal_fits(noun, pos, entry, frame, actor, target):
+        return None
     return _Found(
         noun,
         entry,
@@ -206,7 +289,24 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         frame.nominal_free,
         governed,
         detached=frame.detached,
+        actor_tok=_subject(frame.anchor) if frame.anchor is not None and frame.support else None,
     )
+
+
+def _nominal_fits(
+    noun: Token, pos: Token, entry: Entry, frame: _Frame, actor: Party | None, target: Party | None
+) -> bool:
+    """Whether a nominal trigger reports an event: not a standing state or a title, with the
+    parties, support verb, protest group or scene of violence its entry asks for."""
+    if fiction(noun) or standing(pos, frame.anchor):
+        return False
+    if entry.needs_party and actor is None and target is None:
+        return False
+    if entry.needs_support and not frame.support:
+        return False
+    if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
+        return False
+    return not (entry.physical and not _violent(noun, actor, target))
 
 
 def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _Frame:
