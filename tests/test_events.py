@@ -116,7 +116,8 @@ def test_pronoun_actor_points_at_antecedent(nlp: Language) -> None:
 
 def test_undated_article_keeps_date_words(nlp: Language) -> None:
     r = only(extract(nlp, "Germany condemned Hungary on Monday.", pub=None), "ACCUSE")
-    assert (r["event_date"], r["date_text"], r["date_method"]) == (None, "Monday", "none")
+    # a relative day in an undated article: kept as words, and the method says why it is empty
+    assert (r["event_date"], r["date_text"], r["date_method"]) == (None, "Monday", "unanchored")
 
 
 # ---------------------------------------------------------------- resolve
@@ -325,7 +326,8 @@ def test_blame_active_passive_and_predicative(nlp: Language) -> None:
 
 
 def test_particles_dates_and_speakers_do_not_make_events(nlp: Language) -> None:
-    assert extract(nlp, "Rui Costa backed down after the vote.") == []  # "back down" is no backing
+    # "back down" is no backing (it is a concession)
+    assert "SUPPORT" not in {r["event_type"] for r in extract(nlp, "Rui Costa backed down after the vote.")}
     assert (
         extract(nlp, "Ana Reis called Rui Costa on Friday to thank him.") == []
     )  # a phone call, no "call on"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from transforms.events.lexicon import lexicon
 from transforms.nlp import doc_text
@@ -118,6 +118,11 @@ def patient_of(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ in ("nsubjpass", "dobj"):
             return c
+    entry = lexicon().verbs.get(verb.lemma_.lower())
+    if entry is None or entry.subject_target:
+        for c in verb.children:
+            if c.dep_ == "nsubj":
+                return c  # "a prisoner died of torture"
     if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
         return verb.head
     if verb.dep_ == "conj" and verb.head.pos_ == "VERB":
@@ -127,22 +132,19 @@ def patient_of(verb: Token) -> Token | None:
     return None
 
 
-def sentence_counts(sent: Span) -> dict[str, tuple[int, str]]:
-    """Returns the counts the sentence states, by column (n_killed, n_injured, n_arrested)."""
-    lex = lexicon()
+def sentence_counts(triggers: list[tuple[Token, str]]) -> dict[str, tuple[int, str]]:
+    """Returns the counts a sentence states, by column (n_killed, n_injured, n_arrested), from its
+    verbal triggers whose entry counts their patient (``(verb, column)`` pairs)."""
     out: dict[str, tuple[int, str]] = {}
-    for tok in sent:
-        if tok.pos_ != "VERB":
-            continue
-        entry = lex.verbs.get(tok.lemma_.lower())
-        if entry is None or entry.count is None or entry.count in out:
+    for tok, column in triggers:
+        if column in out:
             continue
         patient = patient_of(tok)
         if patient is None or patient.pos_ == "PRON":
             continue
         found = number_of(patient)
         if found is not None:
-            out[entry.count] = found
+            out[column] = found
     return out
 
 

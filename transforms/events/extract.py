@@ -106,8 +106,9 @@ def events_from_doc(
     quotes = _quote_ranges(doc_text(doc))
     qstarts = [q[0] for q in quotes]
     rows: dict[tuple[int, str], dict[str, object]] = {}
-    counts_by_sent: dict[int, dict[str, tuple[int, str]]] = {}
     absorbed: dict[int, str | None] = {}  # event nouns a verb of the same category reports
+    founds: list[_Found] = []
+    counting: dict[int, list[tuple[Token, str]]] = {}  # sentence start → verbs that count their patient
     for tok in doc:
         found: _Found | None = None
         if tok.pos_ == "VERB":
@@ -116,10 +117,14 @@ def events_from_doc(
             found = _nominal(tok, ms)
         if found is None or statistical(found.anchor):
             continue
+        founds.append(found)
+        if found.entry.count is not None and tok.pos_ == "VERB":
+            counting.setdefault(tok.sent.start, []).append((tok, found.entry.count))
+    counts_by_sent = {start: sentence_counts(verbs) for start, verbs in counting.items()}
+    for found in founds:
+        tok = found.trigger
         sent = tok.sent
-        if sent.start not in counts_by_sent:
-            counts_by_sent[sent.start] = sentence_counts(sent)
-        counts = _counts_for(found, counts_by_sent[sent.start])
+        counts = _counts_for(found, counts_by_sent.get(sent.start, {}))
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
@@ -176,6 +181,15 @@ def events_from_doc(
     return [rows[k] for k in sorted(rows) if k[0] not in absorbed or k[1] != "ASSAULT"]
 
 
+def _own_modal(found: _Found) -> bool:
+    """Whether the event's own verb carries the modal ("X may halt aid if…"), not a verb above it."""
+    verb = found.anchor if found.anchor is not None else found.trigger
+    hyp = lexicon().modality["hypothetical_aux"]
+    return verb.dep_ not in ("xcomp", "ccomp") and any(
+        c.dep_ == "aux" and c.lower_ in hyp and c.lower_ in ("would", "may") for c in verb.children
+    )
+
+
 def _cause_noun(found: _Found) -> Token | None:
     """The violent event noun a violent verb reports again: its subject ("a roadside bombing
     killed…") or an "in"/"during" phrase on it ("were killed in an attack")."""
@@ -229,10 +243,14 @@ def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str
     an AGREE ("X will provide aid to Y"), a planned conflictual one a THREATEN ("X will impose
     sanctions on Y"), coded as stated (asserted, or reported when quoted or under a speech verb)."""
     lex = lexicon()
-    if modality != "planned" or found.actor is None or found.actor.kind not in ("entity", "group"):
+    if found.actor is None or found.actor.kind not in ("entity", "group"):
         return None
     etype = found.entry.event_type
-    if etype in lex.intent_agree:
+    if modality == "negated" and etype in ("AGREE", "CONCEDE"):
+        kind, cameo, mode = "REJECT", "120", None  # "did not accept", "failed to reach agreement"
+    elif not (modality == "planned" or (modality == "hypothetical" and _own_modal(found))):
+        return None
+    elif etype in lex.intent_agree:
         kind, cameo, mode = "AGREE", "030", None
     elif etype in lex.intent_threaten:
         kind, cameo = "THREATEN", "130"

@@ -56,8 +56,12 @@ def standing(noun: Token, anchor: Token | None) -> bool:
 
 
 def modifier_participle(verb: Token) -> bool:
-    """Whether a verb is a present participle describing a noun ("the group backing X")."""
-    return verb.dep_ == "acl" and verb.tag_ == "VBG"
+    """Whether a verb is a present participle describing a party ("the super PAC backing X",
+    "groups supporting Y"); on a thing said ("a statement condemning X") it is the act itself."""
+    if verb.dep_ != "acl" or verb.tag_ != "VBG":
+        return False
+    head = verb.head
+    return bool(head.ent_type_) or head.pos_ == "PROPN" or head.lower_ in lexicon().all_groups
 
 
 def statistical(anchor: Token | None) -> bool:

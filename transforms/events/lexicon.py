@@ -37,6 +37,8 @@ class Entry:
     alt: str | None = None
     needs_party: bool = False
     needs_support: bool = False
+    support: frozenset[str] | None = None
+    subject_target: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class Lexicon:
     casualty_types: frozenset[str] = frozenset()
     intent_agree: frozenset[str] = frozenset()
     intent_threaten: frozenset[str] = frozenset()
+    signing: frozenset[str] = frozenset()
+    obligation_verbs: frozenset[str] = frozenset()
+    obligation_modals: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -102,6 +107,8 @@ def _entry(raw: dict[str, Any]) -> Entry:
         alt=raw.get("alt"),
         needs_party=bool(raw.get("needs_party", False)),
         needs_support=bool(raw.get("needs_support", False)),
+        support=frozenset(raw["support"]) if "support" in raw else None,
+        subject_target=raw.get("subject") == "target",
     )
 
 
@@ -152,6 +159,9 @@ def lexicon() -> Lexicon:
         casualty_types=frozenset(counts["casualty_types"]),
         intent_agree=frozenset(lex["intent"]["agree"]),
         intent_threaten=frozenset(lex["intent"]["threaten"]),
+        signing=frozenset(lex["noun_classes"]["signing"]),
+        obligation_verbs=frozenset(lex["obligation"]["speech_verbs"]),
+        obligation_modals=frozenset(lex["obligation"]["modals"]),
     )
 
 

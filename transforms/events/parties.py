@@ -73,6 +73,9 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     if depth > 3:
         return None
     low = tok.lower_
+    if low in _SAYER_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass") and (sayer := _sayer(tok)) is not None:
+        # "Iraq said it would allow…", "the rebels said they will release…": the speaker
+        return _party(sayer, ms, depth + 1)
     if low in lex.person_pronouns and tok.pos_ == "PRON":
         m = ms.antecedent(tok, 600, exclude)
         return Party(m[0], m[1], m[2], "entity", m[3]) if m else None
@@ -122,6 +125,24 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
                     if obj.dep_ == "pobj":
                         return _party(obj, ms, depth + 1)
     return None
+
+
+_SAYER_PRONOUNS = frozenset({"it", "they", "he", "she"})
+
+
+def _sayer(pronoun: Token) -> Token | None:
+    """The subject of the speech verb whose clause the pronoun is the subject of, when the
+    pronoun can stand for it (it/they for a non-person, he/she for a person), else None."""
+    clause = pronoun.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in lexicon().modality["reported_verbs"]:
+        return None
+    subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ == "PRON":
+        return None
+    person = subj.ent_type_ == "PERSON" or subj.lower_ in lexicon().groups["roles"]
+    if (pronoun.lower_ in ("he", "she")) != person:
+        return None
+    return subj
 
 
 def _parties(tok: Token | None, ms: _Mentions, exclude: frozenset[str] = frozenset()) -> Party | None:

@@ -3,7 +3,7 @@ verb the parse gives it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -123,12 +123,52 @@ def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
     return any(t.lemma_.lower() in lex.violence for t in trigger.sent if t.i != trigger.i)
 
 
+def _violent_cause(verb: Token) -> bool:
+    """Whether a prepositional phrase of the verb names violence ("died of torture", "died as a
+    result of an attack", "died in a bombing"), not an illness or an accident."""
+    cues = lexicon().violence
+    frontier = [c for c in verb.children if c.dep_ == "prep"]
+    for _ in range(3):
+        nxt: list[Token] = []
+        for prep in frontier:
+            for o in prep.children:
+                if o.dep_ == "pobj":
+                    if o.lemma_.lower() in cues or o.lower_ in cues:
+                        return True
+                    nxt += [c for c in o.children if c.dep_ == "prep"]
+        frontier = nxt
+    return False
+
+
+_OBLIGATION = Entry(event_type="REQUEST", cameo="100")
+
+
+def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
+    """A demand said as an obligation: "X said Y must return the helicopter" is X's REQUEST to
+    Y, the speech verb its trigger; None unless both are parties and not the same."""
+    lex = lexicon()
+    if verb.lemma_.lower() not in lex.obligation_verbs or habitual(verb):
+        return None
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or not any(
+            c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in clause.children
+        ):
+            continue
+        actor = _parties(_subject(verb), ms)
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
+        if actor is None or target is None or _overlap(actor, target):
+            return None
+        return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
+    return None
+
+
 def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
     hit = _verb_key(verb, lexicon().verbs)
     if hit is None:
-        return None
+        return _obligation(verb, ms)
     return _verbal_entry(verb, ms, hit[0], hit[1], 0)
 
 
@@ -156,6 +196,15 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         if not entry.passive:
             return None
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
+    if entry.subject_target:
+        # "a prisoner died of torture": the subject undergoes the event, its doer is unnamed
+        subj = _subject(verb)
+        victim = _parties(subj, ms) if subj is not None else None
+        if victim is None and subj is not None and subj.pos_ == "NOUN":
+            victim = _group_phrase(subj)
+        if victim is None or not _violent_cause(verb):
+            return None
+        return _Found(verb, entry, None, victim, None, verb, [verb], False, passive=True, actor_tok=None)
     # an object pronoun is not its own clause's subject ("X accused her": her is not X)
     exclude = _name_words(actor.text) if actor is not None else frozenset()
     target_toks: list[Token] = []
@@ -254,6 +303,9 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     g = pos.head
     has_poss = any(c.dep_ == "poss" for c in noun.children)
     frame = _frame(noun, pos, entry, has_poss, ms)
+    if entry.event_type == "AGREE" and frame.support and frame.anchor is not None:
+        if frame.anchor.lemma_.lower() in lex.signing:
+            entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
     own = _own_parties(noun, entry, has_poss, ms)
     actor = frame.actor
     own_actor, own_target = own.actor, own.target
@@ -303,6 +355,10 @@ def _nominal_fits(
     if entry.needs_party and actor is None and target is None:
         return False
     if entry.needs_support and not frame.support:
+        return False
+    if entry.support is not None and not (
+        frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in entry.support
+    ):
         return False
     if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
         return False
