@@ -175,3 +175,40 @@ def test_relative_date_without_publication_date_is_unanchored(nlp: Language) -> 
     assert (r["event_date"], r["date_method"]) == (None, "unanchored")
     r = first(extract(nlp, "Anna Berg met Paul Lind last Tuesday."), "CONSULT")
     assert r["date_method"] == "relative" and r["event_date"] is not None
+
+
+# ---- more rule families ---------------------------------------------------------------------
+
+
+def test_an_obligation_said_is_a_request(nlp: Language) -> None:
+    r = first(extract(nlp, "Norway said on Friday that Denmark must return the seized trawler."), "REQUEST")
+    assert (r["actor_text"], r["target_text"], r["trigger"]) == ("Norway", "Denmark", "said")
+    assert "REQUEST" not in types(extract(nlp, "Norway said that we must stay calm."))
+
+
+def test_death_by_violence_is_an_assault_death_by_illness_is_not(nlp: Language) -> None:
+    r = first(extract(nlp, "Two soldiers died in an attack on their convoy near Karsk."), "ASSAULT")
+    assert (r["n_killed"], r["actor_text"]) == (2, None)
+    assert not extract(nlp, "Paul Lind died of cancer in Karsk.")
+
+
+def test_signing_an_agreement_is_support_reaching_one_is_agree(nlp: Language) -> None:
+    assert first(extract(nlp, "Peru and Chile signed a treaty on Monday."), "SUPPORT")["cameo_code"] == "057"
+    assert "AGREE" in types(extract(nlp, "Peru and Chile reached an agreement on fishing."))
+
+
+def test_refusal_to_agree_is_a_rejection(nlp: Language) -> None:
+    assert "REJECT" in types(extract(nlp, "Peru did not accept the proposal from Chile."))
+    assert "REJECT" in types(extract(nlp, "Peru refused to meet the Chilean envoy."))
+
+
+def test_dispersing_a_crowd_is_coercion(nlp: Language) -> None:
+    r = first(extract(nlp, "Police dispersed the protesters in Karsk on Sunday."), "COERCE")
+    assert r["actor_text"] == "Police"
+
+
+def test_vague_and_compound_numbers(nlp: Language) -> None:
+    r = first(extract(nlp, "Tens of thousands of workers marched in Lisbon."), "PROTEST")
+    assert r["crowd_size"] == 10000 and "Tens of thousands" in str(r["count_text"])
+    r = first(extract(nlp, "Soldiers detained more than 1,200 people in Karsk."), "COERCE")
+    assert r["n_arrested"] == 1200

@@ -218,6 +218,10 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
+    if entry.theme_obj:
+        # "cancelled a visit to X", "accepted demands from X": the party hangs on what is moved
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            target_toks += _prep_objects(obj, (*preps, "from"))
     target = None
     for t in target_toks:
         target = _parties(t, ms, exclude)
