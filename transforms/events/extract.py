@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 from transforms.dates import classify, resolve_date
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
-from transforms.events.generic import statistical
+from transforms.events.generic import generic_population, statistical
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
@@ -50,6 +50,13 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
             return False  # a headline the NER read as one name ("FDIC Accused Of …")
     if entry.needs_target and found.target is None:
         return False
+    actor = found.actor
+    if (
+        actor is not None
+        and entry.event_type != "PROTEST"
+        and generic_population(actor.text, actor.label, actor.kind)
+    ):
+        return False  # "black voters were backing X": opinion, not an act
     if entry.target_labels is not None and (
         found.target is None or found.target.label not in entry.target_labels
     ):
@@ -83,6 +90,8 @@ def _caused(found: _Found) -> bool:
     """Whether a violent verb's subject is a thing or an event ("a roadside bomb killed…", "the
     attack wounded…"): the event stands with its doer unnamed."""
     subj = found.actor_tok
+    if subj is not None and subj.tag_ in ("WDT", "WP") and found.trigger.dep_ == "relcl":
+        subj = found.trigger.head  # "the assault that killed five officers"
     return (
         found.entry.event_type in lexicon().casualty_types
         and subj is not None
@@ -196,6 +205,8 @@ def _cause_noun(found: _Found) -> Token | None:
     trig = found.trigger
     if found.entry.event_type != "ASSAULT" or trig.pos_ != "VERB":
         return None
+    if trig.dep_ == "relcl" and trig.head.pos_ == "NOUN" and _noun_type(trig.head) == "ASSAULT":
+        return trig.head  # "the assault that killed five officers"
     cands = [c for c in trig.children if c.dep_ in ("nsubj", "agent", "prep")]
     for c in cands:
         for t in [c, *(o for o in c.children if o.dep_ == "pobj")]:

@@ -27,9 +27,13 @@ _CLOSING = ('.', '!', '?', '"', "”", "'", "’", ":", ";", ")")
 
 
 def is_headline(sent: Span) -> bool:
-    """Whether the sentence reads as a headline: no closing punctuation."""
+    """Whether the sentence reads as a headline: short, first in its paragraph, without closing
+    punctuation (a sentence cut by a line break is not one)."""
     last = sent.text.rstrip()
-    return bool(last) and not last.endswith(_CLOSING)
+    if not last or last.endswith(_CLOSING) or len(sent) > 20:
+        return False
+    text = sent.doc.text
+    return sent.start_char == 0 or text[: sent.start_char].endswith("\n")
 
 
 def habitual(verb: Token) -> bool:
@@ -46,8 +50,11 @@ def habitual(verb: Token) -> bool:
 
 
 def standing(noun: Token, anchor: Token | None) -> bool:
-    """Whether an event noun names a standing state: the subject of a simple present verb or of a
-    present "be" ("the sanctions are in place", "sanctions hurt")."""
+    """Whether an event noun names a standing state or a description: the subject of a simple
+    present verb or of a present "be" ("the sanctions are in place", "sanctions hurt"), or a
+    predicate noun ("called it an attack on our country", "this is a crackdown")."""
+    if noun.dep_ in ("attr", "oprd"):
+        return True
     if anchor is None or noun.dep_ not in ("nsubj", "attr") or noun.head.i != anchor.i:
         return False
     if anchor.tag_ in _PRESENT and not any(c.dep_ == "aux" for c in anchor.children):
@@ -65,13 +72,35 @@ def modifier_participle(verb: Token) -> bool:
 
 
 def statistical(anchor: Token | None) -> bool:
-    """Whether the clause's subject is a percentage or a share ("51 percent of voters back X")."""
-    if anchor is None:
-        return False
-    for c in anchor.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and any(t.ent_type_ == "PERCENT" for t in c.subtree):
-            return True
+    """Whether the event is a finding of a poll: its clause, or one it is governed by, has a
+    percentage or a fraction as the subject ("51 percent of voters back X", "two-thirds of voters
+    support banning Y")."""
+    cur = anchor
+    for _ in range(3):
+        if cur is None:
+            return False
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and any(
+                t.ent_type_ == "PERCENT" or (t.ent_type_ == "CARDINAL" and "-" in t.text) or t.lower_ in lexicon().shares
+                for t in c.subtree
+            ):
+                return True
+        if cur.dep_ not in ("xcomp", "ccomp", "pcomp", "acl") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
     return False
+
+
+def generic_population(words: str, label: str | None, kind: str) -> bool:
+    """Whether a party is a population spoken of in general ("black voters", "young Americans"):
+    a bare plural of the people groups, with no article, number or name; they hold opinions, they
+    do not act as one party."""
+    if kind != "group":
+        return False
+    toks = words.lower().split()
+    if not toks or toks[0] in ("the", "these", "those", "some") or any(t[:1].isdigit() for t in toks):
+        return False
+    return toks[-1] in lexicon().groups["people"] or toks[-1] in lexicon().populations
 
 
 def fiction(trigger: Token) -> bool:

@@ -39,6 +39,7 @@ class Entry:
     needs_support: bool = False
     support: frozenset[str] | None = None
     subject_target: bool = False
+    event_complement: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class Lexicon:
     intent_threaten: frozenset[str] = frozenset()
     signing: frozenset[str] = frozenset()
     obligation_verbs: frozenset[str] = frozenset()
+    shares: frozenset[str] = frozenset()
+    populations: frozenset[str] = frozenset()
     obligation_modals: frozenset[str] = frozenset()
 
 
@@ -109,6 +112,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         needs_support=bool(raw.get("needs_support", False)),
         support=frozenset(raw["support"]) if "support" in raw else None,
         subject_target=raw.get("subject") == "target",
+        event_complement=bool(raw.get("event_complement", False)),
     )
 
 
@@ -161,6 +165,8 @@ def lexicon() -> Lexicon:
         intent_threaten=frozenset(lex["intent"]["threaten"]),
         signing=frozenset(lex["noun_classes"]["signing"]),
         obligation_verbs=frozenset(lex["obligation"]["speech_verbs"]),
+        shares=frozenset(lex["generic"]["shares"]),
+        populations=frozenset(lex["generic"]["populations"]),
         obligation_modals=frozenset(lex["obligation"]["modals"]),
     )
 

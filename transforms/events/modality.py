@@ -101,6 +101,12 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         and cur.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl")
         and (steps < 6)
     ):
+        if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
+            # "calling on X to stop… and call on Y…": the conjunct shares its head's governor
+            cur = cur.head
+            chain.append(cur)
+            steps += 1
+            continue
         if cur.dep_ == "pcomp" and cur.head.lower_ not in (
             "from",
             "of",

@@ -103,7 +103,28 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
             return False
     if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
         return False
+    if entry.event_complement and not _event_complement(verb, entry):
+        return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
+
+
+def _event_complement(verb: Token, entry: Entry) -> bool:
+    """Whether what the verb commits to or refuses is itself an event: an infinitive whose verb the
+    lexicon knows ("refused to meet", "agreed to withdraw"), an event noun or a sum of money as the
+    object or the prepositional object ("offered aid", "agreed to a ceasefire", "pledged $5 million")."""
+    lex = lexicon()
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "ccomp"):
+            if _verb_key(c, lex.verbs) is not None or any(
+                g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children
+            ):
+                return True
+        objs = [c] if c.dep_ == "dobj" else []
+        if c.dep_ == "prep" and c.lower_ in (entry.preps or ()):
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+        if any(_noun_entry(o) is not None or o.ent_type_ == "MONEY" for o in objs):
+            return True
+    return False
 
 
 def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
@@ -229,6 +250,11 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
             target = _owner(t, ms)
         if target is not None:
             break
+    if target is None and entry.event_complement:
+        # "refused to meet X", "agreed to withdraw from Y": the other side is the embedded event's
+        for x in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+            for t in [c for c in x.children if c.dep_ in ("dobj", "dative")] + _prep_objects(x, lex.target_preps):
+                target = target or _parties(t, ms, exclude)
     if target is None and entry.event_type in lex.casualty_types and target_toks:
         # "three servicemen were killed", "killed 46 civilians": the counted victims are the target
         t = target_toks[0]
