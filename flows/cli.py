@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
 
     eve = ev_sub.add_parser("events", help="PLOVER events against gold-standard records (GSR format)")
     evaluate_events.add_args(eve)
-    eve.set_defaults(func=lambda a: (_prefect_env(), evaluate_events.cmd_evaluate_events(a))[1])
+    eve.set_defaults(func=evaluate_events.cmd_evaluate_events)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -26,6 +26,9 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
     and keeps them under the out dir; returns the exit code."""
     import polars as pl
 
+    from flows.cli import _prefect_env
+
+    _prefect_env()
     from flows.pipeline import newsfacts_pipeline
     from transforms import evaluate_events, io
 

@@ -123,7 +123,9 @@ def test_standing_states_are_no_events(nlp: Language) -> None:
 
 
 def test_polls_are_no_events(nlp: Language) -> None:
-    assert "SUPPORT" not in types(extract(nlp, "Some 51 percent of voters endorsed Anna Berg, the poll found."))
+    assert "SUPPORT" not in types(
+        extract(nlp, "Some 51 percent of voters endorsed Anna Berg, the poll found.")
+    )
 
 
 def test_private_life_is_no_event(nlp: Language) -> None:

@@ -87,7 +87,13 @@ def _of_object(tok: Token) -> Token | None:
     found: Token | None = None
     for _ in range(3):
         nxt = next(
-            (o for c in cur.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"),
+            (
+                o
+                for c in cur.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for o in c.children
+                if o.dep_ == "pobj"
+            ),
             None,
         )
         if nxt is None:
@@ -102,7 +108,13 @@ def _of_chain_words(tok: Token) -> list[str]:
     cur = tok
     for _ in range(3):
         nxt = next(
-            (o for c in cur.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"),
+            (
+                o
+                for c in cur.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for o in c.children
+                if o.dep_ == "pobj"
+            ),
             None,
         )
         if nxt is None or not (nxt.like_num or nxt.lower_ in lexicon().vague_counts):

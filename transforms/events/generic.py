@@ -12,7 +12,7 @@ clause decides whether a trigger reports one:
   place", "sanctions hurt the economy") is a state, not an occurrence;
 - **statistics and polls**: a clause whose subject is a percentage ("51 percent back X");
 - **fiction**: a trigger inside a title (a WORK_OF_ART entity);
-- **private life**: a party that is a relative or a pet ("met his wife").
+- **private life**: a party that is a relative or a pet ("met his wife"; checked in triggers).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from transforms.events.lexicon import lexicon
 
 _PRESENT = frozenset({"VBZ", "VBP"})
 _PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "'m", "do", "does"})
-_CLOSING = ('.', '!', '?', '"', "”", "'", "’", ":", ";", ")")
+_CLOSING = (".", "!", "?", '"', "”", "'", "’", ":", ";", ")")
 
 
 def is_headline(sent: Span) -> bool:
@@ -81,7 +81,9 @@ def statistical(anchor: Token | None) -> bool:
             return False
         for c in cur.children:
             if c.dep_ in ("nsubj", "nsubjpass") and any(
-                t.ent_type_ == "PERCENT" or (t.ent_type_ == "CARDINAL" and "-" in t.text) or t.lower_ in lexicon().shares
+                t.ent_type_ == "PERCENT"
+                or (t.ent_type_ == "CARDINAL" and "-" in t.text)
+                or t.lower_ in lexicon().shares
                 for t in c.subtree
             ):
                 return True
@@ -106,12 +108,3 @@ def generic_population(words: str, label: str | None, kind: str) -> bool:
 def fiction(trigger: Token) -> bool:
     """Whether the trigger is part of a title (a book, film or show)."""
     return trigger.ent_type_ == "WORK_OF_ART"
-
-
-def private(*words: str | None) -> bool:
-    """Whether a party's words name a relative, a partner or a pet."""
-    kin = lexicon().private
-    for w in words:
-        if w and any(x in kin for x in w.lower().split()):
-            return True
-    return False

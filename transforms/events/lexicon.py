@@ -40,6 +40,7 @@ class Entry:
     support: frozenset[str] | None = None
     subject_target: bool = False
     event_complement: bool = False
+    own_clause: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         support=frozenset(raw["support"]) if "support" in raw else None,
         subject_target=raw.get("subject") == "target",
         event_complement=bool(raw.get("event_complement", False)),
+        own_clause=bool(raw.get("own_clause", False)),
     )
 
 

@@ -96,6 +96,8 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         cls = lex.noun_classes[entry.patient]
         if obj is None or not (
             obj.ent_type_ in ("PERSON", "NORP")
+            or obj.like_num
+            or any(c.dep_ == "nummod" for c in obj.children)
             or obj.lemma_.lower() in cls
             or obj.lower_ in cls
             or obj.lower_ in lex.all_groups
@@ -105,7 +107,21 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         return False
     if entry.event_complement and not _event_complement(verb, entry):
         return False
+    if entry.own_clause and not any(c.dep_ in ("dobj", "dative", "xcomp") for c in kids):
+        # "X warned it would retaliate" is a threat; "X warned that prices would rise" a forecast
+        clauses = [c for c in kids if c.dep_ == "ccomp"]
+        subj = next((s for c in clauses for s in c.children if s.dep_ == "nsubj"), None)
+        own = subj is not None and subj.pos_ == "PRON" and subj.lower_ != "there"
+        if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
+            return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
+
+
+def _sayer_like(verb: Token) -> bool:
+    """Whether the verb's subject is a body that speaks of itself as "it" (a country, an
+    organisation), so "X warned it would…" is X's own deed."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.ent_type_ in ("GPE", "ORG", "NORP")
 
 
 def _event_complement(verb: Token, entry: Entry) -> bool:
@@ -114,11 +130,11 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
     object or the prepositional object ("offered aid", "agreed to a ceasefire", "pledged $5 million")."""
     lex = lexicon()
     for c in verb.children:
-        if c.dep_ in ("xcomp", "ccomp"):
-            if _verb_key(c, lex.verbs) is not None or any(
-                g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children
-            ):
-                return True
+        if c.dep_ in ("xcomp", "ccomp") and (
+            _verb_key(c, lex.verbs) is not None
+            or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
+        ):
+            return True
         objs = [c] if c.dep_ == "dobj" else []
         if c.dep_ == "prep" and c.lower_ in (entry.preps or ()):
             objs = [o for o in c.children if o.dep_ == "pobj"]
@@ -253,16 +269,17 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     if target is None and entry.event_complement:
         # "refused to meet X", "agreed to withdraw from Y": the other side is the embedded event's
         for x in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
-            for t in [c for c in x.children if c.dep_ in ("dobj", "dative")] + _prep_objects(x, lex.target_preps):
+            for t in [c for c in x.children if c.dep_ in ("dobj", "dative")] + _prep_objects(
+                x, lex.target_preps
+            ):
                 target = target or _parties(t, ms, exclude)
     if target is None and entry.event_type in lex.casualty_types and target_toks:
         # "three servicemen were killed", "killed 46 civilians": the counted victims are the target
         t = target_toks[0]
         if t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children):
             target = _group_phrase(t)
-    if (
-        (entry.actor_group is not None and not _group_ok(actor, entry.actor_group))
-        or (entry.physical and not _violent(verb, actor, target))
+    if (entry.actor_group is not None and not _group_ok(actor, entry.actor_group)) or (
+        entry.physical and not _violent(verb, actor, target)
     ):
         if entry.alt is None or depth > 0:
             return None
@@ -272,7 +289,9 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     # "met with X in Rome": the place phrase often hangs on a party
     location = _location_of([verb, _subject(verb), *target_toks[:1]], ms, [actor, target])
     actor_tok = _agent(verb) if passive else _subject(verb)
-    return _Found(verb, entry, actor, target, location, verb, [verb], False, passive=passive, actor_tok=actor_tok)
+    return _Found(
+        verb, entry, actor, target, location, verb, [verb], False, passive=passive, actor_tok=actor_tok
+    )
 
 
 def _group_ok(actor: Party | None, group: str) -> bool:
@@ -333,9 +352,9 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     g = pos.head
     has_poss = any(c.dep_ == "poss" for c in noun.children)
     frame = _frame(noun, pos, entry, has_poss, ms)
-    if entry.event_type == "AGREE" and frame.support and frame.anchor is not None:
-        if frame.anchor.lemma_.lower() in lex.signing:
-            entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
+    signed = frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in lex.signing
+    if entry.event_type == "AGREE" and signed:
+        entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
     own = _own_parties(noun, entry, has_poss, ms)
     actor = frame.actor
     own_actor, own_target = own.actor, own.target
