@@ -15,7 +15,7 @@ from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
 from transforms.events.parties import PARTY_LABELS
-from transforms.events.triggers import _Found, _nominal, _noun_entry, _verbal
+from transforms.events.triggers import _Found, _nominal, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
 from transforms.schema import EVENT_COUNTS
 
@@ -256,6 +256,13 @@ def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str
     lex = lexicon()
     if found.actor is None or found.actor.kind not in ("entity", "group"):
         return None
+    trig = found.trigger
+    if (
+        trig.dep_ == "xcomp"
+        and (hit := _verb_key(trig.head, lex.verbs)) is not None
+        and hit[1].event_complement
+    ):
+        return None  # "pledged to ban X": the pledge is already the statement of intent
     etype = found.entry.event_type
     if modality == "negated" and etype in ("AGREE", "CONCEDE"):
         kind, cameo, mode = "REJECT", "120", None  # "did not accept", "failed to reach agreement"

@@ -36,12 +36,30 @@ def is_headline(sent: Span) -> bool:
     return sent.start_char == 0 or text[: sent.start_char].endswith("\n")
 
 
-def habitual(verb: Token) -> bool:
-    """Whether a verbal trigger is in the simple present (active or passive), outside a headline."""
+def habitual(verb: Token, depth: int = 0) -> bool:
+    """Whether a verbal trigger is in the simple present (active or passive), outside a headline,
+    or an infinitive under such a verb that is no verb of wish or plan ("the government doesn't
+    use it to prosecute people")."""
+    mod = lexicon().modality
+    if (
+        depth == 0
+        and verb.tag_ == "VB"
+        and verb.dep_ in ("advcl", "xcomp")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and not any(
+            verb.head.lemma_.lower() in mod[k]
+            for k in ("planned_verbs", "hypothetical_verbs", "negation_verbs")
+        )
+        and verb.head.lemma_.lower() not in lexicon().object_control
+        and habitual(verb.head, 1)
+    ):
+        return True
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     finite_vb = verb.tag_ == "VB" and any(c.dep_ == "nsubj" for c in verb.children)  # a mis-tagged VBP
     if (verb.tag_ in _PRESENT or finite_vb) and not auxes:
         present = True
+    elif verb.tag_ == "VB" and auxes and all(a.lower_ in ("do", "does") for a in auxes):
+        present = True  # "doesn't use"
     elif verb.tag_ == "VBN" and auxes and all(a.lower_ in _PRESENT_AUX for a in auxes):
         present = any(a.dep_ == "auxpass" for a in auxes)  # "are arrested", not "has arrested"
     else:

@@ -117,6 +117,16 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
 
 
+def _conflictual_complement(verb: Token) -> bool:
+    """Whether the infinitive a verb of commitment governs is a conflictual event ("vowed to ban")."""
+    lex = lexicon()
+    for c in verb.children:
+        hit = _verb_key(c, lex.verbs) if c.dep_ == "xcomp" else None
+        if hit is not None and hit[1].event_type in lex.intent_threaten:
+            return True
+    return False
+
+
 def _sayer_like(verb: Token) -> bool:
     """Whether the verb's subject is a body that speaks of itself as "it" (a country, an
     organisation), so "X warned it would…" is X's own deed."""
@@ -213,10 +223,14 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     lex = lexicon()
     has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
-    if habitual(verb) or modifier_participle(verb) or fiction(verb):
+    if habitual(verb) or fiction(verb):
         return None
+    if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
+        return None  # "the PAC backing X" describes it; "a gunman killing five" is what happened
     if not _fits(verb, entry, has_dobj, passive):
         return None
+    if entry.event_type == "AGREE" and entry.event_complement and _conflictual_complement(verb):
+        entry = replace(entry, event_type="THREATEN", cameo="130")  # "pledged to ban X" is a threat
     if passive and not entry.passive:
         return None
     if entry.needs_dobj and not (has_dobj or passive):
@@ -371,6 +385,8 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     else:
         for t in frame.verb_targets:
             target = _parties(t, ms)
+            if target is None and entry.event_type in lex.owner_target and t.pos_ == "NOUN":
+                target = _owner(t, ms)  # "Pfizer's deal sparked criticism": Pfizer is criticised
             if target is not None:
                 break
     if actor is not None and target is not None and _overlap(actor, target):
@@ -403,6 +419,10 @@ def _nominal_fits(
         return False
     if entry.needs_party and actor is None and target is None:
         return False
+    if entry.patient is not None and (
+        target is None or not (target.label in ("PERSON", "NORP") or target.kind == "group")
+    ):
+        return False  # "the release of documents" is no release of persons
     if entry.needs_support and not frame.support:
         return False
     if entry.support is not None and not (
