@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 from transforms.dates import classify, resolve_date
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
-from transforms.events.generic import generic_population, statistical
+from transforms.events.generic import generic_population, statistical, title_case
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
@@ -124,7 +124,7 @@ def events_from_doc(
             found = _verbal(tok, ms)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in PARTY_LABELS:
             found = _nominal(tok, ms)
-        if found is None or statistical(found.anchor):
+        if found is None or statistical(found.anchor) or title_case(tok.sent):
             continue
         founds.append(found)
         if found.entry.count is not None and tok.pos_ == "VERB":

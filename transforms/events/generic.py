@@ -20,6 +20,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from transforms.events.lexicon import lexicon
+from transforms.nlp import doc_text
 
 _PRESENT = frozenset({"VBZ", "VBP"})
 _PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "'m", "do", "does"})
@@ -32,8 +33,27 @@ def is_headline(sent: Span) -> bool:
     last = sent.text.rstrip()
     if not last or last.endswith(_CLOSING) or len(sent) > 20:
         return False
-    text = sent.doc.text
-    return sent.start_char == 0 or text[: sent.start_char].endswith("\n")
+    return sent.start_char == 0 or doc_text(sent.doc)[: sent.start_char].endswith("\n")
+
+
+def title_case(sent: Span) -> bool:
+    """Whether the sentence is set in title case ("Trump Made This Shocking Final Demand"): the
+    small model cannot parse it, so no event is read from it."""
+    words = [t for t in sent[1:] if t.is_alpha and len(t) > 3 and not t.ent_type_ and t.pos_ != "PROPN"]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def aggregate(verb: Token) -> bool:
+    """Whether the verb's patient is a comparison over time ("deported more people than any other
+    president"): a tally, not an event."""
+    for c in verb.children:
+        if (
+            c.dep_ in ("dobj", "nsubjpass")
+            and any(t.lower_ in ("more", "fewer", "less") for t in c.lefts)
+            and any(t.lower_ == "than" for t in c.subtree)
+        ):
+            return True
+    return False
 
 
 def habitual(verb: Token, depth: int = 0) -> bool:

@@ -41,6 +41,7 @@ class Entry:
     subject_target: bool = False
     event_complement: bool = False
     own_clause: bool = False
+    named_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         subject_target=raw.get("subject") == "target",
         event_complement=bool(raw.get("event_complement", False)),
         own_clause=bool(raw.get("own_clause", False)),
+        named_object=bool(raw.get("named_object", False)),
     )
 
 

@@ -169,7 +169,12 @@ def _cues(
             )
         ):
             continue  # "X's endorsement will raise questions": the future is the questions'
-        if any(c.dep_ == "neg" or (c.dep_ in ("det", "nummod") and c.lower_ == "no") for c in tok.children):
+        if any(
+            c.dep_ == "neg"
+            or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
+            or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
+            for c in tok.children
+        ):
             negated, neg_at = True, min(neg_at, level)
         if tok is not trigger and tok.pos_ == "NOUN":
             # "her refusal to condemn X", "calls to sanction Y"

@@ -110,8 +110,14 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
             if m is not None:
                 return _mention_party(m)
     if low in lex.all_groups or tok.lemma_.lower() in lex.all_groups:
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            # "leaders of the coalition", "members of the Association": the body they belong to
+            for obj in (o for o in prep.children if o.dep_ == "pobj"):
+                pm = ms.at(obj.idx)
+                if pm is not None and pm[3] in ("ORG", "NORP", "GPE"):
+                    return _mention_party(pm)
         return _group_phrase(tok)
-    if tok.pos_ == "NOUN":
+    if tok.pos_ == "NOUN" and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent"):
         # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts
         for child in tok.lefts:
             pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None

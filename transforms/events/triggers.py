@@ -16,7 +16,7 @@ from transforms.events.clauses import (
     _subject,
     _verb_ancestor,
 )
-from transforms.events.generic import fiction, habitual, modifier_participle, standing
+from transforms.events.generic import aggregate, fiction, habitual, modifier_participle, standing
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
@@ -90,7 +90,8 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
     obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
     if entry.dobj_nouns is not None:
         cls = lex.noun_classes[entry.dobj_nouns]
-        if obj is None or (obj.lemma_.lower() not in cls and obj.lower_ not in cls):
+        named = entry.named_object and obj is not None and obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        if obj is None or (obj.lemma_.lower() not in cls and obj.lower_ not in cls and not named):
             return False
     if entry.patient is not None:
         cls = lex.noun_classes[entry.patient]
@@ -223,7 +224,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     lex = lexicon()
     has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
-    if habitual(verb) or fiction(verb):
+    if habitual(verb) or fiction(verb) or aggregate(verb):
         return None
     if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
         return None  # "the PAC backing X" describes it; "a gunman killing five" is what happened
