@@ -214,3 +214,40 @@ def test_vague_and_compound_numbers(nlp: Language) -> None:
     assert r["crowd_size"] == 10000 and "Tens of thousands" in str(r["count_text"])
     r = first(extract(nlp, "Soldiers detained more than 1,200 people in Karsk."), "COERCE")
     assert r["n_arrested"] == 1200
+
+
+# ---- precision on political news ------------------------------------------------------------
+
+
+def test_a_forecast_is_no_threat(nlp: Language) -> None:
+    assert not extract(nlp, "Economists warned that prices would rise in Peru.")
+    assert (
+        first(extract(nlp, "Russia warned it would retaliate against Ukraine."), "THREATEN")["actor_text"]
+        == "Russia"
+    )
+
+
+def test_title_case_lines_and_tallies_are_not_read(nlp: Language) -> None:
+    assert not extract(nlp, "Senator Makes This Shocking Final Demand Of The Party")
+    assert not extract(nlp, "Paul Lind has deported more people than any other governor.")
+
+
+def test_a_negating_subject_negates(nlp: Language) -> None:
+    r = first(extract(nlp, "Peru and Chile met, but neither condemned Bolivia."), "ACCUSE")
+    assert r["modality"] == "negated"
+
+
+def test_rejection_needs_a_proposal_or_a_party(nlp: Language) -> None:
+    assert "REJECT" in types(extract(nlp, "Chile rejected the proposal from Peru."))
+    assert "REJECT" not in types(extract(nlp, "Paul Lind rejected the orthodoxy of his party."))
+
+
+def test_figurative_attacks_are_no_violence(nlp: Language) -> None:
+    rows = extract(nlp, "His advisers peppered him with sharp attacks during the practice debate.")
+    assert "ASSAULT" not in types(rows)
+    assert "ASSAULT" in types(extract(nlp, "The attacks in Marmoth killed nine people."))
+
+
+def test_mobilisation_needs_forces(nlp: Language) -> None:
+    assert "MOBILIZE" not in types(extract(nlp, "The campaign mobilized volunteers in Ohio."))
+    assert "MOBILIZE" in types(extract(nlp, "Karsk mobilized troops near the border with Peru."))

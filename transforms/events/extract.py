@@ -53,7 +53,7 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
     actor = found.actor
     if (
         actor is not None
-        and entry.event_type != "PROTEST"
+        and entry.event_type in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST")
         and generic_population(actor.text, actor.label, actor.kind)
     ):
         return False  # "black voters were backing X": opinion, not an act

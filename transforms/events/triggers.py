@@ -166,6 +166,14 @@ def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
             return True
     if target is not None and target.label == "PERSON":
         return False
+    if any(
+        o.ent_type_ in ("GPE", "LOC", "FAC")
+        for c in trigger.children
+        if c.dep_ == "prep" and c.lower_ in ("in", "on", "around", "near", "across")
+        for o in c.children
+        if o.dep_ == "pobj"
+    ):
+        return True  # "blockades in the West Bank", "the attacks in Paris"
     if actor is not None and actor.label == "PERSON" and target is None:
         return False
     return any(t.lemma_.lower() in lex.violence for t in trigger.sent if t.i != trigger.i)
