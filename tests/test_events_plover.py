@@ -148,14 +148,19 @@ def test_modes(nlp: Language) -> None:
 
 
 def test_a_stated_plan_to_cooperate_is_also_an_agreement(nlp: Language) -> None:
-    rows = extract(nlp, "Finland will provide aid to Tanzania, the minister said.")
+    rows = extract(nlp, "Finland said it will provide aid to Tanzania.")
     aid = first(rows, "AID")
     assert aid["modality"] == "planned"
     assert first(rows, "AGREE")["actor_text"] == "Finland"
 
 
+def test_a_schedule_is_no_statement_of_intent(nlp: Language) -> None:
+    rows = extract(nlp, "Anna Berg and Paul Lind will hold a meeting in Karsk.")
+    assert "AGREE" not in types(rows) and first(rows, "CONSULT")["modality"] == "planned"
+
+
 def test_a_stated_plan_to_coerce_is_also_a_threat(nlp: Language) -> None:
-    rows = extract(nlp, "Norway will impose sanctions on Karsk.")
+    rows = extract(nlp, "Norway announced it will impose sanctions on Karsk.")
     assert first(rows, "THREATEN")["actor_text"] == "Norway"
 
 

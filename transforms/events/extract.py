@@ -190,6 +190,28 @@ def events_from_doc(
     return [rows[k] for k in sorted(rows) if k[0] not in absorbed or k[1] != "ASSAULT"]
 
 
+def _stated_by_actor(found: _Found) -> bool:
+    """Whether the plan is the actor's own statement: its clause hangs under a speech verb whose
+    subject is the actor ("X said it will provide aid", "X announced it would withdraw")."""
+    mod = lexicon().modality
+    actor = found.actor
+    cur = found.anchor if found.anchor is not None else found.trigger
+    for _ in range(4):
+        if cur.dep_ in ("ccomp", "xcomp", "conj", "advcl") and cur.head.i != cur.i:
+            head = cur.head
+            if cur.dep_ == "ccomp" and head.lemma_.lower() in mod["reported_verbs"]:
+                subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                return (
+                    actor is not None
+                    and subj is not None
+                    and subj.left_edge.idx <= actor.start < subj.right_edge.idx + len(subj.right_edge.text)
+                )
+            cur = head
+        else:
+            return False
+    return False
+
+
 def _own_modal(found: _Found) -> bool:
     """Whether the event's own verb carries the modal ("X may halt aid if…"), not a verb above it."""
     verb = found.anchor if found.anchor is not None else found.trigger
@@ -264,6 +286,8 @@ def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str
     ):
         return None  # "pledged to ban X": the pledge is already the statement of intent
     etype = found.entry.event_type
+    if modality != "negated" and not _stated_by_actor(found):
+        return None  # a schedule ("X will hold a meeting") is no statement of intent
     if modality == "negated" and etype in ("AGREE", "CONCEDE"):
         kind, cameo, mode = "REJECT", "120", None  # "did not accept", "failed to reach agreement"
     elif not (modality == "planned" or (modality == "hypothetical" and _own_modal(found))):

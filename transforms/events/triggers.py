@@ -159,8 +159,12 @@ def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
     attacked, a party is armed or civilian ("troops", "militants", "villagers"), or the sentence
     speaks of weapons or casualties and no named person is the target (that is a verbal attack)."""
     lex = lexicon()
-    if target is not None and target.label in PLACE_LABELS:
-        return True
+    if (
+        target is not None
+        and target.label in PLACE_LABELS
+        and not (actor is not None and actor.label == "PERSON")
+    ):
+        return True  # a place attacked; a person "capturing" states is an election
     for p in (actor, target):
         if p is not None and p.kind == "group" and set(p.text.lower().split()) & lex.violence:
             return True
@@ -590,6 +594,6 @@ def _own_prep(
             own.target = own.target or p
     elif prep in (entry.preps or lex.noun_target_preps):
         p = _parties(o, ms)
-        if p is None and entry.event_type in lex.owner_target and prep == "of":
-            p = _owner(o, ms)
+        if p is None and entry.event_type in lex.owner_target:
+            p = _owner(o, ms)  # "accusations against Clinton's fundraising"
         own.target = own.target or p
