@@ -80,7 +80,9 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
     kids = list(verb.children)
     if entry.complement is not None:
         kinds = {c.dep_ for c in kids}
-        if "ccomp" in kinds and any(c.dep_ == "ccomp" and c.tag_ == "VB" for c in kids):
+        if "ccomp" in kinds and any(
+            c.dep_ == "ccomp" and c.tag_ == "VB" and any(a.lower_ == "to" for a in c.children) for c in kids
+        ):
             kinds.add("xcomp")  # "asked X to leave", parsed as a clause of its own
         preps = set(entry.preps or ())
         if any(c.dep_ == "prep" and c.lower_ in preps for c in kids):
