@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import great_expectations.expectations as gxe
 import polars as pl
 from great_expectations.expectations.expectation import Expectation
 
-from expectations.common import Check, Refs, RunInfo, computed, exists, offsets_in_text, text_matches
+from expectations.common import Check, Refs, RunInfo, computed, exists, offsets_in_text, text_matches, warning
 from transforms import schema
 
 TABLE = schema.EVENT_MENTIONS
@@ -32,5 +33,5 @@ def checks(frame: pl.DataFrame, refs: Refs, run: RunInfo) -> list[Check]:
 
 
 def expectations(run: RunInfo) -> list[Expectation]:
-    """Returns no extra expectations: the schema's and the checks are enough."""
-    return []
+    """Returns the count ranges (soft): a stated count is never negative."""
+    return [warning(gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)) for c in schema.EVENT_COUNTS]

@@ -33,11 +33,11 @@ def checks(frame: pl.DataFrame, refs: Refs, run: RunInfo) -> list[Check]:
         ),
         computed(
             "date_method_none_iff_no_date",
-            "date_method is 'none' exactly when event_date is empty",
+            "date_method is 'none' or 'unanchored' exactly when event_date is empty",
             "date_method and event_date disagree",
             "warn",
             frame,
-            pl.col("event_date").is_null() == (pl.col("date_method") == "none"),
+            pl.col("event_date").is_null() == pl.col("date_method").is_in(["none", "unanchored"]),
         ),
         computed(
             "n_articles_is_len_article_ids",
@@ -47,6 +47,15 @@ def checks(frame: pl.DataFrame, refs: Refs, run: RunInfo) -> list[Check]:
             frame,
             pl.col("n_articles") == pl.col("article_ids").list.len(),
         ),
+        computed(
+            "count_text_iff_counts",
+            "count_text is set exactly when a count is",
+            "count_text and the counts disagree",
+            "warn",
+            frame,
+            pl.col("count_text").is_not_null()
+            == pl.any_horizontal([pl.col(c).is_not_null() for c in schema.EVENT_COUNTS]),
+        ),
     ]
 
 
@@ -55,4 +64,5 @@ def expectations(run: RunInfo) -> list[Expectation]:
     return [
         warning(gxe.ExpectColumnValuesToBeBetween(column="n_articles", min_value=1)),
         warning(gxe.ExpectColumnValuesToBeBetween(column="n_mentions", min_value=1)),
+        *(warning(gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)) for c in schema.EVENT_COUNTS),
     ]

@@ -337,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     sd = sub.add_parser("serve-data", help="serve an out dir's download page and files over HTTP (local use)")
     add_serve_data_args(sd)
     sd.set_defaults(func=cmd_serve_data)
+    from flows import evaluate_events
+
+    eve = ev_sub.add_parser("events", help="PLOVER events against gold-standard records (GSR format)")
+    evaluate_events.add_args(eve)
+    eve.set_defaults(func=evaluate_events.cmd_evaluate_events)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

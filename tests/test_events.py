@@ -46,7 +46,7 @@ def test_lexicon_categories_are_plover() -> None:
 
 
 def test_verbal_subject_and_object(nlp: Language) -> None:
-    r = only(extract(nlp, "Germany condemned Hungary on Monday over the new media law."), "DISAPPROVE")
+    r = only(extract(nlp, "Germany condemned Hungary on Monday over the new media law."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("Germany", "Hungary")
     assert r["cameo_code"] == "111"
     assert r["modality"] == "asserted"
@@ -77,7 +77,7 @@ def test_nominal_support_verb_and_coordinated_actors(nlp: Language) -> None:
 
 
 def test_passive_agent(nlp: Language) -> None:
-    r = only(extract(nlp, "Iran was condemned by Japan for the missile test."), "DISAPPROVE")
+    r = only(extract(nlp, "Iran was condemned by Japan for the missile test."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("Japan", "Iran")
 
 
@@ -91,7 +91,7 @@ def test_reception_passive_gives_the_target(nlp: Language) -> None:
 def test_negated_event(nlp: Language) -> None:
     r = only(extract(nlp, "The African Union has so far failed to impose sanctions on Sudan."), "SANCTION")
     assert r["modality"] == "negated"
-    r = only(extract(nlp, "Brazil did not condemn Venezuela."), "DISAPPROVE")
+    r = only(extract(nlp, "Brazil did not condemn Venezuela."), "ACCUSE")
     assert r["modality"] == "negated"
 
 
@@ -110,13 +110,14 @@ def test_generic_verbs_and_partyless_events_are_not_coded(nlp: Language) -> None
 
 def test_pronoun_actor_points_at_antecedent(nlp: Language) -> None:
     text = "Olaf Scholz arrived in Paris. He condemned Russia on Tuesday."
-    r = only(extract(nlp, text), "DISAPPROVE")
+    r = only(extract(nlp, text), "ACCUSE")
     assert r["actor_text"] == "Olaf Scholz" and r["actor_start"] == 0
 
 
 def test_undated_article_keeps_date_words(nlp: Language) -> None:
-    r = only(extract(nlp, "Germany condemned Hungary on Monday.", pub=None), "DISAPPROVE")
-    assert (r["event_date"], r["date_text"], r["date_method"]) == (None, "Monday", "none")
+    r = only(extract(nlp, "Germany condemned Hungary on Monday.", pub=None), "ACCUSE")
+    # a relative day in an undated article: kept as words, and the method says why it is empty
+    assert (r["event_date"], r["date_text"], r["date_method"]) == (None, "Monday", "unanchored")
 
 
 # ---------------------------------------------------------------- resolve
@@ -275,7 +276,7 @@ def test_nominal_actor_is_the_controller_or_author(nlp: Language) -> None:
     )
     assert r["actor_text"] == "NATO"
     # a participle on a noun: the one who had the vote condemns
-    r = only(extract(nlp, "The African Union had a vote condemning Sudan for the attacks."), "DISAPPROVE")
+    r = only(extract(nlp, "The African Union had a vote condemning Sudan for the attacks."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("The African Union", "Sudan")
 
 
@@ -301,7 +302,7 @@ def test_past_talks_are_not_planned(nlp: Language) -> None:
 
 def test_urged_party_does_the_urged_event(nlp: Language) -> None:
     rows = extract(nlp, "Maria Lopez urged Chile to resume talks with Peru.")
-    demand = only(rows, "DEMAND")
+    demand = only(rows, "REQUEST")
     assert (demand["actor_text"], demand["target_text"], demand["modality"]) == (
         "Maria Lopez",
         "Chile",
@@ -325,7 +326,8 @@ def test_blame_active_passive_and_predicative(nlp: Language) -> None:
 
 
 def test_particles_dates_and_speakers_do_not_make_events(nlp: Language) -> None:
-    assert extract(nlp, "Rui Costa backed down after the vote.") == []  # "back down" is no backing
+    # "back down" is no backing (it is a concession)
+    assert "SUPPORT" not in {r["event_type"] for r in extract(nlp, "Rui Costa backed down after the vote.")}
     assert (
         extract(nlp, "Ana Reis called Rui Costa on Friday to thank him.") == []
     )  # a phone call, no "call on"
@@ -339,7 +341,7 @@ def test_deployed_troops_are_not_the_target(nlp: Language) -> None:
 
 
 def test_participle_and_adverbial_subjects(nlp: Language) -> None:
-    r = only(extract(nlp, "The prime minister declined to criticize Hungary."), "DISAPPROVE")
+    r = only(extract(nlp, "The prime minister declined to criticize Hungary."), "ACCUSE")
     assert (r["actor_text"], r["target_text"], r["modality"]) == ("The prime minister", "Hungary", "negated")
     r = only(
         extract(nlp, "Rui Costa said after meeting with Olaf Scholz that the deal was close."), "CONSULT"
@@ -360,21 +362,21 @@ def test_recipient_of_a_nominal_event(nlp: Language) -> None:
 
 
 def test_owner_of_the_object_is_the_target(nlp: Language) -> None:
-    r = only(extract(nlp, "Germany condemned Iran's latest missile test."), "DISAPPROVE")
+    r = only(extract(nlp, "Germany condemned Iran's latest missile test."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("Germany", "Iran")
 
 
 def test_ambiguous_pronoun_is_left_empty(nlp: Language) -> None:
     # two people before "she": no guess (the verb then has no named doer and is not coded)
     text = "Anna Berg spoke with Maria Lind on Monday. She condemned Russia on Tuesday."
-    assert not [r for r in extract(nlp, text) if r["event_type"] == "DISAPPROVE"]
+    assert not [r for r in extract(nlp, text) if r["event_type"] == "ACCUSE"]
     # one person: the pronoun resolves
     text = "Anna Berg arrived in Paris on Monday. She condemned Russia on Tuesday."
-    assert only(extract(nlp, text), "DISAPPROVE")["actor_text"] == "Anna Berg"
+    assert only(extract(nlp, text), "ACCUSE")["actor_text"] == "Anna Berg"
 
 
 def test_quoted_event_is_reported(nlp: Language) -> None:
     text = "“Germany condemned Hungary,” the spokesman said.\n\nLater, France praised Italy."
     rows = extract(nlp, text)
-    assert only(rows, "DISAPPROVE")["modality"] == "reported"
+    assert only(rows, "ACCUSE")["modality"] == "reported"
     assert only(rows, "SUPPORT")["modality"] == "asserted"

@@ -14,7 +14,7 @@ ACCUSE, FIGHT → ASSAULT). Each record is run through the pipeline as one artic
 * **mode** — of the gold records with a mode and a mention of the gold category: the mention's
   ``mode`` equals it (when the predictions carry a ``mode`` column);
 * **counts** — of the sentences that state a count (dead → ``n_killed``, injured → ``n_injured``,
-  size → ``crowd_size``): every stated count exact. A number must be equal; a count in words
+  size → ``crowd_size`` or ``n_arrested``): every stated count exact. A number must be equal; a count in words
   ("thousands", "tens of thousands") is right when the prediction has a value for that field and
   its ``count_text`` (the words it came from) contains the gold words.
 """
@@ -29,7 +29,13 @@ import polars as pl
 from anyascii import anyascii
 
 PLOVER_2021 = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
-COUNT_FIELDS = {"dead": "n_killed", "injured": "n_injured", "size": "crowd_size"}
+# Gold count → the columns that may carry it: the GSR's ``size`` counts the people involved, the
+# crowd of a protest or the people arrested or detained.
+COUNT_FIELDS: dict[str, tuple[str, ...]] = {
+    "dead": ("n_killed",),
+    "injured": ("n_injured",),
+    "size": ("crowd_size", "n_arrested"),
+}
 
 
 def category_2021(name: str) -> str:
@@ -78,7 +84,7 @@ def predicted_by_record(
         return {}
     ev_cols = [
         c
-        for c in ("event_id", "event_type", "actor", "target", "mode", *COUNT_FIELDS.values(), "count_text")
+        for c in ("event_id", "event_type", "actor", "target", "mode", *_count_columns(), "count_text")
         if c in events.columns
     ]
     m = event_mentions.join(events.select(ev_cols), on="event_id", how="left", suffix="_event")
@@ -87,6 +93,10 @@ def predicted_by_record(
     for row in m.sort("article_id", "trigger_start").iter_rows(named=True):
         out.setdefault(str(row["source_id"]), []).append(row)
     return out
+
+
+def _count_columns() -> list[str]:
+    return list(dict.fromkeys(c for cols in COUNT_FIELDS.values() for c in cols))
 
 
 def _value(row: Mapping[str, Any], col: str) -> Any:
@@ -142,7 +152,7 @@ def score_events(
             count_total += 1
             count_ok += any(
                 all(
-                    count_matches(g, _value(x, COUNT_FIELDS[f]), _value(x, "count_text"))
+                    any(count_matches(g, _value(x, c), _value(x, "count_text")) for c in COUNT_FIELDS[f])
                     for f, g in stated.items()
                 )
                 for x in rows

@@ -12,13 +12,21 @@ Two pure stages, as everywhere in newsfacts:
   event reported by several articles; :func:`link_quotes_to_events` ties quotes to the meeting,
   talks or interview they were said at.
 
-Precision comes before recall: an event is coded only when the lexicon knows the trigger and at
-least one party is a named entity or a recognisable group (or, for protests, a place is named).
-Weak events are left out: a verb whose doer is not named (imperatives, unresolved or generic
-subjects), a meeting, cooperation or agreement with one party only or with a non-party object
-("met his wife", "meet the bar"), and inside a quote an event whose party is the speaker ("we").
-A he/she pronoun resolves only when one person (by surname, title or the pronoun's own sentence)
-can be meant; guessing between two people gave wrong parties more often than right ones.
+Categories, modes and CAMEO codes follow the PLOVER 2021 manual (16 categories; ``mode`` says how,
+e.g. ``arrest``, ``explosives``, ``visit``). Violence and coercion are coded also in the passive and
+as nouns ("five people were killed", "the arrest of X"), and an event whose doer is not named is
+still an event (actor null). The sentence's own speech act is coded (warned → THREATEN, blamed →
+ACCUSE, called on → REQUEST, dismissed → REJECT, praised → SUPPORT), and an embedded event takes
+its doer from its own clause ("A upbraided B for failing to reject C": B rejects). A planned
+cooperative event is also an AGREE of its actor, a planned conflictual one a THREATEN.
+
+Not events, from the parse (:mod:`generic`): simple-present habits and generic statements, standing
+states (participles describing a party, event nouns as subjects of a present "be"), predicate
+nouns, poll findings, tallies, title-case lines, fiction and private life. Stated counts are kept
+ACLED-style (``n_killed``, ``n_injured``, ``n_arrested``, ``crowd_size``, ``count_text``).
+A weak party is still left out: an unresolved pronoun, an interaction with one party only, and
+inside a quote an event whose party is the speaker ("we"). A he/she pronoun resolves only when one
+person can be meant; "X said it/they would…" resolves to the speaker.
 
 Submodules:
 
@@ -31,6 +39,8 @@ Submodules:
 - ``triggers``: verbal and nominal trigger detection with their parties and anchor verb.
 - ``modality``: negated, hypothetical, planned, reported or asserted; quoted stretches.
 - ``dates``: the DATE entity attached to a trigger.
+- ``generic``: not-events decided from the parse (tense, aspect, genericity, kind of participant).
+- ``counts``: the numbers of killed, injured, arrested and protesters a sentence states.
 - ``merge``: clustering mentions by parties, date and place, and building one event from them.
 """
 
@@ -43,7 +53,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "2"
+VERSION = "3"  # PLOVER 2021 categories and modes, counts, not-events from the parse
 
 __all__ = [
     "PARTY_LABELS",

@@ -45,6 +45,23 @@ QUANTIFIERS = frozenset(
         "months",
         "years",
         "hours",
+        # measures of what is given: "25,000 tons of food aid", "a package of sanctions"
+        "tons",
+        "tonnes",
+        "package",
+        "shipment",
+        "shipments",
+        "amount",
+        "batch",
+        "consignment",
+        "million",
+        "billion",
+        "dollars",
+        "worth",
+        "wave",
+        "spate",
+        "string",
+        "new",
     }
 )
 
@@ -71,12 +88,28 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 return c
             if c.dep_ == "prep" and c.lower_ == "on":  # "called on X to…"
                 return next((o for o in c.children if o.dep_ == "pobj"), None)
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
+        # "X is ready to send troops", "they are willing to forgive Y"
+        return _subject(head.head, depth + 1)
     if verb.dep_ in ("xcomp", "conj") and head.pos_ in ("VERB", "AUX") and head is not verb:
         # "X became the first to slap…", "X met Y and signed…": the subject is the head's
         return _subject(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        # "A upbraided B for failing to reject C", "accused B of attacking C": B does it
+        obj = next((c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is not None:
+            return obj
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         # "X said after meeting with Y": who meets is who speaks
         return _subject(head.head, depth + 1)
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and head.pos_ in ("VERB", "AUX")
+    ):
+        # a purpose: "X sent inspectors to investigate…" — X investigates
+        return _subject(head, depth + 1)
     if (
         verb.dep_ == "advcl"
         and verb.tag_ in ("VBG", "VBN")

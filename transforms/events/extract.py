@@ -5,16 +5,19 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from transforms.dates import resolve_date
+from transforms.dates import classify, resolve_date
+from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
+from transforms.events.generic import generic_population, statistical, title_case
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
 from transforms.events.parties import PARTY_LABELS
-from transforms.events.triggers import _Found, _nominal, _verbal
+from transforms.events.triggers import _Found, _nominal, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
+from transforms.schema import EVENT_COUNTS
 
 
 def _split_coordinated(found: _Found) -> None:
@@ -31,7 +34,7 @@ def _split_coordinated(found: _Found) -> None:
     found.target = Party(s2, end, text[s2:end], actor.kind)
 
 
-def _coded(found: _Found, in_quote: bool) -> bool:
+def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
     """Whether a trigger has enough to be coded: a named or group party, or a place for protests.
 
     Weak events are left out: a verb whose doer is not named (an imperative, a generic or
@@ -47,11 +50,18 @@ def _coded(found: _Found, in_quote: bool) -> bool:
             return False  # a headline the NER read as one name ("FDIC Accused Of …")
     if entry.needs_target and found.target is None:
         return False
+    actor = found.actor
+    if (
+        actor is not None
+        and entry.event_type in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST")
+        and generic_population(actor.text, actor.label, actor.kind)
+    ):
+        return False  # "black voters were backing X": opinion, not an act
     if entry.target_labels is not None and (
         found.target is None or found.target.label not in entry.target_labels
     ):
         return False
-    if trig.pos_ == "VERB" and found.actor is None and not found.passive:
+    if trig.pos_ == "VERB" and found.actor is None and not found.passive and not _caused(found):
         return False
     if in_quote and any(
         c.lower_ in lex.speaker_pronouns and c.dep_ in ("nsubj", "nsubjpass", "poss")
@@ -70,7 +80,24 @@ def _coded(found: _Found, in_quote: bool) -> bool:
     parties = [p for p in (found.actor, found.target) if p is not None]
     if any(p.kind in ("entity", "group") for p in parties):
         return True
-    return entry.event_type in lex.location_suffices and found.location is not None
+    if entry.event_type not in lex.location_suffices:
+        return False
+    # violence and protest are events where they happened, also when no party is named
+    return found.location is not None or (entry.event_type in lex.casualty_types and counted)
+
+
+def _caused(found: _Found) -> bool:
+    """Whether a violent verb's subject is a thing or an event ("a roadside bomb killed…", "the
+    attack wounded…"): the event stands with its doer unnamed."""
+    subj = found.actor_tok
+    if subj is not None and subj.tag_ in ("WDT", "WP") and found.trigger.dep_ == "relcl":
+        subj = found.trigger.head  # "the assault that killed five officers"
+    return (
+        found.entry.event_type in lexicon().casualty_types
+        and subj is not None
+        and subj.pos_ == "NOUN"
+        and subj.lower_ not in lexicon().all_groups
+    )
 
 
 def events_from_doc(
@@ -80,27 +107,39 @@ def events_from_doc(
 
     ``mentions`` are the article's entity mentions (start, end, text, label); party spans point
     at them (a pronoun's span at its antecedent) so the resolve stage links them by offset.
-    Dates resolve against ``published_at``; an undated article keeps the words with method none.
+    A date the sentence names resolves with or without ``published_at``; a relative one only
+    against it (else ``date_method`` is ``unanchored``). A planned cooperative event is also an
+    AGREE of its actor, a planned conflictual one a THREATEN (statements of intent, CAMEO 03/13).
     """
     ms = _Mentions.build(mentions)
     quotes = _quote_ranges(doc_text(doc))
     qstarts = [q[0] for q in quotes]
     rows: dict[tuple[int, str], dict[str, object]] = {}
+    absorbed: dict[int, str | None] = {}  # event nouns a verb of the same category reports
+    founds: list[_Found] = []
+    counting: dict[int, list[tuple[Token, str]]] = {}  # sentence start → verbs that count their patient
     for tok in doc:
         found: _Found | None = None
         if tok.pos_ == "VERB":
             found = _verbal(tok, ms)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in PARTY_LABELS:
             found = _nominal(tok, ms)
-        if found is None:
+        if found is None or statistical(found.anchor) or title_case(tok.sent):
             continue
+        founds.append(found)
+        if found.entry.count is not None and tok.pos_ == "VERB":
+            counting.setdefault(tok.sent.start, []).append((tok, found.entry.count))
+    counts_by_sent = {start: sentence_counts(verbs) for start, verbs in counting.items()}
+    for found in founds:
+        tok = found.trigger
+        sent = tok.sent
+        counts = _counts_for(found, counts_by_sent.get(sent.start, {}))
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
-        if not _coded(found, in_quote):
+        if not _coded(found, in_quote, bool(counts)):
             continue
         modality = _modality(tok, found.anchor, in_quote, found.nominal_free, found.governed, found.detached)
-        sent = tok.sent
         date_ent = _date_ent(sent, found.date_heads)
         event_date: dt.date | None = None
         date_text: str | None = None
@@ -110,19 +149,24 @@ def events_from_doc(
             event_date, method = resolve_date(
                 date_text, published_at, "future" if modality == "planned" else "past"
             )
+            if event_date is None and published_at is None and classify(date_text) != "reject":
+                method = "unanchored"  # "last Tuesday" in an undated article
             if event_date is not None and published_at is not None:
                 # the date settles what the clause leaves open: talks "last December" were held
                 if modality == "planned" and event_date < published_at:
                     modality = "reported" if in_quote else "asserted"
                 elif modality == "asserted" and event_date > published_at:
                     modality = "planned"
-        key = (tok.idx, found.entry.event_type)
-        if key in rows:
-            continue
-        rows[key] = {
+        mode = found.entry.mode
+        cause = _cause_noun(found)
+        if cause is not None:
+            absorbed[cause.idx] = cause_mode = _noun_mode(cause)
+            mode = mode or cause_mode
+        row: dict[str, object] = {
             "article_id": article_id,
             "event_type": found.entry.event_type,
             "cameo_code": found.entry.cameo,
+            "mode": mode,
             "trigger": tok.text,
             "trigger_start": tok.idx,
             "trigger_end": tok.idx + len(tok.text),
@@ -136,8 +180,135 @@ def events_from_doc(
             "date_text": date_text,
             "date_method": method,
             "modality": modality,
+            **_count_cols(counts),
         }
-    return [rows[k] for k in sorted(rows)]
+        rows.setdefault((tok.idx, found.entry.event_type), row)
+        intent = _intent(found, modality, in_quote)
+        if intent is not None:
+            rows.setdefault((tok.idx, intent[0]), {**row, **intent[1]})
+    # "a bombing killed five", "killed in an attack": one event, reported by the verb
+    return [rows[k] for k in sorted(rows) if k[0] not in absorbed or k[1] != "ASSAULT"]
+
+
+def _stated_by_actor(found: _Found) -> bool:
+    """Whether the plan is the actor's own statement: its clause hangs under a speech verb whose
+    subject is the actor ("X said it will provide aid", "X announced it would withdraw")."""
+    mod = lexicon().modality
+    actor = found.actor
+    cur = found.anchor if found.anchor is not None else found.trigger
+    for _ in range(4):
+        if cur.dep_ in ("ccomp", "xcomp", "conj", "advcl") and cur.head.i != cur.i:
+            head = cur.head
+            if cur.dep_ == "ccomp" and head.lemma_.lower() in mod["reported_verbs"]:
+                subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                return (
+                    actor is not None
+                    and subj is not None
+                    and subj.left_edge.idx <= actor.start < subj.right_edge.idx + len(subj.right_edge.text)
+                )
+            cur = head
+        else:
+            return False
+    return False
+
+
+def _own_modal(found: _Found) -> bool:
+    """Whether the event's own verb carries the modal ("X may halt aid if…"), not a verb above it."""
+    verb = found.anchor if found.anchor is not None else found.trigger
+    hyp = lexicon().modality["hypothetical_aux"]
+    return verb.dep_ not in ("xcomp", "ccomp") and any(
+        c.dep_ == "aux" and c.lower_ in hyp and c.lower_ in ("would", "may") for c in verb.children
+    )
+
+
+def _cause_noun(found: _Found) -> Token | None:
+    """The violent event noun a violent verb reports again: its subject ("a roadside bombing
+    killed…") or an "in"/"during" phrase on it ("were killed in an attack")."""
+    trig = found.trigger
+    if found.entry.event_type != "ASSAULT" or trig.pos_ != "VERB":
+        return None
+    if trig.dep_ == "relcl" and trig.head.pos_ == "NOUN" and _noun_type(trig.head) == "ASSAULT":
+        return trig.head  # "the assault that killed five officers"
+    cands = [c for c in trig.children if c.dep_ in ("nsubj", "agent", "prep")]
+    for c in cands:
+        for t in [c, *(o for o in c.children if o.dep_ == "pobj")]:
+            if t.dep_ == "prep" or (c.dep_ == "prep" and c.lower_ not in ("in", "during", "by")):
+                continue
+            if t.pos_ == "NOUN" and _noun_type(t) == "ASSAULT":
+                return t
+    return None
+
+
+def _noun_type(noun: Token) -> str | None:
+    entry = _noun_entry(noun)
+    return entry.event_type if entry is not None else None
+
+
+def _noun_mode(noun: Token) -> str | None:
+    entry = _noun_entry(noun)
+    return entry.mode if entry is not None else None
+
+
+def _counts_for(found: _Found, sentence: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """The counts a mention carries: the sentence's casualty and arrest counts for violence,
+    coercion and protest, and a protest's crowd size from its actor phrase."""
+    lex = lexicon()
+    etype = found.entry.event_type
+    if etype not in lex.casualty_types:
+        return {}
+    out = dict(sentence)
+    if etype == "PROTEST":
+        crowd = crowd_of(found.actor_tok)
+        if crowd is not None:
+            out["crowd_size"] = crowd
+    return out
+
+
+def _count_cols(counts: dict[str, tuple[int, str]]) -> dict[str, object]:
+    cols: dict[str, object] = {c: counts[c][0] if c in counts else None for c in EVENT_COUNTS}
+    words = list(dict.fromkeys(v[1] for v in counts.values()))
+    cols["count_text"] = "; ".join(words) if words else None
+    return cols
+
+
+def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str, object]] | None:
+    """A statement of intent the mention also is: a planned cooperative event of a named actor is
+    an AGREE ("X will provide aid to Y"), a planned conflictual one a THREATEN ("X will impose
+    sanctions on Y"), coded as stated (asserted, or reported when quoted or under a speech verb)."""
+    lex = lexicon()
+    if found.actor is None or found.actor.kind not in ("entity", "group"):
+        return None
+    trig = found.trigger
+    if (
+        trig.dep_ == "xcomp"
+        and (hit := _verb_key(trig.head, lex.verbs)) is not None
+        and hit[1].event_complement
+    ):
+        return None  # "pledged to ban X": the pledge is already the statement of intent
+    etype = found.entry.event_type
+    if modality != "negated" and not _stated_by_actor(found):
+        return None  # a schedule ("X will hold a meeting") is no statement of intent
+    if modality == "negated" and etype in ("AGREE", "CONCEDE"):
+        kind, cameo, mode = "REJECT", "120", None  # "did not accept", "failed to reach agreement"
+    elif not (modality == "planned" or (modality == "hypothetical" and _own_modal(found))):
+        return None
+    elif etype in lex.intent_agree:
+        kind, cameo, mode = "AGREE", "030", None
+    elif etype in lex.intent_threaten:
+        kind, cameo = "THREATEN", "130"
+        mode = "violence" if etype in ("ASSAULT", "MOBILIZE") else None
+    else:
+        return None
+    return kind, {
+        "event_type": kind,
+        "cameo_code": cameo,
+        "mode": mode,
+        "modality": "reported" if in_quote else "asserted",
+        "event_date": None,
+        "date_text": None,
+        "date_method": "none",
+        **_count_cols({}),
+    }
 
 
 def _span_cols(prefix: str, p: Party | None) -> dict[str, object]:

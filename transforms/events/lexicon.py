@@ -27,6 +27,21 @@ class Entry:
     theme_obj: bool = False
     no_clause: bool = False
     target_labels: frozenset[str] | None = None
+    mode: str | None = None
+    count: str | None = None
+    complement: frozenset[str] | None = None
+    dobj_nouns: str | None = None
+    patient: str | None = None
+    needs_prep: tuple[str, ...] | None = None
+    physical: bool = False
+    alt: str | None = None
+    needs_party: bool = False
+    needs_support: bool = False
+    support: frozenset[str] | None = None
+    subject_target: bool = False
+    event_complement: bool = False
+    own_clause: bool = False
+    named_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,20 @@ class Lexicon:
     recipient_verbs: frozenset[str] = frozenset()
     owner_target: frozenset[str] = frozenset()
     two_party: frozenset[str] = frozenset()
+    noun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    violence: frozenset[str] = frozenset()
+    private: frozenset[str] = frozenset()
+    vague_counts: dict[str, int] = field(default_factory=dict)
+    count_words: dict[str, int] = field(default_factory=dict)
+    multipliers: dict[str, int] = field(default_factory=dict)
+    casualty_types: frozenset[str] = frozenset()
+    intent_agree: frozenset[str] = frozenset()
+    intent_threaten: frozenset[str] = frozenset()
+    signing: frozenset[str] = frozenset()
+    obligation_verbs: frozenset[str] = frozenset()
+    shares: frozenset[str] = frozenset()
+    populations: frozenset[str] = frozenset()
+    obligation_modals: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -73,6 +102,21 @@ def _entry(raw: dict[str, Any]) -> Entry:
         theme_obj=raw.get("obj") == "theme",
         no_clause=bool(raw.get("no_clause", False)),
         target_labels=frozenset(raw["target_labels"]) if "target_labels" in raw else None,
+        mode=raw.get("mode"),
+        count=raw.get("count"),
+        complement=frozenset(raw["complement"]) if "complement" in raw else None,
+        dobj_nouns=raw.get("dobj_nouns"),
+        patient=raw.get("patient"),
+        needs_prep=tuple(raw["needs_prep"]) if "needs_prep" in raw else None,
+        physical=bool(raw.get("physical", False)),
+        alt=raw.get("alt"),
+        needs_party=bool(raw.get("needs_party", False)),
+        needs_support=bool(raw.get("needs_support", False)),
+        support=frozenset(raw["support"]) if "support" in raw else None,
+        subject_target=raw.get("subject") == "target",
+        event_complement=bool(raw.get("event_complement", False)),
+        own_clause=bool(raw.get("own_clause", False)),
+        named_object=bool(raw.get("named_object", False)),
     )
 
 
@@ -86,6 +130,11 @@ def lexicon() -> Lexicon:
         for key, raw in lex[table].items():
             if raw["type"] not in schema.PLOVER_TYPES:
                 raise ValueError(f"event_verbs.{table}.{key}: unknown PLOVER type {raw['type']!r}")
+            if raw.get("mode") is not None and raw["mode"] not in schema.EVENT_MODES:
+                raise ValueError(f"event_verbs.{table}.{key}: unknown PLOVER mode {raw['mode']!r}")
+            if raw.get("alt") is not None and raw["alt"] not in lex["verbs"]:
+                raise ValueError(f"event_verbs.{table}.{key}: alt {raw['alt']!r} is no verb entry")
+    counts = lex["counts"]
     return Lexicon(
         verbs={k: _entry(v) for k, v in lex["verbs"].items()},
         nouns={k: _entry(v) for k, v in lex["nouns"].items()},
@@ -109,6 +158,20 @@ def lexicon() -> Lexicon:
         recipient_verbs=frozenset(lex["roles"]["recipient_verbs"]),
         owner_target=frozenset(lex["roles"]["owner_target"]),
         two_party=frozenset(lex["roles"]["two_party"]),
+        noun_classes={k: frozenset(v) for k, v in lex["noun_classes"].items()},
+        violence=frozenset(lex["violence"]["cues"]),
+        private=frozenset(lex["violence"]["private"]),
+        vague_counts={str(k): int(v) for k, v in counts["vague"].items()},
+        count_words={str(k): int(v) for k, v in counts["words"].items()},
+        multipliers={str(k): int(v) for k, v in counts["multipliers"].items()},
+        casualty_types=frozenset(counts["casualty_types"]),
+        intent_agree=frozenset(lex["intent"]["agree"]),
+        intent_threaten=frozenset(lex["intent"]["threaten"]),
+        signing=frozenset(lex["noun_classes"]["signing"]),
+        obligation_verbs=frozenset(lex["obligation"]["speech_verbs"]),
+        shares=frozenset(lex["generic"]["shares"]),
+        populations=frozenset(lex["generic"]["populations"]),
+        obligation_modals=frozenset(lex["obligation"]["modals"]),
     )
 
 

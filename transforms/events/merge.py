@@ -11,6 +11,7 @@ from typing import Any
 
 from transforms.events.lexicon import is_symmetric
 from transforms.ids import stable_id
+from transforms.schema import EVENT_COUNTS
 
 # Modality ranks: a merged event takes the strongest factual modality of its mentions.
 _FACT_RANK = {"asserted": 0, "reported": 1, "planned": 2}
@@ -207,10 +208,12 @@ def _event(
     )
     articles = sorted({m.article for m in ms})
     cameo = _most_common(m.row["cameo_code"] for m in ms)
+    counted = next((m.row for m in ms if m.row.get("count_text")), {})
     event = {
         "event_id": event_id,
         "event_type": etype,
         "cameo_code": cameo,
+        "mode": _most_common(m.row.get("mode") for m in ms),
         "actor": actor,
         "actor_entity_id": actor_id,
         "target": target,
@@ -221,6 +224,7 @@ def _event(
         "date_text": date_text,
         "date_method": date_method,
         "modality": modality,
+        **{c: counted.get(c) for c in (*EVENT_COUNTS, "count_text")},
         "article_ids": articles,
         "n_articles": len(articles),
         "n_mentions": len(ms),
@@ -238,6 +242,8 @@ def _event(
             "actor_text": m.row["actor_text"],
             "target_text": m.row["target_text"],
             "modality": m.row["modality"],
+            "mode": m.row.get("mode"),
+            **{c: m.row.get(c) for c in (*EVENT_COUNTS, "count_text")},
         }
         for m in ms
     ]

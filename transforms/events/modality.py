@@ -101,6 +101,12 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         and cur.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl")
         and (steps < 6)
     ):
+        if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
+            # "calling on X to stop… and call on Y…": the conjunct shares its head's governor
+            cur = cur.head
+            chain.append(cur)
+            steps += 1
+            continue
         if cur.dep_ == "pcomp" and cur.head.lower_ not in (
             "from",
             "of",
@@ -163,7 +169,12 @@ def _cues(
             )
         ):
             continue  # "X's endorsement will raise questions": the future is the questions'
-        if any(c.dep_ == "neg" or (c.dep_ in ("det", "nummod") and c.lower_ == "no") for c in tok.children):
+        if any(
+            c.dep_ == "neg"
+            or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
+            or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
+            for c in tok.children
+        ):
             negated, neg_at = True, min(neg_at, level)
         if tok is not trigger and tok.pos_ == "NOUN":
             # "her refusal to condemn X", "calls to sanction Y"

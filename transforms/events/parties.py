@@ -70,6 +70,9 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     if depth > 3:
         return None
     low = tok.lower_
+    if low in _SAYER_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass") and (sayer := _sayer(tok)) is not None:
+        # "Iraq said it would allow…", "the rebels said they will release…": the speaker
+        return _party(sayer, ms, depth + 1)
     if low in lex.person_pronouns and tok.pos_ == "PRON":
         m = ms.antecedent(tok, 600, exclude)
         return Party(m[0], m[1], m[2], "entity", m[3]) if m else None
@@ -104,7 +107,19 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
             if m is not None:
                 return _mention_party(m)
     if low in lex.all_groups or tok.lemma_.lower() in lex.all_groups:
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            # "leaders of the coalition", "members of the Association": the body they belong to
+            for obj in (o for o in prep.children if o.dep_ == "pobj"):
+                pm = ms.at(obj.idx)
+                if pm is not None and pm[3] in ("ORG", "NORP", "GPE"):
+                    return _mention_party(pm)
         return _group_phrase(tok)
+    if tok.pos_ == "NOUN" and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent"):
+        # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts
+        for child in tok.lefts:
+            pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
+            if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
+                return _mention_party(pm)
     if low in QUANTITY_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:
@@ -113,6 +128,24 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
                     if obj.dep_ == "pobj":
                         return _party(obj, ms, depth + 1)
     return None
+
+
+_SAYER_PRONOUNS = frozenset({"it", "they", "he", "she"})
+
+
+def _sayer(pronoun: Token) -> Token | None:
+    """The subject of the speech verb whose clause the pronoun is the subject of, when the
+    pronoun can stand for it (it/they for a non-person, he/she for a person), else None."""
+    clause = pronoun.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in lexicon().modality["reported_verbs"]:
+        return None
+    subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ == "PRON":
+        return None
+    person = subj.ent_type_ == "PERSON" or subj.lower_ in lexicon().groups["roles"]
+    if (pronoun.lower_ in ("he", "she")) != person:
+        return None
+    return subj
 
 
 def _parties(tok: Token | None, ms: _Mentions, exclude: frozenset[str] = frozenset()) -> Party | None:

@@ -3,7 +3,7 @@ verb the parse gives it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -16,11 +16,13 @@ from transforms.events.clauses import (
     _subject,
     _verb_ancestor,
 )
+from transforms.events.generic import aggregate, fiction, habitual, modifier_participle, standing
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
     PARTY_LABELS,
     PLACE_LABELS,
+    _group_phrase,
     _location_of,
     _name_words,
     _overlap,
@@ -43,6 +45,7 @@ class _Found:
     governed: bool = True
     passive: bool = False
     detached: bool = False
+    actor_tok: Token | None = None  # the token the actor was read from (its number is a crowd size)
 
 
 def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
@@ -52,6 +55,8 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     for c in verb.children:
         if c.dep_ == "prt":
             keys.append(f"{lemma} {c.lower_}")
+        if c.dep_ in ("dobj", "acomp", "oprd", "advmod") and c.i > verb.i:
+            keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
         if c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
             keys.extend(f"{lemma} {c.lower_} {o.lemma_.lower()}" for o in objs)
@@ -68,14 +73,179 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     return None
 
 
-def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
+def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
+    """Whether the verb's complements are those the entry asks for: a complement of a listed kind,
+    an object of a noun class, a person or group as the patient, a required preposition."""
     lex = lexicon()
-    hit = _verb_key(verb, lex.verbs)
-    if hit is None:
+    kids = list(verb.children)
+    if entry.complement is not None:
+        kinds = {c.dep_ for c in kids}
+        if "ccomp" in kinds and any(
+            c.dep_ == "ccomp" and c.tag_ == "VB" and any(a.lower_ == "to" for a in c.children) for c in kids
+        ):
+            kinds.add("xcomp")  # "asked X to leave", parsed as a clause of its own
+        preps = set(entry.preps or ())
+        if any(c.dep_ == "prep" and c.lower_ in preps for c in kids):
+            kinds.add("prep")
+        if not kinds & entry.complement:
+            return False
+    obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    if entry.dobj_nouns is not None:
+        cls = lex.noun_classes[entry.dobj_nouns]
+        named = entry.named_object and obj is not None and obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        if obj is None or (obj.lemma_.lower() not in cls and obj.lower_ not in cls and not named):
+            return False
+    if entry.patient is not None:
+        cls = lex.noun_classes[entry.patient]
+        if obj is None or not (
+            obj.ent_type_ in ("PERSON", "NORP")
+            or obj.like_num
+            or any(c.dep_ == "nummod" for c in obj.children)
+            or obj.lemma_.lower() in cls
+            or obj.lower_ in cls
+            or obj.lower_ in lex.all_groups
+        ):
+            return False
+    if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
+        return False
+    if entry.event_complement and not _event_complement(verb, entry):
+        return False
+    if entry.own_clause and not any(c.dep_ in ("dobj", "dative", "xcomp") for c in kids):
+        # "X warned it would retaliate" is a threat; "X warned that prices would rise" a forecast
+        clauses = [c for c in kids if c.dep_ == "ccomp"]
+        subj = next((s for c in clauses for s in c.children if s.dep_ == "nsubj"), None)
+        own = subj is not None and subj.pos_ == "PRON" and subj.lower_ != "there"
+        if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
+            return False
+    return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
+
+
+def _conflictual_complement(verb: Token) -> bool:
+    """Whether the infinitive a verb of commitment governs is a conflictual event ("vowed to ban")."""
+    lex = lexicon()
+    for c in verb.children:
+        hit = _verb_key(c, lex.verbs) if c.dep_ == "xcomp" else None
+        if hit is not None and hit[1].event_type in lex.intent_threaten:
+            return True
+    return False
+
+
+def _sayer_like(verb: Token) -> bool:
+    """Whether the verb's subject is a body that speaks of itself as "it" (a country, an
+    organisation), so "X warned it would…" is X's own deed."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.ent_type_ in ("GPE", "ORG", "NORP")
+
+
+def _event_complement(verb: Token, entry: Entry) -> bool:
+    """Whether what the verb commits to or refuses is itself an event: an infinitive whose verb the
+    lexicon knows ("refused to meet", "agreed to withdraw"), an event noun or a sum of money as the
+    object or the prepositional object ("offered aid", "agreed to a ceasefire", "pledged $5 million")."""
+    lex = lexicon()
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "ccomp") and (
+            _verb_key(c, lex.verbs) is not None
+            or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
+        ):
+            return True
+        objs = [c] if c.dep_ == "dobj" else []
+        if c.dep_ == "prep" and c.lower_ in (entry.preps or ()):
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+        if any(_noun_entry(o) is not None or o.ent_type_ == "MONEY" for o in objs):
+            return True
+    return False
+
+
+def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
+    """Whether a physical entry ("attack", "clash", "fight") reports violence: a place is
+    attacked, a party is armed or civilian ("troops", "militants", "villagers"), or the sentence
+    speaks of weapons or casualties and no named person is the target (that is a verbal attack)."""
+    lex = lexicon()
+    if (
+        target is not None
+        and target.label in PLACE_LABELS
+        and not (actor is not None and actor.label == "PERSON")
+    ):
+        return True  # a place attacked; a person "capturing" states is an election
+    for p in (actor, target):
+        if p is not None and p.kind == "group" and set(p.text.lower().split()) & lex.violence:
+            return True
+    if target is not None and target.label == "PERSON":
+        return False
+    if any(
+        o.ent_type_ in ("GPE", "LOC", "FAC")
+        for c in trigger.children
+        if c.dep_ == "prep" and c.lower_ in ("in", "on", "around", "near", "across")
+        for o in c.children
+        if o.dep_ == "pobj"
+    ):
+        return True  # "blockades in the West Bank", "the attacks in Paris"
+    if actor is not None and actor.label == "PERSON" and target is None:
+        return False
+    return any(t.lemma_.lower() in lex.violence for t in trigger.sent if t.i != trigger.i)
+
+
+def _violent_cause(verb: Token) -> bool:
+    """Whether a prepositional phrase of the verb names violence ("died of torture", "died as a
+    result of an attack", "died in a bombing"), not an illness or an accident."""
+    cues = lexicon().violence
+    frontier = [c for c in verb.children if c.dep_ == "prep"]
+    for _ in range(3):
+        nxt: list[Token] = []
+        for prep in frontier:
+            for o in prep.children:
+                if o.dep_ == "pobj":
+                    if o.lemma_.lower() in cues or o.lower_ in cues:
+                        return True
+                    nxt += [c for c in o.children if c.dep_ == "prep"]
+        frontier = nxt
+    return False
+
+
+_OBLIGATION = Entry(event_type="REQUEST", cameo="100")
+
+
+def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
+    """A demand said as an obligation: "X said Y must return the helicopter" is X's REQUEST to
+    Y, the speech verb its trigger; None unless both are parties and not the same."""
+    lex = lexicon()
+    if verb.lemma_.lower() not in lex.obligation_verbs or habitual(verb):
         return None
-    key, entry = hit
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or not any(
+            c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in clause.children
+        ):
+            continue
+        actor = _parties(_subject(verb), ms)
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
+        if actor is None or target is None or _overlap(actor, target):
+            return None
+        return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
+    return None
+
+
+def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
+    """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
+    trigger here (its complements do not fit, it states a habit or describes a noun…)."""
+    hit = _verb_key(verb, lexicon().verbs)
+    if hit is None:
+        return _obligation(verb, ms)
+    return _verbal_entry(verb, ms, hit[0], hit[1], 0)
+
+
+def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
+    lex = lexicon()
     has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
+    if habitual(verb) or fiction(verb) or aggregate(verb):
+        return None
+    if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
+        return None  # "the PAC backing X" describes it; "a gunman killing five" is what happened
+    if not _fits(verb, entry, has_dobj, passive):
+        return None
+    if entry.event_type == "AGREE" and entry.event_complement and _conflictual_complement(verb):
+        entry = replace(entry, event_type="THREATEN", cameo="130")  # "pledged to ban X" is a threat
     if passive and not entry.passive:
         return None
     if entry.needs_dobj and not (has_dobj or passive):
@@ -92,6 +262,15 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
         if not entry.passive:
             return None
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
+    if entry.subject_target:
+        # "a prisoner died of torture": the subject undergoes the event, its doer is unnamed
+        subj = _subject(verb)
+        victim = _parties(subj, ms) if subj is not None else None
+        if victim is None and subj is not None and subj.pos_ == "NOUN":
+            victim = _group_phrase(subj)
+        if victim is None or not _violent_cause(verb):
+            return None
+        return _Found(verb, entry, None, victim, None, verb, [verb], False, passive=True, actor_tok=None)
     # an object pronoun is not its own clause's subject ("X accused her": her is not X)
     exclude = _name_words(actor.text) if actor is not None else frozenset()
     target_toks: list[Token] = []
@@ -105,6 +284,10 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
+    if entry.theme_obj:
+        # "cancelled a visit to X", "accepted demands from X": the party hangs on what is moved
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            target_toks += _prep_objects(obj, (*preps, "from"))
     target = None
     for t in target_toks:
         target = _parties(t, ms, exclude)
@@ -112,13 +295,32 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
             target = _owner(t, ms)
         if target is not None:
             break
-    if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
-        return None
+    if target is None and entry.event_complement:
+        # "refused to meet X", "agreed to withdraw from Y": the other side is the embedded event's
+        for x in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+            for t in [c for c in x.children if c.dep_ in ("dobj", "dative")] + _prep_objects(
+                x, lex.target_preps
+            ):
+                target = target or _parties(t, ms, exclude)
+    if target is None and entry.event_type in lex.casualty_types and target_toks:
+        # "three servicemen were killed", "killed 46 civilians": the counted victims are the target
+        t = target_toks[0]
+        if t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children):
+            target = _group_phrase(t)
+    if (entry.actor_group is not None and not _group_ok(actor, entry.actor_group)) or (
+        entry.physical and not _violent(verb, actor, target)
+    ):
+        if entry.alt is None or depth > 0:
+            return None
+        return _verbal_entry(verb, ms, entry.alt, lex.verbs[entry.alt], depth + 1)
     if target is None and has_dobj and entry.event_type in lex.two_party:
         return None  # "meet the bar", "met his wife": the object is no political party
     # "met with X in Rome": the place phrase often hangs on a party
     location = _location_of([verb, _subject(verb), *target_toks[:1]], ms, [actor, target])
-    return _Found(verb, entry, actor, target, location, verb, [verb], False, passive=passive)
+    actor_tok = _agent(verb) if passive else _subject(verb)
+    return _Found(
+        verb, entry, actor, target, location, verb, [verb], False, passive=passive, actor_tok=actor_tok
+    )
 
 
 def _group_ok(actor: Party | None, group: str) -> bool:
@@ -132,7 +334,13 @@ def _group_ok(actor: Party | None, group: str) -> bool:
 
 
 def _noun_entry(noun: Token) -> Entry | None:
+    """The lexicon entry of an event noun; a two-word name first ("hunger strike", "car bomb")."""
     nouns = lexicon().nouns
+    for c in noun.lefts:
+        if c.dep_ in ("compound", "amod") and c.i == noun.i - 1:
+            e = nouns.get(f"{c.lower_} {noun.lower_}") or nouns.get(f"{c.lower_} {noun.lemma_.lower()}")
+            if e is not None:
+                return e
     return nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
 
 
@@ -173,6 +381,9 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     g = pos.head
     has_poss = any(c.dep_ == "poss" for c in noun.children)
     frame = _frame(noun, pos, entry, has_poss, ms)
+    signed = frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in lex.signing
+    if entry.event_type == "AGREE" and signed:
+        entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
     own = _own_parties(noun, entry, has_poss, ms)
     actor = frame.actor
     own_actor, own_target = own.actor, own.target
@@ -189,12 +400,16 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     else:
         for t in frame.verb_targets:
             target = _parties(t, ms)
+            if target is None and entry.event_type in lex.owner_target and t.pos_ == "NOUN":
+                target = _owner(t, ms)  # "Pfizer's deal sparked criticism": Pfizer is criticised
             if target is not None:
                 break
     if actor is not None and target is not None and _overlap(actor, target):
         target = None
     location = _location_of(frame.loc_tokens, ms, [actor, target]) or own.place
     governed = frame.support or pos.dep_ != "nsubj"
+    if not _nominal_fits(noun, pos, entry, frame, actor, target):
+        return None
     return _Found(
         noun,
         entry,
@@ -206,7 +421,32 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         frame.nominal_free,
         governed,
         detached=frame.detached,
+        actor_tok=_subject(frame.anchor) if frame.anchor is not None and frame.support else None,
     )
+
+
+def _nominal_fits(
+    noun: Token, pos: Token, entry: Entry, frame: _Frame, actor: Party | None, target: Party | None
+) -> bool:
+    """Whether a nominal trigger reports an event: not a standing state or a title, with the
+    parties, support verb, protest group or scene of violence its entry asks for."""
+    if fiction(noun) or standing(pos, frame.anchor):
+        return False
+    if entry.needs_party and actor is None and target is None:
+        return False
+    if entry.patient is not None and (
+        target is None or not (target.label in ("PERSON", "NORP") or target.kind == "group")
+    ):
+        return False  # "the release of documents" is no release of persons
+    if entry.needs_support and not frame.support:
+        return False
+    if entry.support is not None and not (
+        frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in entry.support
+    ):
+        return False
+    if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
+        return False
+    return not (entry.physical and not _violent(noun, actor, target))
 
 
 def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _Frame:
@@ -356,6 +596,6 @@ def _own_prep(
             own.target = own.target or p
     elif prep in (entry.preps or lex.noun_target_preps):
         p = _parties(o, ms)
-        if p is None and entry.event_type in lex.owner_target and prep == "of":
-            p = _owner(o, ms)
+        if p is None and entry.event_type in lex.owner_target:
+            p = _owner(o, ms)  # "accusations against Clinton's fundraising"
         own.target = own.target or p

@@ -1,0 +1,148 @@
+"""Not events, decided from the parse: generic and habitual statements, standing states,
+statistics and polls, fiction and private life.
+
+A news event happened (or is planned, denied, reported…) at a time; what the parse says of the
+clause decides whether a trigger reports one:
+
+- **tense and aspect**: a simple present verb ("X attacks Y", "protesters are arrested every
+  week") states a habit or a standing property, except in a headline (no closing punctuation),
+  where the present is the news tense;
+- **standing states**: a participle that modifies a noun ("the super PAC backing X") describes
+  it; an event noun that is the subject of a simple present verb or of "be" ("sanctions are in
+  place", "sanctions hurt the economy") is a state, not an occurrence;
+- **statistics and polls**: a clause whose subject is a percentage ("51 percent back X");
+- **fiction**: a trigger inside a title (a WORK_OF_ART entity);
+- **private life**: a party that is a relative or a pet ("met his wife"; checked in triggers).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from transforms.events.lexicon import lexicon
+from transforms.nlp import doc_text
+
+_PRESENT = frozenset({"VBZ", "VBP"})
+_PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "'m", "do", "does"})
+_CLOSING = (".", "!", "?", '"', "”", "'", "’", ":", ";", ")")
+
+
+def is_headline(sent: Span) -> bool:
+    """Whether the sentence reads as a headline: short, first in its paragraph, without closing
+    punctuation (a sentence cut by a line break is not one)."""
+    last = sent.text.rstrip()
+    if not last or last.endswith(_CLOSING) or len(sent) > 20:
+        return False
+    return sent.start_char == 0 or doc_text(sent.doc)[: sent.start_char].endswith("\n")
+
+
+def title_case(sent: Span) -> bool:
+    """Whether the sentence is set in title case ("Trump Made This Shocking Final Demand"): the
+    small model cannot parse it, so no event is read from it."""
+    words = [t for t in sent[1:] if t.is_alpha and len(t) > 3 and not t.ent_type_ and t.pos_ != "PROPN"]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def aggregate(verb: Token) -> bool:
+    """Whether the verb's patient is a comparison over time ("deported more people than any other
+    president"): a tally, not an event."""
+    for c in verb.children:
+        if (
+            c.dep_ in ("dobj", "nsubjpass")
+            and any(t.lower_ in ("more", "fewer", "less") for t in c.lefts)
+            and any(t.lower_ == "than" for t in c.subtree)
+        ):
+            return True
+    return False
+
+
+def habitual(verb: Token, depth: int = 0) -> bool:
+    """Whether a verbal trigger is in the simple present (active or passive), outside a headline,
+    or an infinitive under such a verb that is no verb of wish or plan ("the government doesn't
+    use it to prosecute people")."""
+    mod = lexicon().modality
+    if (
+        depth == 0
+        and verb.tag_ == "VB"
+        and verb.dep_ in ("advcl", "xcomp")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and not any(
+            verb.head.lemma_.lower() in mod[k]
+            for k in ("planned_verbs", "hypothetical_verbs", "negation_verbs")
+        )
+        and verb.head.lemma_.lower() not in lexicon().object_control
+        and habitual(verb.head, 1)
+    ):
+        return True
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    finite_vb = verb.tag_ == "VB" and any(c.dep_ == "nsubj" for c in verb.children)  # a mis-tagged VBP
+    if (verb.tag_ in _PRESENT or finite_vb) and not auxes:
+        present = True
+    elif verb.tag_ == "VB" and auxes and all(a.lower_ in ("do", "does") for a in auxes):
+        present = True  # "doesn't use"
+    elif verb.tag_ == "VBN" and auxes and all(a.lower_ in _PRESENT_AUX for a in auxes):
+        present = any(a.dep_ == "auxpass" for a in auxes)  # "are arrested", not "has arrested"
+    else:
+        present = False
+    return present and not is_headline(verb.sent)
+
+
+def standing(noun: Token, anchor: Token | None) -> bool:
+    """Whether an event noun names a standing state or a description: the subject of a simple
+    present verb or of a present "be" ("the sanctions are in place", "sanctions hurt"), or a
+    predicate noun ("called it an attack on our country", "this is a crackdown")."""
+    if noun.dep_ in ("attr", "oprd"):
+        return True
+    if anchor is None or noun.dep_ not in ("nsubj", "attr") or noun.head.i != anchor.i:
+        return False
+    if anchor.tag_ in _PRESENT and not any(c.dep_ == "aux" for c in anchor.children):
+        return not is_headline(noun.sent)
+    return False
+
+
+def modifier_participle(verb: Token) -> bool:
+    """Whether a verb is a present participle describing a party ("the super PAC backing X",
+    "groups supporting Y"); on a thing said ("a statement condemning X") it is the act itself."""
+    if verb.dep_ != "acl" or verb.tag_ != "VBG":
+        return False
+    head = verb.head
+    return bool(head.ent_type_) or head.pos_ == "PROPN" or head.lower_ in lexicon().all_groups
+
+
+def statistical(anchor: Token | None) -> bool:
+    """Whether the event is a finding of a poll: its clause, or one it is governed by, has a
+    percentage or a fraction as the subject ("51 percent of voters back X", "two-thirds of voters
+    support banning Y")."""
+    cur = anchor
+    for _ in range(3):
+        if cur is None:
+            return False
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and any(
+                t.ent_type_ == "PERCENT"
+                or (t.ent_type_ == "CARDINAL" and "-" in t.text)
+                or t.lower_ in lexicon().shares
+                for t in c.subtree
+            ):
+                return True
+        if cur.dep_ not in ("xcomp", "ccomp", "pcomp", "acl") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def generic_population(words: str, label: str | None, kind: str) -> bool:
+    """Whether a party is a population spoken of in general ("black voters", "young Americans"):
+    a bare plural of the people groups, with no article, number or name; they hold opinions, they
+    do not act as one party."""
+    if kind != "group":
+        return False
+    toks = words.lower().split()
+    if not toks or toks[0] in ("the", "these", "those", "some") or any(t[:1].isdigit() for t in toks):
+        return False
+    return toks[-1] in lexicon().groups["people"] or toks[-1] in lexicon().populations
+
+
+def fiction(trigger: Token) -> bool:
+    """Whether the trigger is part of a title (a book, film or show)."""
+    return trigger.ent_type_ == "WORK_OF_ART"
