@@ -19,7 +19,7 @@ from storage.releases import (
     releases_dir,
     switch_release,
 )
-from transforms import release, schema
+from transforms import card, release, schema
 
 
 def _frame(n: int) -> pl.DataFrame:
@@ -116,7 +116,16 @@ def test_dataset_card_has_data_dictionary_and_quarantine() -> None:
         pl.DataFrame({"source_path": ["x.txt"], "reason": ["binary"], "detail": ["PNG image"]}),
         schema.QUARANTINE,
     )
-    card = release.dataset_card(man, q, {})
+    text = card.dataset_card(
+        man,
+        q,
+        cov=card.coverage(schema.empty(schema.ARTICLES)),
+        changes={},
+        previous=None,
+        evaluations={},
+        validation_md="",
+        publish_text="full",
+    )
     for table in schema.PUBLISHED_TABLES:
-        assert f"`{table.name}.parquet`" in card
-    assert "| `x.txt` |  | binary | PNG image |" in card
+        assert f"`{table.name}.parquet`" in text
+    assert "| `x.txt` |  | binary | PNG image |" in text

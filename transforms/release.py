@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms import __version__, schema
+from transforms import __version__
 from transforms.ids import sha256_hex
 
 
@@ -58,43 +58,3 @@ def manifest(
         "validation": dict(validation),
         "counts": dict(counts),
     }
-
-
-def dataset_card(man: Mapping[str, Any], quarantine: pl.DataFrame, extra_sections: Mapping[str, str]) -> str:
-    """Returns the release's README.md: what it is, its files, provenance, quarantine and the data
-    dictionary generated from the schema module."""
-    files: Mapping[str, Mapping[str, Any]] = man["files"]
-    lines = [
-        "# newsfacts release " + str(man["release_id"]),
-        "",
-        "Articles, entities, events and quotes extracted from news articles, validated before publication. "
-        "Every mention, quote and event mention points into `articles.text` by character offsets "
-        "(`text[start:end]`).",
-        "",
-        f"- Created: {man['created_at']}",
-        f"- newsfacts {man['newsfacts_version']}; spaCy model `{man['spacy_model'].get('name')}` "
-        f"{man['spacy_model'].get('version')} (spaCy {man['spacy_model'].get('spacy_version')})",
-        f"- Input fingerprint: `{man['input_fingerprint']}`; extractor version `{man['extractor_version']}`",
-        f"- Validation: **{man['validation'].get('verdict', 'unknown')}**",
-        "",
-        "## Files",
-        "",
-        "| file | rows | bytes | sha256 |",
-        "|---|---:|---:|---|",
-    ]
-    for name, info in sorted(files.items()):
-        lines.append(
-            f"| `{name}` | {info.get('rows', '')} | {info.get('bytes', '')} | `{info.get('sha256', '')}` |"
-        )
-    lines += ["", "## Quarantined inputs", ""]
-    if quarantine.is_empty():
-        lines.append("None: every raw input became an article.")
-    else:
-        lines += ["| source_path | record | reason | detail |", "|---|---|---|---|"]
-        for r in quarantine.iter_rows(named=True):
-            rec = "" if r["record"] is None else r["record"]
-            lines.append(f"| `{r['source_path']}` | {rec} | {r['reason']} | {r['detail']} |")
-    for title, body in extra_sections.items():
-        lines += ["", f"## {title}", "", body.strip()]
-    lines += ["", "## Data dictionary", "", schema.data_dictionary()]
-    return "\n".join(lines).rstrip() + "\n"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.plover import MODE_DEFINITIONS, PLOVER_DEFINITIONS
+
 ID_PATTERN = r"^[a-z]{1,3}_[0-9a-f]{16}$"
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW")
@@ -37,85 +39,8 @@ DATE_METHODS = (
     "unanchored",  # a relative phrase (or a day without a year) in an article without published_at
     "none",  # no date phrase, or one that names no day ("for years", "every weekend")
 )
-# PLOVER 2021 categories (openeventdata/PLOVER, CAMEO2PLOVER-2021), each with a one-line definition.
-PLOVER_DEFINITIONS: dict[str, str] = {
-    "AGREE": "agree to, offer or promise cooperation, aid, a meeting, a concession or a settlement (CAMEO 03)",
-    "CONSULT": "meet, visit, host, phone, negotiate or mediate (CAMEO 04)",
-    "SUPPORT": "praise, endorse, defend verbally, rally support, recognise, apologise (CAMEO 05)",
-    "COOPERATE": "cooperate materially: economic, military, judicial, intelligence (CAMEO 06)",
-    "AID": "give economic, military or humanitarian aid, peacekeepers or asylum (CAMEO 07)",
-    "CONCEDE": "yield: ease restrictions or dissent, accede to demands (CAMEO 080-083)",
-    "RETREAT": "material retreat: release persons, return property, withdraw, ceasefire, disarm, resign "
-    "(CAMEO 084-087)",
-    "ACCUSE": "criticise, denounce, accuse, complain, sue, find guilty, investigate (CAMEO 09, 11)",
-    "REQUEST": "ask, urge, call on or demand that another act (CAMEO 10)",
-    "REJECT": "refuse or reject a request, proposal or plan; veto; defy (CAMEO 12)",
-    "THREATEN": "warn of or threaten sanctions, restrictions or force (CAMEO 13)",
-    "PROTEST": "demonstrate, strike, hunger-strike, boycott, block passage or riot (CAMEO 14)",
-    "MOBILIZE": "show of force: put police or troops on alert, mobilise or deploy them (CAMEO 15)",
-    "SANCTION": "reduce relations: break ties, stop aid, halt talks, impose sanctions, expel envoys (CAMEO 16)",
-    "COERCE": "arrest, detain, charge, ban, censor, deport, confiscate, besiege, impose a curfew (CAMEO 17)",
-    "ASSAULT": "use force: kill, wound, shoot, bomb, shell, abduct, torture, attack, fight (CAMEO 18-20)",
-}
+
 PLOVER_TYPES = tuple(PLOVER_DEFINITIONS)
-# PLOVER 2021 modes: how an event was carried out, each with a one-line definition.
-MODE_DEFINITIONS: dict[str, str] = {
-    "phone": "by telephone (CONSULT)",
-    "visit": "a visit to the other party (CONSULT)",
-    "host": "a visit received (CONSULT)",
-    "third-party": "a meeting at a third location (CONSULT)",
-    "mediation": "mediation between others (CONSULT)",
-    "negotiation": "negotiations (CONSULT)",
-    "economic": "economic cooperation or aid (COOPERATE, AID)",
-    "military": "military cooperation or aid (COOPERATE, AID)",
-    "judicial": "judicial cooperation, extradition (COOPERATE)",
-    "intelligence": "shared intelligence (COOPERATE)",
-    "humanitarian": "humanitarian aid (AID)",
-    "asylum": "asylum granted (AID)",
-    "ease": "restrictions, sanctions or emergency rules eased or lifted (CONCEDE, RETREAT)",
-    "release": "persons released (RETREAT)",
-    "return": "property returned (RETREAT)",
-    "ceasefire": "a ceasefire declared or observed (RETREAT)",
-    "withdraw": "forces or missions withdrawn; relations broken (RETREAT, SANCTION)",
-    "disarm": "demobilised, disarmed or surrendered (RETREAT)",
-    "access": "international involvement, inspectors or aid allowed in (RETREAT)",
-    "investigate": "an investigation of a crime, abuse or action (ACCUSE)",
-    "disapprove": "criticism, condemnation or a complaint (ACCUSE)",
-    "assist": "material cooperation or aid asked for or refused (REQUEST, REJECT)",
-    "change": "political change asked for or refused (REQUEST, REJECT)",
-    "yield": "a concession asked for or refused; norms defied (REQUEST, REJECT)",
-    "meet": "a meeting or mediation asked for or refused (REQUEST, REJECT)",
-    "relations": "relations threatened: aid cut, ties broken, protest (THREATEN)",
-    "violence": "force threatened (THREATEN)",
-    "demo": "a demonstration, rally or march (PROTEST)",
-    "hunger": "a hunger strike (PROTEST)",
-    "boycott": "a strike or boycott (PROTEST)",
-    "obstruct": "passage blocked, a sit-in (PROTEST)",
-    "riot": "a violent protest (PROTEST)",
-    "police": "police alerted or mobilised (MOBILIZE)",
-    "troops": "armed forces alerted, mobilised or deployed (MOBILIZE)",
-    "discontinue": "aid, talks or links suspended (SANCTION)",
-    "expel": "peacekeepers, inspectors or envoys expelled (SANCTION)",
-    "restrict": "sanctions, blockade, siege or restricted speech (COERCE)",
-    "ban": "a party, group, person or activity banned (COERCE)",
-    "curfew": "a curfew imposed (COERCE)",
-    "martial-law": "martial law or a state of emergency imposed (COERCE)",
-    "arrest": "arrested, detained, charged, indicted or sentenced (COERCE)",
-    "deport": "persons expelled or deported (COERCE)",
-    "confiscate": "property seized or territory occupied (COERCE)",
-    "destroy": "property destroyed (ASSAULT)",
-    "abduct": "abduction, kidnapping, hijacking or hostage-taking (ASSAULT)",
-    "beat": "physical assault (ASSAULT)",
-    "sexual": "sexual violence (ASSAULT)",
-    "torture": "torture (ASSAULT)",
-    "assassinate": "assassination, a targeted killing (ASSAULT)",
-    "suicide-attack": "a suicide attack (ASSAULT)",
-    "explosives": "a bombing: car, roadside or other explosives (ASSAULT)",
-    "firearms": "small arms fire (ASSAULT)",
-    "heavy-weapons": "artillery, tanks, aerial weapons (ASSAULT)",
-    "cleansing": "mass killing or expulsion (ASSAULT)",
-    "unconventional": "weapons of mass destruction (ASSAULT)",
-}
 EVENT_MODES = tuple(MODE_DEFINITIONS)
 # Counts an event mention states (ACLED-style): the column and what it counts.
 EVENT_COUNTS = ("n_killed", "n_injured", "n_arrested", "crowd_size")
@@ -202,6 +127,27 @@ def _c(
     pattern: str | None = None,
 ) -> Column:
     return Column(name, dtype, nullable, description, values, pattern)
+
+
+def _count_columns() -> tuple[Column, ...]:
+    """Returns the ACLED-style count columns that events, event mentions and their extract frame share."""
+    return (
+        _c(
+            "n_killed",
+            I,
+            True,
+            "People killed, as the sentence states it (vague words at their lowest: dozens = 12).",
+        ),
+        _c("n_injured", I, True, "People wounded or injured, as stated."),
+        _c("n_arrested", I, True, "People arrested or detained, as stated."),
+        _c("crowd_size", I, True, "Protesters or participants, as stated."),
+        _c(
+            "count_text",
+            S,
+            True,
+            'The words the counts came from ("at least 28 people", "hundreds of protesters").',
+        ),
+    )
 
 
 ARTICLES = Table(
@@ -382,21 +328,7 @@ EVENTS = Table(
         _c("date_text", S, True, "The words that gave the date."),
         _c("date_method", S, False, "How event_date was found.", DATE_METHODS),
         _c("modality", S, False, "asserted, planned, negated, reported or hypothetical.", MODALITIES),
-        _c(
-            "n_killed",
-            I,
-            True,
-            "People killed, as the sentence states it (vague words at their lowest: dozens = 12).",
-        ),
-        _c("n_injured", I, True, "People wounded or injured, as stated."),
-        _c("n_arrested", I, True, "People arrested or detained, as stated."),
-        _c("crowd_size", I, True, "Protesters or participants, as stated."),
-        _c(
-            "count_text",
-            S,
-            True,
-            'The words the counts came from ("at least 28 people", "hundreds of protesters").',
-        ),
+        *_count_columns(),
         _c("article_ids", LS, False, "Articles that report it (sorted)."),
         _c("n_articles", I, False, "Number of articles that report it."),
         _c("n_mentions", I, False, "Number of mentions merged into it."),
@@ -421,21 +353,7 @@ EVENT_MENTIONS = Table(
         _c("target_text", S, True, "The target as written."),
         _c("modality", S, False, "Modality of this mention.", MODALITIES),
         _c("mode", S, True, "PLOVER 2021 mode of this mention.", EVENT_MODES),
-        _c(
-            "n_killed",
-            I,
-            True,
-            "People killed, as the sentence states it (vague words at their lowest: dozens = 12).",
-        ),
-        _c("n_injured", I, True, "People wounded or injured, as stated."),
-        _c("n_arrested", I, True, "People arrested or detained, as stated."),
-        _c("crowd_size", I, True, "Protesters or participants, as stated."),
-        _c(
-            "count_text",
-            S,
-            True,
-            'The words the counts came from ("at least 28 people", "hundreds of protesters").',
-        ),
+        *_count_columns(),
     ),
     key=("article_id", "trigger_start", "event_id"),
     sort_by=("article_id", "trigger_start", "event_id"),
@@ -561,21 +479,7 @@ X_EVENT_MENTIONS = Table(
         _c("date_text", S, True, "Words that gave the date."),
         _c("date_method", S, False, "How the date was found.", DATE_METHODS),
         _c("modality", S, False, "Modality.", MODALITIES),
-        _c(
-            "n_killed",
-            I,
-            True,
-            "People killed, as the sentence states it (vague words at their lowest: dozens = 12).",
-        ),
-        _c("n_injured", I, True, "People wounded or injured, as stated."),
-        _c("n_arrested", I, True, "People arrested or detained, as stated."),
-        _c("crowd_size", I, True, "Protesters or participants, as stated."),
-        _c(
-            "count_text",
-            S,
-            True,
-            'The words the counts came from ("at least 28 people", "hundreds of protesters").',
-        ),
+        *_count_columns(),
     ),
     key=("article_id", "trigger_start", "event_type"),
     sort_by=("article_id", "trigger_start", "event_type"),

@@ -36,7 +36,8 @@ Submodules:
 - ``mentions``: :class:`Party` spans and the article's entity mentions indexed by offset (pronouns).
 - ``parties``: the actor, target, owner and place a token or phrase stands for.
 - ``clauses``: parse-tree helpers: subject, passive agent, control, prepositional objects.
-- ``triggers``: verbal and nominal trigger detection with their parties and anchor verb.
+- ``triggers``: verbal trigger detection with its parties and anchor verb.
+- ``nominal``: event nouns as triggers ("the arrest of X"), with their own parties and place.
 - ``modality``: negated, hypothetical, planned, reported or asserted; quoted stretches.
 - ``dates``: the DATE entity attached to a trigger.
 - ``generic``: not-events decided from the parse (tense, aspect, genericity, kind of participant).

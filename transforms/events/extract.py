@@ -14,8 +14,9 @@ from transforms.events.generic import generic_population, statistical, title_cas
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
+from transforms.events.nominal import _nominal
 from transforms.events.parties import PARTY_LABELS
-from transforms.events.triggers import _Found, _nominal, _noun_entry, _verb_key, _verbal
+from transforms.events.triggers import _Found, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
 from transforms.schema import EVENT_COUNTS
 

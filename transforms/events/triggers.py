@@ -1,26 +1,24 @@
 """Trigger detection: a verb or event noun the lexicon knows, with the parties, place and anchor
-verb the parse gives it."""
+verb the parse gives it (verbal triggers here; event nouns in ``nominal``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
 from transforms.events.clauses import (
     _agent,
     _is_passive,
-    _np_position,
     _passive_subject,
     _prep_objects,
     _subject,
-    _verb_ancestor,
 )
-from transforms.events.generic import aggregate, fiction, habitual, modifier_participle, standing
+from transforms.events.generic import aggregate, fiction, habitual, modifier_participle
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
-    PARTY_LABELS,
     PLACE_LABELS,
     _group_phrase,
     _location_of,
@@ -28,7 +26,6 @@ from transforms.events.parties import (
     _overlap,
     _owner,
     _parties,
-    _party,
 )
 
 
@@ -342,260 +339,3 @@ def _noun_entry(noun: Token) -> Entry | None:
             if e is not None:
                 return e
     return nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
-
-
-@dataclass
-class _Frame:
-    """How the clause around a nominal trigger governs it: the anchor verb, the actor and target
-    tokens it gives, where to look for the place, and whether the verb's meaning sets the modality."""
-
-    anchor: Token | None
-    actor: Party | None = None
-    verb_targets: list[Token] = field(default_factory=list)
-    loc_tokens: list[Token | None] = field(default_factory=list)
-    support: bool = False
-    nominal_free: bool = False
-    free_object: bool = False
-    detached: bool = False
-
-
-@dataclass
-class _Own:
-    """The parties a nominal trigger's own dependents name; ``from_actor`` says a "by", "from" or
-    actor "of" phrase named the doer."""
-
-    actor: Party | None = None
-    target: Party | None = None
-    place: Party | None = None
-    from_actor: bool = False
-
-
-def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
-    """Returns the event a lexicon noun names, with parties from the clause and its own dependents,
-    or None when the noun is no trigger or the event lacks parties it needs."""
-    lex = lexicon()
-    entry = _noun_entry(noun)
-    if entry is None or noun.dep_ == "compound":
-        return None
-    pos = _np_position(noun)
-    g = pos.head
-    has_poss = any(c.dep_ == "poss" for c in noun.children)
-    frame = _frame(noun, pos, entry, has_poss, ms)
-    signed = frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in lex.signing
-    if entry.event_type == "AGREE" and signed:
-        entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
-    own = _own_parties(noun, entry, has_poss, ms)
-    actor = frame.actor
-    own_actor, own_target = own.actor, own.target
-    if frame.free_object and own_actor is None and own_target is None:
-        return None
-    if frame.support and own.from_actor and g.lemma_.lower() in lex.recipient_verbs and own_actor is not None:
-        # "X had the backing of Y": Y backs X
-        own_target, actor = actor, None
-    # "assistance from Democrats": the named giver, not the clause's subject
-    actor = (own_actor or actor) if own.from_actor else (actor or own_actor)
-    target: Party | None = None
-    if own_target is not None:
-        target = own_target
-    else:
-        for t in frame.verb_targets:
-            target = _parties(t, ms)
-            if target is None and entry.event_type in lex.owner_target and t.pos_ == "NOUN":
-                target = _owner(t, ms)  # "Pfizer's deal sparked criticism": Pfizer is criticised
-            if target is not None:
-                break
-    if actor is not None and target is not None and _overlap(actor, target):
-        target = None
-    location = _location_of(frame.loc_tokens, ms, [actor, target]) or own.place
-    governed = frame.support or pos.dep_ != "nsubj"
-    if not _nominal_fits(noun, pos, entry, frame, actor, target):
-        return None
-    return _Found(
-        noun,
-        entry,
-        actor,
-        target,
-        location,
-        frame.anchor,
-        [noun, frame.anchor],
-        frame.nominal_free,
-        governed,
-        detached=frame.detached,
-        actor_tok=_subject(frame.anchor) if frame.anchor is not None and frame.support else None,
-    )
-
-
-def _nominal_fits(
-    noun: Token, pos: Token, entry: Entry, frame: _Frame, actor: Party | None, target: Party | None
-) -> bool:
-    """Whether a nominal trigger reports an event: not a standing state or a title, with the
-    parties, support verb, protest group or scene of violence its entry asks for."""
-    if fiction(noun) or standing(pos, frame.anchor):
-        return False
-    if entry.needs_party and actor is None and target is None:
-        return False
-    if entry.patient is not None and (
-        target is None or not (target.label in ("PERSON", "NORP") or target.kind == "group")
-    ):
-        return False  # "the release of documents" is no release of persons
-    if entry.needs_support and not frame.support:
-        return False
-    if entry.support is not None and not (
-        frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in entry.support
-    ):
-        return False
-    if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
-        return False
-    return not (entry.physical and not _violent(noun, actor, target))
-
-
-def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _Frame:
-    """Returns how the clause governs a nominal trigger whose place in it is ``pos``: a support verb
-    ("slap sanctions on X", "provide X with assistance"), a verb of reception ("were met with a
-    crackdown"), an adverbial phrase ("after talks with X"), else the nearest verb above it."""
-    lex = lexicon()
-    g = pos.head
-    if (
-        pos.dep_ in ("dobj", "nsubjpass")
-        and g.pos_ in ("VERB", "AUX")
-        and g.lemma_.lower() in lex.support_verbs
-    ):
-        # "slap sanctions on X", "hold talks with Y", "gave Z a loan", "sanctions were imposed on X"
-        actor = _parties(_subject(g), ms)
-        verb_targets = [c for c in g.children if c.dep_ == "dative"]
-        verb_targets += _prep_objects(g, entry.preps or lex.noun_target_preps)
-        return _Frame(g, actor, verb_targets, [noun, g], support=True)
-    if (
-        pos.dep_ == "pobj"
-        and g.dep_ == "prep"
-        and g.lower_ == "with"
-        and g.head.pos_ == "VERB"
-        and g.head.lemma_.lower() in lex.support_verbs
-    ):
-        # "provide X with assistance"
-        actor = _parties(_subject(g.head), ms)
-        return _Frame(g.head, actor, [c for c in g.head.children if c.dep_ == "dobj"], [noun, g.head])
-    if (
-        pos.dep_ == "pobj"
-        and g.dep_ == "prep"
-        and g.lower_ == "with"
-        and g.head.lemma_.lower() in lex.reception
-    ):
-        # "protests were met with a crackdown": the passive subject is the target
-        anchor = g.head
-        return _Frame(anchor, None, [c for c in anchor.children if c.dep_ in ("nsubjpass", "nsubj")], [noun])
-    if pos.dep_ == "dobj" and g.lemma_.lower() in lex.reception:
-        subj = _subject(g)
-        return _Frame(g, None, [subj] if subj is not None else [], [noun])
-    if (
-        pos.dep_ == "pobj"
-        and g.dep_ == "prep"
-        and g.lower_ in lex.adverbial_preps
-        and g.head.pos_ in ("VERB", "AUX")
-        and entry.event_type in lex.symmetric
-        and not has_poss
-    ):
-        # "said in Riga after talks with X": the speaker took part in the talks
-        return _Frame(g.head, _parties(_subject(g.head), ms), [], [noun, g.head])
-    return _free_frame(noun, pos)
-
-
-def _free_frame(noun: Token, pos: Token) -> _Frame:
-    """Returns the frame of a nominal trigger that no support verb carries: the nearest verb above
-    anchors it; ``free_object`` when that verb says what became of the event, ``detached`` when
-    the event keeps a modality of its own."""
-    mod = lexicon().modality
-    g = pos.head
-    anchor = _verb_ancestor(pos)
-    nominal_free = anchor is not None and pos.dep_ in ("dobj", "pobj")
-    free_object = False
-    if (
-        pos.dep_ in ("dobj", "nsubjpass")
-        and g.pos_ in ("VERB", "AUX")
-        and not any(
-            g.lemma_.lower() in mod[k] for k in ("negation_verbs", "planned_verbs", "hypothetical_verbs")
-        )
-    ):
-        # "tore up the treaty", "sanctions were lifted": the verb says what became of the event
-        free_object = True
-    # an event named under another noun ("a request for comment on X's criticism") or the object
-    # of a verb that is not about it ("refused to disavow X's endorsement") has its own modality
-    modal = ("negation_verbs", "planned_verbs", "hypothetical_verbs")
-    detached = free_object or (
-        pos.dep_ == "pobj"
-        and g.dep_ == "prep"
-        and (g.head.pos_ not in ("VERB", "AUX") or not any(g.head.lemma_.lower() in mod[k] for k in modal))
-    )
-    return _Frame(
-        anchor, None, [], [noun], nominal_free=nominal_free, free_object=free_object, detached=detached
-    )
-
-
-def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _Own:
-    """Returns the parties the noun's own dependents name: its possessor, a name before it ("the
-    Sochi meeting", "U.S. sanctions") and its prepositional phrases."""
-    lex = lexicon()
-    own = _Own()
-    of_role = entry.of_role or lex.of_role.get(entry.event_type)
-    if has_poss and of_role == "actor":
-        of_role = "target"  # "his endorsement of Trump": the possessor gives, "of" receives
-    # "his endorsements from 88 generals": with a named giver, the possessor receives
-    poss_role = entry.poss
-    if poss_role == "actor" and any(c.dep_ == "prep" and c.lower_ == "from" for c in noun.children):
-        poss_role = "target"
-    for c in noun.children:
-        if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):
-            if poss_role == "actor":
-                own.actor = own.actor or _parties(c, ms)
-            elif poss_role == "target":
-                own.target = own.target or _parties(c, ms)
-        elif c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in PARTY_LABELS:
-            p = _party(c, ms)
-            if (
-                p is not None
-                and (entry.event_type in lex.symmetric or entry.event_type in lex.location_suffices)
-                and p.label in PLACE_LABELS
-            ):
-                own.place = own.place or p  # "the Sochi meeting", "the Tulsa protest" is where, not who
-            elif p is not None and (c.dep_ == "compound" or p.label in ("NORP", "GPE")):
-                own.actor = own.actor or p
-        elif c.dep_ == "prep":
-            objs = [o for o in c.children if o.dep_ == "pobj"]
-            if objs:
-                _own_prep(own, c.lower_, objs[0], entry, of_role, has_poss, ms)
-    return own
-
-
-def _own_prep(
-    own: _Own, prep: str, o: Token, entry: Entry, of_role: str | None, has_poss: bool, ms: _Mentions
-) -> None:
-    """Adds to ``own`` what one prepositional phrase of the noun names (``o`` is its object)."""
-    lex = lexicon()
-    if prep == "between":
-        # "the meeting between X and Y": the first is the actor, the conjunct the target
-        first = _party(o, ms)
-        second = next((p for p in (_party(x, ms) for x in o.conjuncts) if p is not None), None)
-        own.actor = own.actor or first
-        own.target = own.target or second
-    elif prep in ("by", "from"):
-        p = _parties(o, ms)
-        if p is not None and own.actor is not None and has_poss and entry.poss == "actor":
-            # "his endorsements from 88 generals": the possessor receives
-            own.target, own.actor = own.actor, p
-        else:
-            own.actor = own.actor or p
-        own.from_actor = own.from_actor or p is not None
-    elif prep == "of" and of_role in ("actor", "target"):
-        p = _parties(o, ms)
-        if p is None and of_role == "target" and entry.event_type in lex.owner_target:
-            p = _owner(o, ms)  # "condemnation of North Korea's test"
-        if of_role == "actor":
-            own.actor = own.actor or p
-            own.from_actor = own.from_actor or p is not None
-        else:
-            own.target = own.target or p
-    elif prep in (entry.preps or lex.noun_target_preps):
-        p = _parties(o, ms)
-        if p is None and entry.event_type in lex.owner_target:
-            p = _owner(o, ms)  # "accusations against Clinton's fundraising"
-        own.target = own.target or p
