@@ -5,11 +5,12 @@ server to start) and prints a summary; ``newsfacts evaluate quotes --gold FILE``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -195,13 +196,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
-    """Runs the pipeline on the gold articles in a temporary directory and prints quote scores."""
+@contextlib.contextmanager
+def gold_run(jsonl: str, processes: int) -> Iterator[Path | None]:
+    """Runs the pipeline on gold records (JSON Lines) in a temporary folder; yields its published
+    release (readable until the block ends), or None, said on stderr, when it published nothing."""
     import tempfile
 
     _prefect_env()
     from flows.pipeline import newsfacts_pipeline
-    from storage.files import read_parquet, read_text, write_text
+    from storage.files import write_text
+
+    with tempfile.TemporaryDirectory(prefix="newsfacts-eval-") as tmp:
+        raw = Path(tmp) / "raw"
+        write_text(jsonl, raw / "gold.jsonl")
+        summary = cast(
+            dict[str, Any],
+            newsfacts_pipeline(
+                raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=processes, english_only=False
+            ),
+        )
+        if not summary["release"]:
+            print("newsfacts: the evaluation run published nothing", file=sys.stderr)
+            yield None
+        else:
+            yield Path(summary["release"])
+
+
+def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
+    """Runs the pipeline on the gold articles in a temporary directory and prints quote scores."""
+    from storage.files import read_json, read_parquet, read_text
     from storage.stores import EVALUATION_FILE
     from transforms import evaluate
 
@@ -225,27 +248,17 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
             "published_at": r.get("date"),
         }
         lines.append(json.dumps(row) + "\n")
-    with tempfile.TemporaryDirectory(prefix="newsfacts-eval-") as tmp:
-        raw = Path(tmp) / "raw"
-        write_text("".join(lines), raw / "gold.jsonl")
-        summary = cast(
-            dict[str, Any],
-            newsfacts_pipeline(
-                raw_dir=str(raw), out_dir=str(Path(tmp) / "out"), n_process=args.processes, english_only=False
-            ),
-        )
-        if not summary["release"]:
-            print("newsfacts: the evaluation run published nothing", file=sys.stderr)
+    with gold_run("".join(lines), args.processes) as rel:
+        if rel is None:
             return EXIT_BLOCKED
-        rel = Path(summary["release"])
         articles = read_parquet(rel / "articles.parquet")
         quotes = read_parquet(rel / "quotes.parquet")
+        extractor = str((read_json(rel / "manifest.json") or {}).get("extractor_version"))
     figures = evaluate.evaluate_polnear(records, articles, quotes)
     report = evaluate.format_report(figures)
     print(json.dumps(figures, indent=2) if args.json else report)
     from transforms.quotes import VERSION
 
-    extractor = str(summary["counts"]["extract"]["extractor_version"])
     _keep_evaluation(args.out_dir, EVALUATION_FILE, gold_path.name, report, figures, VERSION, extractor)
     return EXIT_OK
 
@@ -303,6 +316,16 @@ def cmd_evaluate_cleaning(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_evaluate_args(p: argparse.ArgumentParser, gold_help: str, processes: bool = True) -> None:
+    """Adds the options every ``evaluate`` command takes: the gold file, --json, --out-dir (where the
+    figures are kept for the dataset card) and, when it runs the pipeline, --processes."""
+    p.add_argument("--gold", required=True, help=gold_help)
+    if processes:
+        p.add_argument("--processes", type=int, default=2)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``newsfacts`` command; returns the exit code."""
     parser = argparse.ArgumentParser(prog="newsfacts", description=__doc__)
@@ -318,15 +341,10 @@ def main(argv: list[str] | None = None) -> int:
     ev = sub.add_parser("evaluate", help="score the extraction against gold annotations")
     ev_sub = ev.add_subparsers(dest="what", required=True)
     evq = ev_sub.add_parser("quotes", help="direct quotes and speakers against PolNeAR-format gold")
-    evq.add_argument("--gold", required=True, help="JSONL gold in the PolNeAR format")
-    evq.add_argument("--processes", type=int, default=2)
-    evq.add_argument("--json", action="store_true")
-    evq.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
+    add_evaluate_args(evq, "JSONL gold in the PolNeAR format")
     evq.set_defaults(func=cmd_evaluate_quotes)
     evc = ev_sub.add_parser("cleaning", help="token P/R/F1 of cleaned web-page text against its main text")
-    evc.add_argument("--gold", required=True, help="JSONL of {id, text, gold[, source_dataset]} pages")
-    evc.add_argument("--json", action="store_true")
-    evc.add_argument("--out-dir", default="data/out", help="where the figures are kept for the dataset card")
+    add_evaluate_args(evc, "JSONL of {id, text, gold[, source_dataset]} pages", processes=False)
     evc.set_defaults(func=cmd_evaluate_cleaning)
     from flows.rollback import add_rollback_args, cmd_rollback
     from flows.serve_data import add_serve_data_args, cmd_serve_data
@@ -340,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     from flows import evaluate_events
 
     eve = ev_sub.add_parser("events", help="PLOVER events against gold-standard records (GSR format)")
-    evaluate_events.add_args(eve)
+    add_evaluate_args(eve, "JSONL gold in the PLOVER GSR format (id, text, event, …)")
     eve.set_defaults(func=evaluate_events.cmd_evaluate_events)
     args = parser.parse_args(argv)
     code: int = args.func(args)

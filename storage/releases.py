@@ -99,16 +99,21 @@ def switch_release(out_dir: Path, staging: Path, release_id: str, tables: list[s
         shutil.rmtree(final)
     os.rename(staging, final)
     fsync_dir(releases_dir(out_dir))
+    _point(out_dir, release_id)
+    for name in tables:
+        _ensure_table_link(out_dir, name)
+    prune_releases(out_dir, keep)
+    return final
+
+
+def _point(out_dir: Path, release_id: str) -> None:
+    """Points ``current`` at ``releases/<release_id>`` by one atomic rename of a fresh symlink."""
     tmp_link = out_dir / f".{CURRENT}.tmp"
     with contextlib.suppress(FileNotFoundError):
         tmp_link.unlink()
     os.symlink(Path(RELEASES) / release_id, tmp_link)
     os.replace(tmp_link, out_dir / CURRENT)  # the single atomic switch
     fsync_dir(out_dir)
-    for name in tables:
-        _ensure_table_link(out_dir, name)
-    prune_releases(out_dir, keep)
-    return final
 
 
 def point_current(out_dir: Path, release_id: str) -> Path:
@@ -118,12 +123,7 @@ def point_current(out_dir: Path, release_id: str) -> Path:
     final = releases_dir(out_dir) / release_id
     if release_id.startswith(".") or "/" in release_id or not (final / "manifest.json").exists():
         raise ValueError(f"no complete release {release_id!r} in {releases_dir(out_dir)}")
-    tmp_link = out_dir / f".{CURRENT}.tmp"
-    with contextlib.suppress(FileNotFoundError):
-        tmp_link.unlink()
-    os.symlink(Path(RELEASES) / release_id, tmp_link)
-    os.replace(tmp_link, out_dir / CURRENT)  # the single atomic switch
-    fsync_dir(out_dir)
+    _point(out_dir, release_id)
     for table in sorted(final.glob("*.parquet")):
         _ensure_table_link(out_dir, table.stem)
     return final

@@ -81,21 +81,26 @@ def number_of(tok: Token, singular: bool = True) -> tuple[int, str] | None:
     return None
 
 
+def _of_child(tok: Token) -> Token | None:
+    """The object of an "of" phrase on ``tok`` ("thousands [of] protesters"), None without one."""
+    return next(
+        (
+            o
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children
+            if o.dep_ == "pobj"
+        ),
+        None,
+    )
+
+
 def _of_object(tok: Token) -> Token | None:
     """The object at the end of "tens of thousands of protesters" (None when no "of" follows)."""
     cur = tok
     found: Token | None = None
     for _ in range(3):
-        nxt = next(
-            (
-                o
-                for c in cur.children
-                if c.dep_ == "prep" and c.lower_ == "of"
-                for o in c.children
-                if o.dep_ == "pobj"
-            ),
-            None,
-        )
+        nxt = _of_child(cur)
         if nxt is None:
             break
         found = cur = nxt
@@ -107,16 +112,7 @@ def _of_chain_words(tok: Token) -> list[str]:
     out: list[str] = []
     cur = tok
     for _ in range(3):
-        nxt = next(
-            (
-                o
-                for c in cur.children
-                if c.dep_ == "prep" and c.lower_ == "of"
-                for o in c.children
-                if o.dep_ == "pobj"
-            ),
-            None,
-        )
+        nxt = _of_child(cur)
         if nxt is None or not (nxt.like_num or nxt.lower_ in lexicon().vague_counts):
             break
         out.append(nxt.text)
