@@ -256,3 +256,35 @@ def test_figurative_attacks_are_no_violence(nlp: Language) -> None:
 def test_mobilisation_needs_forces(nlp: Language) -> None:
     assert "MOBILIZE" not in types(extract(nlp, "The campaign mobilized volunteers in Ohio."))
     assert "MOBILIZE" in types(extract(nlp, "Karsk mobilized troops near the border with Peru."))
+
+
+def test_an_untagged_titled_surname_links_to_the_one_person_of_its_article() -> None:
+    import polars as pl
+
+    from transforms.events.resolve import _link_by_surname, _person_surnames
+
+    mentions = pl.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a2", "a2"],
+            "entity_id": ["e_jane", "e_acme", "e_jane", "e_john"],
+            "text": ["Jane Doe", "Acme Doe", "Jane Doe", "John Doe"],
+            "label": ["PERSON", "ORG", "PERSON", "PERSON"],
+        }
+    )
+    x = pl.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a2"],
+            "actor_text": ["Ms Doe", "Doe's campaign", "Ms Doe"],
+            "actor_ids": [None, None, None],
+            "actor_entity_id": [None, None, None],
+        },
+        schema={
+            "article_id": pl.String,
+            "actor_text": pl.String,
+            "actor_ids": pl.List(pl.String),
+            "actor_entity_id": pl.String,
+        },
+    )
+    out = _link_by_surname(x, "actor", _person_surnames(mentions))
+    # one Doe in a1: linked; a phrase that is not a name: not; two people named Doe in a2: ambiguous, not
+    assert out["actor_entity_id"].to_list() == ["e_jane", None, None]

@@ -23,6 +23,49 @@ from transforms.events.parties import PLACE_LABELS
 from transforms.resolve import link_span_entities, link_spans
 
 
+def _last_name_word(text: str) -> str:
+    """Returns the last word of a name phrase ("Ms Doe" → "doe"), "" when the phrase is not all
+    capitalised words ("Doe's campaign", "the Doe campaign" name no person)."""
+    words = text.replace("\u2019", "'").split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return ""
+    return words[-1].removesuffix("'s").strip(".,;:").casefold()
+
+
+def _person_surnames(entity_mentions: pl.DataFrame) -> dict[tuple[str, str], set[str]]:
+    """Returns, per (article, last name word), the PERSON entities mentioned in that article by a
+    name ending in that word."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    if entity_mentions.height == 0 or "label" not in entity_mentions.columns:
+        return out
+    people = entity_mentions.filter(pl.col("label") == "PERSON").select("article_id", "entity_id", "text")
+    for art, eid, text in people.iter_rows():
+        if eid is not None and (key := _last_name_word(text)):
+            out[(art, key)].add(eid)
+    return out
+
+
+def _link_by_surname(x: pl.DataFrame, prefix: str, surnames: dict[tuple[str, str], set[str]]) -> pl.DataFrame:
+    """Links a party the NER did not tag ("Ms X", "X's campaign") to the one person of the same
+    article named with that surname: in-article evidence, as for bare surnames among entities."""
+    ids_col, eid_col, text_col = f"{prefix}_ids", f"{prefix}_entity_id", f"{prefix}_text"
+    ids: list[list[str] | None] = []
+    eids: list[str | None] = []
+    for art, cur_ids, cur_eid, text in x.select("article_id", ids_col, eid_col, text_col).iter_rows():
+        if cur_ids is None and cur_eid is None and text:
+            found = surnames.get((art, _last_name_word(text)), set())
+            if len(found) == 1:
+                (only,) = found
+                ids.append([only])
+                eids.append(only)
+                continue
+        ids.append(cur_ids)
+        eids.append(cur_eid)
+    return x.with_columns(
+        pl.Series(ids_col, ids, dtype=pl.List(pl.String)), pl.Series(eid_col, eids, dtype=pl.String)
+    )
+
+
 def resolve_events(
     x_events: pl.DataFrame,
     entity_mentions: pl.DataFrame,
@@ -49,9 +92,12 @@ def resolve_events(
     if x_events.height == 0:
         return schema.empty(schema.EVENTS), schema.empty(schema.EVENT_MENTIONS)
     x = schema.conform(x_events, schema.X_EVENT_MENTIONS).with_row_index("__evrow")
+    surnames = _person_surnames(entity_mentions)
     for prefix in ("actor", "target", "location"):
         x = link_spans(x, prefix, entity_mentions)
         x = link_span_entities(x, prefix, entity_mentions)
+        if prefix != "location":
+            x = _link_by_surname(x, prefix, surnames)
     ent_cols = [c for c in ("entity_id", "name", "type", "country_code") if c in entities.columns]
     ents = {r["entity_id"]: r for r in entities.select(ent_cols).to_dicts()}
 
