@@ -15,7 +15,7 @@ from transforms.events.clauses import (
     _prep_objects,
     _subject,
 )
-from transforms.events.generic import aggregate, fiction, habitual, modifier_participle
+from transforms.events.generic import aggregate, fiction, frequentative, habitual, idiom, modifier_participle
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
@@ -235,7 +235,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     lex = lexicon()
     has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
-    if habitual(verb) or fiction(verb) or aggregate(verb):
+    if habitual(verb) or fiction(verb) or aggregate(verb) or frequentative(verb) or idiom(verb):
         return None
     if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
         return None  # "the PAC backing X" describes it; "a gunman killing five" is what happened
@@ -292,9 +292,10 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
             target = _owner(t, ms)
         if target is not None:
             break
-    if target is None and entry.event_complement:
-        # "refused to meet X", "agreed to withdraw from Y": the other side is the embedded event's
-        for x in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+    if target is None:
+        # "refused to meet X", "threatened to bomb Y": the other side is the embedded event's
+        deps = ("xcomp", "ccomp") if entry.event_complement else ("xcomp",)
+        for x in (c for c in verb.children if c.dep_ in deps):
             for t in [c for c in x.children if c.dep_ in ("dobj", "dative")] + _prep_objects(
                 x, lex.target_preps
             ):
