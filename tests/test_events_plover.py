@@ -316,3 +316,10 @@ def test_a_forecast_of_another_partys_deed_is_reported_not_planned(nlp: Language
     assert r["modality"] == "reported"
     r = first(extract(nlp, "Holt will endorse Mendez."), "SUPPORT")
     assert r["modality"] == "planned"
+
+
+def test_call_for_a_party_to_resign_is_a_request_to_it(nlp: Language) -> None:
+    rows = extract(nlp, "Senator Holt called for the minister to resign.")
+    r = first(rows, "REQUEST")
+    assert "Holt" in str(r["actor_text"]) and r["target_text"] == "the minister"
+    assert first(rows, "RETREAT")["modality"] == "hypothetical"  # asked for, not done

@@ -131,6 +131,7 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             infinitive  # "allow families to sue", parsed as a clause of its own
             or cur.dep_ in ("xcomp", "pcomp", "prep", "pobj", "dobj", "acomp")  # "is not willing to"
             or (cur.dep_ == "acl" and cur.tag_ == "VB")
+            or (cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in cur.children))
         ):
             cur = cur.head
             chain.append(cur)
