@@ -288,3 +288,70 @@ def test_an_untagged_titled_surname_links_to_the_one_person_of_its_article() -> 
     out = _link_by_surname(x, "actor", _person_surnames(mentions))
     # one Doe in a1: linked; a phrase that is not a name: not; two people named Doe in a2: ambiguous, not
     assert out["actor_entity_id"].to_list() == ["e_jane", None, None]
+
+
+# ---- precision: fixed expressions, habits, parties from the clause -----------------------------
+
+
+def test_fixed_expressions_are_no_events(nlp: Language) -> None:
+    for text in (
+        "The envoy requested anonymity to describe the talks with Ruritania.",
+        "Governor Mendez accepted the party's nomination in Ostburg on Thursday.",
+        "Journalists pressed the minister for specifics about the budget.",
+    ):
+        assert not extract(nlp, text), text
+    # the verb alone still codes
+    assert "REQUEST" in types(extract(nlp, "Ruritania requested assistance from Veltria."))
+
+
+def test_habits_said_with_adverbs_of_frequency_are_no_events(nlp: Language) -> None:
+    assert not extract(nlp, "The mayor has frequently denounced the union.")
+    assert not extract(nlp, "Senator Holt has repeatedly criticized the governor.")
+    assert "ACCUSE" in types(extract(nlp, "The mayor denounced the union on Monday."))
+
+
+def test_threat_takes_the_target_of_the_threatened_act(nlp: Language) -> None:
+    r = first(extract(nlp, "General Orlov threatened to bomb Veltria."), "THREATEN")
+    assert r["target_text"] == "Veltria" and "Orlov" in str(r["actor_text"])
+
+
+def test_doer_of_an_attack_noun_is_the_actor_of_the_killing(nlp: Language) -> None:
+    rows = extract(nlp, "An attack by rebels killed five soldiers.")
+    r = first(rows, "ASSAULT")
+    assert r["trigger"] == "killed" and r["actor_text"] == "rebels"
+
+
+def test_claim_of_responsibility_names_the_doer(nlp: Language) -> None:
+    for text, doer in (
+        ("The rebels claimed credit for the attacks in Marmoth.", "rebels"),
+        ("The Marmoth Front claimed responsibility for the bombing.", "Front"),
+    ):
+        r = first(extract(nlp, text), "ASSAULT")
+        assert doer in str(r["actor_text"]), text
+
+
+def test_event_noun_aimed_at_a_party_has_it_as_target(nlp: Language) -> None:
+    r = first(extract(nlp, "The minister's accusation aimed at Senator Holt surprised many."), "ACCUSE")
+    assert "Holt" in str(r["target_text"])
+
+
+def test_negated_readiness_negates_the_event(nlp: Language) -> None:
+    for text in (
+        "Senator Holt is not willing to criticize the governor.",
+        "Senator Holt is not inclined to criticize the governor.",
+    ):
+        assert first(extract(nlp, text), "ACCUSE")["modality"] == "negated", text
+
+
+def test_a_forecast_of_another_partys_deed_is_reported_not_planned(nlp: Language) -> None:
+    r = first(extract(nlp, "Analysts predict Holt will endorse Mendez."), "SUPPORT")
+    assert r["modality"] == "reported"
+    r = first(extract(nlp, "Holt will endorse Mendez."), "SUPPORT")
+    assert r["modality"] == "planned"
+
+
+def test_call_for_a_party_to_resign_is_a_request_to_it(nlp: Language) -> None:
+    rows = extract(nlp, "Senator Holt called for the minister to resign.")
+    r = first(rows, "REQUEST")
+    assert "Holt" in str(r["actor_text"]) and r["target_text"] == "the minister"
+    assert first(rows, "RETREAT")["modality"] == "hypothetical"  # asked for, not done

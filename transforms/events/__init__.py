@@ -54,7 +54,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "3"  # PLOVER 2021 categories and modes, counts, not-events from the parse
+VERSION = "4"  # not-event idioms and habits, targets of complements, doers of claimed and caused attacks
 
 __all__ = [
     "PARTY_LABELS",

@@ -131,6 +131,7 @@ def events_from_doc(
         if found.entry.count is not None and tok.pos_ == "VERB":
             counting.setdefault(tok.sent.start, []).append((tok, found.entry.count))
     counts_by_sent = {start: sentence_counts(verbs) for start, verbs in counting.items()}
+    noun_actors = {f.trigger.i: f.actor for f in founds if f.trigger.pos_ != "VERB" and f.actor is not None}
     for found in founds:
         tok = found.trigger
         sent = tok.sent
@@ -163,6 +164,8 @@ def events_from_doc(
         if cause is not None:
             absorbed[cause.idx] = cause_mode = _noun_mode(cause)
             mode = mode or cause_mode
+            if found.actor is None:
+                found.actor = noun_actors.get(cause.i)  # "an attack by rebels killed five": the rebels
         row: dict[str, object] = {
             "article_id": article_id,
             "event_type": found.entry.event_type,

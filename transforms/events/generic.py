@@ -146,3 +146,34 @@ def generic_population(words: str, label: str | None, kind: str) -> bool:
 def fiction(trigger: Token) -> bool:
     """Whether the trigger is part of a title (a book, film or show)."""
     return trigger.ent_type_ == "WORK_OF_ART"
+
+
+def frequentative(verb: Token) -> bool:
+    """Whether an adverb of frequency makes the verb a habit ("has frequently denounced X",
+    "often meets Y"), or an adverb of repetition with the perfect ("has repeatedly criticized
+    X"); the simple past with "repeatedly" may tell one scene and is kept."""
+    lex = lexicon()
+    advs = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
+    if advs & lex.habitual_adverbs:
+        return True
+    perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+    return perfect and bool(advs & lex.repeated_adverbs)
+
+
+def idiom(verb: Token) -> bool:
+    """Whether the verb and its object form a fixed expression that is no event ("requested
+    anonymity", "accepted the nomination", "pressed for specifics"): the [generic] idioms."""
+    idioms = lexicon().idioms
+    lemma = verb.lemma_.lower()
+    for c in verb.children:
+        if (
+            c.dep_ in ("dobj", "nsubjpass")
+            and {f"{lemma} {c.lemma_.lower()}", f"{lemma} {c.lower_}"} & idioms
+        ):
+            return True
+        if c.dep_ == "prep":
+            for o in (o for o in c.children if o.dep_ == "pobj"):
+                keys = {f"{lemma} {c.lower_} {o.lemma_.lower()}", f"{lemma} {c.lower_} {o.lower_}"}
+                if keys & idioms:
+                    return True
+    return False

@@ -84,6 +84,12 @@ class Lexicon:
     shares: frozenset[str] = frozenset()
     populations: frozenset[str] = frozenset()
     obligation_modals: frozenset[str] = frozenset()
+    habitual_adverbs: frozenset[str] = frozenset()
+    repeated_adverbs: frozenset[str] = frozenset()
+    idioms: frozenset[str] = frozenset()
+    aiming_verbs: frozenset[str] = frozenset()
+    responsibility_nouns: frozenset[str] = frozenset()
+    responsibility_verbs: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -172,6 +178,12 @@ def lexicon() -> Lexicon:
         shares=frozenset(lex["generic"]["shares"]),
         populations=frozenset(lex["generic"]["populations"]),
         obligation_modals=frozenset(lex["obligation"]["modals"]),
+        habitual_adverbs=frozenset(lex["generic"]["habitual_adverbs"]),
+        repeated_adverbs=frozenset(lex["generic"]["repeated_adverbs"]),
+        idioms=frozenset(lex["generic"]["idioms"]),
+        aiming_verbs=frozenset(lex["generic"]["aiming_verbs"]),
+        responsibility_nouns=frozenset(lex["generic"]["responsibility_nouns"]),
+        responsibility_verbs=frozenset(lex["generic"]["responsibility_verbs"]),
     )
 
 

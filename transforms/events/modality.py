@@ -64,6 +64,8 @@ def _modality(
     ):
         # "said he would meet X": future in the past, a plan rather than a condition
         hypothetical, planned = False, True
+    if planned and _predicted(chain, anchor):
+        planned, reported = False, True  # "analysts predict X will back Y": their forecast, no plan of X
     if in_quote:
         reported = True
     if negated and hyp_at > neg_at:
@@ -98,7 +100,8 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
     steps = 0
     while (
         (cur is not trigger or trigger.pos_ == "VERB")
-        and cur.dep_ in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl")
+        and cur.dep_
+        in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl", "acomp")
         and (steps < 6)
     ):
         if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
@@ -126,8 +129,9 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         infinitive = cur.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
         if (
             infinitive  # "allow families to sue", parsed as a clause of its own
-            or cur.dep_ in ("xcomp", "pcomp", "prep", "pobj", "dobj")
+            or cur.dep_ in ("xcomp", "pcomp", "prep", "pobj", "dobj", "acomp")  # "is not willing to"
             or (cur.dep_ == "acl" and cur.tag_ == "VB")
+            or (cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in cur.children))
         ):
             cur = cur.head
             chain.append(cur)
@@ -222,3 +226,17 @@ def _reported(chain: list[Token], anchor: Token | None) -> bool:
         else:
             break
     return False
+
+
+def _predicted(chain: list[Token], anchor: Token | None) -> bool:
+    """Returns whether the chain's clause is a forecast of someone else's deed: a clause under a
+    verb of prediction ("analysts predict X will back Y") whose subject is another party; a
+    forecast of one's own deed ("X predicts he will win") stays a plan."""
+    top = chain[-1] if chain[-1].pos_ in ("VERB", "AUX") else (anchor or chain[-1])
+    if top.dep_ != "ccomp" or top.head.lemma_.lower() not in lexicon().modality["prediction_verbs"]:
+        return False
+    inner = next((c for c in top.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    outer = next((c for c in top.head.children if c.dep_ == "nsubj"), None)
+    if inner is None or outer is None or inner.pos_ == "PRON":
+        return False
+    return inner.lemma_.lower() != outer.lemma_.lower()

@@ -158,6 +158,10 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         # "provide X with assistance"
         actor = _parties(_subject(g.head), ms)
         return _Frame(g.head, actor, [c for c in g.head.children if c.dep_ == "dobj"], [noun, g.head])
+    claim = _responsibility_claim(pos)
+    if claim is not None:
+        # "X claimed responsibility for the attack": X is the doer, the claim is X's word
+        return _Frame(claim, _parties(_subject(claim), ms), [], [noun, claim])
     if (
         pos.dep_ == "pobj"
         and g.dep_ == "prep"
@@ -181,6 +185,21 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         # "said in Riga after talks with X": the speaker took part in the talks
         return _Frame(g.head, _parties(_subject(g.head), ms), [], [noun, g.head])
     return _free_frame(noun, pos)
+
+
+def _responsibility_claim(pos: Token) -> Token | None:
+    """The verb of a claim of responsibility whose "for" phrase holds the event noun ("claimed
+    credit for the attacks", the phrase on the noun or on the verb), or None."""
+    lex = lexicon()
+    g = pos.head
+    if pos.dep_ != "pobj" or g.dep_ != "prep" or g.lower_ != "for":
+        return None
+    h = g.head
+    if h.lemma_.lower() in lex.responsibility_nouns and h.dep_ == "dobj":
+        h = h.head
+    elif not any(c.dep_ == "dobj" and c.lemma_.lower() in lex.responsibility_nouns for c in h.children):
+        return None
+    return h if h.pos_ == "VERB" and h.lemma_.lower() in lex.responsibility_verbs else None
 
 
 def _free_frame(noun: Token, pos: Token) -> _Frame:
@@ -246,6 +265,10 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
             objs = [o for o in c.children if o.dep_ == "pobj"]
             if objs:
                 _own_prep(own, c.lower_, objs[0], entry, of_role, has_poss, ms)
+        elif c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lex.aiming_verbs:
+            # "the accusation aimed at X", "criticism directed against Y": X and Y are targets
+            for t in _prep_objects(c, ("at", "against", "toward", "towards")):
+                own.target = own.target or _parties(t, ms)
     return own
 
 

@@ -15,7 +15,7 @@ from transforms.events.clauses import (
     _prep_objects,
     _subject,
 )
-from transforms.events.generic import aggregate, fiction, habitual, modifier_participle
+from transforms.events.generic import aggregate, fiction, frequentative, habitual, idiom, modifier_participle
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
@@ -61,6 +61,8 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
             if c.i > verb.i and any(o.ent_type_ not in ("DATE", "TIME") for o in objs):
                 # "called X on Friday", "On Twitter, X called Y…" are no "call on"
                 keys.append(f"{lemma} {c.lower_}")
+    if _for_clauses(verb):
+        keys.append(f"{lemma} for")  # "called for X to resign", parsed as a clause, not a phrase
     keys.sort(key=lambda k: -k.count(" "))
     for k in [*keys, lemma]:
         if prts and not any(f" {p}" in f" {k} " for p in prts):
@@ -68,6 +70,18 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
         if k in verbs:
             return k, verbs[k]
     return None
+
+
+def _for_clauses(verb: Token) -> list[Token]:
+    """The infinitive clauses the verb takes with "for" ("called for X to resign"): the small
+    model parses them as an adverbial clause with "for" as its mark."""
+    return [
+        x
+        for x in verb.children
+        if x.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "for" for c in x.children)
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in x.children)
+    ]
 
 
 def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
@@ -235,7 +249,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     lex = lexicon()
     has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
-    if habitual(verb) or fiction(verb) or aggregate(verb):
+    if habitual(verb) or fiction(verb) or aggregate(verb) or frequentative(verb) or idiom(verb):
         return None
     if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
         return None  # "the PAC backing X" describes it; "a gunman killing five" is what happened
@@ -281,6 +295,9 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
+    if parts[-1] == "for":
+        # "called for X to resign": X is asked
+        target_toks += [c for x in _for_clauses(verb) for c in x.children if c.dep_ in ("nsubj", "nsubjpass")]
     if entry.theme_obj:
         # "cancelled a visit to X", "accepted demands from X": the party hangs on what is moved
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
@@ -292,9 +309,10 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
             target = _owner(t, ms)
         if target is not None:
             break
-    if target is None and entry.event_complement:
-        # "refused to meet X", "agreed to withdraw from Y": the other side is the embedded event's
-        for x in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+    if target is None:
+        # "refused to meet X", "threatened to bomb Y": the other side is the embedded event's
+        deps = ("xcomp", "ccomp") if entry.event_complement else ("xcomp",)
+        for x in (c for c in verb.children if c.dep_ in deps):
             for t in [c for c in x.children if c.dep_ in ("dobj", "dative")] + _prep_objects(
                 x, lex.target_preps
             ):
