@@ -224,7 +224,8 @@ def gold_run(jsonl: str, processes: int) -> Iterator[Path | None]:
 
 def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     """Runs the pipeline on the gold articles in a temporary directory and prints quote scores."""
-    from storage.files import read_json, read_parquet, read_text
+    from storage.files import read_json, read_text
+    from storage.partitions import load_table
     from storage.stores import EVALUATION_FILE
     from transforms import evaluate
 
@@ -251,8 +252,8 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     with gold_run("".join(lines), args.processes) as rel:
         if rel is None:
             return EXIT_BLOCKED
-        articles = read_parquet(rel / "articles.parquet")
-        quotes = read_parquet(rel / "quotes.parquet")
+        articles = load_table(rel, "articles")
+        quotes = load_table(rel, "quotes")
         extractor = str((read_json(rel / "manifest.json") or {}).get("extractor_version"))
     figures = evaluate.evaluate_polnear(records, articles, quotes)
     report = evaluate.format_report(figures)
