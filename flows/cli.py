@@ -347,12 +347,15 @@ def main(argv: list[str] | None = None) -> int:
     evc = ev_sub.add_parser("cleaning", help="token P/R/F1 of cleaned web-page text against its main text")
     add_evaluate_args(evc, "JSONL of {id, text, gold[, source_dataset]} pages", processes=False)
     evc.set_defaults(func=cmd_evaluate_cleaning)
-    from flows.rollback import add_rollback_args, cmd_rollback
+    from flows.rollback import add_migrate_args, add_rollback_args, cmd_migrate, cmd_rollback
     from flows.serve_data import add_serve_data_args, cmd_serve_data
 
     rb = sub.add_parser("rollback", help="make an earlier release current again (atomically)")
     add_rollback_args(rb)
     rb.set_defaults(func=cmd_rollback)
+    mg = sub.add_parser("migrate", help="rewrite an out dir's flat releases in the partitioned layout")
+    add_migrate_args(mg)
+    mg.set_defaults(func=cmd_migrate)
     sd = sub.add_parser("serve-data", help="serve an out dir's download page and files over HTTP (local use)")
     add_serve_data_args(sd)
     sd.set_defaults(func=cmd_serve_data)

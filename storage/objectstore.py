@@ -70,6 +70,8 @@ class FsspecStore(ReleaseStore):
         return f"{self.location}/{rel}"
 
     def data_href(self, release_id: str, rel: str, facts: Mapping[str, object]) -> str:
+        if "table" not in facts:  # a release of the flat layout: its files are in its own folder
+            return f"{releases.RELEASES}/{release_id}/{rel}"
         return object_key(rel, str(facts.get("sha256", "")))
 
     def lock(self, wait_seconds: float = 0.0) -> contextlib.AbstractContextManager[None]:
@@ -108,7 +110,7 @@ class FsspecStore(ReleaseStore):
         wanted = set()
         for rid in self._release_ids():
             for rel, facts in _data(self._manifest(rid)).items():
-                wanted.add(self._p(object_key(rel, str(facts.get("sha256", "")))))
+                wanted.add(self._p(self.data_href(rid, rel, facts)))
         gone = [str(p) for p in self.fs.find(base) if str(p) not in wanted]
         for p in gone:
             self.fs.rm_file(p)
@@ -161,7 +163,7 @@ class FsspecStore(ReleaseStore):
                 dest = tmp / rel
                 if not dest.exists():
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(self.fs.cat_file(self._p(object_key(rel, str(facts.get("sha256", ""))))))
+                    dest.write_bytes(self.fs.cat_file(self._p(self.data_href(rid, rel, facts))))
             shutil.rmtree(mirror, ignore_errors=True)
             os.rename(tmp, mirror)
         # Only the current release's copy is kept locally.

@@ -95,17 +95,21 @@ def partition_release(release: Path) -> list[str]:
         return []
     articles = read_table(release, schema.ARTICLES)
     days = partitions.article_days(articles if articles is not None else schema.empty(schema.ARTICLES))
+    done = []
     for t in todo:
         path = table_path(release, t.name)
         frame = pl.read_parquet(path)
+        if not set(partitions.key_columns(t)) <= set(frame.columns):
+            continue  # not a table written from the schema: it stays one file
         building = path.with_name(f".{path.name}.partitioned")
         shutil.rmtree(building, ignore_errors=True)
         write_partitioned(frame, partitions.partition_keys(frame, t, days), building, t)
         # The file goes, the folder takes its name: a reader of this (staging) folder sees one or the other.
         path.unlink()
         os.rename(building, path)
+        done.append(t.name)
     fsync_dir(release)
-    return [t.name for t in todo]
+    return done
 
 
 def data_files(release: Path) -> dict[str, dict[str, object]]:

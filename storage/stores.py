@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from storage import releases
+from storage import migrate, releases
 from storage.files import read_json, write_bytes, write_json
 from storage.locations import Locations, local_path
 from storage.partitions import share_files, table_of
@@ -116,7 +116,21 @@ class LocalStore(ReleaseStore):
         return releases.publish_lock(self.out_dir, wait_seconds)
 
     def recover(self) -> list[str]:
-        return releases.clear_stale_staging(self.out_dir)
+        gone = migrate.recover_migration(self.out_dir) + releases.clear_stale_staging(self.out_dir)
+        return gone + [f"migrated {rid}" for rid in self.migrate()]
+
+    def migrate(self) -> list[str]:
+        """Migrates flat releases to the partitioned layout (:mod:`storage.migrate`), then points
+        ``current.json`` and the download page at the result; returns the ids migrated. The
+        caller holds the lock."""
+        done = migrate.migrate_out_dir(self.out_dir)
+        rid = self.current_id()
+        if done and rid is not None:
+            from storage.catalog import write_page  # the page module builds on the stores
+
+            self.switch_to(rid)
+            write_page(self)
+        return done
 
     def new_staging(self, run_id: str) -> Path:
         return releases.new_staging(self.out_dir, run_id)

@@ -20,8 +20,22 @@ def _day(expr: pl.Expr) -> pl.Expr:
     return expr.dt.strftime(_DAY_FORMAT)
 
 
+# The columns each partitioned table's key is computed from.
+KEY_COLUMNS = {
+    schema.ARTICLES.name: ("article_id", "published_at"),
+    schema.EVENTS.name: ("event_id", "event_date", "article_ids"),
+}
+
+
+def key_columns(table: schema.Table) -> tuple[str, ...]:
+    """Returns the columns the partition key of ``table`` is computed from."""
+    return KEY_COLUMNS.get(table.name, ("article_id",))
+
+
 def article_days(articles: pl.DataFrame) -> pl.DataFrame:
     """Returns ``article_id`` → ``day`` (YYYY-MM-DD, null when the article has no date)."""
+    if not set(key_columns(schema.ARTICLES)) <= set(articles.columns):
+        return pl.DataFrame(schema={"article_id": pl.String, "day": pl.String})
     return articles.select("article_id", _day(pl.col("published_at")).alias("day"))
 
 
