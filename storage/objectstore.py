@@ -110,8 +110,9 @@ class FsspecStore(ReleaseStore):
         wanted = set()
         for rid in self._release_ids():
             for rel, facts in _data(self._manifest(rid)).items():
-                wanted.add(self._p(self.data_href(rid, rel, facts)))
-        gone = [str(p) for p in self.fs.find(base) if str(p) not in wanted]
+                wanted.add(self._p(self.data_href(rid, rel, facts)).lstrip("/"))
+        # Some filesystems list paths with a leading slash (memory://), others without.
+        gone = [str(p) for p in self.fs.find(base) if str(p).lstrip("/") not in wanted]
         for p in gone:
             self.fs.rm_file(p)
         return gone
