@@ -443,4 +443,4 @@ def test_cli_killed_during_publish_recovers_on_the_next_run(api_url: str, tmp_pa
     assert cur is not None
     check_out(out, {"it": _content(cur)})
     check_releases_complete(out)
-    assert pl.read_parquet(out / "articles.parquet").height == 2
+    assert read_out_table(out, "articles").height == 2
