@@ -224,7 +224,8 @@ def gold_run(jsonl: str, processes: int) -> Iterator[Path | None]:
 
 def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     """Runs the pipeline on the gold articles in a temporary directory and prints quote scores."""
-    from storage.files import read_json, read_parquet, read_text
+    from storage.files import read_json, read_text
+    from storage.partitions import load_table
     from storage.stores import EVALUATION_FILE
     from transforms import evaluate
 
@@ -251,8 +252,8 @@ def cmd_evaluate_quotes(args: argparse.Namespace) -> int:
     with gold_run("".join(lines), args.processes) as rel:
         if rel is None:
             return EXIT_BLOCKED
-        articles = read_parquet(rel / "articles.parquet")
-        quotes = read_parquet(rel / "quotes.parquet")
+        articles = load_table(rel, "articles")
+        quotes = load_table(rel, "quotes")
         extractor = str((read_json(rel / "manifest.json") or {}).get("extractor_version"))
     figures = evaluate.evaluate_polnear(records, articles, quotes)
     report = evaluate.format_report(figures)
@@ -346,12 +347,15 @@ def main(argv: list[str] | None = None) -> int:
     evc = ev_sub.add_parser("cleaning", help="token P/R/F1 of cleaned web-page text against its main text")
     add_evaluate_args(evc, "JSONL of {id, text, gold[, source_dataset]} pages", processes=False)
     evc.set_defaults(func=cmd_evaluate_cleaning)
-    from flows.rollback import add_rollback_args, cmd_rollback
+    from flows.rollback import add_migrate_args, add_rollback_args, cmd_migrate, cmd_rollback
     from flows.serve_data import add_serve_data_args, cmd_serve_data
 
     rb = sub.add_parser("rollback", help="make an earlier release current again (atomically)")
     add_rollback_args(rb)
     rb.set_defaults(func=cmd_rollback)
+    mg = sub.add_parser("migrate", help="rewrite an out dir's flat releases in the partitioned layout")
+    add_migrate_args(mg)
+    mg.set_defaults(func=cmd_migrate)
     sd = sub.add_parser("serve-data", help="serve an out dir's download page and files over HTTP (local use)")
     add_serve_data_args(sd)
     sd.set_defaults(func=cmd_serve_data)

@@ -14,7 +14,8 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
     """Runs the pipeline on the gold sentences in a temporary directory, prints the event figures
     and keeps them under the out dir; returns the exit code."""
     from flows.cli import EXIT_BLOCKED, EXIT_OK, _keep_evaluation, gold_run
-    from storage.files import read_json, read_parquet, read_text
+    from storage.files import read_json, read_text
+    from storage.partitions import load_table
     from transforms import evaluate_events
     from transforms.events import VERSION
 
@@ -30,9 +31,9 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
         if rel is None:
             return EXIT_BLOCKED
         predicted = evaluate_events.predicted_by_record(
-            read_parquet(rel / "articles.parquet"),
-            read_parquet(rel / "events.parquet"),
-            read_parquet(rel / "event_mentions.parquet"),
+            load_table(rel, "articles"),
+            load_table(rel, "events"),
+            load_table(rel, "event_mentions"),
         )
         extractor = str((read_json(rel / "manifest.json") or {}).get("extractor_version"))
     figures = evaluate_events.score_events(records, predicted)

@@ -12,7 +12,8 @@ from typing import Any
 
 import polars as pl
 
-from storage.files import read_parquet, write_json, write_text
+from storage.files import write_json, write_text
+from storage.partitions import read_columns, read_table
 from storage.stores import ReleaseStore
 from transforms import card, datapackage, schema
 
@@ -33,10 +34,12 @@ def evaluations(store: ReleaseStore) -> dict[str, dict[str, Any]]:
 def _keys(release: Path) -> dict[str, pl.DataFrame]:
     out = {}
     for t in schema.PUBLISHED_TABLES:
-        path = release / f"{t.name}.parquet"
+        cols = read_columns(release, t)
         # a table without its key columns (not written from the schema) has no changelog row
-        if path.exists() and set(t.key) <= set(pl.read_parquet_schema(path)):
-            out[t.name] = pl.read_parquet(path, columns=list(t.key))
+        if cols is not None and set(t.key) <= set(cols):
+            frame = read_table(release, t, list(t.key))
+            if frame is not None:
+                out[t.name] = frame
     return out
 
 
@@ -50,8 +53,10 @@ def write_docs(
 ) -> None:
     """Writes README.md (the card), CITATION.cff, datapackage.json and load.sql into ``staging``."""
     contact = os.environ.get(CONTACT_ENV) or None
-    articles = read_parquet(staging / "articles.parquet", schema.ARTICLES)
-    quarantine = read_parquet(staging / "quarantine.parquet", schema.QUARANTINE)
+    articles = read_table(staging, schema.ARTICLES)
+    quarantine = read_table(staging, schema.QUARANTINE)
+    articles = schema.empty(schema.ARTICLES) if articles is None else articles
+    quarantine = schema.empty(schema.QUARANTINE) if quarantine is None else quarantine
     text = card.dataset_card(
         man,
         quarantine,

@@ -12,9 +12,10 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from storage.catalog import public_base
 from storage.files import read_json, read_parquet, read_text
 from storage.locations import is_url
+from storage.partitions import load_table
 from storage.releases import RELEASES
 from storage.stores import ReleaseStore
-from transforms import schema
+from transforms import guard
 
 # Quarantined inputs listed in the run summary; the release's quarantine table holds them all.
 MAX_LISTED = 20
@@ -48,11 +49,7 @@ def article_changes(articles_path: Path, current: Path | None) -> dict[str, int]
     A source is the raw file plus the record's own id where it has one."""
     cols = ["article_id", "source_path", "source_id"]
     now = read_parquet(articles_path).select(cols)
-    prev = (
-        read_parquet(current / "articles.parquet", schema.ARTICLES).select(cols)
-        if current is not None
-        else now.clear()
-    )
+    prev = load_table(current, "articles").select(cols) if current is not None else now.clear()
 
     def keyed(f: pl.DataFrame) -> pl.DataFrame:
         return f.with_columns(
@@ -90,10 +87,8 @@ def summary(
         man = read_json(current / "manifest.json") or {}
         files = man.get("files") or {}
         if isinstance(files, dict):
-            rows = {
-                k.removesuffix(".parquet"): int(v["rows"]) for k, v in files.items() if isinstance(v, dict)
-            }
-        table = read_parquet(current / "quarantine.parquet", schema.QUARANTINE)
+            rows = guard.rows_of(files)
+        table = load_table(current, "quarantine")
         n_quarantined = table.height
         # A bad feed can quarantine thousands of records: the summary lists a few, the table all.
         quarantined = table.head(MAX_LISTED).to_dicts()

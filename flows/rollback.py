@@ -1,4 +1,5 @@
-"""``newsfacts rollback [RELEASE]``: makes an earlier published release current again.
+"""``newsfacts rollback [RELEASE]``: makes an earlier published release current again;
+``newsfacts migrate``: rewrites an out dir's flat releases in the partitioned layout.
 
 Under the out location's publish lock (no run publishes meanwhile), ``current`` is switched by
 the same single atomic step a publish uses (a symlink rename locally, one put of ``current.json``
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 from storage.catalog import write_page
-from storage.stores import ReleaseStore, open_store
+from storage.stores import LocalStore, ReleaseStore, open_store
 
 
 def previous_release(store: ReleaseStore) -> str | None:
@@ -62,4 +63,36 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print(f"newsfacts rollback: {err}", file=sys.stderr)
         return 2
     print(f"newsfacts rollback: release {rid} is current ({location})")
+    return 0
+
+
+def migrate(out_location: str, cache_dir: str | None = None) -> list[str]:
+    """Migrates the flat releases of a local out dir to the partitioned layout under its publish
+    lock (a run does the same at its start); returns the ids migrated. Raises ``ValueError`` for an
+    object store (its old releases stay readable as they are and age out by pruning)."""
+    cache_root = Path(cache_dir) if cache_dir else Path(out_location).parent / "cache"
+    store = open_store(out_location, cache_root)
+    if not isinstance(store, LocalStore):
+        raise ValueError(
+            "migrate works on a local out dir; on an object store new releases use the new layout"
+        )
+    with store.lock(wait_seconds=0.0):
+        return store.migrate()
+
+
+def add_migrate_args(p: argparse.ArgumentParser) -> None:
+    """Adds the arguments of ``newsfacts migrate``."""
+    p.add_argument("--out-dir", default="data/out", help="local out folder (default: data/out)")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Runs ``newsfacts migrate``; returns the exit code."""
+    from storage.releases import PublishLocked
+
+    try:
+        done = migrate(args.out_dir)
+    except (ValueError, PublishLocked) as err:
+        print(f"newsfacts migrate: {err}", file=sys.stderr)
+        return 2
+    print(f"newsfacts migrate: {len(done)} release(s) migrated" + (f": {', '.join(done)}" if done else ""))
     return 0

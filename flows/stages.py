@@ -23,7 +23,6 @@ from storage import cache as extract_cache
 from storage import stagecache
 from storage.catalog import write_page
 from storage.files import (
-    parquet_facts,
     read_json,
     read_parquet,
     table_names,
@@ -32,6 +31,7 @@ from storage.files import (
     write_text,
 )
 from storage.locations import Locations
+from storage.partitions import data_files, partition_release
 from storage.raw import read_raw
 from storage.releases import read_release
 from storage.stores import release_store
@@ -392,8 +392,10 @@ def publish_stage(
     if publish_text != "full":  # what the operator publishes of the article texts (see the card)
         arts = read_parquet(staging / "articles.parquet", schema.ARTICLES)
         write_parquet(card.reduce_text(arts, publish_text), staging / "articles.parquet", schema.ARTICLES)
+    # The dated tables become Hive-partitioned folders: the manifest lists every data file.
+    partition_release(staging)
     tables = table_names(staging)
-    files = {f"{name}.parquet": parquet_facts(staging / f"{name}.parquet") for name in tables}
+    files = data_files(staging)
     content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
     current = store.current()
     prev = (read_json(current / "manifest.json") or {}) if current is not None else None

@@ -19,9 +19,10 @@ from typing import Any
 import polars as pl
 
 from storage.files import read_json, read_text
+from storage.partitions import read_columns, read_table
 from storage.releases import RELEASES
 from storage.stores import LocalStore, ReleaseStore
-from transforms import page, plots
+from transforms import page, plots, schema
 
 PUBLIC_URL_ENV = "NEWSFACTS_PUBLIC_URL"
 SERVE_MARKER = ".serve-data.json"  # written by `newsfacts serve-data` while it serves a local out dir
@@ -42,7 +43,7 @@ def catalog(store: ReleaseStore, base_url: str | None = None) -> dict[str, Any]:
         files_meta = man.get("files")
         files = []
         for name, facts in sorted(files_meta.items()) if isinstance(files_meta, dict) else []:
-            href = f"{base}/{name}"
+            href = store.data_href(rid, name, facts if isinstance(facts, dict) else {})
             entry = {"name": name, "href": href, **(facts if isinstance(facts, dict) else {})}
             if base_url:
                 entry["url"] = f"{base_url}/{href}"
@@ -84,10 +85,12 @@ def _tables(release: Path) -> dict[str, pl.DataFrame]:
     }
     found = {}
     for name, want in cols.items():
-        path = release / f"{name}.parquet"
+        have = read_columns(release, schema.TABLES[name])
         # a table without the plotted columns (an older layout) is left out of the plots
-        if path.exists() and set(want) <= set(pl.read_parquet_schema(path)):
-            found[name] = pl.read_parquet(path, columns=want)
+        if have is not None and set(want) <= set(have):
+            frame = read_table(release, schema.TABLES[name], want)
+            if frame is not None:
+                found[name] = frame
     return found
 
 

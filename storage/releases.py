@@ -2,10 +2,13 @@
 
 Release layout under the out dir::
 
-    releases/<release_id>/   the tables, manifest.json, README.md (dataset card), validation/
+    releases/<release_id>/   the tables (see :mod:`storage.partitions`: small tables as one file,
+                             dated ones as Hive-partitioned folders whose unchanged files are hard
+                             links to an earlier release's), manifest.json, README.md, validation/
     current                  symlink → releases/<release_id>   (switched by one atomic rename)
-    <table>.parquet          symlink → current/<table>.parquet (so data/out/articles.parquet is
-                             always the complete table of the latest release)
+    <table>.parquet          symlink → current/<table>.parquet (a file or a partitioned folder: so
+                             data/out/articles.parquet is always the complete table of the latest
+                             release, readable as one table by pyarrow, polars and DuckDB)
 
 A release is built in ``releases/.staging-*`` and renamed into place, then ``current`` is
 re-pointed with ``os.replace`` of a fresh symlink: at every instant ``current`` names a complete
@@ -27,6 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from storage.files import fsync, fsync_dir
+from storage.partitions import read_table
 from transforms import schema
 
 CURRENT = "current"
@@ -52,11 +56,7 @@ def read_release(release: Path | None) -> dict[str, pl.DataFrame] | None:
     """Returns the published tables of a release keyed by table name (None for no release)."""
     if release is None:
         return None
-    return {
-        t.name: pl.read_parquet(p)
-        for t in schema.PUBLISHED_TABLES
-        if (p := release / f"{t.name}.parquet").exists()
-    }
+    return {t.name: frame for t in schema.PUBLISHED_TABLES if (frame := read_table(release, t)) is not None}
 
 
 def new_staging(out_dir: Path, run_id: str) -> Path:

@@ -1,19 +1,17 @@
 """Where releases are published: a local folder (:class:`LocalStore`) or an fsspec URL
-(:class:`FsspecStore`), behind one interface the flow uses."""
+(:class:`~storage.objectstore.FsspecStore`), behind one interface the flow uses."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
-import os
-import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
-from storage import releases
+from storage import migrate, releases
 from storage.files import read_json, write_bytes, write_json
-from storage.locations import Locations, local_path, url_fs
-from transforms.ids import sha256_hex
+from storage.locations import Locations, local_path
+from storage.partitions import share_files, table_of
 
 POINTER = "current.json"
 # The latest `newsfacts evaluate quotes` figures, kept under the out location for the dataset card.
@@ -80,17 +78,28 @@ class ReleaseStore:
         """Makes the published release ``release_id`` current again, atomically; returns its location."""
         raise NotImplementedError
 
+    def data_href(self, release_id: str, rel: str, facts: Mapping[str, object]) -> str:
+        """Returns where the data file ``rel`` of release ``release_id`` (its manifest ``facts``)
+        is stored, relative to the store's root."""
+        return f"{releases.RELEASES}/{release_id}/{rel}"
 
-def pointer_for(release_id: str, man: dict[str, object]) -> dict[str, object]:
-    """Returns the ``current.json`` content that names ``release_id`` (its manifest ``man``)."""
+
+def pointer_for(release_id: str, man: dict[str, object], store: ReleaseStore) -> dict[str, object]:
+    """Returns the ``current.json`` content that names ``release_id`` (its manifest ``man``): per
+    table the list of its data files (paths under the store's root; a partitioned table has one
+    per partition) and per file its facts with that path as ``href``."""
     base = f"{releases.RELEASES}/{release_id}"
     files = man.get("files")
-    names = sorted(files) if isinstance(files, dict) else []
+    found = {k: v for k, v in files.items() if isinstance(v, dict)} if isinstance(files, dict) else {}
+    hrefs = {rel: store.data_href(release_id, rel, facts) for rel, facts in sorted(found.items())}
+    tables: dict[str, list[str]] = {}
+    for rel, href in hrefs.items():
+        tables.setdefault(table_of(rel), []).append(href)
     return {
         "release": release_id,
         "path": base,
-        "tables": {n.removesuffix(".parquet"): f"{base}/{n}" for n in names},
-        "files": files if isinstance(files, dict) else {},
+        "tables": tables,
+        "files": {rel: {**facts, "href": hrefs[rel]} for rel, facts in found.items()},
         "switched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
@@ -107,7 +116,21 @@ class LocalStore(ReleaseStore):
         return releases.publish_lock(self.out_dir, wait_seconds)
 
     def recover(self) -> list[str]:
-        return releases.clear_stale_staging(self.out_dir)
+        gone = migrate.recover_migration(self.out_dir) + releases.clear_stale_staging(self.out_dir)
+        return gone + [f"migrated {rid}" for rid in self.migrate()]
+
+    def migrate(self) -> list[str]:
+        """Migrates flat releases to the partitioned layout (:mod:`storage.migrate`), then points
+        ``current.json`` and the download page at the result; returns the ids migrated. The
+        caller holds the lock."""
+        done = migrate.migrate_out_dir(self.out_dir)
+        rid = self.current_id()
+        if done and rid is not None:
+            from storage.catalog import write_page  # the page module builds on the stores
+
+            self.switch_to(rid)
+            write_page(self)
+        return done
 
     def new_staging(self, run_id: str) -> Path:
         return releases.new_staging(self.out_dir, run_id)
@@ -120,9 +143,14 @@ class LocalStore(ReleaseStore):
         return None if cur is None else str(cur)
 
     def publish(self, staging: Path, release_id: str, tables: list[str], keep: int) -> str:
+        # Files the kept releases already hold become hard links to them, newest release first.
+        files = (read_json(staging / "manifest.json") or {}).get("files")
+        if isinstance(files, dict):
+            base = releases.releases_dir(self.out_dir)
+            share_files(staging, files, [base / rid for rid in reversed(self.release_ids())])
         final = releases.switch_release(self.out_dir, staging, release_id, tables, keep)
         # The same pointer an object store has: readers of any store can start from current.json.
-        self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}), POINTER)
+        self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}, self), POINTER)
         return str(final)
 
     def read_json(self, rel: str) -> dict[str, object] | None:
@@ -150,169 +178,14 @@ class LocalStore(ReleaseStore):
 
     def switch_to(self, release_id: str) -> str:
         final = releases.point_current(self.out_dir, release_id)
-        self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}), POINTER)
+        self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}, self), POINTER)
         return str(final)
-
-
-class FsspecStore(ReleaseStore):
-    """Releases on an fsspec filesystem (object stores: s3://, gs://, az://; memory:// in tests).
-
-    Layout under the URL: ``releases/<release_id>/…`` (uploaded file by file, ``manifest.json``
-    last, so a release folder with a manifest is complete) and ``current.json``, the pointer
-    ``{"release": id, "path": "releases/<id>", "files": {...}}`` replaced by one put — a single
-    object write is atomic on object stores, so a reader of the pointer always finds a complete
-    release. Readers start from ``current.json``. The run's own copy of the current release and
-    its staging live under the local ``cache_root``; the publish lock is a local file lock there
-    (runs on several machines need one lock of their own, e.g. a Prefect concurrency limit).
-    """
-
-    def __init__(self, url: str, cache_root: Path) -> None:
-        self.location = url.rstrip("/")
-        self.fs, self.root = url_fs(url)
-        self.local = cache_root / "stores" / sha256_hex(self.location)[:16]
-
-    def _p(self, rel: str) -> str:
-        return f"{self.root}/{rel}" if self.root else rel
-
-    def _url(self, rel: str) -> str:
-        return f"{self.location}/{rel}"
-
-    def lock(self, wait_seconds: float = 0.0) -> contextlib.AbstractContextManager[None]:
-        return releases.publish_lock(self.local, wait_seconds)
-
-    def pointer(self) -> dict[str, object] | None:
-        """Returns the parsed ``current.json`` or None when nothing is published yet."""
-        try:
-            raw = self.fs.cat_file(self._p(POINTER))
-        except FileNotFoundError:
-            return None
-        obj = json.loads(raw)
-        return obj if isinstance(obj, dict) else None
-
-    def _current_id(self) -> str | None:
-        ptr = self.pointer()
-        rid = ptr.get("release") if ptr else None
-        return rid if isinstance(rid, str) else None
-
-    def _release_ids(self) -> list[str]:
-        base = self._p(releases.RELEASES)
-        if not self.fs.exists(base):
-            return []
-        names = [str(p).rstrip("/").rsplit("/", 1)[-1] for p in self.fs.ls(base, detail=False)]
-        return sorted(n for n in names if n and not n.startswith("."))
-
-    def recover(self) -> list[str]:
-        gone: list[str] = []
-        local_staging = self.local / "staging"
-        if local_staging.exists():
-            for p in sorted(local_staging.iterdir()):
-                shutil.rmtree(p, ignore_errors=True)
-                gone.append(p.name)
-        cur = self._current_id()
-        for rid in self._release_ids():
-            # An upload that died before its manifest: never pointed to, removed whole.
-            if rid != cur and not self.fs.exists(self._p(f"{releases.RELEASES}/{rid}/manifest.json")):
-                self.fs.rm(self._p(f"{releases.RELEASES}/{rid}"), recursive=True)
-                gone.append(rid)
-        return gone
-
-    def new_staging(self, run_id: str) -> Path:
-        path = self.local / "staging" / run_id
-        if path.exists():
-            shutil.rmtree(path)
-        path.mkdir(parents=True)
-        return path
-
-    def current(self) -> Path | None:
-        rid = self._current_id()
-        if rid is None:
-            return None
-        mirror = self.local / "releases" / rid
-        if not (mirror / "manifest.json").exists():
-            # Downloaded beside and renamed: a half-downloaded copy is never taken for the release.
-            tmp = self.local / "releases" / f".download-{rid}"
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir(parents=True)
-            src = self._p(f"{releases.RELEASES}/{rid}")
-            for path in self.fs.find(src):
-                dest = tmp / str(path)[len(src) :].lstrip("/")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(self.fs.cat_file(path))
-            shutil.rmtree(mirror, ignore_errors=True)
-            os.rename(tmp, mirror)
-        # Only the current release's copy is kept locally.
-        for other in (self.local / "releases").iterdir():
-            if other.name != rid:
-                shutil.rmtree(other, ignore_errors=True)
-        return mirror
-
-    def current_location(self) -> str | None:
-        rid = self._current_id()
-        return None if rid is None else self._url(f"{releases.RELEASES}/{rid}")
-
-    def publish(self, staging: Path, release_id: str, tables: list[str], keep: int) -> str:
-        files = sorted(f for f in staging.rglob("*") if f.is_file())
-        # manifest.json last: its presence marks a complete upload (see recover()).
-        files.sort(key=lambda f: f.relative_to(staging).as_posix() == "manifest.json")
-        base = f"{releases.RELEASES}/{release_id}"
-        for f in files:
-            rel = f.relative_to(staging).as_posix()
-            self.fs.pipe_file(self._p(f"{base}/{rel}"), f.read_bytes())
-        for f in files:  # the upload is checked before anything points at it
-            got = self.fs.info(self._p(f"{base}/{f.relative_to(staging).as_posix()}"))
-            if int(got.get("size", -1)) != f.stat().st_size:
-                raise OSError(f"upload of {f.name} to {self._url(base)} is incomplete")
-        man = read_json(staging / "manifest.json") or {}
-        self.write_json(pointer_for(release_id, man), POINTER)  # the single atomic switch
-        # The staging copy becomes the local copy of the current release: no download next run.
-        mirror = self.local / "releases" / release_id
-        shutil.rmtree(mirror, ignore_errors=True)
-        mirror.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(staging, mirror)
-        ids = self._release_ids()
-        for rid in ids[: max(0, len(ids) - keep)]:
-            if rid != release_id:
-                self.fs.rm(self._p(f"{releases.RELEASES}/{rid}"), recursive=True)
-        return self._url(base)
-
-    def read_json(self, rel: str) -> dict[str, object] | None:
-        try:
-            obj = json.loads(self.fs.cat_file(self._p(rel)))
-        except (FileNotFoundError, ValueError):
-            return None
-        return obj if isinstance(obj, dict) else None
-
-    def write_json(self, obj: object, rel: str) -> None:
-        data = (json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n").encode()
-        self.fs.pipe_file(self._p(rel), data)
-
-    def write_bytes(self, data: bytes, rel: str) -> None:
-        self.fs.pipe_file(self._p(rel), data)
-
-    def list_names(self, rel_dir: str) -> list[str]:
-        base = self._p(rel_dir)
-        if not self.fs.exists(base):
-            return []
-        found = self.fs.ls(base, detail=True)
-        return sorted(str(p["name"]).rstrip("/").rsplit("/", 1)[-1] for p in found if p.get("type") == "file")
-
-    def release_ids(self) -> list[str]:
-        return self._release_ids()
-
-    def current_id(self) -> str | None:
-        return self._current_id()
-
-    def switch_to(self, release_id: str) -> str:
-        base = f"{releases.RELEASES}/{release_id}"
-        man = self.read_json(f"{base}/manifest.json")
-        if man is None:
-            raise ValueError(f"no complete release {release_id!r} at {self._url(base)}")
-        self.write_json(pointer_for(release_id, man), POINTER)  # the single atomic switch
-        return self._url(base)
 
 
 def release_store(loc: Locations) -> ReleaseStore:
     """Returns the release store of a run's resolved locations."""
+    from storage.objectstore import FsspecStore
+
     if loc.out_is_url:
         return FsspecStore(loc.out, loc.cache_root)
     return LocalStore(local_path(loc.out))
@@ -321,3 +194,16 @@ def release_store(loc: Locations) -> ReleaseStore:
 def open_store(out_location: str, cache_root: Path) -> ReleaseStore:
     """Returns the release store of an out location (path, file:// URL or fsspec URL)."""
     return release_store(Locations.resolve(out_location, str(cache_root)))
+
+
+from storage.objectstore import FsspecStore  # noqa: E402 - re-exported; it builds on ReleaseStore
+
+__all__ = [
+    "POINTER",
+    "FsspecStore",
+    "LocalStore",
+    "ReleaseStore",
+    "open_store",
+    "pointer_for",
+    "release_store",
+]

@@ -6,8 +6,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 from spacy.language import Language
+
+from storage.partitions import data_files, load_table
 
 ROOT = Path(__file__).resolve().parents[1]
 # The seed scorer and the evaluation corpora live beside the project in CI (``../shared``), never in
@@ -46,3 +49,17 @@ def harness() -> Iterator[str]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield str(PREFECT_API_URL.value())
+
+
+def read_out_table(out: Path, name: str) -> pl.DataFrame:
+    """Returns the published table ``name`` of an out dir (its current release, through the
+    ``<table>.parquet`` link) or of a release folder, whatever its layout (one file or a
+    partitioned folder): the rows the pipeline wrote, in the table's sort order."""
+    return load_table(out, name)
+
+
+def release_bytes(out: Path) -> dict[str, bytes]:
+    """Returns the bytes of every data file of an out dir's current release (or of a release
+    folder) by its path in the release."""
+    rel = out / "current" if (out / "current").exists() else out
+    return {name: (rel / name).read_bytes() for name in data_files(rel)}

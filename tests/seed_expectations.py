@@ -22,6 +22,8 @@ from typing import Any
 
 import polars as pl
 
+from storage.partitions import load_table
+
 EXPECTED = Path(__file__).resolve().parent / "expected" / "seeds.json"
 
 
@@ -153,7 +155,8 @@ def check(out: Path, expected: dict[str, Any] | None = None) -> list[str]:
     """Returns the misses of the run published in ``out`` against the expectations (an empty list
     when every expectation holds)."""
     exp = load_expected() if expected is None else expected
-    tables = {t: pl.read_parquet(out / f"{t}.parquet") for t in ("articles", "entities", "quotes", "events")}
+    # one file or a partitioned folder, read as the one table the pipeline wrote
+    tables = {t: load_table(out, t) for t in ("articles", "entities", "quotes", "events")}
     articles = {Path(r["source_path"]).name: r for r in tables["articles"].iter_rows(named=True)}
     ids = {name: r["article_id"] for name, r in articles.items()}
     names = _Names(exp["entities"], tables["entities"])

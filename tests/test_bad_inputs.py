@@ -11,6 +11,7 @@ import pytest
 
 from storage import raw as raw_io
 from tests.bad_inputs import Corpus, Expect, build_corpus, vanish_on_open
+from tests.conftest import read_out_table
 from transforms import clean, ingest, schema
 
 MIN_KINDS = 20
@@ -193,12 +194,12 @@ def flow_run(
 def test_flow_publishes_the_good_and_quarantines_the_bad(corpus: Corpus, flow_run: dict[str, Any]) -> None:
     summary, out = flow_run["summary"], flow_run["out"]
     assert summary["verdict"] == "passed" and summary["published"], summary
-    articles = pl.read_parquet(out / "articles.parquet")
-    quarantine = pl.read_parquet(out / "quarantine.parquet")
+    articles = read_out_table(out, "articles")
+    quarantine = read_out_table(out, "quarantine")
     assert check_outcomes(corpus, articles, quarantine) == []
     # Nothing the good articles produced was rejected by validation.
-    rejected = pl.read_parquet(out / "rejected.parquet")
+    rejected = read_out_table(out, "rejected")
     assert rejected.height == 0, rejected.head(5)
     texts = dict(articles.select("article_id", "text").iter_rows())
     for table in ("entity_mentions", "quotes", "event_mentions"):
-        check_spans(pl.read_parquet(out / f"{table}.parquet"), texts)
+        check_spans(read_out_table(out, table), texts)

@@ -31,6 +31,7 @@ import pytest
 
 from storage.files import file_sha256, read_json, write_json, write_parquet, write_text
 from storage.locations import Locations
+from storage.partitions import data_files, partition_release
 from storage.releases import (
     STAGING_PREFIX,
     clear_stale_staging,
@@ -39,8 +40,8 @@ from storage.releases import (
     releases_dir,
     switch_release,
 )
-from tests.conftest import ROOT
-from transforms import release, schema
+from tests.conftest import ROOT, read_out_table
+from transforms import guard, release, schema
 
 KEEP = 3
 N_DOCS_FILES = 8  # files in the staging release's validation/ folder (Data Docs stand-in)
@@ -67,6 +68,12 @@ def _tables(version: int) -> dict[str, pl.DataFrame]:
     row = {"source_path": f"v{version}.txt", "record": None, "reason": "empty", "detail": "0 bytes"}
     quarantine = pl.DataFrame([row] * (3 + version), schema=schema.QUARANTINE.polars_schema)
     tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
+    # Articles of two days (one partition unchanged between versions, one new per version) and
+    # undated ones: the publish partitions them.
+    days = [dt.date(2024, 1, 1)] * 2 + [dt.date(2024, 1, 1 + version)] * version + [None]
+    tables["articles"] = pl.DataFrame(
+        {"article_id": [f"a{i}-v{version if i >= 2 else 0}" for i in range(len(days))], "published_at": days}
+    )
     return tables
 
 
@@ -97,10 +104,8 @@ VERDICT = {"verdict": "passed", "rejected": 0, "docs_index": None, "summary": "o
 def _old_release(out: Path, version: int, when: dt.datetime) -> None:
     """Publishes a complete release the way publish does, dated ``when``."""
     staging = _stage(out, f"old{version}", version)
-    files: dict[str, dict[str, Any]] = {
-        p.name: {"rows": 3 + version, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
-        for p in sorted(staging.glob("*.parquet"))
-    }
+    partition_release(staging)
+    files: dict[str, dict[str, Any]] = data_files(staging)
     content = release.content_fingerprint({k: v["sha256"] for k, v in files.items()})
     rid = release.release_id(when, content)
     man = release.manifest(
@@ -120,9 +125,7 @@ def _old_release(out: Path, version: int, when: dt.datetime) -> None:
 
 
 def _content(release_dir: Path) -> str:
-    return release.content_fingerprint(
-        {p.name: file_sha256(p) for p in sorted(release_dir.glob("*.parquet"))}
-    )
+    return release.content_fingerprint({k: str(v["sha256"]) for k, v in data_files(release_dir).items()})
 
 
 def _publish(out: Path, version: int) -> dict[str, Any]:
@@ -152,15 +155,16 @@ def check_out(out: Path, allowed: dict[str, str], links_may_lag: bool = False) -
     assert cur.parent == releases_dir(out).resolve() and not cur.name.startswith(".")
     man = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
     files: dict[str, dict[str, Any]] = man["files"]
-    assert set(files) == {p.name for p in cur.glob("*.parquet")}, "manifest and files differ"
+    assert set(files) == set(data_files(cur)), "manifest and files differ"
     for name, info in files.items():
         assert file_sha256(cur / name) == info["sha256"], f"{name} is not the file the manifest names"
-        link = out / name
+    for table, rows in guard.rows_of(files).items():
+        link = out / f"{table}.parquet"
         if links_may_lag and not link.is_symlink() and not link.exists():
             continue
         assert link.is_symlink(), f"{link} is not a link into the current release"
-        assert link.resolve() == (cur / name).resolve(), f"{link} points into another release"
-        assert pl.read_parquet(link).height == info["rows"]
+        assert link.resolve() == (cur / link.name).resolve(), f"{link} points into another release"
+        assert read_out_table(out, table).height == rows
     assert (cur / "README.md").exists()
     content = _content(cur)
     which = [k for k, v in allowed.items() if v == content]
@@ -280,7 +284,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     prev = _content(cur)
     # The content the new release (version 9) will have.
     probe = _stage(out, "probe", 9)
-    new = release.content_fingerprint({p.name: file_sha256(p) for p in sorted(probe.glob("*.parquet"))})
+    partition_release(probe)
+    new = _content(probe)
     shutil.rmtree(probe)
     return {"out": out, "allowed": {"previous": prev, "new": new}}
 
@@ -373,6 +378,7 @@ def test_kill_before_the_first_release_leaves_nothing_half_published(tmp_path: P
     out = tmp_path / "first" / "out"
     out.mkdir(parents=True)
     probe = _stage(out, "probe", 9)
+    partition_release(probe)
     new = _content(probe)
     shutil.rmtree(probe)
     for k in (1, 5, 10, 20, 40, 60, 80, 100, 120):
@@ -437,4 +443,4 @@ def test_cli_killed_during_publish_recovers_on_the_next_run(api_url: str, tmp_pa
     assert cur is not None
     check_out(out, {"it": _content(cur)})
     check_releases_complete(out)
-    assert pl.read_parquet(out / "articles.parquet").height == 2
+    assert read_out_table(out, "articles").height == 2

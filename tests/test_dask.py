@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_out_table
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def harness() -> Iterator[None]:
 
 
 def _tables(out: Path) -> dict[str, pl.DataFrame]:
-    return {p.stem: pl.read_parquet(p) for p in sorted(out.glob("*.parquet"))}
+    return {p.stem: read_out_table(out, p.stem) for p in sorted(out.glob("*.parquet"))}
 
 
 def test_two_dask_workers_publish_the_default_tables(harness: None, tmp_path: Path) -> None:

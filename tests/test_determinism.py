@@ -15,7 +15,9 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
+from storage.partitions import data_files, table_of
 from tests.bad_inputs import GOOD_HARBOUR, GOOD_MUSEUM, GOOD_RAIL_JSONL, GOOD_SCHOOLS, GOOD_STORM
+from tests.conftest import read_out_table, release_bytes
 from transforms import schema
 
 pytestmark = pytest.mark.slow
@@ -59,7 +61,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory, harness: str) -> Iterator
 
 
 def _tables(out: Path) -> dict[str, bytes]:
-    return {p.name: p.resolve().read_bytes() for p in sorted(out.glob("*.parquet"))}
+    return release_bytes(out)
 
 
 def test_parquet_files_are_byte_identical(two_runs: dict[str, Path]) -> None:
@@ -67,7 +69,7 @@ def test_parquet_files_are_byte_identical(two_runs: dict[str, Path]) -> None:
     assert set(a) == set(b) and len(a) >= 7
     differ = [name for name in a if a[name] != b[name]]
     assert differ == [], f"tables differ between two runs on the same input: {differ}"
-    assert pl.read_parquet(two_runs["a"] / "articles.parquet").height == 6
+    assert read_out_table(two_runs["a"], "articles").height == 6
 
 
 def test_manifests_differ_only_in_run_time(two_runs: dict[str, Path]) -> None:
@@ -83,13 +85,15 @@ def test_manifests_differ_only_in_run_time(two_runs: dict[str, Path]) -> None:
 
 
 def test_tables_are_sorted_and_written_with_fixed_settings(two_runs: dict[str, Path]) -> None:
-    for p in sorted(two_runs["a"].glob("*.parquet")):
-        t = schema.TABLES[p.stem]
-        frame = pl.read_parquet(p)
+    cur = two_runs["a"] / "current"
+    for name in data_files(cur):  # every file, a partition's too, is sorted and written alike
+        p = cur / name
+        t = schema.TABLES[table_of(name)]
+        frame = pl.read_parquet(p, hive_partitioning=False)
         if frame.height and t.sort_by:
             assert frame.equals(frame.sort(list(t.sort_by), nulls_last=False)) or frame.equals(
                 frame.sort(list(t.sort_by), nulls_last=True)
-            ), f"{p.stem} is not sorted by {t.sort_by}"
+            ), f"{name} is not sorted by {t.sort_by}"
         meta = pq.ParquetFile(p.resolve()).metadata
         assert meta.num_row_groups <= max(1, -(-meta.num_rows // 50_000))
         if meta.num_row_groups:
@@ -98,6 +102,6 @@ def test_tables_are_sorted_and_written_with_fixed_settings(two_runs: dict[str, P
 
 def test_ids_are_content_hashes_stable_across_runs(two_runs: dict[str, Path]) -> None:
     for table, key in (("articles", "article_id"), ("entities", "entity_id"), ("events", "event_id")):
-        ia = pl.read_parquet(two_runs["a"] / f"{table}.parquet")[key].to_list()
-        ib = pl.read_parquet(two_runs["b"] / f"{table}.parquet")[key].to_list()
+        ia = read_out_table(two_runs["a"], table)[key].to_list()
+        ib = read_out_table(two_runs["b"], table)[key].to_list()
         assert ia == ib and len(set(ia)) == len(ia), table

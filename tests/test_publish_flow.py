@@ -212,14 +212,15 @@ def test_download_page_in_a_headless_browser(runs: dict[str, Any], tmp_path: Pat
         links = re.findall(r'href="([^"]+\.parquet)"', dom)
         assert links, dom[:2000]
         href = urllib.parse.urljoin(
-            f"{url}/index.html", next(h for h in links if h.endswith("articles.parquet"))
+            f"{url}/index.html", next(h for h in links if h.endswith("/entities.parquet"))
         )
         with urllib.request.urlopen(href, timeout=30) as resp:
             data = resp.read()
         cat = json.loads(urllib.request.urlopen(f"{url}/catalog.json", timeout=30).read())
         current = cat["releases"][0]
         assert current["current"] and current["id"] == cat["current"]
-        facts = next(f for f in current["files"] if f["name"] == "articles.parquet")
+        facts = next(f for f in current["files"] if f["name"] == "entities.parquet")
+        assert any(f["name"].startswith("articles.parquet/published_date=") for f in current["files"])
         assert hashlib.sha256(data).hexdigest() == facts["sha256"]
         assert urllib.request.urlopen(f"{url}/card.html", timeout=30).status == 200
     finally:

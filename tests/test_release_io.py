@@ -19,6 +19,7 @@ from storage.releases import (
     releases_dir,
     switch_release,
 )
+from tests.conftest import read_out_table
 from transforms import card, release, schema
 
 
@@ -44,9 +45,9 @@ def test_switch_release_points_current_and_table_links(tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = switch_release(out, _stage(out, "r1", 3), "20200101T000000Z-aaaa", ["articles"], keep=2)
     assert current_release(out) == first.resolve()
-    assert pl.read_parquet(out / "articles.parquet").height == 3
+    assert read_out_table(out, "articles").height == 3
     switch_release(out, _stage(out, "r2", 5), "20200102T000000Z-bbbb", ["articles"], keep=2)
-    assert pl.read_parquet(out / "articles.parquet").height == 5
+    assert read_out_table(out, "articles").height == 5
     switch_release(out, _stage(out, "r3", 7), "20200103T000000Z-cccc", ["articles"], keep=2)
     kept = sorted(p.name for p in releases_dir(out).iterdir())
     assert kept == ["20200102T000000Z-bbbb", "20200103T000000Z-cccc"]

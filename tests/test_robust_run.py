@@ -34,7 +34,7 @@ from tests.bad_inputs import (
     build_corpus,
     vanish_on_open,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_out_table
 from tests.test_bad_inputs import check_outcomes
 from transforms import extract as extract_mod
 
@@ -101,13 +101,13 @@ def test_hostile_run_publishes_good_and_quarantines_bad(
     corpus, out, summary, _ = hostile_run
     rel = current_release(out)
     assert rel is not None and summary["published"]
-    articles = pl.read_parquet(rel / "articles.parquet")
-    quarantine = pl.read_parquet(rel / "quarantine.parquet")
+    articles = read_out_table(rel, "articles")
+    quarantine = read_out_table(rel, "quarantine")
     assert check_outcomes(corpus, articles, quarantine) == []
     crash = quarantine.filter(pl.col("source_path") == "r3/crash.txt").row(0, named=True)
     assert crash["reason"] == "crashed_in_extract" and "injected failure" in crash["detail"]
     # every good article is published with its quotes
-    quotes = pl.read_parquet(rel / "quotes.parquet")
+    quotes = read_out_table(rel, "quotes")
     for path in GOOD_WITH_QUOTES:
         ids = articles.filter(pl.col("source_path") == path)["article_id"].to_list()
         assert len(ids) == 1, path

@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
+from transforms import guard
 
 pytestmark = pytest.mark.slow
 
@@ -229,7 +230,7 @@ def test_custom_run_publishes_a_release(runs: dict[str, Any], stack: dict[str, A
     assert first["flow_run"]["parameters"]["n_process"] == 1
     manifest = first["manifest"]
     n_seeds = len(list((ROOT / "data" / "raw").iterdir()))
-    assert manifest["files"]["articles.parquet"]["rows"] == n_seeds
+    assert guard.rows_of(manifest["files"])["articles"] == n_seeds
     arts = first["artifacts"]
     for key in (
         "newsfacts-run-summary",
@@ -244,7 +245,8 @@ def test_custom_run_publishes_a_release(runs: dict[str, Any], stack: dict[str, A
     files = arts["newsfacts-release-files"]["data"]
     rows = json.loads(files) if isinstance(files, str) else files
     by_file = {r["file"]: r for r in rows}
-    assert by_file["articles.parquet"]["sha256"] == manifest["files"]["articles.parquet"]["sha256"]
+    assert by_file["entities.parquet"]["sha256"] == manifest["files"]["entities.parquet"]["sha256"]
+    assert set(by_file) == set(manifest["files"])  # partition files included
     assert "file://" in arts["newsfacts-release"]["data"]
 
 

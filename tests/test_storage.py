@@ -14,11 +14,13 @@ import polars as pl
 import pytest
 
 from flows import params
-from storage.files import write_json, write_parquet
+from storage.files import file_sha256, write_json, write_parquet
 from storage.locations import default_cache, is_url, local_path
+from storage.partitions import data_files
 from storage.raw import read_raw
 from storage.stores import FsspecStore, LocalStore, ReleaseStore, open_store
 from tests.conftest import ROOT
+from transforms import schema
 from transforms.ingest import IngestLimits
 
 
@@ -38,7 +40,7 @@ def _staging(store: ReleaseStore, run: str, rows: int) -> Path:
     write_parquet(pl.DataFrame({"article_id": [f"a{i}" for i in range(rows)]}), staging / "articles.parquet")
     (staging / "validation").mkdir()
     (staging / "validation" / "index.html").write_text("<p>ok</p>")
-    write_json({"release": run, "files": {"articles.parquet": {"rows": rows}}}, staging / "manifest.json")
+    write_json({"release": run, "files": data_files(staging)}, staging / "manifest.json")
     return staging
 
 
@@ -78,7 +80,9 @@ def test_pointer_switches_releases_and_prunes(mem_url: str, tmp_path: Path) -> N
     assert loc1 == f"{mem_url}/releases/20200101T000000Z-aaaa"
     ptr = store.pointer()
     assert ptr is not None and ptr["release"] == "20200101T000000Z-aaaa"
-    assert ptr["tables"] == {"articles": "releases/20200101T000000Z-aaaa/articles.parquet"}
+    sha = file_sha256(store.local / "releases" / "20200101T000000Z-aaaa" / "articles.parquet")
+    # data files live once under a key named by their content, outside the release folders
+    assert ptr["tables"] == {"articles": [f"data/articles-{sha[:16]}.parquet"]}
     store.publish(_staging(store, "r2", 3), "20200102T000000Z-bbbb", ["articles"], keep=2)
     store.publish(_staging(store, "r3", 4), "20200103T000000Z-cccc", ["articles"], keep=2)
     fs = fsspec.filesystem("memory")
@@ -87,7 +91,7 @@ def test_pointer_switches_releases_and_prunes(mem_url: str, tmp_path: Path) -> N
     assert kept == ["20200102T000000Z-bbbb", "20200103T000000Z-cccc"]
     # A reader needs nothing but the pointer.
     ptr = json.loads(fs.cat_file(f"{root}/current.json"))
-    with fs.open(f"{root}/{ptr['tables']['articles']}", "rb") as fh:
+    with fs.open(f"{root}/{ptr['tables']['articles'][0]}", "rb") as fh:
         assert pl.read_parquet(fh).height == 4
     # A run on another machine (empty cache) gets a complete local copy of the current release.
     other = open_store(mem_url, tmp_path / "other-cache")
@@ -179,8 +183,9 @@ def test_the_flow_reads_and_publishes_at_urls(
     )
     ptr = json.loads(fs.cat_file(f"{root}/out/current.json"))
     assert first["release"].endswith(ptr["path"])
-    for table, path in ptr["tables"].items():
-        assert fs.info(f"{root}/out/{path}")["size"] == ptr["files"][f"{table}.parquet"]["bytes"]
+    for facts in ptr["files"].values():
+        assert fs.info(f"{root}/out/{facts['href']}")["size"] == facts["bytes"]
+    assert set(ptr["tables"]) == {t.name for t in schema.PUBLISHED_TABLES}
     again = newsfacts_pipeline(
         raw_dir=f"{mem_url}/raw", out_dir=f"{mem_url}/out", cache_dir=str(cache), n_process=1
     )

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_out_table
 
 pytestmark = pytest.mark.slow
 
@@ -137,12 +137,12 @@ def test_row_level_corruption_publishes_without_the_row(
     summary = _run_corrupted(published, monkeypatch, table, corrupt)
     assert summary["verdict"] == "passed" and summary["published"], summary
     out = published["out"]
-    rejected = pl.read_parquet(out / "rejected.parquet")
+    rejected = read_out_table(out, "rejected")
     assert rejected.height == 1
     row = rejected.row(0, named=True)
     assert row["table"] == table and row["expectation"] == expectation
     key = json.loads(row["row_key"])
-    kept = pl.read_parquet(out / f"{table}.parquet")
+    kept = read_out_table(out, table)
     assert (
         kept.filter((pl.col("article_id") == key["article_id"]) & (pl.col("start") == key["start"])).height
         == 0

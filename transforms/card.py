@@ -103,7 +103,8 @@ def size_category(n: int) -> str:
 
 
 def _yaml_header(man: Mapping[str, Any], cov: Mapping[str, Any]) -> list[str]:
-    tables = sorted(k.removesuffix(".parquet") for k in man["files"])
+    tables = sorted({k.split("/", 1)[0].removesuffix(".parquet") for k in man["files"]})
+    partitioned = {k.split("/", 1)[0].removesuffix(".parquet") for k in man["files"] if "/" in k}
     lines = [
         "---",
         "pretty_name: newsfacts",
@@ -124,7 +125,8 @@ def _yaml_header(man: Mapping[str, Any], cov: Mapping[str, Any]) -> list[str]:
         "configs:",
     ]
     for t in tables:
-        lines += [f"- config_name: {t}", f"  data_files: {t}.parquet"]
+        files = f"{t}.parquet/*/*.parquet" if t in partitioned else f"{t}.parquet"
+        lines += [f"- config_name: {t}", f"  data_files: {files}"]
         if t == "articles":
             lines.append("  default: true")
     return [*lines, "---", ""]
@@ -210,15 +212,17 @@ def dataset_card(
         "",
         "```python",
         "import polars as pl",
+        "# the dated tables are Hive-partitioned folders: read each folder as one table",
         'quotes = pl.read_parquet("quotes.parquet")',
         "# Hugging Face datasets: one config per table",
         "from datasets import load_dataset",
-        'events = load_dataset("parquet", data_files={"train": "events.parquet"})',
+        'events = load_dataset("parquet", data_files={"train": "events.parquet/*/*.parquet"})',
         "```",
         "",
         "```sql",
         "-- DuckDB: load.sql creates one view per table with the column descriptions as comments",
-        "SELECT speaker, count(*) AS n FROM 'quotes.parquet' GROUP BY speaker ORDER BY n DESC;",
+        "SELECT speaker, count(*) AS n FROM read_parquet('quotes.parquet/*/*.parquet', hive_partitioning=true)",
+        "GROUP BY speaker ORDER BY n DESC;",
         "```",
         "",
         "## Citation",
@@ -272,13 +276,8 @@ def dataset_card(
         "",
         "## Files",
         "",
-        "| file | rows | bytes | sha256 |",
-        "|---|---:|---:|---|",
+        *files_section(man["files"]),
     ]
-    for name, info in sorted(man["files"].items()):
-        lines.append(
-            f"| `{name}` | {info.get('rows', '')} | {info.get('bytes', '')} | `{info.get('sha256', '')}` |"
-        )
     lines += ["", "## Quarantined inputs", ""]
     if quarantine.is_empty():
         lines.append("None: every raw input became an article.")
@@ -289,6 +288,28 @@ def dataset_card(
             lines.append(f"| `{r['source_path']}` | {rec} | {r['reason']} | {r['detail']} |")
     lines += ["", "## Data dictionary", "", schema.data_dictionary()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def files_section(files: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Returns the card's table of files: one row per single-file table with its sha256, one per
+    partitioned table (its folder, with how many files; their sha256 are in manifest.json)."""
+    tables: dict[str, dict[str, Any]] = {}
+    for name, info in sorted(files.items()):
+        top = name.split("/", 1)[0]
+        t = tables.setdefault(top, {"rows": 0, "bytes": 0, "files": 0, "sha256": info.get("sha256", "")})
+        t["rows"] += int(info.get("rows", 0) or 0)
+        t["bytes"] += int(info.get("bytes", 0) or 0)
+        t["files"] += 1
+        t["folder"] = "/" in name
+    lines = ["| file | rows | bytes | sha256 |", "|---|---:|---:|---|"]
+    for top, t in sorted(tables.items()):
+        if t["folder"]:
+            lines.append(
+                f"| `{top}/` | {t['rows']} | {t['bytes']} | {t['files']} partition files (manifest.json) |"
+            )
+        else:
+            lines.append(f"| `{top}` | {t['rows']} | {t['bytes']} | `{t['sha256']}` |")
+    return lines
 
 
 def citation_cff(man: Mapping[str, Any], contact: str | None = None) -> str:

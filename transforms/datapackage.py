@@ -55,22 +55,26 @@ def datapackage(man: Mapping[str, Any], base_url: str | None = None) -> dict[str
     with its bytes, sha256 and Table Schema. ``base_url`` makes the paths absolute URLs."""
     rid = str(man["release_id"])
     resources = []
-    for name, facts in sorted(man["files"].items()):
-        table = schema.TABLES.get(name.removesuffix(".parquet"))
+    for tname, files in sorted(_by_table(man["files"]).items()):
+        table = schema.TABLES.get(tname)
         if table is None:
             continue
-        resources.append(
-            {
-                "name": table.name,
-                "path": f"{base_url.rstrip('/')}/{name}" if base_url else name,
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "description": table.description,
-                "bytes": facts.get("bytes"),
-                "hash": f"sha256:{facts.get('sha256')}",
-                "schema": table_schema(table),
-            }
-        )
+        paths = [f"{base_url.rstrip('/')}/{name}" if base_url else name for name, _ in files]
+        res: dict[str, Any] = {
+            "name": table.name,
+            # a partitioned table: the list of its partition files (the key is in each path)
+            "path": paths[0] if len(paths) == 1 and "/" not in files[0][0] else paths,
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "description": table.description,
+            "bytes": sum(int(f.get("bytes", 0) or 0) for _, f in files),
+            "schema": table_schema(table),
+        }
+        if isinstance(res["path"], str):
+            res["hash"] = f"sha256:{files[0][1].get('sha256')}"
+        if table.partition is not None and isinstance(res["path"], list):
+            res["partitioned_by"] = table.partition.name
+        resources.append(res)
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "newsfacts",
@@ -91,17 +95,32 @@ def datapackage(man: Mapping[str, Any], base_url: str | None = None) -> dict[str
     }
 
 
+def _by_table(files: Mapping[str, Any]) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+    """Returns the manifest's data files grouped by table (``articles.parquet/…`` → articles)."""
+    out: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for name, facts in sorted(files.items()):
+        out.setdefault(name.split("/", 1)[0].removesuffix(".parquet"), []).append((name, facts))
+    return out
+
+
 def load_sql(man: Mapping[str, Any]) -> str:
     """Returns DuckDB SQL that creates one view per table of the release (run it in the release
-    folder) with every column's description as a comment (``duckdb_columns()`` shows them)."""
+    folder; a partitioned table is read as one with its partition key as a column) with every
+    column's description as a comment (``duckdb_columns()`` shows them)."""
     lines = ["-- newsfacts release " + str(man["release_id"]) + ": duckdb -init load.sql", ""]
-    for name in sorted(man["files"]):
-        table = schema.TABLES.get(name.removesuffix(".parquet"))
+    for tname, files in sorted(_by_table(man["files"]).items()):
+        table = schema.TABLES.get(tname)
         if table is None:
             continue
-        lines.append(f"CREATE OR REPLACE VIEW {table.name} AS SELECT * FROM '{name}';")
+        if any("/" in name for name, _ in files):
+            # the key stays a string ('undated' beside the days), as polars and pyarrow read it
+            source = f"read_parquet('{tname}.parquet/*/*.parquet', hive_partitioning = true, hive_types_autocast = false)"
+        else:
+            source = f"'{files[0][0]}'"
+        lines.append(f"CREATE OR REPLACE VIEW {table.name} AS SELECT * FROM {source};")
         lines.append(f"COMMENT ON VIEW {table.name} IS {_sql_str(table.description)};")
-        for c in table.columns:
+        parts = (table.partition,) if table.partition is not None and "/" in files[0][0] else ()
+        for c in (*table.columns, *parts):
             lines.append(f"COMMENT ON COLUMN {table.name}.{c.name} IS {_sql_str(c.description)};")
         lines.append("")
     return "\n".join(lines)

@@ -50,9 +50,11 @@ def shrink_reasons(
 
 
 def rows_of(files: Mapping[str, object]) -> dict[str, int]:
-    """Returns table → rows from a manifest's ``files`` mapping (``<table>.parquet`` → facts)."""
+    """Returns table → rows from a manifest's ``files`` mapping (``<table>.parquet`` or a partition
+    file ``<table>.parquet/<key>=<value>/part-….parquet`` → facts; a table's files are summed)."""
     out: dict[str, int] = {}
     for name, facts in files.items():
         if isinstance(facts, Mapping) and name.endswith(".parquet"):
-            out[name.removesuffix(".parquet")] = int(facts.get("rows", 0) or 0)
+            table = name.split("/", 1)[0].removesuffix(".parquet")
+            out[table] = out.get(table, 0) + int(facts.get("rows", 0) or 0)
     return out

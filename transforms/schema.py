@@ -92,6 +92,9 @@ class Table:
     key: tuple[str, ...]
     sort_by: tuple[str, ...]
     published: bool = True
+    # The Hive partition key of the published table (a directory level, not a column of the files);
+    # None: the table is published as one file.
+    partition: Column | None = None
 
     @property
     def names(self) -> list[str]:
@@ -127,6 +130,25 @@ def _c(
     pattern: str | None = None,
 ) -> Column:
     return Column(name, dtype, nullable, description, values, pattern)
+
+
+UNDATED = "undated"  # the partition of rows without a date
+PUBLISHED_DATE = _c(
+    "published_date",
+    S,
+    False,
+    "Hive partition key (the folder `published_date=…/`, not a column of the files): the article's "
+    f"published_at as YYYY-MM-DD, or `{UNDATED}` when it has none. Readers that read the folder "
+    "as one table add it as a string column.",
+)
+EVENT_DAY = _c(
+    "event_day",
+    S,
+    False,
+    "Hive partition key (the folder `event_day=…/`, not a column of the files): event_date as "
+    "YYYY-MM-DD, else the earliest publication date of the articles that report it, else "
+    f"`{UNDATED}`.",
+)
 
 
 def _count_columns() -> tuple[Column, ...]:
@@ -193,6 +215,7 @@ ARTICLES = Table(
     ),
     key=("article_id",),
     sort_by=("article_id",),
+    partition=PUBLISHED_DATE,
 )
 
 QUARANTINE = Table(
@@ -261,6 +284,7 @@ ENTITY_MENTIONS = Table(
     ),
     key=("article_id", "start", "end"),
     sort_by=("article_id", "start", "end"),
+    partition=PUBLISHED_DATE,
 )
 
 QUOTES = Table(
@@ -285,6 +309,7 @@ QUOTES = Table(
     ),
     key=("quote_id",),
     sort_by=("article_id", "start", "quote_id"),
+    partition=PUBLISHED_DATE,
 )
 
 EVENTS = Table(
@@ -335,6 +360,7 @@ EVENTS = Table(
     ),
     key=("event_id",),
     sort_by=("event_id",),
+    partition=EVENT_DAY,
 )
 
 EVENT_MENTIONS = Table(
@@ -357,6 +383,7 @@ EVENT_MENTIONS = Table(
     ),
     key=("article_id", "trigger_start", "event_id"),
     sort_by=("article_id", "trigger_start", "event_id"),
+    partition=PUBLISHED_DATE,
 )
 
 REJECTED = Table(
@@ -561,8 +588,15 @@ def data_dictionary(tables: tuple[Table, ...] = PUBLISHED_TABLES) -> str:
     lines: list[str] = []
     for t in tables:
         lines += [f"### `{t.name}.parquet`", "", t.description, "", f"Key: `{', '.join(t.key)}`.", ""]
+        if t.partition is not None:
+            k = t.partition.name
+            lines += [
+                f"A folder partitioned Hive-style by `{k}`: `{t.name}.parquet/{k}=…/part-<hash>.parquet`, "
+                "one file per partition; read the folder as one table (the key becomes a column).",
+                "",
+            ]
         lines += ["| column | type | nullable | description |", "|---|---|---|---|"]
-        for c in t.columns:
+        for c in (*t.columns, *((t.partition,) if t.partition is not None else ())):
             desc = c.description
             if c.values:
                 desc += " Values: " + ", ".join(f"`{v}`" for v in c.values) + "."

@@ -1,0 +1,179 @@
+"""A release's tables on disk: one Parquet file per small table, a Hive-partitioned folder per
+dated table, and the files a release shares with earlier ones.
+
+Layout of a table in a release folder (Spark's layout: the folder is named like a file)::
+
+    entities.parquet                                         a corpus-wide table: one file
+    articles.parquet/published_date=2024-05-01/part-<h>.parquet   one file per partition
+    events.parquet/event_day=undated/part-<h>.parquet
+
+``<h>`` is the first 16 hex digits of the file's sha256, so the same rows always make the same
+file name and bytes: a partition that did not change is the same file in two releases (hard-linked
+by :func:`share_files`, the same key on an object store). ``read_table`` reads either layout back
+as the one frame the pipeline wrote (the partition key dropped, rows in the table's sort order).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+
+from storage.files import file_sha256, fsync_dir, parquet_facts, read_json, write_parquet
+from transforms import partitions, schema
+
+PART_PREFIX = "part-"
+
+
+def table_path(release: Path, name: str) -> Path:
+    """Returns where table ``name`` lives in ``release`` (a file, or a folder when partitioned)."""
+    return release / f"{name}.parquet"
+
+
+def is_partitioned(release: Path, name: str) -> bool:
+    """Returns True when table ``name`` of ``release`` is a partitioned folder."""
+    return table_path(release, name).is_dir()
+
+
+def read_table(release: Path, table: schema.Table, columns: list[str] | None = None) -> pl.DataFrame | None:
+    """Returns the rows of ``table`` in ``release`` in either layout (None when absent): the frame
+    the pipeline wrote, without the partition key, sorted by the table's sort columns."""
+    path = table_path(release, table.name)
+    if path.is_file():
+        return pl.read_parquet(path, columns=columns)
+    if not path.is_dir():
+        return None
+    files = sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet"))
+    if not files:
+        return schema.empty(table).select(columns) if columns else schema.empty(table)
+    frame = pl.concat([pl.read_parquet(f, hive_partitioning=False) for f in files], how="vertical_relaxed")
+    if frame.height:
+        frame = frame.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
+    return frame.select(columns) if columns else frame
+
+
+def read_columns(release: Path, table: schema.Table) -> list[str] | None:
+    """Returns the column names of ``table`` in ``release`` without reading rows (None: absent)."""
+    path = table_path(release, table.name)
+    if path.is_file():
+        return list(pl.read_parquet_schema(path))
+    files = sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet")) if path.is_dir() else []
+    return list(pl.read_parquet_schema(files[0])) if files else None
+
+
+def write_partitioned(frame: pl.DataFrame, keys: pl.Series, dest: Path, table: schema.Table) -> list[Path]:
+    """Writes ``frame`` (conformed to ``table``) under the folder ``dest`` as one content-named file
+    per partition key (``keys``, one per row); an empty frame becomes one empty file in the undated
+    partition. Returns the files written."""
+    if table.partition is None:
+        raise ValueError(f"{table.name} is not partitioned")
+    parts = partitions.split(frame, keys) or [(schema.UNDATED, frame)]
+    written = []
+    for key, rows in parts:
+        folder = dest / f"{table.partition.name}={key}"
+        tmp = folder / f".{PART_PREFIX}new.parquet"
+        write_parquet(rows, tmp, table)
+        final = folder / f"{PART_PREFIX}{file_sha256(tmp)[:16]}.parquet"
+        os.replace(tmp, final)
+        written.append(final)
+    return written
+
+
+def partition_release(release: Path) -> list[str]:
+    """Turns every single-file table of ``release`` that the schema partitions into its folder of
+    partitions (built beside, then renamed in place of the file); returns the tables converted.
+    Rows and values are unchanged: only the layout changes."""
+    todo = [
+        t
+        for t in schema.PUBLISHED_TABLES
+        if t.partition is not None and table_path(release, t.name).is_file()
+    ]
+    if not todo:
+        return []
+    articles = read_table(release, schema.ARTICLES)
+    days = partitions.article_days(articles if articles is not None else schema.empty(schema.ARTICLES))
+    done = []
+    for t in todo:
+        path = table_path(release, t.name)
+        frame = pl.read_parquet(path)
+        if not set(partitions.key_columns(t)) <= set(frame.columns):
+            continue  # not a table written from the schema: it stays one file
+        building = path.with_name(f".{path.name}.partitioned")
+        shutil.rmtree(building, ignore_errors=True)
+        write_partitioned(frame, partitions.partition_keys(frame, t, days), building, t)
+        # The file goes, the folder takes its name: a reader of this (staging) folder sees one or the other.
+        path.unlink()
+        os.rename(building, path)
+        done.append(t.name)
+    fsync_dir(release)
+    return done
+
+
+def data_files(release: Path) -> dict[str, dict[str, object]]:
+    """Returns every data file of ``release`` (path relative to it → rows, bytes, sha256, table),
+    in both layouts."""
+    out: dict[str, dict[str, object]] = {}
+    for t in schema.PUBLISHED_TABLES:
+        path = table_path(release, t.name)
+        files = [path] if path.is_file() else sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet"))
+        for f in files:
+            rel = f.relative_to(release).as_posix()
+            out[rel] = {**parquet_facts(f), "table": t.name}
+            if f != path:
+                out[rel]["partition"] = f.parent.name
+    return out
+
+
+def table_of(rel: str) -> str:
+    """Returns the table a data file's relative path belongs to (``articles.parquet/…`` → articles)."""
+    return rel.split("/", 1)[0].removesuffix(".parquet")
+
+
+def share_files(staging: Path, files: dict[str, dict[str, object]], sources: Iterable[Path]) -> int:
+    """Replaces each data file of ``staging`` (``files``: its manifest entries; a missing one is
+    added) whose bytes one of the earlier release folders ``sources`` already holds (same sha256
+    and size, as its manifest says) by a hard link to that file; returns how many were linked. Files are never changed in
+    place (every write is a new file renamed in), so a shared inode is never modified, and removing
+    a release only drops its links."""
+    known: dict[str, Path] = {}
+    for src in sources:
+        for rel, facts in _manifest_files(src).items():
+            sha = facts.get("sha256")
+            if isinstance(sha, str) and sha not in known and (src / rel).is_file():
+                known[sha] = src / rel
+    linked = 0
+    for rel, facts in files.items():
+        here = staging / rel
+        there = known.get(str(facts.get("sha256")))
+        if there is None or there.stat().st_size != facts.get("bytes"):
+            continue
+        if here.exists() and os.path.samefile(here, there):
+            linked += 1
+            continue
+        here.parent.mkdir(parents=True, exist_ok=True)
+        tmp = here.with_name(f".{here.name}.link")
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(there, tmp)
+        except OSError:  # another file system, or links not allowed: keep the copy
+            continue
+        os.replace(tmp, here)
+        linked += 1
+    return linked
+
+
+def _manifest_files(release: Path) -> dict[str, dict[str, object]]:
+    files = (read_json(release / "manifest.json") or {}).get("files")
+    return {k: v for k, v in files.items() if isinstance(v, dict)} if isinstance(files, dict) else {}
+
+
+def load_table(release: Path, name: str) -> pl.DataFrame:
+    """Returns the published table ``name`` of ``release`` (see :func:`read_table`); raises
+    ``FileNotFoundError`` when the release lacks it."""
+    frame = read_table(release, schema.TABLES[name])
+    if frame is None:
+        raise FileNotFoundError(table_path(release, name))
+    return frame
