@@ -115,6 +115,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         and verb.tag_ in ("VBG", "VBN")
         and not any(c.dep_ == "mark" for c in verb.children)
         and head.pos_ in ("VERB", "AUX")
+        # "when asked to condemn X, Y…": a bare past participle is passive, Y is asked, not asking
+        and not (verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children))
     ):
         # a participle clause: "X used the ad, accusing her of…"
         return _subject(head, depth + 1)

@@ -8,9 +8,17 @@ import datetime as dt
 from spacy.tokens import Doc, Token
 
 from transforms.dates import classify, resolve_date
+from transforms.events.clauses import _np_position
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
-from transforms.events.generic import generic_population, statistical, title_case
+from transforms.events.generic import (
+    generic_population,
+    habitual,
+    habitual_noun,
+    naming,
+    statistical,
+    title_case,
+)
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
@@ -87,6 +95,26 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
     return found.location is not None or (entry.event_type in lex.casualty_types and counted)
 
 
+def _not_event(found: _Found) -> bool:
+    """Whether the parse says the trigger reports no event: a noun said to recur ("frequent
+    clashes"), a noun a simple-present support verb carries ("X has the backing of Y", "X holds
+    talks every week": a state or a habit), a participle that names ("a film called X")."""
+    trig, anchor = found.trigger, found.anchor
+    if trig.pos_ == "VERB":
+        return naming(trig)
+    if habitual_noun(trig):
+        return True
+    pos = _np_position(trig)
+    return (
+        anchor is not None
+        and anchor is not trig
+        and pos.head.i == anchor.i
+        and pos.dep_ in ("dobj", "nsubjpass")
+        and anchor.lemma_.lower() in lexicon().support_verbs
+        and habitual(anchor)
+    )
+
+
 def _caused(found: _Found) -> bool:
     """Whether a violent verb's subject is a thing or an event ("a roadside bomb killed…", "the
     attack wounded…"): the event stands with its doer unnamed."""
@@ -125,7 +153,7 @@ def events_from_doc(
             found = _verbal(tok, ms)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in PARTY_LABELS:
             found = _nominal(tok, ms)
-        if found is None or statistical(found.anchor) or title_case(tok.sent):
+        if found is None or statistical(found.anchor) or title_case(tok.sent) or _not_event(found):
             continue
         founds.append(found)
         if found.entry.count is not None and tok.pos_ == "VERB":
