@@ -79,3 +79,10 @@ def test_headline_infinitive_is_planned(nlp: Language) -> None:
     assert [(r["actor_text"], r["modality"]) for r in rows if r["event_type"] == "SANCTION"] == [
         ("Ruritania", "planned")
     ]
+
+
+def test_a_call_on_a_day_is_no_name(nlp: Language) -> None:
+    rows = extract(
+        nlp, "An official Ruritanian newspaper called Thursday on Veltrians to unite against the government."
+    )
+    assert [r["target_text"] for r in rows if r["event_type"] == "REQUEST"] == ["Veltrians"]

@@ -189,7 +189,13 @@ def habitual_noun(noun: Token) -> bool:
 def naming(verb: Token) -> bool:
     """Whether a verb of calling names something ("a film called 'X'", "a group called Y"): a
     participle that describes its noun by its name, no call on anyone."""
-    return verb.lemma_.lower() in _words("naming_verbs") and verb.dep_ == "acl" and verb.tag_ == "VBN"
+    if verb.lemma_.lower() not in _words("naming_verbs") or verb.dep_ != "acl" or verb.tag_ != "VBN":
+        return False
+    # the name follows: a title in quotes or a proper noun, not a day ("a paper called Monday on X")
+    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    return nxt is not None and (
+        nxt.is_quote or (nxt.pos_ == "PROPN" and nxt.ent_type_ not in ("DATE", "TIME"))
+    )
 
 
 def idiom(verb: Token) -> bool:
