@@ -19,8 +19,6 @@ def _types(rows: list[dict[str, object]]) -> set[object]:
         ("The frequent clashes in Veltria worried the ministers.", "ASSAULT"),  # a recurring noun
         ("Senator Holt has repeatedly pledged to ban the union.", "COERCE"),  # the habit of the verb above
         ('The group aired a short film called "Justice" on Ruritania TV.', "REQUEST"),  # a naming participle
-        ("The bill has the backing of many senators.", "SUPPORT"),  # a standing state
-        ("Anna Berg has the support of the Ruritanian government.", "SUPPORT"),
         ("Tomas Holt, who backs Anna Berg, criticized Veltria", "SUPPORT"),  # a description in a headline
     ],
 )

@@ -8,12 +8,10 @@ import datetime as dt
 from spacy.tokens import Doc, Token
 
 from transforms.dates import classify, resolve_date
-from transforms.events.clauses import _np_position
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
     generic_population,
-    habitual,
     habitual_noun,
     naming,
     statistical,
@@ -97,22 +95,12 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
 
 def _not_event(found: _Found) -> bool:
     """Whether the parse says the trigger reports no event: a noun said to recur ("frequent
-    clashes"), a noun a simple-present support verb carries ("X has the backing of Y", "X holds
-    talks every week": a state or a habit), a participle that names ("a film called X")."""
-    trig, anchor = found.trigger, found.anchor
+    clashes"), a participle that names ("a film called X"). ("X has the backing of Y" stays an
+    event: the support is given, and goes on.)"""
+    trig = found.trigger
     if trig.pos_ == "VERB":
         return naming(trig)
-    if habitual_noun(trig):
-        return True
-    pos = _np_position(trig)
-    return (
-        anchor is not None
-        and anchor is not trig
-        and pos.head.i == anchor.i
-        and pos.dep_ in ("dobj", "nsubjpass")
-        and anchor.lemma_.lower() in lexicon().support_verbs
-        and habitual(anchor)
-    )
+    return habitual_noun(trig)
 
 
 def _caused(found: _Found) -> bool:
