@@ -81,6 +81,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         for c in head.children:
             if c.dep_ == "nsubjpass":
                 return c
+    if verb.dep_ == "xcomp" and head.lemma_.lower() in lexicon().object_control and _bare_participle(head):
+        # "when asked to condemn X, Y refused": Y, the one asked, is who would condemn
+        return _subject(head.head, depth + 1) if head.head is not head else None
     if verb.dep_ == "xcomp" and head.lemma_.lower() in lexicon().object_control:
         # object control: "prompted NATO to order…", "urged X to resume talks"
         for c in head.children:
@@ -115,6 +118,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         and verb.tag_ in ("VBG", "VBN")
         and not any(c.dep_ == "mark" for c in verb.children)
         and head.pos_ in ("VERB", "AUX")
+        # "when asked to condemn X, Y…": a bare past participle is passive, Y is asked, not asking
+        and not _bare_participle(verb)
     ):
         # a participle clause: "X used the ad, accusing her of…"
         return _subject(head, depth + 1)
@@ -129,6 +134,16 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return _author(noun, depth)
         return noun
     return None
+
+
+def _bare_participle(verb: Token) -> bool:
+    """Whether the verb is a past participle clause with no auxiliary ("when asked", "once
+    elected"): passive, its head's subject undergoes it."""
+    return (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
+    )
 
 
 def _author(noun: Token, depth: int) -> Token | None:

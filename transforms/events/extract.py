@@ -10,7 +10,13 @@ from spacy.tokens import Doc, Token
 from transforms.dates import classify, resolve_date
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
-from transforms.events.generic import generic_population, statistical, title_case
+from transforms.events.generic import (
+    generic_population,
+    habitual_noun,
+    naming,
+    statistical,
+    title_case,
+)
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
@@ -87,6 +93,16 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
     return found.location is not None or (entry.event_type in lex.casualty_types and counted)
 
 
+def _not_event(found: _Found) -> bool:
+    """Whether the parse says the trigger reports no event: a noun said to recur ("frequent
+    clashes"), a participle that names ("a film called X"). ("X has the backing of Y" stays an
+    event: the support is given, and goes on.)"""
+    trig = found.trigger
+    if trig.pos_ == "VERB":
+        return naming(trig)
+    return habitual_noun(trig)
+
+
 def _caused(found: _Found) -> bool:
     """Whether a violent verb's subject is a thing or an event ("a roadside bomb killed…", "the
     attack wounded…"): the event stands with its doer unnamed."""
@@ -125,7 +141,7 @@ def events_from_doc(
             found = _verbal(tok, ms)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in PARTY_LABELS:
             found = _nominal(tok, ms)
-        if found is None or statistical(found.anchor) or title_case(tok.sent):
+        if found is None or statistical(found.anchor) or title_case(tok.sent) or _not_event(found):
             continue
         founds.append(found)
         if found.entry.count is not None and tok.pos_ == "VERB":

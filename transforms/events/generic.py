@@ -17,10 +17,20 @@ clause decides whether a trigger reports one:
 
 from __future__ import annotations
 
+from functools import cache
+
 from spacy.tokens import Span, Token
 
 from transforms.events.lexicon import lexicon
+from transforms.lexicons import load
 from transforms.nlp import doc_text
+
+
+@cache
+def _words(key: str) -> frozenset[str]:
+    """Returns a word list of the lexicon's ``[generic]`` table (read once)."""
+    return frozenset(load("event_verbs")["generic"][key])
+
 
 _PRESENT = frozenset({"VBZ", "VBP"})
 _PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "'m", "do", "does"})
@@ -84,7 +94,8 @@ def habitual(verb: Token, depth: int = 0) -> bool:
         present = any(a.dep_ == "auxpass" for a in auxes)  # "are arrested", not "has arrested"
     else:
         present = False
-    return present and not is_headline(verb.sent)
+    # the headline present is the news tense of its main clause; "X, who backs Y, …" still describes X
+    return present and not (is_headline(verb.sent) and verb.dep_ not in ("relcl", "acl"))
 
 
 def standing(noun: Token, anchor: Token | None) -> bool:
@@ -157,7 +168,34 @@ def frequentative(verb: Token) -> bool:
     if advs & lex.habitual_adverbs:
         return True
     perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
-    return perfect and bool(advs & lex.repeated_adverbs)
+    if perfect and bool(advs & lex.repeated_adverbs):
+        return True
+    # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too
+    return (
+        verb.dep_ == "xcomp"
+        and verb.head.i != verb.i
+        and verb.head.pos_ == "VERB"
+        and frequentative(verb.head)
+    )
+
+
+def habitual_noun(noun: Token) -> bool:
+    """Whether an event noun is said to recur ("frequent clashes", "the repeated denunciation of
+    X", "regular meetings"): a habit or a pattern, not one event."""
+    adjs = _words("habitual_adjectives")
+    return any(c.dep_ == "amod" and c.lower_ in adjs for c in noun.children)
+
+
+def naming(verb: Token) -> bool:
+    """Whether a verb of calling names something ("a film called 'X'", "a group called Y"): a
+    participle that describes its noun by its name, no call on anyone."""
+    if verb.lemma_.lower() not in _words("naming_verbs") or verb.dep_ != "acl" or verb.tag_ != "VBN":
+        return False
+    # the name follows: a title in quotes or a proper noun, not a day ("a paper called Monday on X")
+    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    return nxt is not None and (
+        nxt.is_quote or (nxt.pos_ == "PROPN" and nxt.ent_type_ not in ("DATE", "TIME"))
+    )
 
 
 def idiom(verb: Token) -> bool:

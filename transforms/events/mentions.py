@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from transforms.names import person_key, title_gender
+from transforms.names import given_names, person_key, title_gender
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,14 @@ class _Mentions:
     rows: list[tuple[int, int, str, str]]  # start, end, text, label (sorted by start)
     starts: list[int]
     titles: dict[int, str]  # start → title ("mr", "president") where the mention has one
+    genders: dict[str, str] = field(default_factory=dict)  # surname key → "m"/"f" where one is known
 
     @classmethod
     def build(cls, mentions: Iterable[dict[str, object]]) -> _Mentions:
         ms = list(mentions)
         rows = sorted((int(str(m["start"])), int(str(m["end"])), str(m["text"]), str(m["label"])) for m in ms)
         titles = {int(str(m["start"])): str(m["title"]).lower().rstrip(".") for m in ms if m.get("title")}
-        return cls(rows, [r[0] for r in rows], titles)
+        return cls(rows, [r[0] for r in rows], titles, _genders(rows, titles))
 
     def at(self, char: int) -> tuple[int, int, str, str] | None:
         """The mention covering the character offset, if any."""
@@ -84,8 +85,9 @@ class _Mentions:
             if row[3] != label or row[1] > char or _person_key(row[2]) in exclude:
                 continue
             sex = title_gender(self.titles.get(row[0], ""), "pronouns")
-            known = sex is not None
-            if known and (sex == "f") != fem:
+            known = sex is not None  # a title beside the name: strong enough to choose by
+            sex = sex or self.genders.get(_person_key(row[2]))  # else the article's evidence excludes
+            if sex is not None and (sex == "f") != fem:
                 continue
             span = doc.char_span(row[0], row[1], alignment_mode="expand")
             is_subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
@@ -116,6 +118,25 @@ class _Mentions:
         if titled and len({_person_key(r[2]) for r in titled}) == 1:
             return titled[0]
         return None
+
+
+def _genders(rows: list[tuple[int, int, str, str]], titles: dict[int, str]) -> dict[str, str]:
+    """Returns the gender of each person of the article, by surname, that a title ("Mrs. Doe") or a
+    common given name ("Jane Doe") anywhere in the article tells; a surname two genders share
+    (a couple, siblings) is left out. "She" then never resolves to a man named by surname alone."""
+    male, female = given_names()
+    seen: dict[str, set[str]] = {}
+    for start, _, text, label in rows:
+        if label != "PERSON":
+            continue
+        sex = title_gender(titles.get(start, ""), "pronouns")
+        words = text.split()
+        if sex is None and len(words) > 1:
+            first = words[0].lower().strip(".,")
+            sex = "m" if first in male else "f" if first in female else None
+        if sex is not None:
+            seen.setdefault(_person_key(text), set()).add(sex)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
 def _unnamed_subject_before(pronoun: Token) -> bool:

@@ -200,6 +200,8 @@ def _cues(
         auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
         if any(a in mod["planned_aux"] for a in auxes):
             planned = True
+        if tok.dep_ == "ROOT" and "to" in auxes and any(c.dep_ == "nsubj" for c in tok.children):
+            planned = True  # the headline future: "Minister to call for talks"
         if any(a in mod["hypothetical_aux"] for a in auxes):
             hypothetical = True
         if any(c.dep_ == "amod" and c.lower_ in mod["planned_adjectives"] for c in tok.children):

@@ -87,6 +87,10 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
                 target = _owner(t, ms)  # "Pfizer's deal sparked criticism": Pfizer is criticised
             if target is not None:
                 break
+    if actor is None and target is not None and entry.poss == "none" and has_poss:
+        # "the FBI's investigation of X": with the target named apart, the possessor is the doer
+        poss = next(c for c in noun.children if c.dep_ == "poss")
+        actor = _parties(poss, ms) if poss.ent_type_ in ("ORG", "GPE", "NORP") else None
     if actor is not None and target is not None and _overlap(actor, target):
         target = None
     location = _location_of(frame.loc_tokens, ms, [actor, target]) or own.place
@@ -259,6 +263,8 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
                 and p.label in PLACE_LABELS
             ):
                 own.place = own.place or p  # "the Sochi meeting", "the Tulsa protest" is where, not who
+            elif p is not None and entry.event_type == "RETREAT" and p.label in PLACE_LABELS:
+                own.place = own.place or p  # "an Iraq withdrawal" leaves Iraq, Iraq does not withdraw
             elif p is not None and (c.dep_ == "compound" or p.label in ("NORP", "GPE")):
                 own.actor = own.actor or p
         elif c.dep_ == "prep":

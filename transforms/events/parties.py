@@ -77,7 +77,7 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         m = ms.antecedent(tok, 600, exclude)
         return Party(m[0], m[1], m[2], "entity", m[3]) if m else None
     if (tok.tag_ in ("WP", "WDT") or low in lex.relative_pronouns) and tok.head.dep_ in ("relcl", "acl"):
-        return _party(tok.head.head, ms, depth + 1)
+        return _party(_predicated(tok.head.head), ms, depth + 1)
     m = ms.at(tok.idx)
     for child in tok.children if low in lex.groups["roles"] else ():
         # "the U.S. Vice President, Joe Biden": the person, not the title the NER took for a name
@@ -120,7 +120,7 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
             pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
             if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
                 return _mention_party(pm)
-    if low in QUANTITY_WORDS or tok.like_num:
+    if low in QUANTITY_WORDS or low in _PART_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -131,6 +131,25 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
 
 
 _SAYER_PRONOUNS = frozenset({"it", "they", "he", "she"})
+# Words that stand for some of the party after "of": "some of his rivals", "many of the senators".
+_PART_WORDS = frozenset(
+    {"some", "many", "most", "all", "several", "each", "both", "few", "one", "two", "three"}
+)
+
+
+def _predicated(noun: Token) -> Token:
+    """The party a predicate noun describes: "X is a xenophobe who has pledged…" — the relative
+    clause speaks of X, the subject of the copula; other nouns stand for themselves."""
+    cur = noun
+    while cur.dep_ == "conj" and cur.head.i != cur.i and cur.head.pos_ in ("NOUN", "PROPN"):
+        cur = cur.head  # "a liar, xenophobe and bully who…"
+    if cur.dep_ == "appos" and cur.pos_ == "NOUN" and cur.head.pos_ == "PROPN":
+        return cur.head  # "Acme Relief, an organization that endorsed X": the name, not its kind
+    if cur.dep_ == "attr" and cur.pos_ == "NOUN" and cur.head.lemma_ == "be":
+        subj = next((c for c in cur.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.pos_ != "PRON":
+            return subj
+    return noun
 
 
 def _sayer(pronoun: Token) -> Token | None:

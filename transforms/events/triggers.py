@@ -267,7 +267,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         return None
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "be":
         return None  # "X is to blame": X is blamed, not blaming
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(c.dep_ == "nsubj" for c in verb.children):
         # "people accused of fraud": a passive participle, its noun is the target
         passive = True
         if not entry.passive:
