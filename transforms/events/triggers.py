@@ -241,7 +241,9 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
     hit = _verb_key(verb, lexicon().verbs)
     if hit is None:
-        return _obligation(verb, ms)
+        from transforms.events.appraisal import appraisal  # it builds on this module
+
+        return _obligation(verb, ms) or appraisal(verb, ms)
     return _verbal_entry(verb, ms, hit[0], hit[1], 0)
 
 
