@@ -9,7 +9,13 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.events.clauses import _subject
-from transforms.events.generic import fiction, frequentative, habitual, modifier_participle
+from transforms.events.generic import (
+    fiction,
+    frequentative,
+    generic_population,
+    habitual,
+    modifier_participle,
+)
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import _name_words, _overlap, _owner, _parties
@@ -98,6 +104,8 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
         target = _owner(tok, ms)
     if target is not None and actor is not None and _overlap(actor, target):
         return None
+    if target is not None and generic_population(target.text, target.label, target.kind):
+        return None  # "people are tired of…" speaks of no party
     return target
 
 
