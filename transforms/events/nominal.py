@@ -91,7 +91,7 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         target = None
     location = _location_of(frame.loc_tokens, ms, [actor, target]) or own.place
     governed = frame.support or pos.dep_ != "nsubj"
-    if entry.physical and entry.alt is not None and not _violent(noun, actor, target):
+    if entry.physical and entry.alt is not None and _verbal_attack(noun, actor, target):
         entry = lex.verbs[entry.alt]  # "X's attack on the judge": words, not force
     if not _nominal_fits(noun, pos, entry, frame, actor, target):
         return None
@@ -108,6 +108,18 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         detached=frame.detached,
         actor_tok=_subject(frame.anchor) if frame.anchor is not None and frame.support else None,
     )
+
+
+def _verbal_attack(noun: Token, actor: Party | None, target: Party | None) -> bool:
+    """Whether an attack noun is one in words: a named doer and a named person, body or people it
+    is aimed at, and no scene of violence ("Y's attacks on X"); an attack of unnamed doers or
+    aims is left out rather than guessed."""
+    named = ("PERSON", "ORG", "NORP")
+    if actor is None or target is None or actor.kind != "entity" or target.kind != "entity":
+        return False
+    if actor.label not in named or target.label not in named:
+        return False
+    return not _violent(noun, actor, target)
 
 
 def _nominal_fits(
