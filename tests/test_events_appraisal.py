@@ -141,3 +141,9 @@ def test_physical_attack_noun_stays_assault(nlp: Language) -> None:
 def test_coming_under_attack_names_doer_and_target(nlp: Language) -> None:
     r = only(extract(nlp, "Peter Halvorsen came under attack from Maria Lindqvist on Monday."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+
+
+def test_declining_to_criticize_is_no_rejection(nlp: Language) -> None:
+    rows = extract(nlp, "Maria Lindqvist declined to criticize Peter Halvorsen on Sunday.")
+    assert "REJECT" not in types(rows)
+    assert only(rows, "ACCUSE")["modality"] == "negated"

@@ -102,8 +102,8 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     target = _parties(tok, ms, exclude)
     if target is None and accuse and tok.pos_ == "NOUN":
         target = _owner(tok, ms)
-    if target is not None and actor is not None and _overlap(actor, target):
-        return None
+    if target is not None and actor is not None and (_overlap(actor, target) or actor.text == target.text):
+        return None  # the speaker appraising itself (or a pronoun resolved to the one appraised)
     if target is not None and generic_population(target.text, target.label, target.kind):
         return None  # "people are tired of…" speaks of no party
     return target
