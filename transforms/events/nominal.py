@@ -95,6 +95,8 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         target = None
     location = _location_of(frame.loc_tokens, ms, [actor, target]) or own.place
     governed = frame.support or pos.dep_ != "nsubj"
+    if entry.physical and entry.alt is not None and _verbal_attack(noun, actor, target):
+        entry = lex.verbs[entry.alt]  # "X's attack on the judge": words, not force
     if not _nominal_fits(noun, pos, entry, frame, actor, target):
         return None
     return _Found(
@@ -110,6 +112,18 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
         detached=frame.detached,
         actor_tok=_subject(frame.anchor) if frame.anchor is not None and frame.support else None,
     )
+
+
+def _verbal_attack(noun: Token, actor: Party | None, target: Party | None) -> bool:
+    """Whether an attack noun is one in words: a named doer and a named person, body or people it
+    is aimed at, and no scene of violence ("Y's attacks on X"); an attack of unnamed doers or
+    aims is left out rather than guessed."""
+    named = ("PERSON", "ORG", "NORP")
+    if actor is None or target is None or actor.kind != "entity" or target.kind != "entity":
+        return False
+    if actor.label not in named or target.label not in named:
+        return False
+    return not _violent(noun, actor, target)
 
 
 def _nominal_fits(
@@ -175,6 +189,26 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         # "protests were met with a crackdown": the passive subject is the target
         anchor = g.head
         return _Frame(anchor, None, [c for c in anchor.children if c.dep_ in ("nsubjpass", "nsubj")], [noun])
+    if (
+        pos.dep_ == "pobj"
+        and g.dep_ == "prep"
+        and g.lower_ == "under"
+        and g.head.lemma_.lower() in ("come", "be")
+    ):
+        # "X came under attack by Y", "X is under investigation": X undergoes it, "by Y" does it
+        anchor = g.head
+        doer = next(
+            (
+                o
+                for c in anchor.children
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+                for o in c.children
+                if o.dep_ == "pobj"
+            ),
+            None,
+        )
+        subj = next((c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return _Frame(anchor, _parties(doer, ms), [subj] if subj is not None else [], [noun])
     if pos.dep_ == "dobj" and g.lemma_.lower() in lex.reception:
         subj = _subject(g)
         return _Frame(g, None, [subj] if subj is not None else [], [noun])

@@ -148,15 +148,21 @@ def _sayer_like(verb: Token) -> bool:
     return subj is not None and subj.ent_type_ in ("GPE", "ORG", "NORP")
 
 
+# Speech acts: refusing or promising one is the act negated or planned, not a REJECT or AGREE.
+_WORDS_ONLY = frozenset({"ACCUSE", "SUPPORT"})
+
+
 def _event_complement(verb: Token, entry: Entry) -> bool:
     """Whether what the verb commits to or refuses is itself an event: an infinitive whose verb the
     lexicon knows ("refused to meet", "agreed to withdraw"), an event noun or a sum of money as the
     object or the prepositional object ("offered aid", "agreed to a ceasefire", "pledged $5 million")."""
     lex = lexicon()
     for c in verb.children:
+        hit = _verb_key(c, lex.verbs) if c.dep_ in ("xcomp", "ccomp") else None
+        if hit is not None and hit[1].event_type in _WORDS_ONLY:
+            continue  # "declined to criticize X" is a criticism not made, no rejection of anything
         if c.dep_ in ("xcomp", "ccomp") and (
-            _verb_key(c, lex.verbs) is not None
-            or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
+            hit is not None or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
         ):
             return True
         objs = [c] if c.dep_ == "dobj" else []
@@ -241,7 +247,9 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
     hit = _verb_key(verb, lexicon().verbs)
     if hit is None:
-        return _obligation(verb, ms)
+        from transforms.events.appraisal import appraisal  # it builds on this module
+
+        return _obligation(verb, ms) or appraisal(verb, ms)
     return _verbal_entry(verb, ms, hit[0], hit[1], 0)
 
 

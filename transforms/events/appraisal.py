@@ -1,0 +1,255 @@
+"""Speech acts of appraisal: a party says what it thinks of another ("X called Y a liar", "X said
+Y was a brilliant leader", "“I'm disappointed in Y,” X said"). Disapproval is ACCUSE (CAMEO 111),
+praise SUPPORT (CAMEO 051); the speech verb is the trigger, its subject the actor, the party
+appraised the target. Word lists are data (``event_verbs.toml``, ``[appraisal]``).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.events.clauses import _subject
+from transforms.events.generic import (
+    fiction,
+    frequentative,
+    generic_population,
+    habitual,
+    modifier_participle,
+)
+from transforms.events.lexicon import Entry, lexicon
+from transforms.events.mentions import Party, _Mentions
+from transforms.events.parties import _name_words, _overlap, _owner, _parties
+from transforms.events.triggers import _Found, _noun_entry
+from transforms.lexicons import load
+
+_ACCUSE = Entry(event_type="ACCUSE", cameo="111", mode="disapprove")
+_SUPPORT = Entry(event_type="SUPPORT", cameo="051")
+# Dependents that open a clause or phrase of its own: their words say nothing of the predicate.
+_OWN_CLAUSE = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "prep", "appos", "conj", "cc", "punct"})
+_SPEAKER = frozenset({"i", "we"})
+_BE_FORMS = frozenset({"'m", "’m", "'re", "’re", "'s", "’s", "am", "is", "are", "was", "were"})
+
+
+def _words() -> dict[str, frozenset[str]]:
+    raw = load("event_verbs")["appraisal"]
+    return {k: frozenset(v) for k, v in raw.items()}
+
+
+_WORDS: dict[str, frozenset[str]] = {}
+
+
+def words(kind: str) -> frozenset[str]:
+    """Returns the ``[appraisal]`` word list ``kind`` (loaded once)."""
+    if not _WORDS:
+        _WORDS.update(_words())
+    return _WORDS[kind]
+
+
+def _polar(tok: Token) -> int:
+    """+1 for a word of praise, -1 for one of blame, 0 otherwise (lemma or word as written)."""
+    keys = (tok.lemma_.lower(), tok.lower_)
+    if any(k in words("negative") for k in keys):
+        return -1
+    if any(k in words("positive") for k in keys):
+        return 1
+    return 0
+
+
+def _modifiers(pred: Token) -> list[Token]:
+    """The predicate's own modifiers, nested ("a very obnoxious guy"), not its clauses or phrases."""
+    out: list[Token] = []
+    stack = [c for c in pred.children if c.dep_ not in _OWN_CLAUSE]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack += [c for c in t.children if c.dep_ not in _OWN_CLAUSE]
+    return out
+
+
+def _negated(tok: Token) -> bool:
+    """Whether a "not"/"never" bears on the token ("not only" is no negation)."""
+    neg = lexicon().modality["negation_words"]
+    return any(
+        c.dep_ == "neg" and c.lower_ in neg and not any(g.lower_ == "only" for g in c.children)
+        for c in tok.children
+    )
+
+
+def polarity(pred: Token, clause: Token | None = None) -> int:
+    """The appraisal a predicate states: its modifiers decide ("a bad choice"), else its own head
+    ("a hypocrite"); a negation on it or on its clause turns it ("is not qualified")."""
+    preds = [pred, *(c for c in pred.conjuncts if c.i > pred.i)]
+    score = 0
+    for p in preds:
+        mods = [_polar(t) for t in _modifiers(p) if t.dep_ != "neg"]
+        own = sum(mods) if any(mods) else _polar(p)
+        score += own
+    sign = 1 if score > 0 else -1 if score < 0 else 0
+    if _negated(pred) or (clause is not None and clause is not pred and _negated(clause)):
+        sign = -sign
+    return sign
+
+
+def _entry(sign: int) -> Entry | None:
+    return _ACCUSE if sign < 0 else _SUPPORT if sign > 0 else None
+
+
+def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool) -> Party | None:
+    """The party a token names (for blame also the owner of the thing blamed: "X's use of…")."""
+    if tok is None:
+        return None
+    exclude = _name_words(actor.text) if actor is not None else frozenset()
+    target = _parties(tok, ms, exclude)
+    if target is None and accuse and tok.pos_ == "NOUN":
+        target = _owner(tok, ms)
+    if target is not None and actor is not None and (_overlap(actor, target) or actor.text == target.text):
+        return None  # the speaker appraising itself (or a pronoun resolved to the one appraised)
+    if target is not None and generic_population(target.text, target.label, target.kind):
+        return None  # "people are tired of…" speaks of no party
+    return target
+
+
+def _found(verb: Token, entry: Entry, actor: Party, target: Party) -> _Found:
+    return _Found(verb, entry, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
+
+
+def _naming(verb: Token, ms: _Mentions, actor: Party) -> _Found | None:
+    """ "X called Y a liar", "X described Y as dishonest": the object named, the predicate's sense."""
+    kids = list(verb.children)
+    obj = next((c for c in kids if c.dep_ == "dobj"), None)
+    pred = next((c for c in kids if c.dep_ in ("oprd", "acomp")), None)
+    if pred is None:
+        pred = next(
+            (
+                o
+                for c in kids
+                if c.dep_ == "prep" and c.lower_ == "as"
+                for o in c.children
+                if o.dep_ == "pobj"
+            ),
+            None,
+        )
+    if pred is None:
+        clause = next((c for c in kids if c.dep_ == "ccomp"), None)  # "called [X careless]"
+        if clause is not None and clause.pos_ in ("ADJ", "NOUN"):
+            pred, obj = clause, next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if pred is None or obj is None:
+        return None
+    entry = _entry(polarity(pred, verb))
+    if entry is None:
+        return None
+    target = _target(obj, ms, actor, entry.event_type == "ACCUSE")
+    return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _copula(clause: Token) -> tuple[Token | None, Token | None]:
+    """The subject and predicate of a clause "Y is (a) P" (None, None when it is no such clause)."""
+    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if clause.pos_ == "ADJ":
+        return subj, clause  # "she was appalled that…", the adjective heading its clause
+    if clause.lemma_.lower() != "be" and clause.lower_ not in _BE_FORMS:
+        return None, None
+    pred = next((c for c in clause.children if c.dep_ in ("attr", "acomp")), None)
+    return subj, pred
+
+
+def _feeling(pred: Token, ms: _Mentions, actor: Party, accuse_words: frozenset[str]) -> Party | None:
+    """The party a feeling is about: "disappointed in Y", "appalled that Y would…"."""
+    if pred.lower_ not in accuse_words and pred.lemma_.lower() not in accuse_words:
+        return None
+    for c in pred.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in words("feeling_preps"):
+            for o in (o for o in c.children if o.dep_ == "pobj"):
+                if (t := _target(o, ms, actor, True)) is not None:
+                    return t
+        if c.dep_ in ("ccomp", "advcl"):
+            subj = next((s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")), None)
+            if (t := _target(subj, ms, actor, True)) is not None:
+                return t
+    return None
+
+
+def _addressee(verb: Token) -> Token | None:
+    """The one a speech verb addresses: its object ("told X") or the object of "at"/"to"."""
+    for c in verb.children:
+        if c.dep_ in ("dobj", "dative"):
+            return c
+        if c.dep_ == "prep" and c.lower_ in ("at", "to"):
+            return next((o for o in c.children if o.dep_ == "pobj"), None)
+    return None
+
+
+def _felt(verb: Token, ms: _Mentions) -> _Found | None:
+    """ "X was outraged by Y", "X is disappointed with Y": a party's feeling about another, said of
+    it (the participle of a verb of feeling, its passive subject the one who feels)."""
+    if verb.tag_ != "VBN" or verb.lower_ not in words("feelings_negative") | words("feelings_positive"):
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    actor = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
+    if actor is None or _negated(verb):
+        return None
+    accuse = verb.lower_ in words("feelings_negative")
+    target = _feeling(verb, ms, actor, words("feelings_negative" if accuse else "feelings_positive"))
+    about_event = any(
+        _noun_entry(o) is not None
+        for c in verb.children
+        if c.dep_ in ("agent", "prep") and c.lower_ in words("feeling_preps")
+        for o in c.children
+        if o.dep_ == "pobj"
+    )
+    if target is None and not about_event:
+        return None  # "outraged by the raids" is about an event; "pleased by the weather" is not
+    return _Found(
+        verb, _ACCUSE if accuse else _SUPPORT, actor, target, None, verb, [verb], False, actor_tok=subj
+    )
+
+
+def _speech(verb: Token, ms: _Mentions, actor: Party) -> _Found | None:
+    """ "X said Y was a brilliant leader", "“I'm disappointed in Y,” X said": the clause the verb
+    reports appraises a party other than the speaker, or voices the speaker's feeling about one."""
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        subj, pred = _copula(clause)
+        if subj is None and pred is not None:
+            # "explained [X's refusal] is a weakness": the subject parsed as the verb's object
+            subj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)
+        if subj is None or pred is None:
+            continue
+        if subj.lower_ == "you":
+            # "told X: you are a liar", "tweeting at X, you are a loser": the one addressed
+            entry = _entry(polarity(pred, clause))
+            target = _target(_addressee(verb), ms, actor, True)
+            if entry is not None and target is not None:
+                return _found(verb, entry, actor, target)
+            continue
+        if subj.pos_ == "PRON":
+            # "X said she was appalled…": the pronoun is the speaker far more often than not; an
+            # appraisal of a pronoun ("X said he was great") may be the speaker's own boast
+            if subj.lower_ not in _SPEAKER and subj.lower_ not in lexicon().person_pronouns | {"they", "it"}:
+                continue
+            for sign, kind in ((-1, "feelings_negative"), (1, "feelings_positive")):
+                target = _feeling(pred, ms, actor, words(kind))
+                if target is not None and not _negated(clause) and not _negated(pred):
+                    return _found(verb, _ACCUSE if sign < 0 else _SUPPORT, actor, target)
+            continue
+        entry = _entry(polarity(pred, clause))
+        if entry is None:
+            continue
+        target = _target(subj, ms, actor, entry.event_type == "ACCUSE")
+        if target is not None:
+            return _found(verb, entry, actor, target)
+    return None
+
+
+def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
+    """Returns the ACCUSE or SUPPORT a verb of naming or speech states about a named party, or None
+    (no appraisal, no party appraised, a habit or a description)."""
+    lemma = verb.lemma_.lower()
+    naming = lemma in words("naming_verbs")
+    if not (naming or lemma in words("speech_verbs")):
+        return _felt(verb, ms) if not (habitual(verb) or fiction(verb)) else None
+    if habitual(verb) or fiction(verb) or frequentative(verb) or modifier_participle(verb):
+        return None
+    actor = _parties(_subject(verb), ms)
+    if actor is None:
+        return None
+    return (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)
