@@ -90,6 +90,7 @@ class Lexicon:
     aiming_verbs: frozenset[str] = frozenset()
     responsibility_nouns: frozenset[str] = frozenset()
     responsibility_verbs: frozenset[str] = frozenset()
+    frame_nouns: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -184,6 +185,7 @@ def lexicon() -> Lexicon:
         aiming_verbs=frozenset(lex["generic"]["aiming_verbs"]),
         responsibility_nouns=frozenset(lex["generic"]["responsibility_nouns"]),
         responsibility_verbs=frozenset(lex["generic"]["responsibility_verbs"]),
+        frame_nouns=frozenset(lex["support_verbs"]["frame_nouns"]),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Token
 
 from transforms.events.clauses import (
+    QUANTIFIERS,
     _agent,
     _is_passive,
     _passive_subject,
@@ -19,7 +20,9 @@ from transforms.events.generic import aggregate, fiction, frequentative, habitua
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
+    PARTY_LABELS,
     PLACE_LABELS,
+    QUANTITY_WORDS,
     _group_phrase,
     _location_of,
     _name_words,
@@ -46,6 +49,12 @@ class _Found:
 
 
 def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
+    """The longest lexicon key the verb and its particle, object or preposition make, or None."""
+    return next(iter(_verb_keys(verb, verbs)), None)
+
+
+def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
+    """Every lexicon key the verb fits, longest first ("withdraw from", then "withdraw")."""
     lemma = verb.lemma_.lower()
     keys: list[str] = []
     prts = [c.lower_ for c in verb.children if c.dep_ == "prt"]
@@ -64,12 +73,13 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     if _for_clauses(verb):
         keys.append(f"{lemma} for")  # "called for X to resign", parsed as a clause, not a phrase
     keys.sort(key=lambda k: -k.count(" "))
-    for k in [*keys, lemma]:
+    out: list[tuple[str, Entry]] = []
+    for k in dict.fromkeys([*keys, lemma]):
         if prts and not any(f" {p}" in f" {k} " for p in prts):
             continue  # a particle changes the verb: "back down" is no backing
         if k in verbs:
-            return k, verbs[k]
-    return None
+            out.append((k, verbs[k]))
+    return out
 
 
 def _for_clauses(verb: Token) -> list[Token]:
@@ -101,10 +111,11 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         if not kinds & entry.complement:
             return False
     obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    obj = _content_noun(obj) if obj is not None else None
     if entry.dobj_nouns is not None:
         cls = lex.noun_classes[entry.dobj_nouns]
         named = entry.named_object and obj is not None and obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
-        if obj is None or (obj.lemma_.lower() not in cls and obj.lower_ not in cls and not named):
+        if obj is None or (not _in_class(obj, cls) and not named):
             return False
     if entry.patient is not None:
         cls = lex.noun_classes[entry.patient]
@@ -112,8 +123,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
             obj.ent_type_ in ("PERSON", "NORP")
             or obj.like_num
             or any(c.dep_ == "nummod" for c in obj.children)
-            or obj.lemma_.lower() in cls
-            or obj.lower_ in cls
+            or _in_class(obj, cls)
             or obj.lower_ in lex.all_groups
         ):
             return False
@@ -129,6 +139,33 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
             return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
+
+
+def _content_noun(obj: Token) -> Token:
+    """The noun a measure or part stands for ("700 kg of medicine", "scores of refugees", "part of
+    the program"): the object of its "of" phrase; else the object itself."""
+    low = obj.lower_
+    measure = low in QUANTIFIERS or low in QUANTITY_WORDS or any(c.dep_ == "nummod" for c in obj.children)
+    if not measure or obj.ent_type_ in PARTY_LABELS:
+        return obj
+    of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    inner = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
+    return inner if inner is not None else obj
+
+
+def _in_class(noun: Token, cls: frozenset[str]) -> bool:
+    """Whether the noun, or the event noun compounded with a frame noun ("mediation efforts"), is
+    of the class."""
+    words = [noun, *_frame_compounds(noun)]
+    return any(w.lemma_.lower() in cls or w.lower_ in cls for w in words)
+
+
+def _frame_compounds(noun: Token) -> list[Token]:
+    """The nouns compounded with a frame noun that names an undertaking ("a mediation mission", "aid
+    efforts"): the undertaking is the compound's event."""
+    if noun.lemma_.lower() not in lexicon().frame_nouns:
+        return []
+    return [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
 
 
 def _conflictual_complement(verb: Token) -> bool:
@@ -157,6 +194,7 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
         if c.dep_ in ("xcomp", "ccomp") and (
             _verb_key(c, lex.verbs) is not None
             or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
+            or any(_noun_entry(o) is not None for o in _prep_objects(c, ("to", "on", "in")))
         ):
             return True
         objs = [c] if c.dep_ == "dobj" else []
@@ -239,10 +277,15 @@ def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
 def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
-    hit = _verb_key(verb, lexicon().verbs)
-    if hit is None:
+    hits = _verb_keys(verb, lexicon().verbs)
+    if not hits:
         return _obligation(verb, ms)
-    return _verbal_entry(verb, ms, hit[0], hit[1], 0)
+    for key, entry in hits:
+        # a longer key that does not fit leaves the verb's other readings ("withdraw troops from")
+        found = _verbal_entry(verb, ms, key, entry, 0)
+        if found is not None:
+            return found
+    return None
 
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
@@ -299,6 +342,8 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         # "called for X to resign": X is asked
         target_toks += [c for x in _for_clauses(verb) for c in x.children if c.dep_ in ("nsubj", "nsubjpass")]
     if entry.theme_obj:
+        # "gave X a grant": the dative receives what is given
+        target_toks += [c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"]
         # "cancelled a visit to X", "accepted demands from X": the party hangs on what is moved
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             target_toks += _prep_objects(obj, (*preps, "from"))
@@ -351,6 +396,10 @@ def _group_ok(actor: Party | None, group: str) -> bool:
 def _noun_entry(noun: Token) -> Entry | None:
     """The lexicon entry of an event noun; a two-word name first ("hunger strike", "car bomb")."""
     nouns = lexicon().nouns
+    for c in _frame_compounds(noun):
+        e = nouns.get(c.lower_) or nouns.get(c.lemma_.lower())
+        if e is not None:
+            return e  # "a mediation effort", "the aid mission"
     for c in noun.lefts:
         if c.dep_ in ("compound", "amod") and c.i == noun.i - 1:
             e = nouns.get(f"{c.lower_} {noun.lower_}") or nouns.get(f"{c.lower_} {noun.lemma_.lower()}")
