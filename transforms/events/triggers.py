@@ -111,6 +111,8 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         if not kinds & entry.complement:
             return False
     obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    if obj is None and not passive:
+        obj = _clause_object(verb)
     obj = _content_noun(obj) if obj is not None else None
     if entry.dobj_nouns is not None:
         cls = lex.noun_classes[entry.dobj_nouns]
@@ -119,12 +121,13 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
             return False
     if entry.patient is not None:
         cls = lex.noun_classes[entry.patient]
-        if obj is None or not (
-            obj.ent_type_ in ("PERSON", "NORP")
-            or obj.like_num
-            or any(c.dep_ == "nummod" for c in obj.children)
-            or _in_class(obj, cls)
-            or obj.lower_ in lex.all_groups
+        if obj is None or not any(
+            o.ent_type_ in ("PERSON", "NORP")
+            or o.like_num
+            or any(c.dep_ == "nummod" for c in o.children)
+            or _in_class(o, cls)
+            or o.lower_ in lex.all_groups
+            for o in (obj, *obj.conjuncts)
         ):
             return False
     if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
@@ -139,6 +142,15 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
             return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
+
+
+def _clause_object(verb: Token) -> Token | None:
+    """The object of "allowed X to take part" when the small model parses X as the subject of the
+    infinitive clause; None otherwise."""
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.tag_ == "VB" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            return next((s for s in c.children if s.dep_ == "nsubj"), None)
+    return None
 
 
 def _content_noun(obj: Token) -> Token:
@@ -156,7 +168,7 @@ def _content_noun(obj: Token) -> Token:
 def _in_class(noun: Token, cls: frozenset[str]) -> bool:
     """Whether the noun, or the event noun compounded with a frame noun ("mediation efforts"), is
     of the class."""
-    words = [noun, *_frame_compounds(noun)]
+    words = [noun, *noun.conjuncts, *_frame_compounds(noun)]
     return any(w.lemma_.lower() in cls or w.lower_ in cls for w in words)
 
 
@@ -290,8 +302,9 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
     lex = lexicon()
-    has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
+    clause_obj = None if passive else _clause_object(verb)
+    has_dobj = any(c.dep_ == "dobj" for c in verb.children) or clause_obj is not None
     if habitual(verb) or fiction(verb) or aggregate(verb) or frequentative(verb) or idiom(verb):
         return None
     if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
@@ -336,6 +349,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
             if ps is not None:
                 target_toks.append(ps)
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        target_toks += [clause_obj] if clause_obj is not None else []
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
     if parts[-1] == "for":
