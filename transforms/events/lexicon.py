@@ -91,6 +91,9 @@ class Lexicon:
     responsibility_nouns: frozenset[str] = frozenset()
     responsibility_verbs: frozenset[str] = frozenset()
     frame_nouns: frozenset[str] = frozenset()
+    collective_nouns: frozenset[str] = frozenset()
+    participation_verbs: frozenset[str] = frozenset()
+    offerable: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -186,6 +189,9 @@ def lexicon() -> Lexicon:
         responsibility_nouns=frozenset(lex["generic"]["responsibility_nouns"]),
         responsibility_verbs=frozenset(lex["generic"]["responsibility_verbs"]),
         frame_nouns=frozenset(lex["support_verbs"]["frame_nouns"]),
+        collective_nouns=frozenset(lex["support_verbs"]["collective_nouns"]),
+        participation_verbs=frozenset(lex["support_verbs"]["participation"]),
+        offerable=frozenset(lex["noun_classes"]["supplies"]) | frozenset(lex["noun_classes"]["personnel"]),
     )
 
 

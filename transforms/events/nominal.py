@@ -158,6 +158,15 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         # "provide X with assistance"
         actor = _parties(_subject(g.head), ms)
         return _Frame(g.head, actor, [c for c in g.head.children if c.dep_ == "dobj"], [noun, g.head])
+    if (
+        pos.dep_ == "pobj"
+        and g.dep_ == "prep"
+        and g.lower_ == "in"
+        and g.head.lemma_.lower() in lex.participation_verbs
+    ):
+        # "forces engaged in ethnic cleansing", "X participated in the protests": the subject acts
+        subj = next((c for c in g.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return _Frame(g.head, _parties(subj, ms), [], [noun, g.head])
     claim = _responsibility_claim(pos)
     if claim is not None:
         # "X claimed responsibility for the attack": X is the doer, the claim is X's word

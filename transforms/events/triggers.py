@@ -65,6 +65,10 @@ def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
             keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
         if c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
+            if not objs and c.i > verb.i and c.lower_ in ("out", "off", "away"):
+                keys.append(
+                    f"{lemma} {c.lower_}"
+                )  # "forced X out of Y": a particle the model read as a preposition
             keys.extend(f"{lemma} {c.lower_} {o.lemma_.lower()}" for o in objs)
             keys.extend(f"{lemma} {c.lower_} {o.lower_}" for o in objs)
             if c.i > verb.i and any(o.ent_type_ not in ("DATE", "TIME") for o in objs):
@@ -148,16 +152,25 @@ def _clause_object(verb: Token) -> Token | None:
     """The object of "allowed X to take part" when the small model parses X as the subject of the
     infinitive clause; None otherwise."""
     for c in verb.children:
-        if c.dep_ == "ccomp" and c.tag_ == "VB" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+        if (
+            c.dep_ == "ccomp"
+            and c.tag_ == "VB"
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ):
             return next((s for s in c.children if s.dep_ == "nsubj"), None)
     return None
 
 
 def _content_noun(obj: Token) -> Token:
-    """The noun a measure or part stands for ("700 kg of medicine", "scores of refugees", "part of
-    the program"): the object of its "of" phrase; else the object itself."""
+    """The noun a measure, part or body stands for ("700 kg of medicine", "scores of refugees",
+    "part of the program", "a mission of observers"): the object of its "of" phrase; else the object."""
     low = obj.lower_
-    measure = low in QUANTIFIERS or low in QUANTITY_WORDS or any(c.dep_ == "nummod" for c in obj.children)
+    measure = (
+        low in QUANTIFIERS
+        or low in QUANTITY_WORDS
+        or low in lexicon().collective_nouns
+        or any(c.dep_ == "nummod" for c in obj.children)
+    )
     if not measure or obj.ent_type_ in PARTY_LABELS:
         return obj
     of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -212,8 +225,10 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
         objs = [c] if c.dep_ == "dobj" else []
         if c.dep_ == "prep" and c.lower_ in (entry.preps or ()):
             objs = [o for o in c.children if o.dep_ == "pobj"]
-        if any(_noun_entry(o) is not None or o.ent_type_ == "MONEY" for o in objs):
-            return True
+        if any(
+            _noun_entry(o) is not None or o.ent_type_ == "MONEY" or _in_class(o, lex.offerable) for o in objs
+        ):
+            return True  # "offered aid", "pledged $5 million", "offered its troops to X"
     return False
 
 
@@ -329,6 +344,8 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         if not entry.passive:
             return None
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
+    if actor is None and _attempted(verb) and entry.event_type in lex.casualty_types:
+        passive = True  # "an attempt to assassinate X": the doer is unnamed, as in a passive
     if entry.subject_target:
         # "a prisoner died of torture": the subject undergoes the event, its doer is unnamed
         subj = _subject(verb)
@@ -347,7 +364,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         if passive:
             ps = _passive_subject(verb)
             if ps is not None:
-                target_toks.append(ps)
+                target_toks.append(_content_noun(ps))  # "one third of the guerrillas were disarmed"
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
         target_toks += [clause_obj] if clause_obj is not None else []
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
@@ -394,6 +411,18 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     actor_tok = _agent(verb) if passive else _subject(verb)
     return _Found(
         verb, entry, actor, target, location, verb, [verb], False, passive=passive, actor_tok=actor_tok
+    )
+
+
+def _attempted(verb: Token) -> bool:
+    """Whether the verb is the infinitive of an attempt or plot noun ("an attempt to kill X")."""
+    head = verb.head
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VB"
+        and head.pos_ == "NOUN"
+        and head.lemma_.lower()
+        in lexicon().modality["hypothetical_nouns"] | lexicon().modality["planned_nouns"]
     )
 
 
