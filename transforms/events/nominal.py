@@ -24,7 +24,7 @@ from transforms.events.parties import (
     _parties,
     _party,
 )
-from transforms.events.triggers import _Found, _group_ok, _noun_entry, _violent
+from transforms.events.triggers import _Found, _group_ok, _noun_entry, _recipients, _violent
 
 
 @dataclass
@@ -145,7 +145,7 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
     ):
         # "slap sanctions on X", "hold talks with Y", "gave Z a loan", "sanctions were imposed on X"
         actor = _parties(_subject(g), ms)
-        verb_targets = [c for c in g.children if c.dep_ == "dative"]
+        verb_targets = _recipients(g)
         verb_targets += _prep_objects(g, entry.preps or lex.noun_target_preps)
         return _Frame(g, actor, verb_targets, [noun, g], support=True)
     if (

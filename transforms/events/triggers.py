@@ -374,7 +374,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         target_toks += [c for x in _for_clauses(verb) for c in x.children if c.dep_ in ("nsubj", "nsubjpass")]
     if entry.theme_obj:
         # "gave X a grant": the dative receives what is given
-        target_toks += [c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"]
+        target_toks += _recipients(verb)
         # "cancelled a visit to X", "accepted demands from X": the party hangs on what is moved
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             target_toks += _prep_objects(obj, (*preps, "from"))
@@ -412,6 +412,15 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     return _Found(
         verb, entry, actor, target, location, verb, [verb], False, passive=passive, actor_tok=actor_tok
     )
+
+
+def _recipients(verb: Token) -> list[Token]:
+    """The verb's datives: "gave X a grant", and "gave a grant to X" when "to" is parsed as one."""
+    out: list[Token] = []
+    for c in verb.children:
+        if c.dep_ == "dative":
+            out += [o for o in c.children if o.dep_ == "pobj"] if c.pos_ == "ADP" else [c]
+    return out
 
 
 def _attempted(verb: Token) -> bool:
