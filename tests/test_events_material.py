@@ -18,12 +18,16 @@ def test_supplies_given_to_a_party_are_aid(nlp: Language) -> None:
 
 
 def test_sharing_intelligence_with_a_party_is_cooperation(nlp: Language) -> None:
-    r = first(extract(nlp, "Kenya shared intelligence with Uganda about the smugglers on Tuesday."), "COOPERATE")
+    r = first(
+        extract(nlp, "Kenya shared intelligence with Uganda about the smugglers on Tuesday."), "COOPERATE"
+    )
     assert (r["actor_text"], r["target_text"]) == ("Kenya", "Uganda")
 
 
 def test_allowing_a_party_to_act_is_a_concession(nlp: Language) -> None:
-    r = first(extract(nlp, "The court allowed opposition candidate Maria Lopez to run in the election."), "CONCEDE")
+    r = first(
+        extract(nlp, "The court allowed opposition candidate Maria Lopez to run in the election."), "CONCEDE"
+    )
     assert r["target_text"] == "Maria Lopez"
     assert "CONCEDE" not in types(extract(nlp, "The new rules allowed him to sleep late on Sunday."))
 
@@ -58,7 +62,9 @@ def test_attempt_on_a_life_is_an_event_without_a_named_doer(nlp: Language) -> No
 
 
 def test_participants_in_an_event_noun_are_its_actor(nlp: Language) -> None:
-    r = first(extract(nlp, "Militias were engaged in ethnic cleansing in Darfur, the report said."), "ASSAULT")
+    r = first(
+        extract(nlp, "Militias were engaged in ethnic cleansing in Darfur, the report said."), "ASSAULT"
+    )
     assert r["actor_text"] == "Militias"
     assert r["mode"] == "cleansing"
 

@@ -42,6 +42,7 @@ class Entry:
     event_complement: bool = False
     own_clause: bool = False
     named_object: bool = False
+    body_labels: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         event_complement=bool(raw.get("event_complement", False)),
         own_clause=bool(raw.get("own_clause", False)),
         named_object=bool(raw.get("named_object", False)),
+        body_labels=frozenset(raw["body_labels"]) if "body_labels" in raw else None,
     )
 
 

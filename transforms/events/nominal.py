@@ -161,10 +161,9 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
     if (
         pos.dep_ == "pobj"
         and g.dep_ == "prep"
-        and g.lower_ == "in"
-        and g.head.lemma_.lower() in lex.participation_verbs
+        and f"{g.head.lemma_.lower()} {g.lower_}" in lex.participation_verbs
     ):
-        # "forces engaged in ethnic cleansing", "X participated in the protests": the subject acts
+        # "forces engaged in ethnic cleansing", "X insisted on its demands": the subject acts
         subj = next((c for c in g.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return _Frame(g.head, _parties(subj, ms), [], [noun, g.head])
     claim = _responsibility_claim(pos)

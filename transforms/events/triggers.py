@@ -104,7 +104,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
     lex = lexicon()
     kids = list(verb.children)
     if entry.complement is not None:
-        kinds = {c.dep_ for c in kids}
+        kinds = {c.dep_ for c in kids} - {"prep"}  # only the entry's prepositions count
         if "ccomp" in kinds and any(
             c.dep_ == "ccomp" and c.tag_ == "VB" and any(a.lower_ == "to" for a in c.children) for c in kids
         ):
@@ -136,7 +136,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
             return False
     if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
         return False
-    if entry.event_complement and not _event_complement(verb, entry):
+    if entry.event_complement and entry.body_labels is None and not _event_complement(verb, entry):
         return False
     if entry.own_clause and not any(c.dep_ in ("dobj", "dative", "xcomp") for c in kids):
         # "X warned it would retaliate" is a threat; "X warned that prices would rise" a forecast
@@ -344,6 +344,14 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         if not entry.passive:
             return None
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
+    if entry.body_labels is not None and not _event_complement(verb, entry):
+        # "the two states agreed to set up a center": a body's commitment to any undertaking
+        body = actor is not None and actor.kind == "entity" and actor.label in entry.body_labels
+        preps = entry.preps or ()
+        if not body or not any(
+            c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in preps) for c in verb.children
+        ):
+            return None
     if actor is None and _attempted(verb) and entry.event_type in lex.casualty_types:
         passive = True  # "an attempt to assassinate X": the doer is unnamed, as in a passive
     if entry.subject_target:
