@@ -84,3 +84,18 @@ def test_light_verbs_and_welcomes(nlp: Language) -> None:
 def test_refugees_taken_in_are_asylum(nlp: Language) -> None:
     r = first(extract(nlp, "Canada accepted 900 refugees from Syria in March."), "AID")
     assert r["mode"] == "asylum"
+
+
+def test_refusing_a_deed_that_is_no_event_is_no_rejection(nlp: Language) -> None:
+    assert "REJECT" not in types(extract(nlp, "The mayor refused to admit any fault on Friday."))
+    assert "REJECT" in types(extract(nlp, "Hungary refused to admit the inspectors on Friday."))
+
+
+def test_agreeing_with_an_opinion_is_no_agreement(nlp: Language) -> None:
+    assert "AGREE" not in types(extract(nlp, "Senator Tom Hale agreed with the analysis on Friday."))
+    assert "AGREE" not in types(extract(nlp, "Tom Hale agreed to sell his boat to Mary Jones."))
+
+
+def test_a_proposal_to_ban_names_its_owner_not_an_unnamed_doer(nlp: Language) -> None:
+    rows = extract(nlp, "Voters backed his proposal to ban imports from Chile.")
+    assert all(r["actor_text"] is not None for r in rows if r["event_type"] == "COERCE")

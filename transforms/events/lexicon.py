@@ -95,6 +95,7 @@ class Lexicon:
     collective_nouns: frozenset[str] = frozenset()
     participation_verbs: frozenset[str] = frozenset()
     offerable: frozenset[str] = frozenset()
+    attempt_nouns: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -193,6 +194,7 @@ def lexicon() -> Lexicon:
         frame_nouns=frozenset(lex["support_verbs"]["frame_nouns"]),
         collective_nouns=frozenset(lex["support_verbs"]["collective_nouns"]),
         participation_verbs=frozenset(lex["support_verbs"]["participation"]),
+        attempt_nouns=frozenset(lex["support_verbs"]["attempt_nouns"]),
         offerable=frozenset(lex["noun_classes"]["supplies"]) | frozenset(lex["noun_classes"]["personnel"]),
     )
 

@@ -65,10 +65,6 @@ def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
             keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
         if c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
-            if not objs and c.i > verb.i and c.lower_ in ("out", "off", "away"):
-                keys.append(
-                    f"{lemma} {c.lower_}"
-                )  # "forced X out of Y": a particle the model read as a preposition
             keys.extend(f"{lemma} {c.lower_} {o.lemma_.lower()}" for o in objs)
             keys.extend(f"{lemma} {c.lower_} {o.lower_}" for o in objs)
             if c.i > verb.i and any(o.ent_type_ not in ("DATE", "TIME") for o in objs):
@@ -131,7 +127,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
             or any(c.dep_ == "nummod" for c in o.children)
             or _in_class(o, cls)
             or o.lower_ in lex.all_groups
-            for o in (obj, *obj.conjuncts)
+            for o in (obj, *_name_conjuncts(obj))
         ):
             return False
     if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
@@ -181,8 +177,14 @@ def _content_noun(obj: Token) -> Token:
 def _in_class(noun: Token, cls: frozenset[str]) -> bool:
     """Whether the noun, or the event noun compounded with a frame noun ("mediation efforts"), is
     of the class."""
-    words = [noun, *noun.conjuncts, *_frame_compounds(noun)]
+    words = [noun, *_name_conjuncts(noun), *_frame_compounds(noun)]
     return any(w.lemma_.lower() in cls or w.lower_ in cls for w in words)
+
+
+def _name_conjuncts(noun: Token) -> list[Token]:
+    """The conjuncts of a name ("Sierra Leonean and Liberian refugees" split after the name); a
+    common noun keeps its own class, its conjuncts are often misparsed clauses."""
+    return list(noun.conjuncts) if noun.pos_ == "PROPN" else []
 
 
 def _frame_compounds(noun: Token) -> list[Token]:
@@ -197,8 +199,8 @@ def _conflictual_complement(verb: Token) -> bool:
     """Whether the infinitive a verb of commitment governs is a conflictual event ("vowed to ban")."""
     lex = lexicon()
     for c in verb.children:
-        hit = _verb_key(c, lex.verbs) if c.dep_ == "xcomp" else None
-        if hit is not None and hit[1].event_type in lex.intent_threaten:
+        hit = _fitting_key(c) if c.dep_ == "xcomp" else None
+        if hit is not None and hit.event_type in lex.intent_threaten:
             return True
     return False
 
@@ -217,8 +219,8 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
     lex = lexicon()
     for c in verb.children:
         if c.dep_ in ("xcomp", "ccomp") and (
-            _verb_key(c, lex.verbs) is not None
-            or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
+            _fitting_key(c) is not None
+            or any(g.dep_ == "dobj" and _noun_entry(_content_noun(g)) is not None for g in c.children)
             or any(_noun_entry(o) is not None for o in _prep_objects(c, ("to", "on", "in")))
         ):
             return True
@@ -230,6 +232,14 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
         ):
             return True  # "offered aid", "pledged $5 million", "offered its troops to X"
     return False
+
+
+def _fitting_key(verb: Token) -> Entry | None:
+    """The first lexicon entry of the verb that fits its complements ("refused to admit refugees",
+    not "refused to admit any fault"), or None."""
+    passive = _is_passive(verb)
+    has_dobj = any(c.dep_ == "dobj" for c in verb.children)
+    return next((e for _, e in _verb_keys(verb, lexicon().verbs) if _fits(verb, e, has_dobj, passive)), None)
 
 
 def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
@@ -438,8 +448,8 @@ def _attempted(verb: Token) -> bool:
         verb.dep_ == "acl"
         and verb.tag_ == "VB"
         and head.pos_ == "NOUN"
-        and head.lemma_.lower()
-        in lexicon().modality["hypothetical_nouns"] | lexicon().modality["planned_nouns"]
+        and head.lemma_.lower() in lexicon().attempt_nouns
+        and not any(c.dep_ == "poss" for c in head.children)
     )
 
 
