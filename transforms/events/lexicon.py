@@ -42,6 +42,7 @@ class Entry:
     event_complement: bool = False
     own_clause: bool = False
     named_object: bool = False
+    body_labels: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,11 @@ class Lexicon:
     aiming_verbs: frozenset[str] = frozenset()
     responsibility_nouns: frozenset[str] = frozenset()
     responsibility_verbs: frozenset[str] = frozenset()
+    frame_nouns: frozenset[str] = frozenset()
+    collective_nouns: frozenset[str] = frozenset()
+    participation_verbs: frozenset[str] = frozenset()
+    offerable: frozenset[str] = frozenset()
+    attempt_nouns: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -123,6 +129,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         event_complement=bool(raw.get("event_complement", False)),
         own_clause=bool(raw.get("own_clause", False)),
         named_object=bool(raw.get("named_object", False)),
+        body_labels=frozenset(raw["body_labels"]) if "body_labels" in raw else None,
     )
 
 
@@ -184,6 +191,11 @@ def lexicon() -> Lexicon:
         aiming_verbs=frozenset(lex["generic"]["aiming_verbs"]),
         responsibility_nouns=frozenset(lex["generic"]["responsibility_nouns"]),
         responsibility_verbs=frozenset(lex["generic"]["responsibility_verbs"]),
+        frame_nouns=frozenset(lex["support_verbs"]["frame_nouns"]),
+        collective_nouns=frozenset(lex["support_verbs"]["collective_nouns"]),
+        participation_verbs=frozenset(lex["support_verbs"]["participation"]),
+        attempt_nouns=frozenset(lex["support_verbs"]["attempt_nouns"]),
+        offerable=frozenset(lex["noun_classes"]["supplies"]) | frozenset(lex["noun_classes"]["personnel"]),
     )
 
 

@@ -24,7 +24,7 @@ from transforms.events.parties import (
     _parties,
     _party,
 )
-from transforms.events.triggers import _Found, _group_ok, _noun_entry, _violent
+from transforms.events.triggers import _Found, _group_ok, _noun_entry, _recipients, _violent
 
 
 @dataclass
@@ -163,7 +163,7 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
     ):
         # "slap sanctions on X", "hold talks with Y", "gave Z a loan", "sanctions were imposed on X"
         actor = _parties(_subject(g), ms)
-        verb_targets = [c for c in g.children if c.dep_ == "dative"]
+        verb_targets = _recipients(g)
         verb_targets += _prep_objects(g, entry.preps or lex.noun_target_preps)
         return _Frame(g, actor, verb_targets, [noun, g], support=True)
     if (
@@ -176,6 +176,14 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         # "provide X with assistance"
         actor = _parties(_subject(g.head), ms)
         return _Frame(g.head, actor, [c for c in g.head.children if c.dep_ == "dobj"], [noun, g.head])
+    if (
+        pos.dep_ == "pobj"
+        and g.dep_ == "prep"
+        and f"{g.head.lemma_.lower()} {g.lower_}" in lex.participation_verbs
+    ):
+        # "forces engaged in ethnic cleansing", "X insisted on its demands": the subject acts
+        subj = next((c for c in g.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return _Frame(g.head, _parties(subj, ms), [], [noun, g.head])
     claim = _responsibility_claim(pos)
     if claim is not None:
         # "X claimed responsibility for the attack": X is the doer, the claim is X's word

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Token
 
 from transforms.events.clauses import (
+    QUANTIFIERS,
     _agent,
     _is_passive,
     _passive_subject,
@@ -19,7 +20,9 @@ from transforms.events.generic import aggregate, fiction, frequentative, habitua
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
+    PARTY_LABELS,
     PLACE_LABELS,
+    QUANTITY_WORDS,
     _group_phrase,
     _location_of,
     _name_words,
@@ -46,6 +49,12 @@ class _Found:
 
 
 def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
+    """The longest lexicon key the verb and its particle, object or preposition make, or None."""
+    return next(iter(_verb_keys(verb, verbs)), None)
+
+
+def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
+    """Every lexicon key the verb fits, longest first ("withdraw from", then "withdraw")."""
     lemma = verb.lemma_.lower()
     keys: list[str] = []
     prts = [c.lower_ for c in verb.children if c.dep_ == "prt"]
@@ -64,12 +73,13 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     if _for_clauses(verb):
         keys.append(f"{lemma} for")  # "called for X to resign", parsed as a clause, not a phrase
     keys.sort(key=lambda k: -k.count(" "))
-    for k in [*keys, lemma]:
+    out: list[tuple[str, Entry]] = []
+    for k in dict.fromkeys([*keys, lemma]):
         if prts and not any(f" {p}" in f" {k} " for p in prts):
             continue  # a particle changes the verb: "back down" is no backing
         if k in verbs:
-            return k, verbs[k]
-    return None
+            out.append((k, verbs[k]))
+    return out
 
 
 def _for_clauses(verb: Token) -> list[Token]:
@@ -90,7 +100,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
     lex = lexicon()
     kids = list(verb.children)
     if entry.complement is not None:
-        kinds = {c.dep_ for c in kids}
+        kinds = {c.dep_ for c in kids} - {"prep"}  # only the entry's prepositions count
         if "ccomp" in kinds and any(
             c.dep_ == "ccomp" and c.tag_ == "VB" and any(a.lower_ == "to" for a in c.children) for c in kids
         ):
@@ -101,25 +111,28 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         if not kinds & entry.complement:
             return False
     obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    if obj is None and not passive:
+        obj = _clause_object(verb)
+    obj = _content_noun(obj) if obj is not None else None
     if entry.dobj_nouns is not None:
         cls = lex.noun_classes[entry.dobj_nouns]
         named = entry.named_object and obj is not None and obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
-        if obj is None or (obj.lemma_.lower() not in cls and obj.lower_ not in cls and not named):
+        if obj is None or (not _in_class(obj, cls) and not named):
             return False
     if entry.patient is not None:
         cls = lex.noun_classes[entry.patient]
-        if obj is None or not (
-            obj.ent_type_ in ("PERSON", "NORP")
-            or obj.like_num
-            or any(c.dep_ == "nummod" for c in obj.children)
-            or obj.lemma_.lower() in cls
-            or obj.lower_ in cls
-            or obj.lower_ in lex.all_groups
+        if obj is None or not any(
+            o.ent_type_ in ("PERSON", "NORP")
+            or o.like_num
+            or any(c.dep_ == "nummod" for c in o.children)
+            or _in_class(o, cls)
+            or o.lower_ in lex.all_groups
+            for o in (obj, *_name_conjuncts(obj))
         ):
             return False
     if entry.needs_prep is not None and not _prep_objects(verb, entry.needs_prep):
         return False
-    if entry.event_complement and not _event_complement(verb, entry):
+    if entry.event_complement and entry.body_labels is None and not _event_complement(verb, entry):
         return False
     if entry.own_clause and not any(c.dep_ in ("dobj", "dative", "xcomp") for c in kids):
         # "X warned it would retaliate" is a threat; "X warned that prices would rise" a forecast
@@ -131,12 +144,63 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
 
 
+def _clause_object(verb: Token) -> Token | None:
+    """The object of "allowed X to take part" when the small model parses X as the subject of the
+    infinitive clause; None otherwise."""
+    for c in verb.children:
+        if (
+            c.dep_ == "ccomp"
+            and c.tag_ == "VB"
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ):
+            return next((s for s in c.children if s.dep_ == "nsubj"), None)
+    return None
+
+
+def _content_noun(obj: Token) -> Token:
+    """The noun a measure, part or body stands for ("700 kg of medicine", "scores of refugees",
+    "part of the program", "a mission of observers"): the object of its "of" phrase; else the object."""
+    low = obj.lower_
+    measure = (
+        low in QUANTIFIERS
+        or low in QUANTITY_WORDS
+        or low in lexicon().collective_nouns
+        or any(c.dep_ == "nummod" for c in obj.children)
+    )
+    if not measure or obj.ent_type_ in PARTY_LABELS:
+        return obj
+    of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    inner = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
+    return inner if inner is not None else obj
+
+
+def _in_class(noun: Token, cls: frozenset[str]) -> bool:
+    """Whether the noun, or the event noun compounded with a frame noun ("mediation efforts"), is
+    of the class."""
+    words = [noun, *_name_conjuncts(noun), *_frame_compounds(noun)]
+    return any(w.lemma_.lower() in cls or w.lower_ in cls for w in words)
+
+
+def _name_conjuncts(noun: Token) -> list[Token]:
+    """The conjuncts of a name ("Sierra Leonean and Liberian refugees" split after the name); a
+    common noun keeps its own class, its conjuncts are often misparsed clauses."""
+    return list(noun.conjuncts) if noun.pos_ == "PROPN" else []
+
+
+def _frame_compounds(noun: Token) -> list[Token]:
+    """The nouns compounded with a frame noun that names an undertaking ("a mediation mission", "aid
+    efforts"): the undertaking is the compound's event."""
+    if noun.lemma_.lower() not in lexicon().frame_nouns:
+        return []
+    return [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
+
+
 def _conflictual_complement(verb: Token) -> bool:
     """Whether the infinitive a verb of commitment governs is a conflictual event ("vowed to ban")."""
     lex = lexicon()
     for c in verb.children:
-        hit = _verb_key(c, lex.verbs) if c.dep_ == "xcomp" else None
-        if hit is not None and hit[1].event_type in lex.intent_threaten:
+        hit = _fitting_key(c) if c.dep_ == "xcomp" else None
+        if hit is not None and hit.event_type in lex.intent_threaten:
             return True
     return False
 
@@ -162,15 +226,27 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
         if hit is not None and hit[1].event_type in _WORDS_ONLY:
             continue  # "declined to criticize X" is a criticism not made, no rejection of anything
         if c.dep_ in ("xcomp", "ccomp") and (
-            hit is not None or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
+            _fitting_key(c) is not None
+            or any(g.dep_ == "dobj" and _noun_entry(_content_noun(g)) is not None for g in c.children)
+            or any(_noun_entry(o) is not None for o in _prep_objects(c, ("to", "on", "in")))
         ):
             return True
         objs = [c] if c.dep_ == "dobj" else []
         if c.dep_ == "prep" and c.lower_ in (entry.preps or ()):
             objs = [o for o in c.children if o.dep_ == "pobj"]
-        if any(_noun_entry(o) is not None or o.ent_type_ == "MONEY" for o in objs):
-            return True
+        if any(
+            _noun_entry(o) is not None or o.ent_type_ == "MONEY" or _in_class(o, lex.offerable) for o in objs
+        ):
+            return True  # "offered aid", "pledged $5 million", "offered its troops to X"
     return False
+
+
+def _fitting_key(verb: Token) -> Entry | None:
+    """The first lexicon entry of the verb that fits its complements ("refused to admit refugees",
+    not "refused to admit any fault"), or None."""
+    passive = _is_passive(verb)
+    has_dobj = any(c.dep_ == "dobj" for c in verb.children)
+    return next((e for _, e in _verb_keys(verb, lexicon().verbs) if _fits(verb, e, has_dobj, passive)), None)
 
 
 def _violent(trigger: Token, actor: Party | None, target: Party | None) -> bool:
@@ -245,18 +321,24 @@ def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
 def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
-    hit = _verb_key(verb, lexicon().verbs)
-    if hit is None:
+    hits = _verb_keys(verb, lexicon().verbs)
+    if not hits:
         from transforms.events.appraisal import appraisal  # it builds on this module
 
         return _obligation(verb, ms) or appraisal(verb, ms)
-    return _verbal_entry(verb, ms, hit[0], hit[1], 0)
+    for key, entry in hits:
+        # a longer key that does not fit leaves the verb's other readings ("withdraw troops from")
+        found = _verbal_entry(verb, ms, key, entry, 0)
+        if found is not None:
+            return found
+    return None
 
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
     lex = lexicon()
-    has_dobj = any(c.dep_ == "dobj" for c in verb.children)
     passive = _is_passive(verb)
+    clause_obj = None if passive else _clause_object(verb)
+    has_dobj = any(c.dep_ == "dobj" for c in verb.children) or clause_obj is not None
     if habitual(verb) or fiction(verb) or aggregate(verb) or frequentative(verb) or idiom(verb):
         return None
     if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
@@ -281,6 +363,16 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         if not entry.passive:
             return None
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
+    if entry.body_labels is not None and not _event_complement(verb, entry):
+        # "the two states agreed to set up a center": a body's commitment to any undertaking
+        body = actor is not None and actor.kind == "entity" and actor.label in entry.body_labels
+        preps = entry.preps or ()
+        if not body or not any(
+            c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in preps) for c in verb.children
+        ):
+            return None
+    if actor is None and _attempted(verb) and entry.event_type in lex.casualty_types:
+        passive = True  # "an attempt to assassinate X": the doer is unnamed, as in a passive
     if entry.subject_target:
         # "a prisoner died of torture": the subject undergoes the event, its doer is unnamed
         subj = _subject(verb)
@@ -299,14 +391,17 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         if passive:
             ps = _passive_subject(verb)
             if ps is not None:
-                target_toks.append(ps)
+                target_toks.append(_content_noun(ps))  # "one third of the guerrillas were disarmed"
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        target_toks += [clause_obj] if clause_obj is not None else []
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
     if parts[-1] == "for":
         # "called for X to resign": X is asked
         target_toks += [c for x in _for_clauses(verb) for c in x.children if c.dep_ in ("nsubj", "nsubjpass")]
     if entry.theme_obj:
+        # "gave X a grant": the dative receives what is given
+        target_toks += _recipients(verb)
         # "cancelled a visit to X", "accepted demands from X": the party hangs on what is moved
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             target_toks += _prep_objects(obj, (*preps, "from"))
@@ -346,6 +441,27 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     )
 
 
+def _recipients(verb: Token) -> list[Token]:
+    """The verb's datives: "gave X a grant", and "gave a grant to X" when "to" is parsed as one."""
+    out: list[Token] = []
+    for c in verb.children:
+        if c.dep_ == "dative":
+            out += [o for o in c.children if o.dep_ == "pobj"] if c.pos_ == "ADP" else [c]
+    return out
+
+
+def _attempted(verb: Token) -> bool:
+    """Whether the verb is the infinitive of an attempt or plot noun ("an attempt to kill X")."""
+    head = verb.head
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VB"
+        and head.pos_ == "NOUN"
+        and head.lemma_.lower() in lexicon().attempt_nouns
+        and not any(c.dep_ == "poss" for c in head.children)
+    )
+
+
 def _group_ok(actor: Party | None, group: str) -> bool:
     """Whether the actor is a group of the wanted kind, or a people (NORP) acting together."""
     if actor is None:
@@ -359,6 +475,10 @@ def _group_ok(actor: Party | None, group: str) -> bool:
 def _noun_entry(noun: Token) -> Entry | None:
     """The lexicon entry of an event noun; a two-word name first ("hunger strike", "car bomb")."""
     nouns = lexicon().nouns
+    for c in _frame_compounds(noun):
+        e = nouns.get(c.lower_) or nouns.get(c.lemma_.lower())
+        if e is not None:
+            return e  # "a mediation effort", "the aid mission"
     for c in noun.lefts:
         if c.dep_ in ("compound", "amod") and c.i == noun.i - 1:
             e = nouns.get(f"{c.lower_} {noun.lower_}") or nouns.get(f"{c.lower_} {noun.lemma_.lower()}")
