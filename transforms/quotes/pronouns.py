@@ -78,24 +78,38 @@ _OPENERS = ("CCONJ", "ADV", "PUNCT", "SPACE", "INTJ")
 
 
 def _opens_sentence(ctx: _Ctx, p: _Person) -> bool:
-    """True when a name opens its sentence before the main verb, whatever the parse made of it:
+    """True when a name opens its sentence (or a line of it: the parser runs a paragraph after a
+    single line break into the sentence before) ahead of its verb, whatever the parse made of it:
     "And Doe, for all the progress he made, seems to agree" or "Doe, when asked, walked away" is
     about Doe even when the parser hangs the name on something else. A possessive ("Doe's plan")
     or a modifier of another noun ("Doe aides") is not the topic."""
-    sent = ctx.sents[p.sent]
     span = ctx.doc.char_span(p.start, p.end, alignment_mode="expand")
-    if span is None or len(span) == 0 or span.start < sent.start or sent.root.i < span.end:
+    if span is None or len(span) == 0:
         return False
-    last = span[-1]
-    if last.dep_ in ("poss", "compound", "pobj", "dobj") or (
-        last.i + 1 < len(ctx.doc) and ctx.doc[last.i + 1].tag_ == "POS"
-    ):
+    return _opens(ctx, span.start, span.end, p.sent)
+
+
+def _opens(ctx: _Ctx, a: int, b: int, s: int) -> bool:
+    """True when the tokens [a, b) open sentence ``s`` or a line of it (see :func:`_opens_sentence`)."""
+    sent = ctx.sents[s]
+    doc = ctx.doc
+    if a < sent.start:
+        return False
+    last = doc[b - 1]
+    if last.dep_ in ("poss", "compound", "pobj", "dobj") or (b < len(doc) and doc[b].tag_ == "POS"):
+        return False
+    start = sent.start
+    for i in range(a - 1, sent.start - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            start = i + 1
+            break
+    # the verb comes after the name: the sentence's root, or for a line the subject's own verb
+    # (a parse that makes the name itself the root, "Doe (R-Ohio), the chairman, said …", keeps it)
+    verb = sent.root if start == sent.start else last.head
+    if verb.i < a or (verb.i < b and verb.dep_ != "ROOT"):
         return False
     # only openers, and titles or given names hanging on the name, come before it
-    return all(
-        t.pos_ in _OPENERS or (t.pos_ == "PROPN" and t.head.i in range(span.start, span.end))
-        for t in ctx.doc[sent.start : span.start]
-    )
+    return all(t.pos_ in _OPENERS or (t.pos_ == "PROPN" and a <= t.head.i < b) for t in doc[start:a])
 
 
 def _acts(ctx: _Ctx, p: _Person) -> bool:
@@ -198,7 +212,7 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
         ref = _best_referent(ctx, pool, s_here, gender) or _subject_name_before(ctx, t, s_here)
         if ref is not None:
             end = t.idx + len(t.text)
-            main = _main_clause(t.head)
+            main = _main_clause(t.head) or _opens(ctx, t.i, t.i + 1, s_here)
             ctx.chain.append(_Person(t.idx, end, ref.text, ref.key, s_here, True, gender, main, ref))
     return ctx.chain
 
