@@ -40,6 +40,7 @@ def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_
     """
     pool = ctx.persons_before(at, s_here, _PRONOUN_WINDOW, _POOL_LIMIT)
     pool += _chain_before(_pronoun_chain(ctx), at, s_here)
+    pool += _chain_before(_unlabelled_people(ctx), at, s_here)
     key = _speaker_key(ctx, last)
     if last is not None and key and last.start is not None and last.cue_tok is not None:
         s_last = ctx.sent_of_tok[last.cue_tok]
@@ -271,6 +272,36 @@ def _subject_name_before(ctx: _Ctx, pron: Token, s_here: int) -> _Person | None:
             continue
         return _Person(start, end, name, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head))
     return None
+
+
+def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
+    """Returns, in order, the people the NER missed that the syntax shows (computed once per
+    article): a lone surname tagged as an organisation that is the subject of a speech verb
+    ("Reyes says that …"). Names already among the people and reporters are not."""
+    if ctx.unlabelled is not None:
+        return ctx.unlabelled
+    verbs = _lex().verbs
+    doc = ctx.doc
+    out: list[_Person] = []
+    for t in doc:
+        if (
+            t.dep_ != "nsubj"
+            or t.pos_ not in ("PROPN", "NOUN")
+            or ctx.in_quote(t)
+            or t.head.lemma_.lower() not in verbs
+        ):
+            continue
+        if not t.text[:1].isupper() or t.text.isupper() or any(c.dep_ == "compound" for c in t.children):
+            continue
+        start, end = t.idx, t.idx + len(t.text)
+        if {m.get("label") for m in ctx.mentions_in(start, end)} != {"ORG"}:
+            continue
+        key = _key(t.text)
+        if ctx.persons_between(start, end) or key in ctx.reporters:
+            continue
+        out.append(_Person(start, end, t.text, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head)))
+    ctx.unlabelled = out
+    return out
 
 
 _GROUP_SENTS = 2
