@@ -590,19 +590,31 @@ def test_previous_speaker_tagged_as_organisation_stays_in_view(nlp: Language) ->
     assert r["speaker_method"] == "pronoun" and r["speaker_text"] == "Okafor"
 
 
-def test_surname_tagged_as_organisation_that_speaks_is_a_person(nlp: Language) -> None:
-    # "Reyes says that …": a lone surname the NER took for an organisation, subject of a speech verb
-    text = (
-        "Ms. Ann Reid praised the plan on Monday.\n\n"
-        "Reyes says that the plan is a scandal. “It is a waste of money,” she says."
-    )
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # "Reyes says that …": a lone surname the NER took for an organisation
+        (
+            "Ms. Ann Reid praised the plan on Monday.\n\n"
+            "Reyes says that the plan is a scandal. “It is a waste of money,” she says.",
+            "Reyes",
+        ),
+        # only the surname of a full name tagged as an organisation
+        (
+            "Ms. Ann Reid praised the plan on Monday.\n\n"
+            "Luz Reyes, the chair, announced a vote. “It is a waste of money,” she says.",
+            "Luz Reyes",
+        ),
+    ],
+)
+def test_surname_tagged_as_organisation_that_speaks_is_a_person(nlp: Language, text: str, name: str) -> None:
     s = text.index("Reyes")
     mentions: list[dict[str, object]] = [
         {"start": 4, "end": 12, "text": "Ann Reid", "label": "PERSON", "title": None},
         {"start": s, "end": s + 5, "text": "Reyes", "label": "ORG", "title": None},
     ]
     r = _by_start(quotes_from_doc(nlp(text), "a1", mentions), "It is a waste")
-    assert r["speaker_method"] == "pronoun" and r["speaker_text"] == "Reyes"
+    assert r["speaker_method"] == "pronoun" and r["speaker_text"] == name
 
 
 @pytest.mark.parametrize(

@@ -276,8 +276,9 @@ def _subject_name_before(ctx: _Ctx, pron: Token, s_here: int) -> _Person | None:
 
 def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
     """Returns, in order, the people the NER missed that the syntax shows (computed once per
-    article): a lone surname tagged as an organisation that is the subject of a speech verb
-    ("Reyes says that …"). Names already among the people and reporters are not."""
+    article): the subject of a speech verb whose surname alone the NER tagged as an organisation
+    ("Reyes says that …", "Ana Reyes, the chair, announced"). Names already among the people
+    and reporters are not; a whole name tagged as one organisation stays one."""
     if ctx.unlabelled is not None:
         return ctx.unlabelled
     verbs = _lex().verbs
@@ -287,19 +288,22 @@ def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
         if (
             t.dep_ != "nsubj"
             or t.pos_ not in ("PROPN", "NOUN")
+            or not t.text[:1].isupper()
+            or t.text.isupper()
             or ctx.in_quote(t)
             or t.head.lemma_.lower() not in verbs
         ):
             continue
-        if not t.text[:1].isupper() or t.text.isupper() or any(c.dep_ == "compound" for c in t.children):
+        ments = ctx.mentions_in(t.idx, t.idx + len(t.text))
+        if not ments or any(m.get("label") != "ORG" or str(m.get("text")) != t.text for m in ments):
             continue
-        start, end = t.idx, t.idx + len(t.text)
-        if {m.get("label") for m in ctx.mentions_in(start, end)} != {"ORG"}:
-            continue
+        a, b = _proper_chain(t)
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
         key = _key(t.text)
         if ctx.persons_between(start, end) or key in ctx.reporters:
             continue
-        out.append(_Person(start, end, t.text, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head)))
+        name = ctx.text[start:end]
+        out.append(_Person(start, end, name, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head)))
     ctx.unlabelled = out
     return out
 
