@@ -793,6 +793,22 @@ def test_surname_tagged_as_organisation_that_speaks_is_a_person(nlp: Language, t
             ],
             True,
         ),
+        # a photo credit names no one the next sentences are about
+        (
+            ["Ana", "Lindqvist", "/", "Reuters", "."],
+            [1, 1, 1, 1, 1],
+            ["compound", "ROOT", "punct", "appos", "punct"],
+            ["PROPN", "PROPN", "SYM", "PROPN", "PUNCT"],
+            False,
+        ),
+        # a pair is no one person
+        (
+            ["Lindqvist", "and", "Moreau", "agreed", "."],
+            [3, 0, 0, 3, 3],
+            ["nsubj", "cc", "conj", "ROOT", "punct"],
+            ["PROPN", "CCONJ", "PROPN", "VERB", "PUNCT"],
+            False,
+        ),
         # "Voters, for all their doubts, backed Lindqvist." names him after the verb
         (
             ["Voters", ",", "for", "all", "their", "doubts", ",", "backed", "Lindqvist", "."],

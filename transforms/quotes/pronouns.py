@@ -109,6 +109,15 @@ def _opens(ctx: _Ctx, a: int, b: int, s: int) -> bool:
     verb = sent.root if start == sent.start else last.head
     if verb.i < a or (verb.i < b and verb.dep_ != "ROOT"):
         return False
+    # a word the NER took for a name ("Conceding that …", "Nationally, …") is no one, a pair or a
+    # list ("Doe and Roe") no one person, a name standing alone (a photo credit) about nothing
+    if any(t.pos_ in ("VERB", "AUX", "ADV") for t in doc[a:b]) or any(
+        c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in last.children
+    ):
+        return False
+    end = next((t.i for t in doc[b : sent.end] if "\n" in t.text), sent.end)
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc[b:end]):
+        return False
     # only openers, and titles or given names hanging on the name, come before it
     return all(t.pos_ in _OPENERS or (t.pos_ == "PROPN" and a <= t.head.i < b) for t in doc[start:a])
 
