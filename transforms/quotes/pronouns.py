@@ -1,5 +1,6 @@
-"""He/she resolution: the people in view, the best-scored referent, and the chain of resolved he/she
-subjects outside quotes that keeps a person in view."""
+"""He/she resolution: the people in view (with the speakers the NER missed), the best-scored
+referent (salience: a sentence's subject or opening name, a name that acts; gender), and the chain
+of resolved he/she subjects outside quotes that keeps a person in view."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from transforms.syntax import np_span as _np_span
 from transforms.syntax import proper_chain as _proper_chain
 
 # Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
-# that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.
+# that Jones had lied. He …" is Smith) or a sentence's opening name outranks the subject of a
+# clause inside the sentence.
 _PRONOUN_SUBJECT_BONUS = 3.0
 _PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
 _PRONOUN_GENDER_BONUS = 0.25
