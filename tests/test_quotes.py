@@ -328,6 +328,30 @@ SPEAKERS = [
         id="pronoun_without_antecedent_is_kept",
     ),
     pytest.param(
+        "Voters cheered Ann Cole on Monday. Mayor Tom Reid watched from the stage.\n\n"
+        "Halvorsen endorsed her rival on Tuesday.\n\n“It was an easy choice,” he said.",
+        "It was an easy",
+        {"speaker_method": "pronoun"},
+        "Halvorsen",
+        id="one_her_after_a_surname_does_not_make_it_a_woman",
+    ),
+    pytest.param(
+        "Voters met Ms. Joan Pike on Monday.\n\nThe plan was backed on Friday by Ruth Calloway, "
+        "who said none of the money came from Pike.\n\n“It has never made sense to me to wait,” she said.",
+        "It has never",
+        {"speaker_method": "pronoun"},
+        "Calloway",
+        id="who_clause_antecedent_acts_like_a_subject",
+    ),
+    pytest.param(
+        "Voters met Ms. Joan Pike on Monday.\n\nThe plan was backed on Friday by Ruth Calloway, a "
+        "friend of Pike.\n\n“It has never made sense to me to wait,” she said.",
+        "It has never",
+        {"speaker_method": "pronoun"},
+        "Calloway",
+        id="agent_of_a_passive_acts_like_a_subject",
+    ),
+    pytest.param(
         "Interior Minister Jana Kovacs, who spoke after the vote, rejected the plan.\n\n"
         "Opposition MP Olek Brandt called for new talks.\n\n"
         "“There will be no second vote,” the minister said.",
@@ -543,6 +567,273 @@ def test_pronoun_chain_keeps_a_person_in_view(nlp: Language) -> None:
     assert r["speaker_method"] == "pronoun" and "Brandt" in str(r["speaker_text"])
     # the speaker span is the name, never the pronoun it was carried by
     assert r["speaker_text"] != "he"
+
+
+def test_previous_speaker_tagged_as_organisation_stays_in_view(nlp: Language) -> None:
+    # the NER took the lone surname "Okafor" for an organisation: as the subject of the cue it is
+    # still the person a "he" of the next quote goes on with
+    text = (
+        "Tom Reid called the plan a failure.\n\n“It cannot work,” Okafor says.\n\n"
+        "“It is a waste of money,” he says."
+    )
+    mentions: list[dict[str, object]] = [
+        {"start": 0, "end": 8, "text": "Tom Reid", "label": "PERSON", "title": None},
+        {
+            "start": text.index("Okafor"),
+            "end": text.index("Okafor") + 6,
+            "text": "Okafor",
+            "label": "ORG",
+            "title": None,
+        },
+    ]
+    r = _by_start(quotes_from_doc(nlp(text), "a1", mentions), "It is a waste")
+    assert r["speaker_method"] == "pronoun" and r["speaker_text"] == "Okafor"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # "Reyes says that …": a lone surname the NER took for an organisation
+        (
+            "Ms. Ann Reid praised the plan on Monday.\n\n"
+            "Reyes says that the plan is a scandal. “It is a waste of money,” she says.",
+            "Reyes",
+        ),
+        # only the surname of a full name tagged as an organisation
+        (
+            "Ms. Ann Reid praised the plan on Monday.\n\n"
+            "Luz Reyes, the chair, announced a vote. “It is a waste of money,” she says.",
+            "Luz Reyes",
+        ),
+    ],
+)
+def test_surname_tagged_as_organisation_that_speaks_is_a_person(nlp: Language, text: str, name: str) -> None:
+    s = text.index("Reyes")
+    mentions: list[dict[str, object]] = [
+        {"start": 4, "end": 12, "text": "Ann Reid", "label": "PERSON", "title": None},
+        {"start": s, "end": s + 5, "text": "Reyes", "label": "ORG", "title": None},
+    ]
+    r = _by_start(quotes_from_doc(nlp(text), "a1", mentions), "It is a waste")
+    assert r["speaker_method"] == "pronoun" and r["speaker_text"] == name
+
+
+@pytest.mark.parametrize(
+    ("words", "heads", "deps", "pos", "opens"),
+    [
+        # "And Lindqvist, for all the votes he won, seems to agree." with the name hung on the verb
+        (
+            [
+                "And",
+                "Lindqvist",
+                ",",
+                "for",
+                "all",
+                "the",
+                "votes",
+                "he",
+                "won",
+                ",",
+                "seems",
+                "to",
+                "agree",
+                ".",
+            ],
+            [10, 10, 10, 10, 6, 6, 3, 8, 6, 10, 10, 12, 10, 10],
+            [
+                "cc",
+                "npadvmod",
+                "punct",
+                "prep",
+                "predet",
+                "det",
+                "pobj",
+                "nsubj",
+                "relcl",
+                "punct",
+                "ROOT",
+                "aux",
+                "xcomp",
+                "punct",
+            ],
+            [
+                "CCONJ",
+                "PROPN",
+                "PUNCT",
+                "ADP",
+                "DET",
+                "DET",
+                "NOUN",
+                "PRON",
+                "VERB",
+                "PUNCT",
+                "VERB",
+                "PART",
+                "VERB",
+                "PUNCT",
+            ],
+            True,
+        ),
+        # "Lindqvist's plan, for all its flaws, seems to work." is about the plan
+        (
+            ["Lindqvist", "'s", "plan", ",", "for", "all", "its", "flaws", ",", "seems", "to", "work", "."],
+            [2, 0, 9, 9, 9, 7, 7, 4, 9, 9, 11, 9, 9],
+            [
+                "poss",
+                "case",
+                "nsubj",
+                "punct",
+                "prep",
+                "predet",
+                "poss",
+                "pobj",
+                "punct",
+                "ROOT",
+                "aux",
+                "xcomp",
+                "punct",
+            ],
+            [
+                "PROPN",
+                "PART",
+                "NOUN",
+                "PUNCT",
+                "ADP",
+                "DET",
+                "PRON",
+                "NOUN",
+                "PUNCT",
+                "VERB",
+                "PART",
+                "VERB",
+                "PUNCT",
+            ],
+            False,
+        ),
+        # a paragraph after a single line break run into the quote before it by the parser
+        (
+            [
+                '"',
+                "Everyone",
+                "sues",
+                '"',
+                "\n",
+                "Later",
+                ",",
+                "Lindqvist",
+                "claimed",
+                "that",
+                "it",
+                "failed",
+                ".",
+            ],
+            [2, 2, 2, 2, 3, 8, 8, 8, 2, 11, 11, 8, 2],
+            [
+                "punct",
+                "nsubj",
+                "ROOT",
+                "punct",
+                "dep",
+                "advmod",
+                "punct",
+                "nsubj",
+                "ccomp",
+                "mark",
+                "nsubj",
+                "ccomp",
+                "punct",
+            ],
+            [
+                "PUNCT",
+                "PRON",
+                "VERB",
+                "PUNCT",
+                "SPACE",
+                "ADV",
+                "PUNCT",
+                "PROPN",
+                "VERB",
+                "SCONJ",
+                "PRON",
+                "VERB",
+                "PUNCT",
+            ],
+            True,
+        ),
+        # "Rep. Lindqvist, chairman of the panel, did not object." parsed as a name with the rest hung on it
+        (
+            ["Rep.", "Lindqvist", ",", "chairman", "of", "the", "panel", ",", "did", "not", "object", "."],
+            [1, 1, 1, 1, 3, 6, 4, 1, 10, 10, 1, 1],
+            [
+                "compound",
+                "ROOT",
+                "punct",
+                "appos",
+                "prep",
+                "det",
+                "pobj",
+                "punct",
+                "aux",
+                "neg",
+                "relcl",
+                "punct",
+            ],
+            [
+                "PROPN",
+                "PROPN",
+                "PUNCT",
+                "NOUN",
+                "ADP",
+                "DET",
+                "NOUN",
+                "PUNCT",
+                "AUX",
+                "PART",
+                "VERB",
+                "PUNCT",
+            ],
+            True,
+        ),
+        # a photo credit names no one the next sentences are about
+        (
+            ["Ana", "Lindqvist", "/", "Reuters", "."],
+            [1, 1, 1, 1, 1],
+            ["compound", "ROOT", "punct", "appos", "punct"],
+            ["PROPN", "PROPN", "SYM", "PROPN", "PUNCT"],
+            False,
+        ),
+        # a pair is no one person
+        (
+            ["Lindqvist", "and", "Moreau", "agreed", "."],
+            [3, 0, 0, 3, 3],
+            ["nsubj", "cc", "conj", "ROOT", "punct"],
+            ["PROPN", "CCONJ", "PROPN", "VERB", "PUNCT"],
+            False,
+        ),
+        # "Voters, for all their doubts, backed Lindqvist." names him after the verb
+        (
+            ["Voters", ",", "for", "all", "their", "doubts", ",", "backed", "Lindqvist", "."],
+            [7, 7, 7, 5, 5, 2, 7, 7, 7, 7],
+            ["nsubj", "punct", "prep", "predet", "poss", "pobj", "punct", "ROOT", "dobj", "punct"],
+            ["NOUN", "PUNCT", "ADP", "DET", "PRON", "NOUN", "PUNCT", "VERB", "PROPN", "PUNCT"],
+            False,
+        ),
+    ],
+)
+def test_a_name_opening_its_sentence_is_its_topic(
+    nlp: Language, words: list[str], heads: list[int], deps: list[str], pos: list[str], opens: bool
+) -> None:
+    from spacy.tokens import Doc
+
+    from transforms.quotes.context import _Ctx, _Person
+    from transforms.quotes.pronouns import _opens_sentence
+
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    sents = list(doc.sents)
+    n = len(doc.text)
+    ctx = _Ctx(doc, doc.text, [], [-1] * (n + 1), [], [], [0] * len(doc), [0] * (n + 1), sents)
+    tok = next(t for t in doc if t.text == "Lindqvist")
+    p = _Person(tok.idx, tok.idx + len(tok.text), tok.text, "lindqvist", 0, False)
+    assert _opens_sentence(ctx, p) is opens
 
 
 def test_dash_line_after_a_sentence_is_not_a_signature(nlp: Language) -> None:

@@ -56,6 +56,8 @@ class _Ctx:
     genders: dict[str, dict[str, int]] = field(default_factory=dict)
     first_gender: dict[str, str] = field(default_factory=dict)  # of a surname's first full mention
     chain: list[_Person] | None = None  # resolved he/she subjects, see _pronoun_chain
+    unlabelled: list[_Person] | None = None  # people the NER missed, see pronouns._unlabelled_people
+    salience: dict[int, float] = field(default_factory=dict)  # by person start, see pronouns._bonus
     # Indexes built once per article so that no rule rescans the whole article per quote (the
     # attribution stays near-linear in the article's length): mentions by start, the longest
     # mention, the people's starts, the cue tokens outside quotes (see cues._cue_index).

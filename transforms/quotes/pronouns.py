@@ -1,5 +1,6 @@
-"""He/she resolution: the people in view, the best-scored referent, and the chain of resolved he/she
-subjects outside quotes that keeps a person in view."""
+"""He/she resolution: the people in view (with the speakers the NER missed), the best-scored
+referent (salience: a sentence's subject or opening name, a name that acts; gender), and the chain
+of resolved he/she subjects outside quotes that keeps a person in view."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from spacy.tokens import Token
 
 from transforms.quotes.context import _Attr, _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
-from transforms.quotes.persons import _compatible
 from transforms.syntax import main_clause as _main_clause
 from transforms.syntax import np_span as _np_span
 from transforms.syntax import proper_chain as _proper_chain
 
 # Pronoun resolution weighs each sentence of distance as 1; a main-clause subject ("Smith said
-# that Jones had lied. He …" is Smith) outranks the subject of a clause inside the sentence.
+# that Jones had lied. He …" is Smith) or a sentence's opening name outranks the subject of a
+# clause inside the sentence.
 _PRONOUN_SUBJECT_BONUS = 3.0
 _PRONOUN_EMBEDDED_SUBJECT_BONUS = 0.75
 _PRONOUN_GENDER_BONUS = 0.25
@@ -41,28 +42,149 @@ def _pronoun_pool(ctx: _Ctx, at: int, s_here: int, last: _Attr | None) -> list[_
     """
     pool = ctx.persons_before(at, s_here, _PRONOUN_WINDOW, _POOL_LIMIT)
     pool += _chain_before(_pronoun_chain(ctx), at, s_here)
-    if last is not None and last.person_key and last.start is not None and last.cue_tok is not None:
+    pool += _chain_before(_unlabelled_people(ctx), at, s_here)
+    key = _speaker_key(ctx, last)
+    if last is not None and key and last.start is not None and last.cue_tok is not None:
         s_last = ctx.sent_of_tok[last.cue_tok]
         if s_here - s_last <= _PRONOUN_WINDOW:
-            pool.append(
-                _Person(
-                    last.start,
-                    last.end or last.start,
-                    last.text or "",
-                    last.person_key,
-                    s_last,
-                    True,
-                    None,
-                    True,
-                )
+            prev = _Person(
+                last.start,
+                last.end or last.start,
+                last.text or "",
+                key,
+                s_last,
+                True,
+                None,
+                True,
             )
+            pool.append(prev)
     return pool
+
+
+def _speaker_key(ctx: _Ctx, last: _Attr | None) -> str | None:
+    """Returns the person key of the previous quote's speaker: its own, or that of a lone surname
+    the NER took for an organisation ("…," Tiegen said, with "Tiegen" an ORG): a cue's subject
+    of one capitalised word (not an acronym) is a person here."""
+    if last is None or last.person_key:
+        return last.person_key if last is not None else None
+    if last.method != "cue_subject" or last.start is None or last.end is None or not last.text:
+        return None
+    word = last.text
+    if " " in word or not word[:1].isupper() or word.isupper():
+        return None
+    labels = {m.get("label") for m in ctx.mentions_in(last.start, last.end)}
+    return _key(word) if labels == {"ORG"} else None
+
+
+# Words that may come before a sentence's opening name ("And Doe, for all his doubts, agreed").
+_OPENERS = ("CCONJ", "ADV", "PUNCT", "SPACE", "INTJ")
+
+
+def _opens_sentence(ctx: _Ctx, p: _Person) -> bool:
+    """True when a name opens its sentence (or a line of it: the parser runs a paragraph after a
+    single line break into the sentence before) ahead of its verb, whatever the parse made of it:
+    "And Doe, for all the progress he made, seems to agree" or "Doe, when asked, walked away" is
+    about Doe even when the parser hangs the name on something else. A possessive ("Doe's plan")
+    or a modifier of another noun ("Doe aides") is not the topic."""
+    span = ctx.doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    return _opens(ctx, span.start, span.end, p.sent)
+
+
+def _opens(ctx: _Ctx, a: int, b: int, s: int) -> bool:
+    """True when the tokens [a, b) open sentence ``s`` or a line of it (see :func:`_opens_sentence`)."""
+    sent = ctx.sents[s]
+    doc = ctx.doc
+    if a < sent.start:
+        return False
+    last = doc[b - 1]
+    if last.dep_ in ("poss", "compound", "pobj", "dobj") or (b < len(doc) and doc[b].tag_ == "POS"):
+        return False
+    start = sent.start
+    for i in range(a - 1, sent.start - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            start = i + 1
+            break
+    # the verb comes after the name: the sentence's root, or for a line the subject's own verb
+    # (a parse that makes the name itself the root, "Doe (R-Ohio), the chairman, said …", keeps it)
+    verb = sent.root if start == sent.start else last.head
+    if verb.i < a or (verb.i < b and verb.dep_ != "ROOT"):
+        return False
+    # a word the NER took for a name ("Conceding that …", "Nationally, …") is no one, a pair or a
+    # list ("Doe and Roe") no one person, a name standing alone (a photo credit) about nothing
+    if any(t.pos_ in ("VERB", "AUX", "ADV") for t in doc[a:b]) or any(
+        c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in last.children
+    ):
+        return False
+    end = next((t.i for t in doc[b : sent.end] if "\n" in t.text), sent.end)
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc[b:end]):
+        return False
+    # only openers, and titles or given names hanging on the name, come before it
+    return all(t.pos_ in _OPENERS or (t.pos_ == "PROPN" and a <= t.head.i < b) for t in doc[start:a])
+
+
+def _acts(ctx: _Ctx, p: _Person) -> bool:
+    """True when a name the parse did not make a subject does the acting all the same: the
+    antecedent of a "who" clause ("Doe, who said …") or the agent of a passive ("backed by Doe")."""
+    span = ctx.doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    head = span.root
+    if head.dep_ == "pobj" and head.head.dep_ == "agent":
+        return True
+    return any(
+        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in ("nsubj", "nsubjpass") for w in c.children)
+        for c in head.children
+    )
+
+
+def _bonus(ctx: _Ctx, p: _Person) -> float:
+    """Returns a person's salience bonus: that of what a sentence is about (its main-clause
+    subject or its opening name, see :func:`_opens_sentence`), a smaller one for the subject of
+    a clause inside it (or a name that acts, see :func:`_acts`), else nothing."""
+    if p.main:
+        return _PRONOUN_SUBJECT_BONUS
+    if p.ref is not None:  # a he/she outside quotes: its own place in the sentence decides
+        return _PRONOUN_EMBEDDED_SUBJECT_BONUS if p.subject else 0.0
+    hit = ctx.salience.get(p.start)
+    if hit is None:
+        if _opens_sentence(ctx, p):
+            hit = _PRONOUN_SUBJECT_BONUS
+        elif p.subject or _acts(ctx, p):
+            hit = _PRONOUN_EMBEDDED_SUBJECT_BONUS
+        else:
+            hit = 0.0
+        ctx.salience[p.start] = hit
+    return hit
+
+
+# Votes of pronouns and role words alone give a surname a gender only by this margin: one "her"
+# after "Doe endorsed her rival" must not shut Doe out of every later "he".
+_VOTE_MARGIN = 2
+
+
+def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
+    """2 when the person's gender is known and agrees with a he/she, 1 when unknown, 0 when it
+    disagrees. Known from the mention itself (title, given name), else from the first mention of
+    the surname that showed one, else from the votes when they lead by :data:`_VOTE_MARGIN`."""
+    if gender is None:
+        return 1
+    g = p.gender or ctx.first_gender.get(p.key)
+    if g is None:
+        votes = ctx.genders.get(p.key, {})
+        m, f = votes.get("m", 0), votes.get("f", 0)
+        g = "m" if m - f >= _VOTE_MARGIN else "f" if f - m >= _VOTE_MARGIN else None
+    if g is None:
+        return 1
+    return 2 if g == gender else 0
 
 
 def _best_referent(ctx: _Ctx, pool: list[_Person], s_here: int, gender: str | None) -> _Person | None:
     """Returns the best-scored person of a pronoun's pool (the named mention behind a chain entry).
 
-    Minus one per sentence of distance, a bonus for being a sentence's subject, a small one for a
+    Minus one per sentence of distance, a bonus for being what a sentence is about (see
+    :func:`_bonus`) and a smaller one for the subject of a clause inside it, a small one for a
     gender known to agree; one whose known gender disagrees is out; ties go to the latest mention.
     """
     best: tuple[float, int] | None = None
@@ -71,7 +193,7 @@ def _best_referent(ctx: _Ctx, pool: list[_Person], s_here: int, gender: str | No
         comp = _compatible(ctx, p, gender)
         if comp == 0:
             continue
-        bonus = _PRONOUN_SUBJECT_BONUS if p.main else _PRONOUN_EMBEDDED_SUBJECT_BONUS if p.subject else 0.0
+        bonus = _bonus(ctx, p)
         score = -(s_here - p.sent) + bonus + _PRONOUN_GENDER_BONUS * (comp == 2)
         if best is None or (score, p.start) > best:
             best, chosen = (score, p.start), p
@@ -102,7 +224,7 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
         ref = _best_referent(ctx, pool, s_here, gender) or _subject_name_before(ctx, t, s_here)
         if ref is not None:
             end = t.idx + len(t.text)
-            main = _main_clause(t.head)
+            main = _main_clause(t.head) or _opens(ctx, t.i, t.i + 1, s_here)
             ctx.chain.append(_Person(t.idx, end, ref.text, ref.key, s_here, True, gender, main, ref))
     return ctx.chain
 
@@ -161,6 +283,40 @@ def _subject_name_before(ctx: _Ctx, pron: Token, s_here: int) -> _Person | None:
             continue
         return _Person(start, end, name, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head))
     return None
+
+
+def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
+    """Returns, in order, the people the NER missed that the syntax shows (computed once per
+    article): the subject of a speech verb whose surname alone the NER tagged as an organisation
+    ("Reyes says that …", "Ana Reyes, the chair, announced"). Names already among the people
+    and reporters are not; a whole name tagged as one organisation stays one."""
+    if ctx.unlabelled is not None:
+        return ctx.unlabelled
+    verbs = _lex().verbs
+    doc = ctx.doc
+    out: list[_Person] = []
+    for t in doc:
+        if (
+            t.dep_ != "nsubj"
+            or t.pos_ not in ("PROPN", "NOUN")
+            or not t.text[:1].isupper()
+            or t.text.isupper()
+            or ctx.in_quote(t)
+            or t.head.lemma_.lower() not in verbs
+        ):
+            continue
+        ments = ctx.mentions_in(t.idx, t.idx + len(t.text))
+        if not ments or any(m.get("label") != "ORG" or str(m.get("text")) != t.text for m in ments):
+            continue
+        a, b = _proper_chain(t)
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        key = _key(t.text)
+        if ctx.persons_between(start, end) or key in ctx.reporters:
+            continue
+        name = ctx.text[start:end]
+        out.append(_Person(start, end, name, key, ctx.sent_of_tok[t.i], True, None, _main_clause(t.head)))
+    ctx.unlabelled = out
+    return out
 
 
 _GROUP_SENTS = 2
