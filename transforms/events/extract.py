@@ -262,7 +262,8 @@ def _counts_for(found: _Found, sentence: dict[str, tuple[int, str]]) -> dict[str
         return {}
     out = dict(sentence)
     if etype == "PROTEST":
-        crowd = crowd_of(found.actor_tok)
+        person = found.actor is not None and found.actor.label == "PERSON" and len(found.actor.parts) < 2
+        crowd = crowd_of(found.actor_tok, person)
         if crowd is not None:
             out["crowd_size"] = crowd
     return out

@@ -15,6 +15,7 @@ from transforms.events.clauses import (
     _prep_objects,
     _subject,
 )
+from transforms.events.counts import counted_noun, up_to_object
 from transforms.events.generic import aggregate, fiction, frequentative, habitual, idiom, modifier_participle
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
@@ -48,9 +49,10 @@ class _Found:
 def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
     lemma = verb.lemma_.lower()
     keys: list[str] = []
-    prts = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    up_to = up_to_object(verb) is not None  # "kidnapped up to 16 people": "up" is no particle
+    prts = [c.lower_ for c in verb.children if c.dep_ == "prt" and not (up_to and c.lower_ == "up")]
     for c in verb.children:
-        if c.dep_ == "prt":
+        if c.dep_ == "prt" and c.lower_ in prts:
             keys.append(f"{lemma} {c.lower_}")
         if c.dep_ in ("dobj", "acomp", "oprd", "advmod") and c.i > verb.i:
             keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
@@ -101,6 +103,10 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         if not kinds & entry.complement:
             return False
     obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    if obj is None and not passive:
+        obj = up_to_object(verb)
+    if obj is not None:
+        obj = counted_noun(obj)  # "holding hundreds of migrants": the migrants are the object
     if entry.dobj_nouns is not None:
         cls = lex.noun_classes[entry.dobj_nouns]
         named = entry.named_object and obj is not None and obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
@@ -293,6 +299,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
             if ps is not None:
                 target_toks.append(ps)
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        target_toks += [o for o in [up_to_object(verb)] if o is not None]
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
     if parts[-1] == "for":
