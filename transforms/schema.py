@@ -139,7 +139,12 @@ def _count_columns() -> tuple[Column, ...]:
             "People killed, as the sentence states it (vague words at their lowest: dozens = 12).",
         ),
         _c("n_injured", I, True, "People wounded or injured, as stated."),
-        _c("n_arrested", I, True, "People arrested or detained, as stated."),
+        _c(
+            "n_arrested",
+            I,
+            True,
+            "People taken or removed by force, as stated: arrested, detained, held, abducted, expelled or deported.",
+        ),
         _c("crowd_size", I, True, "Protesters or participants, as stated."),
         _c(
             "count_text",

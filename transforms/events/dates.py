@@ -1,4 +1,6 @@
-"""The date phrase of an event: the DATE entity attached to its trigger or anchor verb."""
+"""The date phrase of an event: the DATE entity attached to its trigger or anchor verb, else to the
+verb or noun that shares its time (the first verb of a coordination, the verb of an infinitive
+it completes, the noun a relative clause describes)."""
 
 from __future__ import annotations
 
@@ -6,26 +8,79 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
+from transforms.dates import classify
+
 _DATE_PATH_DEPS = frozenset({"pobj", "prep", "npadvmod", "poss", "compound", "appos", "nmod", "tmod", "case"})
 
 
 def _date_ent(sent: Span, heads: Sequence[Token | None]) -> Span | None:
-    """The DATE entity of the sentence attached (through prepositions) to one of the heads."""
-    want = {t.i for t in heads if t is not None}
-    best: Span | None = None
+    """The DATE entity of the sentence attached (through prepositions) to one of the heads, else
+    to a word that shares their time (:func:`_time_sharers`)."""
+    own = [t for t in heads if t is not None]
+    return _attached(sent, own) or _attached(sent, _time_sharers(own))
+
+
+def _time_sharers(heads: Sequence[Token]) -> list[Token]:
+    """The words whose date is the heads' too: the verb a coordinated verb joins ("on Sunday X
+    slammed Y and accused Z"), the verb whose infinitive or participle clause a head is ("became
+    the first to endorse", "opened fire on Monday, killing two"), the noun a relative clause
+    describes ("the Sept. 11 attacks that killed four"), a "when" or "as" clause on a head ("banned
+    it when she took office in January 2009"). Speech verbs are never crossed: "X said Monday that
+    Y met Z" dates the saying, not the meeting (a clause complement is no sharer)."""
+    out: list[Token] = []
+    for head in heads:
+        cur = head
+        for _ in range(4):
+            out.extend(_when_clauses(cur))
+            if cur.dep_ == "conj" and cur.head.pos_ == cur.pos_:
+                cur = cur.head
+            elif cur.dep_ == "xcomp" or (cur.dep_ == "advcl" and cur.tag_ == "VBG"):
+                cur = cur.head
+            elif cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "ADJ"):
+                cur = cur.head  # "the attacks that killed", "the first to endorse"
+            elif cur.dep_ in ("attr", "acomp", "oprd") and cur.pos_ == "ADJ":
+                cur = cur.head  # "became the first …"
+            else:
+                break
+            out.append(cur)
+    return [t for t in out if t not in heads]
+
+
+def _when_clauses(verb: Token) -> list[Token]:
+    """The clauses on a verb that say when it happened ("when she took office", "as X spoke")."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl" and any(m.lower_ in _WHEN and m.dep_ in ("advmod", "mark") for m in c.children)
+    ]
+
+
+_WHEN = frozenset({"when", "as", "while"})
+# A time phrase is a date when it names a day ("Monday night", "this morning"); "3 p.m." is not.
+_LABELS = frozenset({"DATE", "TIME"})
+
+
+def _attached(sent: Span, heads: Sequence[Token]) -> Span | None:
+    """The DATE (or day-naming TIME) entity nearest to one of the heads: on it through prepositions,
+    or on its subject ("lawmakers on Wednesday became…"); an explicit day beats a weekday."""
+    want = {t.i for t in heads}
+    best: tuple[int, int, Span] | None = None
     for ent in sent.ents:
-        if ent.label_ != "DATE":
+        if ent.label_ not in _LABELS or (ent.label_ == "TIME" and classify(ent.text) == "reject"):
             continue
         cur = ent.root
-        for _ in range(4):
-            if cur.dep_ not in _DATE_PATH_DEPS or cur.head is cur:
+        cost = 0
+        for steps in range(1, 6):
+            if (cur.dep_ not in _DATE_PATH_DEPS and cur.dep_ not in ("nsubj", "nsubjpass")) or cur.head is cur:
                 break
+            if cur.dep_ in ("nsubj", "nsubjpass"):
+                if steps == 1:
+                    break  # the date is the subject itself ("Tuesday was quiet")
+                cost += 2  # a date on the verb itself is nearer than one on its subject
             cur = cur.head
             if cur.i in want:
-                # prefer an explicit day ("September 14th") over a weekday beside it
-                if best is None or (
-                    not any(ch.isdigit() for ch in best.text) and any(ch.isdigit() for ch in ent.text)
-                ):
-                    best = ent
+                key = (steps + cost, 0 if any(ch.isdigit() for ch in ent.text) else 1)
+                if best is None or key < best[:2]:
+                    best = (key[0], key[1], ent)
                 break
-    return best
+    return best[2] if best is not None else None
