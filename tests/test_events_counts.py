@@ -15,7 +15,9 @@ def test_people_expelled_deported_and_abducted_are_counted(nlp: Language) -> Non
     assert (r["mode"], r["n_arrested"], r["count_text"]) == ("deport", 240, "240 migrants")
     r = first(extract(nlp, "Marovia expelled two Ruritanian diplomats for spying."), "COERCE")
     assert r["n_arrested"] == 2 and "two Ruritanian diplomats" in str(r["count_text"])
-    r = first(extract(nlp, "Soldiers forced out more than 500 residents from their homes in Karsk."), "COERCE")
+    r = first(
+        extract(nlp, "Soldiers forced out more than 500 residents from their homes in Karsk."), "COERCE"
+    )
     assert (r["mode"], r["n_arrested"]) == ("deport", 500)
 
 
@@ -27,7 +29,9 @@ def test_up_to_a_number_is_the_object(nlp: Language) -> None:
 
 
 def test_holding_people_is_detention_but_not_holding_talks_or_seats(nlp: Language) -> None:
-    r = first(extract(nlp, "The militia has been holding hundreds of villagers in a school near Karsk."), "COERCE")
+    r = first(
+        extract(nlp, "The militia has been holding hundreds of villagers in a school near Karsk."), "COERCE"
+    )
     assert (r["n_arrested"], r["count_text"]) == (100, "hundreds of villagers")
     assert "COERCE" not in types(extract(nlp, "The senator vowed to hold the officials accountable."))
     assert "COERCE" not in types(extract(nlp, "Democrats held talks with the union in Karsk."))

@@ -99,7 +99,12 @@ def _month_of(tokens: list[str]) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-_MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split())}
+_MONTH_NUMBERS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
 
 
 def classify(text: str) -> Literal["explicit", "relative", "reject"]:

@@ -13,37 +13,45 @@ from transforms.dates import classify
 _DATE_PATH_DEPS = frozenset({"pobj", "prep", "npadvmod", "poss", "compound", "appos", "nmod", "tmod", "case"})
 
 
-def _date_ent(sent: Span, heads: Sequence[Token | None]) -> Span | None:
+def _date_ent(sent: Span, heads: Sequence[Token | None], shared: bool = True) -> Span | None:
     """The DATE entity of the sentence attached (through prepositions) to one of the heads, else
-    to a word that shares their time (:func:`_time_sharers`)."""
+    (when ``shared``) to a word that shares their time (:func:`_time_sharers`). A planned or
+    hypothetical event takes only a date of its own: "met Y on Monday and will meet Z" does not
+    date the second meeting."""
     own = [t for t in heads if t is not None]
-    return _attached(sent, own) or _attached(sent, _time_sharers(own))
+    return _attached(sent, own) or (_attached(sent, _time_sharers(own)) if shared else None)
 
 
 def _time_sharers(heads: Sequence[Token]) -> list[Token]:
     """The words whose date is the heads' too: the verb a coordinated verb joins ("on Sunday X
-    slammed Y and accused Z"), the verb whose infinitive or participle clause a head is ("became
-    the first to endorse", "opened fire on Monday, killing two"), the noun a relative clause
-    describes ("the Sept. 11 attacks that killed four"), a "when" or "as" clause on a head ("banned
-    it when she took office in January 2009"). Speech verbs are never crossed: "X said Monday that
+    slammed Y and accused Z"), the verb whose "-ing" clause a head is ("opened fire on Monday,
+    killing two"), the noun or adjective a relative clause describes ("the Sept. 11 attacks that
+    killed four", "became the first to endorse"), a "when" or "as" clause on a head ("banned it
+    when she took office in January 2009"). Speech verbs are never crossed: "X said Monday that
     Y met Z" dates the saying, not the meeting (a clause complement is no sharer)."""
     out: list[Token] = []
     for head in heads:
         cur = head
         for _ in range(4):
             out.extend(_when_clauses(cur))
-            if cur.dep_ == "conj" and cur.head.pos_ == cur.pos_:
-                cur = cur.head
-            elif cur.dep_ == "xcomp" or (cur.dep_ == "advcl" and cur.tag_ == "VBG"):
-                cur = cur.head
-            elif cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "ADJ"):
-                cur = cur.head  # "the attacks that killed", "the first to endorse"
-            elif cur.dep_ in ("attr", "acomp", "oprd") and cur.pos_ == "ADJ":
-                cur = cur.head  # "became the first …"
-            else:
+            if not _shares_head_time(cur):
                 break
+            cur = cur.head
             out.append(cur)
     return [t for t in out if t not in heads]
+
+
+def _shares_head_time(tok: Token) -> bool:
+    """Whether a word happened when its head did: a coordinated verb, an "-ing" clause, a relative
+    clause on a noun ("the attacks that killed", "the first to endorse"), the
+    adjective a verb takes ("became the first …")."""
+    dep = tok.dep_
+    return (
+        (dep == "conj" and tok.head.pos_ == tok.pos_)
+        or (dep == "advcl" and tok.tag_ == "VBG")
+        or (dep in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "ADJ"))
+        or (dep in ("attr", "acomp", "oprd") and tok.pos_ == "ADJ")
+    )
 
 
 def _when_clauses(verb: Token) -> list[Token]:
@@ -71,7 +79,9 @@ def _attached(sent: Span, heads: Sequence[Token]) -> Span | None:
         cur = ent.root
         cost = 0
         for steps in range(1, 6):
-            if (cur.dep_ not in _DATE_PATH_DEPS and cur.dep_ not in ("nsubj", "nsubjpass")) or cur.head is cur:
+            if (
+                cur.dep_ not in _DATE_PATH_DEPS and cur.dep_ not in ("nsubj", "nsubjpass")
+            ) or cur.head is cur:
                 break
             if cur.dep_ in ("nsubj", "nsubjpass"):
                 if steps == 1:

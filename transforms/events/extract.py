@@ -142,7 +142,7 @@ def events_from_doc(
         if not _coded(found, in_quote, bool(counts)):
             continue
         modality = _modality(tok, found.anchor, in_quote, found.nominal_free, found.governed, found.detached)
-        date_ent = _date_ent(sent, found.date_heads)
+        date_ent = _date_ent(sent, found.date_heads, shared=modality not in ("planned", "hypothetical"))
         event_date: dt.date | None = None
         date_text: str | None = None
         method = "none"
