@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from spacy.language import Language
 
 from tests.test_events import extract
@@ -59,3 +61,49 @@ def test_killed_or_wounded_counts_neither(nlp: Language) -> None:
     assert (r["n_killed"], r["n_injured"]) == (None, None)
     r = first(extract(nlp, "Gunmen killed two villagers and wounded five near Darvel."), "ASSAULT")
     assert (r["n_killed"], r["n_injured"]) == (2, 5)
+
+
+# ---- dates -----------------------------------------------------------------------------------
+
+
+def test_a_date_on_the_first_of_two_coordinated_verbs_dates_both(nlp: Language) -> None:
+    r = first(
+        extract(nlp, "Sunday morning, Anna Berg slammed the plan and accused Paul Lind of lying."), "ACCUSE"
+    )
+    assert (r["event_date"], r["date_method"]) == (dt.date(2024, 3, 3), "relative")  # PUB is a Thursday
+
+
+def test_a_date_shared_by_clauses_that_happen_together(nlp: Language) -> None:
+    rows = extract(nlp, "Police opened fire on Monday night, killing two protesters in Karsk.")
+    assert {r["event_date"] for r in rows if r["trigger"] == "killing"} == {dt.date(2024, 3, 4)}
+    r = first(extract(nlp, "Two lawmakers on Wednesday became the first to endorse Paul Lind."), "SUPPORT")
+    assert r["event_date"] == dt.date(2024, 3, 6)
+    r = first(
+        extract(nlp, "President Anna Berg banned the practice when she took office in January 2009."),
+        "COERCE",
+    )
+    assert (r["event_date"], r["date_method"]) == (dt.date(2009, 1, 1), "explicit")
+
+
+def test_a_reported_or_planned_event_keeps_only_its_own_date(nlp: Language) -> None:
+    r = first(extract(nlp, "Anna Berg said Monday that Paul Lind met the Ruritanian envoy."), "CONSULT")
+    assert r["event_date"] is None  # Monday is when she spoke
+    rows = extract(nlp, "Anna Berg met Paul Lind on Monday and will meet the Ruritanian envoy.")
+    planned = [r for r in rows if r["modality"] == "planned"]
+    assert planned and all(r["event_date"] is None for r in planned)
+
+
+def test_month_level_and_noisy_date_phrases(nlp: Language) -> None:
+    r = first(extract(nlp, "Anna Berg met Paul Lind last July in Karsk."), "CONSULT")
+    assert (r["event_date"], r["date_method"]) == (dt.date(2023, 7, 1), "relative")
+    r = first(extract(nlp, "In an interview last week, Anna Berg criticized Paul Lind."), "ACCUSE")
+    assert r["event_date"] == dt.date(2024, 2, 29)
+    r = first(extract(nlp, "Anna Berg met Paul Lind at 3 p.m. in Karsk."), "CONSULT")
+    assert r["event_date"] is None  # an hour names no day
+
+
+def test_explicit_dates_resolve_without_publication_date(nlp: Language) -> None:
+    r = first(extract(nlp, "Anna Berg met Paul Lind in March 2019 in Karsk.", pub=None), "CONSULT")
+    assert (r["event_date"], r["date_method"]) == (dt.date(2019, 3, 1), "explicit")
+    r = first(extract(nlp, "Anna Berg met Paul Lind last July.", pub=None), "CONSULT")
+    assert (r["event_date"], r["date_method"]) == (None, "unanchored")

@@ -33,7 +33,7 @@ SPEAKER_METHODS = (
 )
 MODALITIES = ("asserted", "planned", "negated", "reported", "hypothetical")
 DATE_METHODS = (
-    "explicit",  # the sentence names the day ("on Nov. 11, 2014", "March 3")
+    "explicit",  # the sentence names the day ("on Nov. 11, 2014", "March 3"), or month and year ("in May 2009")
     "relative",  # a day counted from published_at ("last Tuesday", "in June")
     "published",  # the article's date
     "unanchored",  # a relative phrase (or a day without a year) in an article without published_at
