@@ -63,6 +63,24 @@ def test_killed_or_wounded_counts_neither(nlp: Language) -> None:
     assert (r["n_killed"], r["n_injured"]) == (2, 5)
 
 
+def test_a_number_of_dozens_multiplies(nlp: Language) -> None:
+    r = first(extract(nlp, "Around three dozen migrants have been deported from Karsk."), "COERCE")
+    assert (r["n_arrested"], r["count_text"]) == (36, "Around three dozen migrants")
+    r = first(extract(nlp, "Police arrested a dozen protesters in Karsk."), "COERCE")
+    assert r["n_arrested"] == 12
+
+
+def test_a_plan_counts_nobody(nlp: Language) -> None:
+    rows = extract(nlp, "Anna Berg has promised to deport 11 million migrants from Karsk.")
+    assert rows and all(r["n_arrested"] is None for r in rows)
+
+
+def test_holding_votes_is_no_detention_promised(nlp: Language) -> None:
+    # the object says which sense the complement verb has: no threat of coercion here
+    assert "THREATEN" not in types(extract(nlp, "The Karsk party agreed to hold votes on the measures."))
+    assert "THREATEN" not in types(extract(nlp, "Union leaders vowed to cut taxes in Karsk."))
+
+
 # ---- dates -----------------------------------------------------------------------------------
 
 

@@ -159,6 +159,8 @@ def events_from_doc(
                     modality = "reported" if in_quote else "asserted"
                 elif modality == "asserted" and event_date > published_at:
                     modality = "planned"
+        if modality not in ("asserted", "reported"):
+            counts = {}  # "plans to deport 11 million": a plan, a denial or a guess counts nobody
         mode = found.entry.mode
         cause = _cause_noun(found)
         if cause is not None:

@@ -141,10 +141,20 @@ def _conflictual_complement(verb: Token) -> bool:
     """Whether the infinitive a verb of commitment governs is a conflictual event ("vowed to ban")."""
     lex = lexicon()
     for c in verb.children:
-        hit = _verb_key(c, lex.verbs) if c.dep_ == "xcomp" else None
+        hit = _complement_key(c) if c.dep_ == "xcomp" else None
         if hit is not None and hit[1].event_type in lex.intent_threaten:
             return True
     return False
+
+
+def _complement_key(verb: Token) -> tuple[str, Entry] | None:
+    """The lexicon entry of a complement verb, unless its object says it is another sense ("agreed
+    to hold votes", "vowed to cut taxes": the entry's object class does not fit)."""
+    hit = _verb_key(verb, lexicon().verbs)
+    if hit is None or hit[1].dobj_nouns is None:
+        return hit
+    has_dobj = any(c.dep_ == "dobj" for c in verb.children)
+    return hit if _fits(verb, hit[1], has_dobj, _is_passive(verb)) else None
 
 
 def _sayer_like(verb: Token) -> bool:
@@ -161,7 +171,7 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
     lex = lexicon()
     for c in verb.children:
         if c.dep_ in ("xcomp", "ccomp") and (
-            _verb_key(c, lex.verbs) is not None
+            _complement_key(c) is not None
             or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
         ):
             return True
