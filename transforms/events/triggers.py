@@ -148,8 +148,8 @@ def _conflictual_complement(verb: Token) -> bool:
 
 
 def _complement_key(verb: Token) -> tuple[str, Entry] | None:
-    """The lexicon entry of a complement verb, unless its object says it is another sense ("agreed
-    to hold votes", "vowed to cut taxes": the entry's object class does not fit)."""
+    """The lexicon entry of a complement verb, unless its object says it is another sense: "agreed
+    to hold votes", "vowed to cut taxes" promise no coercion (the entry's object class does not fit)."""
     hit = _verb_key(verb, lexicon().verbs)
     if hit is None or hit[1].dobj_nouns is None:
         return hit
@@ -171,7 +171,7 @@ def _event_complement(verb: Token, entry: Entry) -> bool:
     lex = lexicon()
     for c in verb.children:
         if c.dep_ in ("xcomp", "ccomp") and (
-            _complement_key(c) is not None
+            _verb_key(c, lex.verbs) is not None
             or any(g.dep_ == "dobj" and _noun_entry(g) is not None for g in c.children)
         ):
             return True
