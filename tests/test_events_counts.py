@@ -70,6 +70,11 @@ def test_a_number_of_dozens_multiplies(nlp: Language) -> None:
     assert r["n_arrested"] == 12
 
 
+def test_a_clause_on_a_noun_counts_its_own_subject(nlp: Language) -> None:
+    rows = extract(nlp, "Anna Berg got the news that 20 villagers had been killed in Karsk.")
+    assert {r["n_killed"] for r in rows if r["event_type"] == "ASSAULT"} == {20}
+
+
 def test_a_plan_counts_nobody(nlp: Language) -> None:
     rows = extract(nlp, "Anna Berg has promised to deport 11 million migrants from Karsk.")
     assert rows and all(r["n_arrested"] is None for r in rows)
@@ -125,3 +130,17 @@ def test_explicit_dates_resolve_without_publication_date(nlp: Language) -> None:
     assert (r["event_date"], r["date_method"]) == (dt.date(2019, 3, 1), "explicit")
     r = first(extract(nlp, "Anna Berg met Paul Lind last July.", pub=None), "CONSULT")
     assert (r["event_date"], r["date_method"]) == (None, "unanchored")
+
+
+def test_a_statement_of_intent_is_dated_by_its_statement(nlp: Language) -> None:
+    r = first(extract(nlp, "Ruritania said on Tuesday it would impose sanctions on Marovia."), "THREATEN")
+    assert (r["event_date"], r["modality"]) == (dt.date(2024, 3, 5), "asserted")
+    r = first(extract(nlp, "Ruritania said on Tuesday it would impose sanctions on Marovia."), "SANCTION")
+    assert (r["event_date"], r["modality"]) == (None, "planned")  # Tuesday is when it was said
+
+
+def test_a_plan_dated_by_its_when_clause_stays_planned(nlp: Language) -> None:
+    r = first(
+        extract(nlp, "Anna Berg will meet Paul Lind when he arrives in Karsk later this month."), "CONSULT"
+    )
+    assert (r["event_date"], r["modality"]) == (dt.date(2024, 3, 1), "planned")

@@ -157,7 +157,12 @@ def patient_of(verb: Token) -> Token | None:
     """Who undergoes what a verb says: its passive subject, its object (also after "up to"), the
     noun a participle modifies ("people killed"), or the object of a coordinated verb ("killed
     one and wounded two")."""
-    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+    if (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and verb.head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ in ("nsubjpass", "nsubj") for c in verb.children)
+    ):
         return verb.head  # "workers held hostage": the workers, not the hostage
     for c in verb.children:
         if c.dep_ in ("nsubjpass", "dobj"):

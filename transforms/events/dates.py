@@ -19,7 +19,10 @@ def _date_ent(sent: Span, heads: Sequence[Token | None], shared: bool = True) ->
     hypothetical event takes only a date of its own: "met Y on Monday and will meet Z" does not
     date the second meeting."""
     own = [t for t in heads if t is not None]
-    return _attached(sent, own) or (_attached(sent, _time_sharers(own)) if shared else None)
+    if not shared:
+        # a plan's own "when" clause still dates it ("will meet X when X arrives later this month")
+        return _attached(sent, own) or _attached(sent, [c for h in own for c in _when_clauses(h)])
+    return _attached(sent, own) or _attached(sent, _time_sharers(own))
 
 
 def _time_sharers(heads: Sequence[Token]) -> list[Token]:
