@@ -144,3 +144,12 @@ def test_a_plan_dated_by_its_when_clause_stays_planned(nlp: Language) -> None:
         extract(nlp, "Anna Berg will meet Paul Lind when he arrives in Karsk later this month."), "CONSULT"
     )
     assert (r["event_date"], r["modality"]) == (dt.date(2024, 3, 1), "planned")
+
+
+def test_a_date_on_the_doer_dates_the_deed_a_date_on_a_thing_does_not(nlp: Language) -> None:
+    r = first(extract(nlp, "A judge in October sentenced Paul Lind to five months in prison."), "COERCE")
+    assert (r["event_date"], r["date_text"]) == (dt.date(2023, 10, 1), "October")  # a day beats a span
+    r = first(
+        extract(nlp, "The July 8 rally was moved after the shooting of police officers in Dallas."), "ASSAULT"
+    )
+    assert r["event_date"] is None

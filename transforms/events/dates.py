@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from spacy.tokens import Span, Token
 
 from transforms.dates import classify
+from transforms.events.lexicon import lexicon
 
 _DATE_PATH_DEPS = frozenset({"pobj", "prep", "npadvmod", "poss", "compound", "appos", "nmod", "tmod", "case"})
 
@@ -71,11 +72,21 @@ _WHEN = frozenset({"when", "as", "while"})
 _LABELS = frozenset({"DATE", "TIME"})
 
 
+def _party_like(tok: Token) -> bool:
+    """Whether a subject is a party ("lawmakers on Wednesday …", "a judge in October …"), whose
+    date phrase is its deed's; a date on a thing or an event ("the July 8 event") is its own."""
+    lex = lexicon()
+    return tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+        tok.lower_ in lex.all_groups or tok.lemma_.lower() in lex.all_groups
+    )
+
+
 def _attached(sent: Span, heads: Sequence[Token]) -> Span | None:
     """The DATE (or day-naming TIME) entity nearest to one of the heads: on it through prepositions,
-    or on its subject ("lawmakers on Wednesday became…"); an explicit day beats a weekday."""
+    or on its subject ("lawmakers on Wednesday became…"); a day beats a span, an explicit day a
+    weekday."""
     want = {t.i for t in heads}
-    best: tuple[int, int, Span] | None = None
+    best: tuple[tuple[int, int, int], Span] | None = None
     for ent in sent.ents:
         if ent.label_ not in _LABELS or (ent.label_ == "TIME" and classify(ent.text) == "reject"):
             continue
@@ -87,13 +98,18 @@ def _attached(sent: Span, heads: Sequence[Token]) -> Span | None:
             ) or cur.head is cur:
                 break
             if cur.dep_ in ("nsubj", "nsubjpass"):
-                if steps == 1:
-                    break  # the date is the subject itself ("Tuesday was quiet")
+                if steps == 1 or not _party_like(cur):
+                    break  # "Tuesday was quiet"; "Biden's July 8 event was moved after the shooting"
                 cost += 2  # a date on the verb itself is nearer than one on its subject
             cur = cur.head
             if cur.i in want:
-                key = (steps + cost, 0 if any(ch.isdigit() for ch in ent.text) else 1)
-                if best is None or key < best[:2]:
-                    best = (key[0], key[1], ent)
+                # a day beats a span ("to five months in prison"), the nearer beats the farther
+                key = (
+                    int(classify(ent.text) == "reject"),
+                    steps + cost,
+                    0 if any(ch.isdigit() for ch in ent.text) else 1,
+                )
+                if best is None or key < best[0]:
+                    best = (key, ent)
                 break
-    return best[2] if best is not None else None
+    return best[1] if best is not None else None
