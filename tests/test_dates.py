@@ -46,3 +46,28 @@ def test_undated_article_keeps_nothing_resolvable() -> None:
     assert resolve_date("on Tuesday", None) == (None, "none")
     assert resolve_date("March 9", None) == (None, "none")  # no base year
     assert resolve_date("March 9, 2020", None) == (dt.date(2020, 3, 9), "explicit")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected", "method"),
+    [
+        ("last July", dt.date(2022, 7, 1), "relative"),
+        ("last May", dt.date(2022, 5, 1), "relative"),  # the month of publication: a year back
+        ("next January", dt.date(2024, 1, 1), "relative"),
+        ("in January 2009", dt.date(2009, 1, 1), "explicit"),
+        ("an interview last week", dt.date(2023, 5, 11), "relative"),
+        ("the week of March 7", dt.date(2023, 3, 7), "explicit"),
+    ],
+)
+def test_month_level_and_noisy_phrases(phrase: str, expected: dt.date, method: str) -> None:
+    assert resolve_date(phrase, PUB) == (expected, method)
+
+
+@pytest.mark.parametrize("phrase", ["last year", "late last year", "a year ago", "that year"])
+def test_years_counted_from_publication_are_not_days(phrase: str) -> None:
+    assert resolve_date(phrase, PUB) == (None, "none")
+
+
+def test_month_and_year_resolve_without_publication() -> None:
+    assert resolve_date("in January 2009", None) == (dt.date(2009, 1, 1), "explicit")
+    assert resolve_date("last July", None) == (None, "none")

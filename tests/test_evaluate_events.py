@@ -61,3 +61,18 @@ def test_score_events_figures() -> None:
     assert f["category_recall"] == round(1 / 3, 4)
     assert (f["actor_match"], f["target_match"], f["counts_exact"]) == (1.0, 1.0, 1.0)
     assert [m["id"] for m in f["misses"]] == ["b", "c"]
+
+
+def test_records_sharing_a_text_share_its_mentions() -> None:
+    # The pipeline keeps one copy of an exact duplicate: a sentence coded for two events has its
+    # mentions under the first record's id, and the second is scored on them too.
+    text = "Northland police fired on marchers, killing one and arresting 12."
+    records = [_rec("a", "COERCE", text=text, size="12"), _rec("b", "FIGHT", text=text, dead="1")]
+    predicted: dict[str, list[dict[str, Any]]] = {
+        "a": [
+            {"event_type": "COERCE", "n_arrested": 12, "n_killed": 1},
+            {"event_type": "ASSAULT", "n_killed": 1, "n_arrested": 12},
+        ]
+    }
+    f = score_events(records, predicted)
+    assert (f["sentence_recall"], f["category_recall"], f["counts_exact"]) == (1.0, 1.0, 1.0)

@@ -3,16 +3,18 @@
 ``resolve_date("on Tuesday", date(2021, 3, 4))`` gives the Tuesday on or before that day. The method
 returned says how the date was found (one of :data:`transforms.schema.DATE_METHODS`):
 
-- ``explicit``: the phrase names a month and a day ("August 9", "September 14th", "3/11/2020"). A
-  phrase without a year takes the article's year (rolled back a year when that would put a past
-  event weeks after publication, forward a year for a planned one); without a publication date an
-  explicit phrase without a year is left unresolved.
-- ``relative``: weekdays, "yesterday", "last month", "two days ago"… counted from ``published_at``
-  (dateparser with a relative base); unresolvable when the article is undated.
+- ``explicit``: the phrase names a month and a day ("August 9", "September 14th", "3/11/2020"), or
+  a month and a year ("in January 2009"). A phrase without a year takes the article's year (rolled
+  back a year when that would put a past event weeks after publication, forward a year for a
+  planned one); without a publication date an explicit phrase without a year is left unresolved.
+- ``relative``: weekdays, "yesterday", "last month", "last July", "two days ago"… counted from
+  ``published_at`` (dateparser with a relative base); unresolvable when the article is undated.
 - ``none``: no day could be fixed (durations such as "26 years", habits such as "every weekend",
-  a bare year, or an undated article); the caller keeps the words in ``date_text``.
+  a bare year or a year counted from publication ("last year"), or an undated article); the
+  caller keeps the words in ``date_text``.
 
-Month-level phrases ("last month", "early August") resolve to the first day of the month.
+Month-level phrases ("last month", "early August") resolve to the first day of the month. Words
+before the date itself are dropped ("an interview last week", "the week of March 7").
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class _DateWords:
     weekdays: tuple[str, ...]
     relative: frozenset[str]
     months: frozenset[str]
+    anchors: frozenset[str]
     rollover: int
 
 
@@ -56,6 +59,7 @@ def _words() -> _DateWords:
         weekdays=tuple(lex["weekdays"]),
         relative=frozenset(lex["relative_words"]),
         months=frozenset(lex["months"]),
+        anchors=frozenset(lex["anchors"]),
         rollover=int(lex["year_rollover_days"]),
     )
 
@@ -74,6 +78,35 @@ def normalise(text: str) -> str:
     return s
 
 
+def _core(s: str) -> str:
+    """The date itself in a normalised phrase: the words from its first anchor (a month, a weekday,
+    "last", "yesterday"…) on, when no number comes before it ("an interview last week" → "last
+    week", "the week of march 7" → "march 7"); the phrase unchanged otherwise."""
+    w = _words()
+    words = s.split(" ")
+    for i, word in enumerate(words):
+        if any(ch.isdigit() for ch in word):
+            return s
+        token = word.strip(".")
+        if token in w.months or token in w.weekdays or token in w.anchors or _PART_OF_MONTH.match(token):
+            return " ".join(words[i:])
+    return s
+
+
+def _month_of(tokens: list[str]) -> int | None:
+    """The number of the one month the tokens name ("sept" → 9), None for none or several."""
+    found = {_MONTH_NUMBERS[t[:3]] for t in tokens if t in _words().months}
+    return found.pop() if len(found) == 1 else None
+
+
+_MONTH_NUMBERS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
 def classify(text: str) -> Literal["explicit", "relative", "reject"]:
     """Returns whether the phrase is an explicit day, a day relative to publication, or not a day."""
     w = _words()
@@ -81,15 +114,43 @@ def classify(text: str) -> Literal["explicit", "relative", "reject"]:
     tokens = _WORD.findall(s)
     if not s or any(t in w.reject for t in tokens) or _PART_OF_MONTH.sub("", s).strip() == "":
         return "reject"
+    s = _core(s)
+    tokens = _WORD.findall(s)
     has_month = any(t in w.months for t in tokens)
     if _NUMERIC_DATE.search(s) or (has_month and (_DAY_NUMBER.search(s) or _PART_OF_MONTH.search(s))):
         return "explicit"
-    if has_month and not _YEAR.search(s):
-        # "in August": a month without a day is still an anchor, resolved like "last month".
-        return "relative"
+    if has_month:
+        # "in January 2009" names its month; "in August" is still an anchor, resolved like "last month"
+        return "explicit" if _YEAR.search(s) else "relative"
+    if "year" in tokens or "years" in tokens:
+        return "reject"  # "last year", "a year ago": a year is no day, as a bare year is not
     if any(t in w.weekdays or t in w.relative for t in tokens):
         return "relative"
     return "reject"
+
+
+def _month_level(s: str, base: dt.date | None, prefer: Prefer) -> dt.date | None:
+    """The first day of the month a phrase names without a day ("january 2009", "last july", "in
+    june"): its year if stated, else the one before or after ``base`` that ``last``, ``next``,
+    ``this`` or ``prefer`` points to; None when it names no single month, has a day or no base."""
+    tokens = _WORD.findall(s)
+    month = _month_of(tokens)
+    if month is None or _NUMERIC_DATE.search(s) or _DAY_NUMBER.search(_YEAR.sub("", s)):
+        return None
+    year = _YEAR.search(s)
+    if year is not None:
+        return dt.date(int(year.group(0)), month, 1)
+    if base is None:
+        return None
+    if "last" in tokens:
+        return dt.date(base.year if month < base.month else base.year - 1, month, 1)
+    if "next" in tokens:
+        return dt.date(base.year if month > base.month else base.year + 1, month, 1)
+    if "this" in tokens or month == base.month:
+        return dt.date(base.year, month, 1)
+    if prefer == "past":
+        return dt.date(base.year if month < base.month else base.year - 1, month, 1)
+    return dt.date(base.year if month > base.month else base.year + 1, month, 1)
 
 
 def _weekday(s: str, base: dt.date, prefer: Prefer) -> dt.date | None:
@@ -145,8 +206,10 @@ def _resolve(text: str, published_at: dt.date | None, prefer: Prefer) -> tuple[d
     kind = classify(text)
     if kind == "reject":
         return None, "none"
-    s = normalise(text)
+    s = _core(normalise(text))
     has_year = _YEAR.search(s) is not None
+    if not _PART_OF_MONTH.search(s) and (month := _month_level(s, published_at, prefer)) is not None:
+        return month, kind
     if kind == "explicit":
         if has_year:
             base = published_at or dt.date(int(_YEAR.search(s).group(0)), 1, 1)  # type: ignore[union-attr]

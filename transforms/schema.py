@@ -33,7 +33,7 @@ SPEAKER_METHODS = (
 )
 MODALITIES = ("asserted", "planned", "negated", "reported", "hypothetical")
 DATE_METHODS = (
-    "explicit",  # the sentence names the day ("on Nov. 11, 2014", "March 3")
+    "explicit",  # the sentence names the day ("on Nov. 11, 2014", "March 3"), or month and year ("in May 2009")
     "relative",  # a day counted from published_at ("last Tuesday", "in June")
     "published",  # the article's date
     "unanchored",  # a relative phrase (or a day without a year) in an article without published_at
@@ -161,7 +161,12 @@ def _count_columns() -> tuple[Column, ...]:
             "People killed, as the sentence states it (vague words at their lowest: dozens = 12).",
         ),
         _c("n_injured", I, True, "People wounded or injured, as stated."),
-        _c("n_arrested", I, True, "People arrested or detained, as stated."),
+        _c(
+            "n_arrested",
+            I,
+            True,
+            "People taken or removed by force, as stated: arrested, detained, held, abducted, expelled or deported.",
+        ),
         _c("crowd_size", I, True, "Protesters or participants, as stated."),
         _c(
             "count_text",

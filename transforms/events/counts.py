@@ -3,8 +3,10 @@
 A count is read from the parse, never guessed: the number phrase of the patient of a verb whose
 lexicon entry has a ``count`` field ("killed at least 28 people", "five were arrested"), or of a
 protest's actor ("hundreds of protesters"). Vague words take the lowest value they imply (dozens
-= 12, hundreds = 100, as ACLED codes them); a singular patient ("a journalist was killed") is one.
-The words the number came from are kept beside it (``count_text``).
+= 12, hundreds = 100, as ACLED codes them), and so do collective nouns before "of" ("a group of
+refugees"); a singular patient ("a journalist was killed") is one, and so is a protest by one
+named person ("X began a hunger strike"). The words the number came from are kept beside it
+(``count_text``).
 """
 
 from __future__ import annotations
@@ -58,8 +60,14 @@ def number_of(tok: Token, singular: bool = True) -> tuple[int, str] | None:
     """Returns ``(value, words)`` for the count a noun phrase states, or None.
 
     "at least 28 people" → 28; "dozens of people" → 12 with its words; "12" as the object itself;
+    "a group of refugees" → the collective's value (the number of "a group of 30 refugees" wins);
     a singular noun ("a journalist", "the deputy chief") → 1 when ``singular``."""
     lex = lexicon()
+    if tok.lower_ in lex.collectives and (obj := _of_child(tok)) is not None:
+        inner = number_of(obj, singular=False)
+        if inner is not None:
+            return inner
+        return lex.collectives[tok.lower_], _span_text(tok.left_edge, obj)
     if tok.like_num or tok.lower_ in lex.vague_counts:
         words = [t.text for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det",)]
         quant = [t for t in tok.subtree if t.i <= tok.i]
@@ -120,12 +128,47 @@ def _of_chain_words(tok: Token) -> list[str]:
     return out
 
 
+def counted_noun(tok: Token) -> Token:
+    """The noun a count phrase counts ("hundreds of migrants" → migrants, "a group of refugees" →
+    refugees); the token itself when it is no such phrase."""
+    lex = lexicon()
+    if tok.lower_ in lex.vague_counts or tok.lower_ in lex.collectives or tok.like_num:
+        obj = _of_object(tok)
+        if obj is not None:
+            return obj
+    return tok
+
+
+def up_to_object(verb: Token) -> Token | None:
+    """The object of "kidnapped up to 16 advisers", which the parser reads as a particle "up" and a
+    phrase "to 16 advisers"; None for any other verb."""
+    for prt in verb.children:
+        if prt.dep_ != "prt" or prt.lower_ != "up":
+            continue
+        for prep in prt.children:
+            if prep.dep_ == "prep" and prep.lower_ == "to" and prep.i == prt.i + 1:
+                for o in prep.children:
+                    if o.dep_ == "pobj" and (o.like_num or any(c.dep_ == "nummod" for c in o.children)):
+                        return o
+    return None
+
+
 def patient_of(verb: Token) -> Token | None:
-    """Who undergoes what a verb says: its passive subject, its object, the noun a participle
-    modifies ("people killed"), or the object of a coordinated verb ("killed one and wounded two")."""
+    """Who undergoes what a verb says: its passive subject, its object (also after "up to"), the
+    noun a participle modifies ("people killed"), or the object of a coordinated verb ("killed
+    one and wounded two")."""
+    if (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and verb.head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ in ("nsubjpass", "nsubj") for c in verb.children)
+    ):
+        return verb.head  # "workers held hostage": the workers, not the hostage
     for c in verb.children:
         if c.dep_ in ("nsubjpass", "dobj"):
             return c
+    if (obj := up_to_object(verb)) is not None:
+        return obj
     entry = lexicon().verbs.get(verb.lemma_.lower())
     if entry is None or entry.subject_target:
         for c in verb.children:
@@ -140,12 +183,23 @@ def patient_of(verb: Token) -> Token | None:
     return None
 
 
+def _either(verb: Token, column: str) -> bool:
+    """Whether the verb is one of two counting verbs joined by "or" ("killing or wounding 50"): the
+    number is of both together, neither column's."""
+    pair = verb.head if verb.dep_ == "conj" else next((c for c in verb.children if c.dep_ == "conj"), None)
+    entry = lexicon().verbs.get(pair.lemma_.lower()) if pair is not None else None
+    if pair is None or entry is None or entry.count in (None, column):
+        return False
+    first = pair if verb.dep_ == "conj" else verb
+    return any(c.dep_ == "cc" and c.lower_ == "or" for c in first.children)
+
+
 def sentence_counts(triggers: list[tuple[Token, str]]) -> dict[str, tuple[int, str]]:
     """Returns the counts a sentence states, by column (n_killed, n_injured, n_arrested), from its
     verbal triggers whose entry counts their patient (``(verb, column)`` pairs)."""
     out: dict[str, tuple[int, str]] = {}
     for tok, column in triggers:
-        if column in out:
+        if column in out or _either(tok, column):
             continue
         patient = patient_of(tok)
         if patient is None or patient.pos_ == "PRON":
@@ -156,9 +210,13 @@ def sentence_counts(triggers: list[tuple[Token, str]]) -> dict[str, tuple[int, s
     return out
 
 
-def crowd_of(actor: Token | None) -> tuple[int, str] | None:
+def crowd_of(actor: Token | None, person: bool = False) -> tuple[int, str] | None:
     """The crowd size a protest's actor phrase states ("thousands of students", "about 200
-    supporters"); a singular actor states none."""
+    supporters"); one for a single named person (``person``: the actor is a PERSON, "X staged a
+    hunger strike"); an organisation or any other singular actor states none."""
     if actor is None:
         return None
-    return number_of(actor, singular=False)
+    found = number_of(actor, singular=False)
+    if found is None and person and actor.tag_ in ("NN", "NNP") and not list(actor.conjuncts):
+        return 1, _span_text(actor.left_edge, actor)
+    return found

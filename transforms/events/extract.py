@@ -5,9 +5,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from transforms.dates import classify, resolve_date
+from transforms.dates import Prefer, classify, resolve_date
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
@@ -158,23 +158,18 @@ def events_from_doc(
         if not _coded(found, in_quote, bool(counts)):
             continue
         modality = _modality(tok, found.anchor, in_quote, found.nominal_free, found.governed, found.detached)
-        date_ent = _date_ent(sent, found.date_heads)
-        event_date: dt.date | None = None
-        date_text: str | None = None
-        method = "none"
-        if date_ent is not None:
-            date_text = date_ent.text
-            event_date, method = resolve_date(
-                date_text, published_at, "future" if modality == "planned" else "past"
-            )
-            if event_date is None and published_at is None and classify(date_text) != "reject":
-                method = "unanchored"  # "last Tuesday" in an undated article
-            if event_date is not None and published_at is not None:
-                # the date settles what the clause leaves open: talks "last December" were held
-                if modality == "planned" and event_date < published_at:
-                    modality = "reported" if in_quote else "asserted"
-                elif modality == "asserted" and event_date > published_at:
-                    modality = "planned"
+        date_ent = _date_ent(sent, found.date_heads, shared=modality not in ("planned", "hypothetical"))
+        event_date, date_text, method = _dated(
+            date_ent, published_at, "future" if modality == "planned" else "past"
+        )
+        if event_date is not None and published_at is not None and not _month_of(event_date, published_at):
+            # the date settles what the clause leaves open: talks "last December" were held
+            if modality == "planned" and event_date < published_at:
+                modality = "reported" if in_quote else "asserted"
+            elif modality == "asserted" and event_date > published_at:
+                modality = "planned"
+        if modality not in ("asserted", "reported"):
+            counts = {}  # "plans to deport 11 million": a plan, a denial or a guess counts nobody
         mode = found.entry.mode
         cause = _cause_noun(found)
         if cause is not None:
@@ -203,7 +198,7 @@ def events_from_doc(
             **_count_cols(counts),
         }
         rows.setdefault((tok.idx, found.entry.event_type), row)
-        intent = _intent(found, modality, in_quote)
+        intent = _intent(found, modality, in_quote, published_at)
         if intent is not None:
             rows.setdefault((tok.idx, intent[0]), {**row, **intent[1]})
     # "a bombing killed five", "killed in an attack": one event, reported by the verb
@@ -213,6 +208,11 @@ def events_from_doc(
 def _stated_by_actor(found: _Found) -> bool:
     """Whether the plan is the actor's own statement: its clause hangs under a speech verb whose
     subject is the actor ("X said it will provide aid", "X announced it would withdraw")."""
+    return _statement_verb(found) is not None
+
+
+def _statement_verb(found: _Found) -> Token | None:
+    """The speech verb by which the actor states the plan (see :func:`_stated_by_actor`), or None."""
     mod = lexicon().modality
     actor = found.actor
     cur = found.anchor if found.anchor is not None else found.trigger
@@ -221,15 +221,16 @@ def _stated_by_actor(found: _Found) -> bool:
             head = cur.head
             if cur.dep_ == "ccomp" and head.lemma_.lower() in mod["reported_verbs"]:
                 subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
-                return (
+                own = (
                     actor is not None
                     and subj is not None
                     and subj.left_edge.idx <= actor.start < subj.right_edge.idx + len(subj.right_edge.text)
                 )
+                return head if own else None
             cur = head
         else:
-            return False
-    return False
+            return None
+    return None
 
 
 def _own_modal(found: _Found) -> bool:
@@ -278,7 +279,8 @@ def _counts_for(found: _Found, sentence: dict[str, tuple[int, str]]) -> dict[str
         return {}
     out = dict(sentence)
     if etype == "PROTEST":
-        crowd = crowd_of(found.actor_tok)
+        person = found.actor is not None and found.actor.label == "PERSON" and len(found.actor.parts) < 2
+        crowd = crowd_of(found.actor_tok, person)
         if crowd is not None:
             out["crowd_size"] = crowd
     return out
@@ -291,10 +293,31 @@ def _count_cols(counts: dict[str, tuple[int, str]]) -> dict[str, object]:
     return cols
 
 
-def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str, object]] | None:
+def _month_of(day: dt.date, published_at: dt.date) -> bool:
+    """Whether ``day`` is the first of the publication's month: a month-level date ("this month",
+    "in March") that holds the publication day and so settles neither past nor future."""
+    return day.day == 1 and (day.year, day.month) == (published_at.year, published_at.month)
+
+
+def _dated(
+    ent: Span | None, published_at: dt.date | None, prefer: Prefer
+) -> tuple[dt.date | None, str | None, str]:
+    """Returns ``(event_date, date_text, date_method)`` for a date phrase (None: no phrase)."""
+    if ent is None:
+        return None, None, "none"
+    day, method = resolve_date(ent.text, published_at, prefer)
+    if day is None and published_at is None and classify(ent.text) != "reject":
+        method = "unanchored"  # "last Tuesday" in an undated article
+    return day, ent.text, method
+
+
+def _intent(
+    found: _Found, modality: str, in_quote: bool, published_at: dt.date | None = None
+) -> tuple[str, dict[str, object]] | None:
     """A statement of intent the mention also is: a planned cooperative event of a named actor is
     an AGREE ("X will provide aid to Y"), a planned conflictual one a THREATEN ("X will impose
-    sanctions on Y"), coded as stated (asserted, or reported when quoted or under a speech verb)."""
+    sanctions on Y"), coded as stated (asserted, or reported when quoted or under a speech verb),
+    on the day of the statement ("X announced Sunday she will resign")."""
     lex = lexicon()
     if found.actor is None or found.actor.kind not in ("entity", "group"):
         return None
@@ -306,7 +329,8 @@ def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str
     ):
         return None  # "pledged to ban X": the pledge is already the statement of intent
     etype = found.entry.event_type
-    if modality != "negated" and not _stated_by_actor(found):
+    said = _statement_verb(found)
+    if modality != "negated" and said is None:
         return None  # a schedule ("X will hold a meeting") is no statement of intent
     if modality == "negated" and etype in ("AGREE", "CONCEDE"):
         kind, cameo, mode = "REJECT", "120", None  # "did not accept", "failed to reach agreement"
@@ -319,14 +343,19 @@ def _intent(found: _Found, modality: str, in_quote: bool) -> tuple[str, dict[str
         mode = "violence" if etype in ("ASSAULT", "MOBILIZE") else None
     else:
         return None
+    statement_date = _date_ent(said.sent, [said], shared=False) if said is not None else None
     return kind, {
         "event_type": kind,
         "cameo_code": cameo,
         "mode": mode,
         "modality": "reported" if in_quote else "asserted",
-        "event_date": None,
-        "date_text": None,
-        "date_method": "none",
+        **dict(
+            zip(
+                ("event_date", "date_text", "date_method"),
+                _dated(statement_date, published_at, "past"),
+                strict=True,
+            )
+        ),
         **_count_cols({}),
     }
 

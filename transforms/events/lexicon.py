@@ -75,6 +75,8 @@ class Lexicon:
     violence: frozenset[str] = frozenset()
     private: frozenset[str] = frozenset()
     vague_counts: dict[str, int] = field(default_factory=dict)
+    collectives: dict[str, int] = field(default_factory=dict)
+    gathering_verbs: frozenset[str] = frozenset()
     count_words: dict[str, int] = field(default_factory=dict)
     multipliers: dict[str, int] = field(default_factory=dict)
     casualty_types: frozenset[str] = frozenset()
@@ -160,6 +162,7 @@ def lexicon() -> Lexicon:
         support_verbs=frozenset(lex["support_verbs"]["verbs"]),
         reception=frozenset(lex["support_verbs"]["reception"]),
         adverbial_preps=frozenset(lex["support_verbs"]["adverbial_preps"]),
+        gathering_verbs=frozenset(lex["support_verbs"].get("gathering", ())),
         groups=groups,
         all_groups=frozenset().union(*groups.values()),
         person_pronouns=frozenset(lex["pronouns"]["person"]),
@@ -175,6 +178,7 @@ def lexicon() -> Lexicon:
         violence=frozenset(lex["violence"]["cues"]),
         private=frozenset(lex["violence"]["private"]),
         vague_counts={str(k): int(v) for k, v in counts["vague"].items()},
+        collectives={str(k): int(v) for k, v in counts.get("collectives", {}).items()},
         count_words={str(k): int(v) for k, v in counts["words"].items()},
         multipliers={str(k): int(v) for k, v in counts["multipliers"].items()},
         casualty_types=frozenset(counts["casualty_types"]),

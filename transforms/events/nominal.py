@@ -230,6 +230,15 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
     ):
         # "said in Riga after talks with X": the speaker took part in the talks
         return _Frame(g.head, _parties(_subject(g.head), ms), [], [noun, g.head])
+    if (
+        entry.event_type == "PROTEST"
+        and pos.dep_ == "pobj"
+        and g.lower_ in ("for", "in", "at")
+        and g.head.pos_ == "VERB"
+        and g.head.lemma_.lower() in lex.gathering_verbs
+    ):
+        # "thousands converged for a rally": those who gather take part in it (their number is its size)
+        return _Frame(g.head, _parties(_subject(g.head), ms), [], [noun, g.head], support=True)
     return _free_frame(noun, pos)
 
 

@@ -16,6 +16,7 @@ from transforms.events.clauses import (
     _prep_objects,
     _subject,
 )
+from transforms.events.counts import counted_noun, up_to_object
 from transforms.events.generic import aggregate, fiction, frequentative, habitual, idiom, modifier_participle
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
@@ -57,9 +58,10 @@ def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
     """Every lexicon key the verb fits, longest first ("withdraw from", then "withdraw")."""
     lemma = verb.lemma_.lower()
     keys: list[str] = []
-    prts = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    up_to = up_to_object(verb) is not None  # "kidnapped up to 16 people": "up" is no particle
+    prts = [c.lower_ for c in verb.children if c.dep_ == "prt" and not (up_to and c.lower_ == "up")]
     for c in verb.children:
-        if c.dep_ == "prt":
+        if c.dep_ == "prt" and c.lower_ in prts:
             keys.append(f"{lemma} {c.lower_}")
         if c.dep_ in ("dobj", "acomp", "oprd", "advmod") and c.i > verb.i:
             keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
@@ -112,8 +114,9 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
             return False
     obj = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
     if obj is None and not passive:
-        obj = _clause_object(verb)
-    obj = _content_noun(obj) if obj is not None else None
+        obj = _clause_object(verb) or up_to_object(verb)
+    if obj is not None:
+        obj = counted_noun(_content_noun(obj))  # "700 kg of medicine", "holding hundreds of migrants"
     if entry.dobj_nouns is not None:
         cls = lex.noun_classes[entry.dobj_nouns]
         named = entry.named_object and obj is not None and obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
@@ -394,6 +397,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
                 target_toks.append(_content_noun(ps))  # "one third of the guerrillas were disarmed"
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
         target_toks += [clause_obj] if clause_obj is not None else []
+        target_toks += [o for o in [up_to_object(verb)] if o is not None]
     preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
     if parts[-1] == "for":
