@@ -15,8 +15,11 @@ from tests.test_events_plover import first, types
 def test_people_expelled_deported_and_abducted_are_counted(nlp: Language) -> None:
     r = first(extract(nlp, "Authorities in Veltria deported 240 migrants on Tuesday."), "COERCE")
     assert (r["mode"], r["n_arrested"], r["count_text"]) == ("deport", 240, "240 migrants")
-    r = first(extract(nlp, "Marovia expelled two Ruritanian diplomats for spying."), "COERCE")
-    assert r["n_arrested"] == 2 and "two Ruritanian diplomats" in str(r["count_text"])
+    r = first(extract(nlp, "Marovia expelled two Ruritanian journalists for spying."), "COERCE")
+    assert r["n_arrested"] == 2 and "two Ruritanian journalists" in str(r["count_text"])
+    # envoys sent home reduce relations (CAMEO 166): a sanction, nobody detained
+    r = first(extract(nlp, "Marovia expelled two Ruritanian diplomats for spying."), "SANCTION")
+    assert (r["mode"], r["n_arrested"]) == ("expel", None)
     r = first(
         extract(nlp, "Soldiers forced out more than 500 residents from their homes in Karsk."), "COERCE"
     )
