@@ -60,7 +60,13 @@ def _subject_of(ctx: _Ctx, tok: Token, quote_end: int | None) -> Token | None:
     ]
     if subjects:
         return min(subjects, key=lambda c: abs(c.i - tok.i))
-    if quote_end is not None and quote_end <= tok.idx:
+    # inverted only right after the quote ('"…," added the opponent'); in '"…," Doe, 58, told
+    # Reuters' the object is the listener
+    if (
+        quote_end is not None
+        and quote_end <= tok.idx
+        and not any(ch.isalnum() for ch in ctx.text[quote_end : tok.idx])
+    ):
         for c in tok.children:
             if (
                 c.i > tok.i
@@ -115,15 +121,92 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
             node = node.head
         if cue.dep_ == "relcl":
             return head  # "Smith, who said …"
+        if _acl_speaker(cue):
+            return head  # "Jane Doe, the nominee, tweeted Sunday": the parse hung the verb on the name
         # "Doe appeared on TV and endorsed Roe, saying …": a verb coordinated with the one that
         # has the subject shares it
-        node = head
+        node = head.head if head.pos_ == "ADP" else head  # "ended by saying …"
+        s = None
         for _ in range(_MAX_CLIMB):
             s = _subject_of(ctx, node, quote_end)
             if s is not None or node.dep_ != "conj" or node.head.i == node.i:
-                return s
+                break
             node = node.head
+        if s is None or s.pos_ == "NOUN":
+            # '…, when protesters interrupted her, shouting "…"': the clause right before the
+            # participle's comma, which the parse often skips for the main verb ("The incident came")
+            return _clause_subject_before(ctx, cue) or s
+        return s
+    return _clause_subject_before(ctx, cue)
+
+
+def _clause_subject_before(ctx: _Ctx, cue: Token) -> Token | None:
+    """Returns, for a participle cue after a comma ('…, writing "…"'), the subject of the nearest
+    verb before that comma in its sentence and outside quotes, or None."""
+    doc = ctx.doc
+    if cue.tag_ != "VBG" or cue.i == 0 or doc[cue.i - 1].text != ",":
+        return None
+    start = ctx.sents[ctx.sent_of_tok[cue.i]].start
+    for t in reversed(doc[max(start, cue.i - _MAX_CLIMB) : cue.i - 1]):
+        if ctx.in_quote(t):
+            return None
+        if t.pos_ in ("VERB", "AUX"):
+            s = _subject_of(ctx, t, None)
+            if s is not None and s.i < t.i:
+                return s
     return None
+
+
+def _acl_speaker(cue: Token) -> bool:
+    """True when a finite-looking cue verb the parse hung on a noun before it as a modifier has that
+    noun as its speaker ('Jane Doe, a former aide, tweeted Sunday'); a verb with an agent ('the
+    statement posted by …') or a gerund ('a post reading …') is no such frame."""
+    head = cue.head
+    return (
+        cue.dep_ == "acl"
+        and cue.tag_ in ("VBD", "VBN")
+        and head.i < cue.i
+        and head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ == "agent" for c in cue.children)
+        and cue.doc[cue.i - 1].text == ","
+    )
+
+
+def stranded_subject(ctx: _Ctx, cue: Token) -> Token | None:
+    """Returns the speaker of a finite cue verb the parse left without a subject, the noun phrase
+    ending right before it ('…, her adviser, Jane Doe, said:' / 'an official who asked not to be
+    named said Monday, "…"'), or None.
+
+    From the word before the cue (commas skipped) up its ancestors left of the cue: the nearest
+    person's name, else the first noun standing as a subject or apposition.
+    """
+    doc = ctx.doc
+    if cue.tag_ not in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+        return None
+    sent = ctx.sents[ctx.sent_of_tok[cue.i]]
+    j = cue.i - 1
+    while j >= sent.start and doc[j].text == ",":
+        j -= 1
+    if j < sent.start:
+        return None
+    node = doc[j]
+    noun: Token | None = None
+    for _ in range(_MAX_CLIMB):
+        if ctx.in_quote(node) or node.i >= cue.i or node.sent.start != sent.start:
+            break
+        if _is_person_name(ctx, node):
+            return node
+        if (
+            noun is None
+            and node.pos_ in ("NOUN", "PROPN")
+            and node.dep_ in ("appos", "nsubj", "ROOT")
+            and node.ent_type_ not in _NOT_SPEAKERS
+        ):
+            noun = node
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return noun
 
 
 def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
@@ -191,16 +274,30 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
                 return t
         return None
     after = doc.char_span(q.close_at + 1, cue.idx, alignment_mode="expand")
-    if after is None or len(after) > 30 or any(t.text in ".!?" or ctx.in_quote(t) for t in after):
+    # a quoted word inside the name phrase ('Jane Doe, wearing "Vote Doe" pins, said') is no stop
+    if after is None or len(after) > 30 or any(t.text in ".!?" and not ctx.in_quote(t) for t in after):
         return None
     first = next((t for t in after if not t.is_punct and not t.is_space), None)
-    if first is None:
+    if first is None or ctx.in_quote(first):
         return None
     if first.pos_ == "PROPN" and not _is_person_name(ctx, first):
         # the name's first word may be a given name the NER left out: look at the chain's last word
         _, b = _proper_chain(first)
         first = doc[b - 1] if b > first.i else first
-    return first if _is_person_name(ctx, first) else None
+    if _is_person_name(ctx, first):
+        return first
+    if first.pos_ == "PROPN" and first.ent_type_ not in _NOT_SPEAKERS:
+        # a name the NER did not take for a person, right before the cue or its comma
+        b = _proper_chain(first)[1]
+        if b < len(doc) and (doc[b].text == "," or doc[b].i == cue.i):
+            return doc[b - 1]
+    # a role before the name: '"…," Ohio delegate Jane Doe, 52, said'
+    for t in doc[first.i + 1 : min(first.i + 6, after.end)]:
+        if t.text in ",;:(" or ctx.in_quote(t):
+            break
+        if _is_person_name(ctx, t):
+            return doc[_proper_chain(t)[1] - 1]
+    return None
 
 
 # Tokens either side of a quote in which a cue may stand, and the steps up the tree a participle
@@ -283,4 +380,66 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     ]
     if lead and out:
         return lead[:1] + out + [t for t in window if t not in lead[:1]]
+    tail = _tail_cue(ctx, q, sorted(out + window, key=lambda t: t.i))
+    if tail is not None:
+        return [tail] + [t for t in out + window if t != tail]
     return out + window
+
+
+# Words a name phrase between a closing mark and its cue may have ('"…," Jane Doe, 58, said').
+_TAIL_WORDS = 8
+
+
+def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
+    """Returns the cue of a '"…," Doe said' / '"…?" asked Doe' frame, or None: a quote closed on a
+    comma, question or exclamation mark and followed in its paragraph by a cue with at most a
+    short phrase without verbs between. That frame attributes the quote whatever verb the parser
+    hung it on ('"…," Doe said, after Roe said …')."""
+    inner = ctx.text[q.start : q.end].rstrip()
+    after = ctx.text[q.close_at + 1 : q.close_at + 3]
+    if not (inner[-1:] in ",?!" or after.startswith(",")):
+        return None
+    doc = ctx.doc
+    for t in window:
+        if t.idx <= q.close_at:
+            continue
+        between = [
+            w for w in doc[t.i - _TAIL_WORDS - 1 if t.i > _TAIL_WORDS else 0 : t.i] if w.idx > q.close_at
+        ]
+        if len([w for w in between if not w.is_punct]) > _TAIL_WORDS or t.lower_ == "according":
+            return None
+        if ctx.text[q.close_at + 1 : t.idx].count("\n") or any(
+            w.pos_ in ("VERB", "AUX") or w.text in ".!?;" for w in between
+        ):
+            return None
+        if between and doc[between[0].i - 1].idx > q.close_at:
+            return None
+        return t
+    return None
+
+
+# Words between a cue and an "according to" (or ", reports X") that relays it: the cue's own
+# adverbials ('said in a statement, according to …').
+_RELAY_WORDS = 10
+
+
+def relayed_by(ctx: _Ctx, cue: Token) -> tuple[Token, Token] | None:
+    """Returns (cue, speaker token) of an outlet or document that relays a cue: '"…," Doe said,
+    according to the Post' / 'said Doe, reports the Post' (the outer source is the one the reader
+    has the words from), or None. Only the cue's own adverbials may stand between, no verb.
+    """
+    doc = ctx.doc
+    sent = ctx.sents[ctx.sent_of_tok[cue.i]]
+    lex = _lex()
+    for t in doc[cue.i + 1 : min(sent.end, cue.i + _RELAY_WORDS + 2)]:
+        if ctx.in_quote(t) or t.text in ".!?;":
+            return None
+        obj = _according_to(t)
+        if obj is not None:
+            return t, obj
+        if t.lemma_.lower() == "report" and _is_cue(t) and doc[t.i - 1].text == ",":
+            spk = _subject_of(ctx, t, t.idx)
+            return (t, spk) if spk is not None else None
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() not in lex.verbs:
+            return None
+    return None
