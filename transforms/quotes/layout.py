@@ -56,7 +56,7 @@ def framed_by_noun_cue(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | N
         return None
     for k in range(1, min(len(words), _FRAME_WORDS + 1)):
         w = words[k]
-        if w.is_punct and w.text != "-" or w.pos_ in ("VERB", "AUX") or "\n" in w.text:
+        if (w.is_punct and w.text != "-") or w.pos_ in ("VERB", "AUX") or "\n" in w.text:
             return None
         if w.pos_ != "NOUN" or not _cue_form(w.lower_) or words[k - 1].lower_ in _FRAME_DETS:
             continue
