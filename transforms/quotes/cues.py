@@ -94,6 +94,11 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
     subj = _subject_of(ctx, cue, quote_end)
     if subj is not None:
         return subj
+    for c in cue.children:
+        if c.dep_ == "agent":  # "Doe was asked by the host Ann Roe, '…'"
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None and not ctx.in_quote(obj):
+                return obj
     head = cue.head
     if head.lemma_.lower() in lex.object_speaker:
         for c in head.children:
@@ -132,6 +137,9 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
             if s is not None or node.dep_ != "conj" or node.head.i == node.i:
                 break
             node = node.head
+        if s is None and not _is_cue(node):
+            # "Doe was prompted to say …" / "a reporter can be heard asking …": the passive subject
+            s = next((c for c in node.children if c.dep_ == "nsubjpass" and not ctx.in_quote(c)), None)
         if s is None or s.pos_ == "NOUN":
             # '…, when protesters interrupted her, shouting "…"': the clause right before the
             # participle's comma, which the parse often skips for the main verb ("The incident came")
@@ -231,8 +239,17 @@ def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
 
 def _is_person_name(ctx: _Ctx, tok: Token) -> bool:
     """True when a proper noun outside quotes names a person (NER, a PERSON mention, or a known gender)."""
-    if tok.pos_ != "PROPN" or ctx.in_quote(tok):
+    if ctx.in_quote(tok):
         return False
+    if tok.pos_ != "PROPN":
+        # a surname the tagger took for another word ("said Skelly" as an adverb): capitalised
+        # inside a sentence and the surname of a person named before
+        return (
+            tok.text[:1].isupper()
+            and not tok.is_sent_start
+            and tok.pos_ in ("ADV", "ADJ", "NOUN", "VERB")
+            and any(p.key == _key(tok.text) and p.start < tok.idx for p in ctx.persons)
+        )
     if tok.ent_type_ == "PERSON" or ctx.gender(_key(tok.text)) is not None:
         return True
     m = _mention_at(ctx, tok.idx, tok.idx + len(tok.text))
@@ -414,8 +431,22 @@ def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
             return None
         if between and doc[between[0].i - 1].idx > q.close_at:
             return None
-        return t
+        return None if _leads_next_quote(ctx, q, t) else t
     return None
+
+
+def _leads_next_quote(ctx: _Ctx, q: QuoteSpan, cue: Token) -> bool:
+    """True when a cue introduces the quote after ``q`` ('"…?" Doe then wrote back, "…"' / 'Roe
+    said: "…"'): that quote opens a few characters after the cue, with a comma or colon between."""
+    nxt = next((o for o in ctx.quotes if o.open_at > q.close_at), None)
+    if nxt is None:
+        return False
+    gap = ctx.text[cue.idx + len(cue.text) : nxt.open_at]
+    return len(gap) <= _LEAD_GAP and gap.rstrip()[-1:] in (",", ":") and not any(c in gap for c in ".!?\n")
+
+
+# Characters between a cue and the opening mark of the quote it introduces ('wrote back, "').
+_LEAD_GAP = 16
 
 
 # Words between a cue and an "according to" (or ", reports X") that relays it: the cue's own

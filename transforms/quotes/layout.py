@@ -122,7 +122,7 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
 
 
 # Words of a headline's label before its colon ('Doe on the budget: "…"'), and of a name after a dash.
-_LABEL_WORDS = 8
+_LABEL_WORDS = 12
 _DASH_NAME_WORDS = 4
 
 
@@ -134,13 +134,18 @@ def _headline_label(ctx: _Ctx, colon_at: int, q: QuoteSpan) -> _Attr | None:
     if text.rfind("\n", 0, colon_at) >= 0 or text[q.close_at + 1 :].split("\n", 1)[0].strip(" .!?;\u00a0"):
         return None
     words = text[:colon_at].split()
-    if not 1 <= len(words) <= _LABEL_WORDS or any(w[-1:] in ".!?" for w in words[:-1]):
+    if not 1 <= len(words) <= _LABEL_WORDS or any(w[-1:] in ".!?," for w in words[:-1]):
         return None
     cut = next((k for k, w in enumerate(words) if w.lower() == "on" and k > 0), len(words))
     label_end = len(" ".join(words[:cut]))
     span = ctx.doc.char_span(0, label_end, alignment_mode="expand")
-    if span is None:
-        return None
+    if span is None or any(t.pos_ == "VERB" and _is_cue(t) for t in span):
+        return None  # a sentence with its own cue ("Doe said:"), not a headline's label
+    if cut < len(words) and cut <= _DASH_NAME_WORDS and all(w[:1].isupper() for w in words[:cut]):
+        # "Doe on …": the words before "on" are the name, whatever the tagger made of them
+        m = _mention_at(ctx, 0, label_end)
+        s, e = (int(m["start"]), int(m["end"])) if m is not None else (0, label_end)
+        return _Attr("colon", None, text[s:e], s, e, _key(text[s:e]), span.start)
     first = next((t for t in span if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP")), None)
     if first is None:
         return None
@@ -171,6 +176,7 @@ def _line_label(ctx: _Ctx, colon_at: int) -> _Attr | None:
     "…"', as headlines and transcripts do), the name being one the article gives a person, or None."""
     line_start = ctx.text.rfind("\n", 0, colon_at) + 1
     label = ctx.text[line_start:colon_at].strip()
+    label = re.sub(r"\s*\([^()]*\)$", "", label)  # a transcript's party tag: "Rep. Jane Doe (D-Ohio):"
     words = label.split()
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
         return None
@@ -234,7 +240,32 @@ def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | No
                 if subj is not None and subj.i < t.i:
                     return _attribute_cue(ctx, t, subj, q, last)
                 break
-    return None
+    return _cue_sentence_before(ctx, q, last)
+
+
+def _cue_sentence_before(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
+    """Returns the speaker of a sentence that announces the quote right after it without words of
+    its own ('Jane Doe agreed. "…"' / 'Doe said in a statement. "…"'), or None: the sentence
+    before the opening mark, in the same paragraph, is ruled by a cue verb with no clause or
+    object of its own and holds no quote."""
+    doc = ctx.doc
+    before = ctx.text[: q.open_at].rstrip()
+    if not before.endswith(".") or "\n" in ctx.text[len(before) : q.open_at]:
+        return None
+    end = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if end is None:
+        return None
+    sent = ctx.sents[ctx.sent_of_tok[end.start]]
+    root = sent.root
+    if (
+        not _is_cue(root)
+        or ctx.para_of_char[sent.start_char] != ctx.para_of_char[q.start]
+        or any(ctx.in_quote(t) for t in sent)
+        or any(c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd") for c in root.children)
+    ):
+        return None
+    spk = _find_speaker_token(ctx, root, None) or stranded_subject(ctx, root)
+    return _attribute_cue(ctx, root, spk, q, last) if spk is not None else None
 
 
 def _signature(ctx: _Ctx, q: QuoteSpan) -> _Attr | None:
