@@ -624,6 +624,38 @@ SPEAKERS = [
         "Lund",
         id="agreeing_sentence_before_the_quote",
     ),
+    # what the closing frame is not
+    pytest.param(
+        "“In breaking news,” Rivera tweeted last January, “the mayor wins a full endorsement from his aide,” "
+        "after council spokesman Ben Ford praised his boss online.",
+        "the mayor wins",
+        {"cue": "tweeted"},
+        "Rivera",
+        id="a_clause_after_the_quote_is_no_frame",
+    ),
+    pytest.param(
+        "Lund said the members will still meet, but said, “It is time we change how we do it,” promising the "
+        "club will return to its roots.",
+        "It is time",
+        {"cue": "said"},
+        "Lund",
+        id="a_participle_after_the_quote_is_no_frame",
+    ),
+    pytest.param(
+        "Rivera emailed her his thanks, telling her, “you are a star and we need you!” She replied to him.",
+        "you are a star",
+        {"cue": "telling"},
+        "Rivera",
+        id="a_new_sentence_after_an_exclamation_is_no_frame",
+    ),
+    pytest.param(
+        "The senator was rallying for a retired teacher named Ellen Marsh, who worked the crowd, praising "
+        "“his honesty and his integrity” as she spoke.",
+        "his honesty",
+        {"cue": "praising"},
+        "Marsh",
+        id="participle_after_a_relative_clause",
+    ),
 ]
 
 

@@ -65,6 +65,7 @@ def _subject_of(ctx: _Ctx, tok: Token, quote_end: int | None) -> Token | None:
     if (
         quote_end is not None
         and quote_end <= tok.idx
+        and tok.tag_ != "VBG"
         and not any(ch.isalnum() for ch in ctx.text[quote_end : tok.idx])
     ):
         for c in tok.children:
@@ -162,6 +163,8 @@ def _clause_subject_before(ctx: _Ctx, cue: Token) -> Token | None:
             s = _subject_of(ctx, t, None)
             if s is not None and s.i < t.i:
                 return s
+            if t.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in t.children):
+                return t.head  # "… an academic who worked the crowd, praising …"
     return None
 
 
@@ -278,7 +281,7 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
     if cue.idx <= q.close_at or ctx.para_of_char[cue.idx] != ctx.para_of_char[q.start]:
         return None
     gap = ctx.text[q.close_at + 1 : cue.idx]
-    if not gap.strip(" ,\u00a0"):
+    if not gap.strip(" ,\u00a0") and cue.tag_ != "VBG":  # names after a participle are its objects
         for t in doc[cue.i + 1 : cue.i + 7]:
             if t.text in ".!?" or ctx.in_quote(t) or "\n" in t.text:
                 break
@@ -420,6 +423,8 @@ def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
     for t in window:
         if t.idx <= q.close_at:
             continue
+        if t.tag_ not in ("VBD", "VBZ", "VBP"):
+            return None  # '"…," promising …': a participle goes with the clause before the quote
         between = [
             w for w in doc[t.i - _TAIL_WORDS - 1 if t.i > _TAIL_WORDS else 0 : t.i] if w.idx > q.close_at
         ]
@@ -431,6 +436,11 @@ def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
             return None
         if between and doc[between[0].i - 1].idx > q.close_at:
             return None
+        first = next((w for w in between if not w.is_punct), None)
+        if first is not None and first.tag_ in ("IN", "WRB"):
+            return None  # '"…," after Roe said …' opens a clause of its own
+        if first is not None and inner[-1:] in "?!" and first.text[:1].isupper() and first.pos_ != "PROPN":
+            return None  # '"…!" She replied': a new sentence, not the quote's frame
         return None if _leads_next_quote(ctx, q, t) else t
     return None
 
