@@ -656,6 +656,29 @@ SPEAKERS = [
         "Marsh",
         id="participle_after_a_relative_clause",
     ),
+    pytest.param(
+        "Lund shared her reply under a headline that said, “Council Votes to Close the Library.”",
+        None,
+        {"cue": "said"},
+        "headline",
+        id="relative_clause_cue_speaks_for_its_noun",
+    ),
+    pytest.param(
+        "At the rally the mayor played a clip of his rival.\n\n“Let me help you out - the answer is no,” the "
+        "county's long-serving deputy mayor riffed on the clip, drawing laughs.",
+        None,
+        {"speaker_method": "unnamed"},
+        "deputy mayor",
+        id="long_subject_before_a_verb_outside_the_lexicon",
+    ),
+    pytest.param(
+        "Aides say the governor will back the bill. From Ortiz's Facebook post: “We must move past the "
+        "divisions of this campaign.”",
+        None,
+        {"speaker_method": "colon"},
+        "Ortiz",
+        id="owner_of_the_post_a_colon_opens",
+    ),
 ]
 
 

@@ -80,6 +80,10 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if colon is None:
         return None
+    prev = doc[colon.start - 1] if colon.start > 0 else None
+    owner = _owner_of_source(ctx, prev)
+    if owner is not None:
+        return _name_at_colon(ctx, owner)
     sent = ctx.sents[ctx.sent_of_tok[colon.start]]
     lead = doc[max(sent.start, colon.start - CUE_WINDOW) : colon.start]  # bounded, as cue windows are
     for t in reversed(lead):
@@ -171,6 +175,16 @@ def _dash_label(ctx: _Ctx, colon_at: int) -> _Attr | None:
     return _name_at_colon(ctx, span[-1])
 
 
+def _owner_of_source(ctx: _Ctx, prev: Token | None) -> Token | None:
+    """Returns the name owning the text a colon opens ('From Jane Doe's Facebook post:' / 'In Doe's
+    letter:'), the word before the colon being that text, or None."""
+    if prev is None or prev.pos_ != "NOUN" or prev.dep_ != "pobj" or prev.head.lower_ not in ("from", "in"):
+        return None
+    if prev.i - prev.head.i > _DASH_NAME_WORDS + 2 or ctx.in_quote(prev):
+        return None
+    return next((c for c in prev.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+
+
 def _line_label(ctx: _Ctx, colon_at: int) -> _Attr | None:
     """Returns the colon attribution for a line opening with a person's name and a colon ('Doe:
     "…"', as headlines and transcripts do), the name being one the article gives a person, or None."""
@@ -216,12 +230,16 @@ def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | No
     if inner[-1:] in ",?!" or after.startswith(","):
         tail = doc.char_span(q.close_at, min(q.close_at + 80, len(ctx.text)), alignment_mode="expand")
         if tail is not None:
-            words = [t for t in tail if not t.is_punct and not ctx.in_quote(t)][:3]
+            # up to the first verb: a subject of a few words may stand before it ('"…," the
+            # party's vice-presidential nominee riffed')
+            words = [t for t in tail if not t.is_punct and not ctx.in_quote(t)][:_FRAME_WORDS]
             for t in words:
                 if ctx.para_of_char[t.idx] != para:
                     break
                 verb = t if t.pos_ == "VERB" else t.head if t.dep_ in ("nsubj",) else None
                 if verb is None or verb.tag_ not in ("VBD", "VBZ", "VBP") or ctx.in_quote(verb):
+                    if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
+                        break
                     continue
                 subj = _subject_of(ctx, verb, q.end)
                 if subj is not None and subj.idx > q.close_at:
