@@ -730,6 +730,17 @@ def test_description_takes_the_latest_person_in_that_role(nlp: Language) -> None
     assert r["speaker_method"] == "description" and "Lopez" in str(r["speaker_text"])
 
 
+def test_description_nationality_comes_from_the_role_mention(nlp: Language) -> None:
+    # "Syria" next to a later bare "Petrov" is no nationality of his: "the Russian leader" stays his
+    text = (
+        "Russian President Ivan Petrov met reporters in Moscow. In Syria Mr. Petrov later spoke about "
+        "the war. Olaf Berg, the embattled president of the football federation, resigned on Friday.\n\n"
+        "“He is a very bright man,” the Russian leader said."
+    )
+    r = _by_start(_rows(nlp, text), "He is a very")
+    assert "Petrov" in str(r["speaker_text"])
+
+
 def test_surname_the_tagger_missed_after_a_cue(nlp: Language) -> None:
     text = (
         "Bill Donnelly, a longtime party operative, vouched for both men.\n\n"

@@ -395,13 +395,13 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     # verb the parser hung the quote on
     lead = [
         t
-        for t in window
+        for t in window + out
         if t.i + 1 < len(doc)
         and 0 <= q.open_at - (t.idx + len(t.text)) <= 2
         and not doc_text(doc)[t.idx + len(t.text) : q.open_at].strip(" ,:")
     ]
     if lead and out:
-        return lead[:1] + out + [t for t in window if t not in lead[:1]]
+        return lead[:1] + [t for t in out + window if t not in lead[:1]]
     tail = _tail_cue(ctx, q, sorted(out + window, key=lambda t: t.i))
     if tail is not None:
         return [tail] + [t for t in out + window if t != tail]

@@ -162,15 +162,16 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     best: tuple[tuple[int, int, int], _Person] | None = None
     # a person's roles are those of all their mentions ("Sen. Jane Doe" … "Doe"), the latest
     # mention standing for them: "the senator" is the one named in that role most recently
+    # (the nationality is that of the mentions naming the role: "Russian President X" … "X in Syria")
     people: dict[str, tuple[set[str], set[str], _Person]] = {}
     for p in ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT):
         words, nats, _ = people.get(p.key, (set(), set(), p))
-        people[p.key] = (words | _role_words(ctx, p), nats | _nationalities(ctx, p), p)
+        rw_here = _role_words(ctx, p)
+        if _holds(word, classes, rw_here):
+            nats = nats | _nationalities(ctx, p)
+        people[p.key] = (words | rw_here, nats, p)
     for rw, nats, p in people.values():
-        if _compatible(ctx, p, gender) == 0:
-            continue
-        same = word in rw or "^" + word in rw or any(lex.role_class.get(w, frozenset()) & classes for w in rw)
-        if not same:
+        if _compatible(ctx, p, gender) == 0 or not _holds(word, classes, rw):
             continue
         score = len(mods & rw)
         # the previous speaker is the likelier referent of a description that fits several people
@@ -186,6 +187,12 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     # is), else None and the caller keeps the description itself ("the senator" after a governor
     # spoke is someone else).
     return _roleless_previous_speaker(ctx, head, last, gender)
+
+
+def _holds(word: str, classes: frozenset[str], rw: set[str]) -> bool:
+    """True when role words hold a description's head noun or one of its synonyms."""
+    role_class = _lex().role_class
+    return word in rw or "^" + word in rw or any(role_class.get(w, frozenset()) & classes for w in rw)
 
 
 _PREVIOUS_SENTS = 3
