@@ -17,10 +17,9 @@ from transforms.quotes.cues import (
     _find_speaker_token,
     _name_before_cue,
     _name_next_to_cue,
-    relayed_by,
-    stranded_subject,
 )
 from transforms.quotes.descriptions import age_description
+from transforms.quotes.frames import relayed_by, stranded_subject
 from transforms.quotes.kinds import _is_speech, _kind
 from transforms.quotes.layout import (
     _adjacent_speaker,

@@ -9,7 +9,8 @@ from spacy.tokens import Token
 
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
-from transforms.quotes.cues import CUE_WINDOW, _find_speaker_token, _is_cue, _subject_of, stranded_subject
+from transforms.quotes.cues import CUE_WINDOW, _find_speaker_token, _is_cue, _subject_of
+from transforms.quotes.frames import stranded_subject
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.speakers import _attribute_cue
