@@ -664,6 +664,13 @@ SPEAKERS = [
         id="relative_clause_cue_speaks_for_its_noun",
     ),
     pytest.param(
+        "Ana Lund added a caption which reads, “The council voted to close the library.”",
+        None,
+        {"cue": "reads"},
+        "Lund",
+        id="relative_clause_on_the_object_of_a_cue",
+    ),
+    pytest.param(
         "At the rally the mayor played a clip of his rival.\n\n“Let me help you out - the answer is no,” the "
         "county's long-serving deputy mayor riffed on the clip, drawing laughs.",
         None,

@@ -115,7 +115,12 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
         and not (prev.dep_ == "pobj" and prev.head.lower_ != "of")  # "a post on Twitter reading …"
     ):
         return prev  # a name right before a gerund is its subject: "footage of Jane Doe saying …"
-    if cue.dep_ == "relcl" and head.i != cue.i and head.pos_ in ("NOUN", "PROPN", "PRON"):
+    if (
+        cue.dep_ == "relcl"
+        and head.i != cue.i
+        and head.pos_ in ("NOUN", "PROPN", "PRON")
+        and not (head.dep_ == "dobj" and _is_cue(head.head))  # "Doe added a caption that reads …"
+    ):
         return head  # "Smith, who said …" / "a headline that said …"
     if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "relcl") and head.i != cue.i:
         node = head
