@@ -686,6 +686,13 @@ SPEAKERS = [
         "Ortiz",
         id="owner_of_the_post_a_colon_opens",
     ),
+    pytest.param(
+        'Mayor Ann Cole backs "modest pay raises," opposes "sweeping pay freezes" and recalled the last freeze.',
+        "modest pay raises",
+        {"kind": "partial"},
+        "Cole",
+        id="coordinated_cue_after_quoted_words_shares_the_subject",
+    ),
 ]
 
 
@@ -851,6 +858,18 @@ def test_scare_quotes_and_titles_are_not_speech(nlp: Language) -> None:
     ],
 )
 def test_short_scare_quotes_without_a_cue_are_not_speech(nlp: Language, text: str) -> None:
+    assert _rows(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Next month the press will publish ''River Town,'' a novel written by the critic Ana Lund.",
+        "The paper runs a blog, called the “Feed,” with five writers.",
+    ],
+)
+def test_names_given_by_naming_verbs_are_not_speech(nlp: Language, text: str) -> None:
+    # the agent or the noun of a naming verb gives a quoted name no speaker, so it stays a title
     assert _rows(nlp, text) == []
 
 

@@ -95,8 +95,11 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
     subj = _subject_of(ctx, cue, quote_end)
     if subj is not None:
         return subj
-    for c in cue.children:
-        if c.dep_ == "agent":  # "Doe was asked by the host Ann Roe, '…'"
+    # "Doe was asked by the host Ann Roe, '…'": the agent of a cue addressed to a person (not 'a
+    # biography written by …', 'the measure was called by the party')
+    addressed = any(c.dep_ == "nsubjpass" and c.pos_ in ("PROPN", "PRON") for c in cue.children)
+    for c in cue.children if addressed and cue.lemma_.lower() not in lex.naming else ():
+        if c.dep_ == "agent":
             obj = next((o for o in c.children if o.dep_ == "pobj"), None)
             if obj is not None and not ctx.in_quote(obj):
                 return obj
@@ -158,13 +161,20 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
 
 def _clause_subject_before(ctx: _Ctx, cue: Token) -> Token | None:
     """Returns, for a participle cue after a comma ('…, writing "…"'), the subject of the nearest
-    verb before that comma in its sentence and outside quotes, or None."""
+    verb before that comma in its sentence and outside quotes, or None. A finite cue after "and"
+    ('Doe backs "pay raises," opposes "freezes" and recalled …') shares the subject of the verbs
+    before it, quoted words between them skipped."""
     doc = ctx.doc
-    if cue.tag_ != "VBG" or cue.i == 0 or doc[cue.i - 1].text != ",":
+    if cue.i == 0:
+        return None
+    coordinated = doc[cue.i - 1].lower_ in ("and", "but") and cue.tag_ in ("VBD", "VBZ", "VBP")
+    if not coordinated and (cue.tag_ != "VBG" or doc[cue.i - 1].text != ","):
         return None
     start = ctx.sents[ctx.sent_of_tok[cue.i]].start
     for t in reversed(doc[max(start, cue.i - _MAX_CLIMB) : cue.i - 1]):
         if ctx.in_quote(t):
+            if coordinated:
+                continue
             return None
         if t.pos_ in ("VERB", "AUX"):
             s = _subject_of(ctx, t, None)
@@ -182,6 +192,7 @@ def _acl_speaker(cue: Token) -> bool:
     head = cue.head
     return (
         cue.dep_ == "acl"
+        and cue.lemma_.lower() not in _lex().naming
         and cue.tag_ in ("VBD", "VBN")
         and head.i < cue.i
         and head.pos_ in ("NOUN", "PROPN")
