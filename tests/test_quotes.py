@@ -693,6 +693,13 @@ SPEAKERS = [
         "Cole",
         id="coordinated_cue_after_quoted_words_shares_the_subject",
     ),
+    pytest.param(
+        'Ortiz told Brandt she is "very worried about the flooding in the valley," her office said in a statement.',
+        "very worried",
+        {"cue": "told"},
+        "Ortiz",
+        id="a_report_after_a_quote_inside_a_cue_clause_only_relays_it",
+    ),
 ]
 
 

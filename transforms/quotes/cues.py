@@ -3,6 +3,7 @@ speaker of a cue (its subject, an inverted subject, a name next to it, the objec
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from spacy.tokens import Span, Token
@@ -401,6 +402,13 @@ def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
     if not (inner[-1:] in ",?!" or after.startswith(",")):
         return None
     doc = ctx.doc
+    # 'Doe told Roe she is "very worried," the office said': the quote goes on the clause of a
+    # cue before it (no punctuation between), which the report after it only relays
+    opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+    qsent = ctx.sent_of_tok[opening.start] if opening is not None and len(opening) else -1
+    before = [t for t in window if t.idx < q.open_at and ctx.sent_of_tok[t.i] == qsent]
+    if before and not re.search(r"[,;:()\u2014\u2013.!?]|\s-\s", ctx.text[before[-1].idx : q.open_at]):
+        return None
     for t in window:
         if t.idx <= q.close_at:
             continue
