@@ -28,6 +28,8 @@ def stranded_subject(ctx: _Ctx, cue: Token) -> Token | None:
     doc = ctx.doc
     if cue.tag_ not in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
         return None
+    if cue.lemma_.lower() in _lex().naming:
+        return None  # 'a blog, called the "Feed"': the noun before a naming verb is no speaker
     sent = ctx.sents[ctx.sent_of_tok[cue.i]]
     j = cue.i - 1
     while j >= sent.start and doc[j].text == ",":
