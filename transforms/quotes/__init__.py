@@ -26,6 +26,7 @@ Submodules, each importing only the ones listed before it:
 * ``pronouns``: he/she resolved to a person named before, with the chain of resolved pronouns.
 * ``descriptions``: "the French president" resolved to a person named before in that role.
 * ``cues``: cue verbs that may introduce a quote, and the token naming a cue's speaker.
+* ``frames``: a finite cue's subject the parse left out, an outlet relaying a cue.
 * ``speakers``: the attribution a cue and its speaker token give (named, pronoun, description…).
 * ``layout``: speakers given by the layout: a colon, a framing verb, a signature, a continuation.
 * ``kinds``: speech or not (scare quotes, titles), full or partial.
@@ -39,7 +40,7 @@ from transforms.quotes.extract import quotes_from_doc
 from transforms.quotes.marks import QuoteSpan, find_quote_spans
 from transforms.quotes.resolve import normalise_quote, quote_rows_to_frame, resolve_quotes
 
-VERSION = "quotes-6"
+VERSION = "quotes-7"
 
 __all__ = [
     "VERSION",

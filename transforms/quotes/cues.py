@@ -3,6 +3,7 @@ speaker of a cue (its subject, an inverted subject, a name next to it, the objec
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from spacy.tokens import Span, Token
@@ -60,7 +61,14 @@ def _subject_of(ctx: _Ctx, tok: Token, quote_end: int | None) -> Token | None:
     ]
     if subjects:
         return min(subjects, key=lambda c: abs(c.i - tok.i))
-    if quote_end is not None and quote_end <= tok.idx:
+    # inverted only right after the quote ('"…," added the opponent'); in '"…," Doe, 58, told
+    # Reuters' the object is the listener
+    if (
+        quote_end is not None
+        and quote_end <= tok.idx
+        and tok.tag_ != "VBG"
+        and not any(ch.isalnum() for ch in ctx.text[quote_end : tok.idx])
+    ):
         for c in tok.children:
             if (
                 c.i > tok.i
@@ -88,6 +96,14 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
     subj = _subject_of(ctx, cue, quote_end)
     if subj is not None:
         return subj
+    # "Doe was asked by the host Ann Roe, '…'": the agent of a cue addressed to a person (not 'a
+    # biography written by …', 'the measure was called by the party')
+    addressed = any(c.dep_ == "nsubjpass" and c.pos_ in ("PROPN", "PRON") for c in cue.children)
+    for c in cue.children if addressed and cue.lemma_.lower() not in lex.naming else ():
+        if c.dep_ == "agent":
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None and not ctx.in_quote(obj):
+                return obj
     head = cue.head
     if head.lemma_.lower() in lex.object_speaker:
         for c in head.children:
@@ -103,6 +119,13 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
         and not (prev.dep_ == "pobj" and prev.head.lower_ != "of")  # "a post on Twitter reading …"
     ):
         return prev  # a name right before a gerund is its subject: "footage of Jane Doe saying …"
+    if (
+        cue.dep_ == "relcl"
+        and head.i != cue.i
+        and head.pos_ in ("NOUN", "PROPN", "PRON")
+        and not (head.dep_ == "dobj" and _is_cue(head.head))  # "Doe added a caption that reads …"
+    ):
+        return head  # "Smith, who said …" / "a headline that said …"
     if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "ccomp", "relcl") and head.i != cue.i:
         node = head
         for _ in range(_MAX_CLIMB):
@@ -115,15 +138,68 @@ def _find_speaker_token(ctx: _Ctx, cue: Token, quote_end: int | None) -> Token |
             node = node.head
         if cue.dep_ == "relcl":
             return head  # "Smith, who said …"
+        if _acl_speaker(cue):
+            return head  # "Jane Doe, the nominee, tweeted Sunday": the parse hung the verb on the name
         # "Doe appeared on TV and endorsed Roe, saying …": a verb coordinated with the one that
         # has the subject shares it
-        node = head
+        node = head.head if head.pos_ == "ADP" else head  # "ended by saying …"
+        s = None
         for _ in range(_MAX_CLIMB):
             s = _subject_of(ctx, node, quote_end)
             if s is not None or node.dep_ != "conj" or node.head.i == node.i:
-                return s
+                break
             node = node.head
+        if s is None and not _is_cue(node):
+            # "Doe was prompted to say …" / "a reporter can be heard asking …": the passive subject
+            s = next((c for c in node.children if c.dep_ == "nsubjpass" and not ctx.in_quote(c)), None)
+        if s is None or s.pos_ == "NOUN":
+            # '…, when protesters interrupted her, shouting "…"': the clause right before the
+            # participle's comma, which the parse often skips for the main verb ("The incident came")
+            return _clause_subject_before(ctx, cue) or s
+        return s
+    return _clause_subject_before(ctx, cue)
+
+
+def _clause_subject_before(ctx: _Ctx, cue: Token) -> Token | None:
+    """Returns, for a participle cue after a comma ('…, writing "…"'), the subject of the nearest
+    verb before that comma in its sentence and outside quotes, or None. A finite cue after "and"
+    ('Doe backs "pay raises," opposes "freezes" and recalled …') shares the subject of the verbs
+    before it, quoted words between them skipped."""
+    doc = ctx.doc
+    if cue.i == 0:
+        return None
+    coordinated = doc[cue.i - 1].lower_ in ("and", "but") and cue.tag_ in ("VBD", "VBZ", "VBP")
+    if not coordinated and (cue.tag_ != "VBG" or doc[cue.i - 1].text != ","):
+        return None
+    start = ctx.sents[ctx.sent_of_tok[cue.i]].start
+    for t in reversed(doc[max(start, cue.i - _MAX_CLIMB) : cue.i - 1]):
+        if ctx.in_quote(t):
+            if coordinated:
+                continue
+            return None
+        if t.pos_ in ("VERB", "AUX"):
+            s = _subject_of(ctx, t, None)
+            if s is not None and s.i < t.i:
+                return s
+            if t.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in t.children):
+                return t.head  # "… an academic who worked the crowd, praising …"
     return None
+
+
+def _acl_speaker(cue: Token) -> bool:
+    """True when a finite-looking cue verb the parse hung on a noun before it as a modifier has that
+    noun as its speaker ('Jane Doe, a former aide, tweeted Sunday'); a verb with an agent ('the
+    statement posted by …') or a gerund ('a post reading …') is no such frame."""
+    head = cue.head
+    return (
+        cue.dep_ == "acl"
+        and cue.lemma_.lower() not in _lex().naming
+        and cue.tag_ in ("VBD", "VBN")
+        and head.i < cue.i
+        and head.pos_ in ("NOUN", "PROPN")
+        and not any(c.dep_ == "agent" for c in cue.children)
+        and cue.doc[cue.i - 1].text == ","
+    )
 
 
 def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
@@ -148,8 +224,17 @@ def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
 
 def _is_person_name(ctx: _Ctx, tok: Token) -> bool:
     """True when a proper noun outside quotes names a person (NER, a PERSON mention, or a known gender)."""
-    if tok.pos_ != "PROPN" or ctx.in_quote(tok):
+    if ctx.in_quote(tok):
         return False
+    if tok.pos_ != "PROPN":
+        # a surname the tagger took for another word ("said Skelly" as an adverb): capitalised
+        # inside a sentence and the surname of a person named before
+        return (
+            tok.text[:1].isupper()
+            and not tok.is_sent_start
+            and tok.pos_ in ("ADV", "ADJ", "NOUN", "VERB")
+            and any(p.key == _key(tok.text) and p.start < tok.idx for p in ctx.persons)
+        )
     if tok.ent_type_ == "PERSON" or ctx.gender(_key(tok.text)) is not None:
         return True
     m = _mention_at(ctx, tok.idx, tok.idx + len(tok.text))
@@ -178,7 +263,7 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
     if cue.idx <= q.close_at or ctx.para_of_char[cue.idx] != ctx.para_of_char[q.start]:
         return None
     gap = ctx.text[q.close_at + 1 : cue.idx]
-    if not gap.strip(" ,\u00a0"):
+    if not gap.strip(" ,\u00a0") and cue.tag_ != "VBG":  # names after a participle are its objects
         for t in doc[cue.i + 1 : cue.i + 7]:
             if t.text in ".!?" or ctx.in_quote(t) or "\n" in t.text:
                 break
@@ -191,16 +276,30 @@ def _name_next_to_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
                 return t
         return None
     after = doc.char_span(q.close_at + 1, cue.idx, alignment_mode="expand")
-    if after is None or len(after) > 30 or any(t.text in ".!?" or ctx.in_quote(t) for t in after):
+    # a quoted word inside the name phrase ('Jane Doe, wearing "Vote Doe" pins, said') is no stop
+    if after is None or len(after) > 30 or any(t.text in ".!?" and not ctx.in_quote(t) for t in after):
         return None
     first = next((t for t in after if not t.is_punct and not t.is_space), None)
-    if first is None:
+    if first is None or ctx.in_quote(first):
         return None
     if first.pos_ == "PROPN" and not _is_person_name(ctx, first):
         # the name's first word may be a given name the NER left out: look at the chain's last word
         _, b = _proper_chain(first)
         first = doc[b - 1] if b > first.i else first
-    return first if _is_person_name(ctx, first) else None
+    if _is_person_name(ctx, first):
+        return first
+    if first.pos_ == "PROPN" and first.ent_type_ not in _NOT_SPEAKERS:
+        # a name the NER did not take for a person, right before the cue or its comma
+        b = _proper_chain(first)[1]
+        if b < len(doc) and (doc[b].text == "," or doc[b].i == cue.i):
+            return doc[b - 1]
+    # a role before the name: '"…," Ohio delegate Jane Doe, 52, said'
+    for t in doc[first.i + 1 : min(first.i + 6, after.end)]:
+        if t.text in ",;:(" or ctx.in_quote(t):
+            break
+        if _is_person_name(ctx, t):
+            return doc[_proper_chain(t)[1] - 1]
+    return None
 
 
 # Tokens either side of a quote in which a cue may stand, and the steps up the tree a participle
@@ -276,11 +375,74 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
     # verb the parser hung the quote on
     lead = [
         t
-        for t in window
+        for t in window + out
         if t.i + 1 < len(doc)
         and 0 <= q.open_at - (t.idx + len(t.text)) <= 2
         and not doc_text(doc)[t.idx + len(t.text) : q.open_at].strip(" ,:")
     ]
     if lead and out:
-        return lead[:1] + out + [t for t in window if t not in lead[:1]]
+        return lead[:1] + [t for t in out + window if t not in lead[:1]]
+    tail = _tail_cue(ctx, q, sorted(out + window, key=lambda t: t.i))
+    if tail is not None:
+        return [tail] + [t for t in out + window if t != tail]
     return out + window
+
+
+# Words a name phrase between a closing mark and its cue may have ('"…," Jane Doe, 58, said').
+_TAIL_WORDS = 8
+
+
+def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
+    """Returns the cue of a '"…," Doe said' / '"…?" asked Doe' frame, or None: a quote closed on a
+    comma, question or exclamation mark and followed in its paragraph by a cue with at most a
+    short phrase without verbs between. That frame attributes the quote whatever verb the parser
+    hung it on ('"…," Doe said, after Roe said …')."""
+    inner = ctx.text[q.start : q.end].rstrip()
+    after = ctx.text[q.close_at + 1 : q.close_at + 3]
+    if not (inner[-1:] in ",?!" or after.startswith(",")):
+        return None
+    doc = ctx.doc
+    # 'Doe told Roe she is "very worried," the office said': the quote goes on the clause of a
+    # cue before it (no punctuation between), which the report after it only relays
+    opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+    qsent = ctx.sent_of_tok[opening.start] if opening is not None and len(opening) else -1
+    before = [t for t in window if t.idx < q.open_at and ctx.sent_of_tok[t.i] == qsent]
+    if before and not re.search(r"[,;:()\u2014\u2013.!?]|\s-\s", ctx.text[before[-1].idx : q.open_at]):
+        return None
+    for t in window:
+        if t.idx <= q.close_at:
+            continue
+        if t.tag_ not in ("VBD", "VBZ", "VBP"):
+            return None  # '"…," promising …': a participle goes with the clause before the quote
+        between = [
+            w for w in doc[t.i - _TAIL_WORDS - 1 if t.i > _TAIL_WORDS else 0 : t.i] if w.idx > q.close_at
+        ]
+        if len([w for w in between if not w.is_punct]) > _TAIL_WORDS or t.lower_ == "according":
+            return None
+        if ctx.text[q.close_at + 1 : t.idx].count("\n") or any(
+            w.pos_ in ("VERB", "AUX") or w.text in ".!?;" for w in between
+        ):
+            return None
+        if between and doc[between[0].i - 1].idx > q.close_at:
+            return None
+        first = next((w for w in between if not w.is_punct), None)
+        if first is not None and first.tag_ in ("IN", "WRB"):
+            return None  # '"…," after Roe said …' opens a clause of its own
+        if first is not None and inner[-1:] in "?!" and first.text[:1].isupper() and first.pos_ != "PROPN":
+            return None  # '"…!" She replied': a new sentence, not the quote's frame
+        return None if _leads_next_quote(ctx, q, t) else t
+    return None
+
+
+def _leads_next_quote(ctx: _Ctx, q: QuoteSpan, cue: Token) -> bool:
+    """True when a cue introduces the quote after ``q`` ('"…?" Doe then wrote back, "…"' / 'Roe
+    said: "…"'): that quote opens a few characters after the cue, with a comma or colon between."""
+    nxt = next((o for o in ctx.quotes if o.open_at > q.close_at), None)
+    if nxt is None:
+        return False
+    gap = ctx.text[cue.idx + len(cue.text) : nxt.open_at]
+    return len(gap) <= _LEAD_GAP and gap.rstrip()[-1:] in (",", ":") and not any(c in gap for c in ".!?\n")
+
+
+# Characters between a cue and the opening mark of the quote it introduces ('wrote back, "').
+_LEAD_GAP = 16

@@ -160,17 +160,23 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     gender = "m" if word in lex.role_male else "f" if word in lex.role_female else None
     nations = {t.lower_ for t in doc[a:b] if t.ent_type_ in ("NORP", "GPE") and t.i != head.i}
     best: tuple[tuple[int, int, int], _Person] | None = None
+    # a person's roles are those of all their mentions ("Sen. Jane Doe" … "Doe"), the latest
+    # mention standing for them: "the senator" is the one named in that role most recently
+    # (the nationality is that of the mentions naming the role: "Russian President X" … "X in Syria")
+    people: dict[str, tuple[set[str], set[str], _Person]] = {}
     for p in ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT):
-        if _compatible(ctx, p, gender) == 0:
-            continue
-        rw = _role_words(ctx, p)
-        same = word in rw or "^" + word in rw or any(lex.role_class.get(w, frozenset()) & classes for w in rw)
-        if not same:
+        words, nats, _ = people.get(p.key, (set(), set(), p))
+        rw_here = _role_words(ctx, p)
+        if _holds(word, classes, rw_here):
+            nats = nats | _nationalities(ctx, p)
+        people[p.key] = (words | rw_here, nats, p)
+    for rw, nats, p in people.values():
+        if _compatible(ctx, p, gender) == 0 or not _holds(word, classes, rw):
             continue
         score = len(mods & rw)
         # the previous speaker is the likelier referent of a description that fits several people
         salient = int(last is not None and last.person_key == p.key)
-        if nations and not nations & rw and _nationalities(ctx, p):
+        if nations and not nations & rw and nats:
             continue  # "the French president" must not take a president of another country
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
@@ -181,6 +187,12 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     # is), else None and the caller keeps the description itself ("the senator" after a governor
     # spoke is someone else).
     return _roleless_previous_speaker(ctx, head, last, gender)
+
+
+def _holds(word: str, classes: frozenset[str], rw: set[str]) -> bool:
+    """True when role words hold a description's head noun or one of its synonyms."""
+    role_class = _lex().role_class
+    return word in rw or "^" + word in rw or any(role_class.get(w, frozenset()) & classes for w in rw)
 
 
 _PREVIOUS_SENTS = 3

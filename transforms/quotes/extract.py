@@ -19,8 +19,16 @@ from transforms.quotes.cues import (
     _name_next_to_cue,
 )
 from transforms.quotes.descriptions import age_description
+from transforms.quotes.frames import relayed_by, stranded_subject
 from transforms.quotes.kinds import _is_speech, _kind
-from transforms.quotes.layout import _adjacent_speaker, _colon_speaker, _continues, _signature
+from transforms.quotes.layout import (
+    _adjacent_speaker,
+    _colon_speaker,
+    _continues,
+    _signature,
+    framed_by_noun_cue,
+    labelled_speaker,
+)
 from transforms.quotes.marks import QuoteSpan, find_quote_spans
 from transforms.quotes.persons import _build_persons
 from transforms.quotes.pronouns import _pronoun_chain
@@ -125,7 +133,7 @@ def _cued(attr: _Attr | None, kind: str, quote: str) -> bool:
 def _own_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, kind: str, last: _Attr | None) -> _Attr | None:
     """Returns the attribution a quote's own setting gives, or None: a cue and its speaker, else a
     signature, a speaker before a colon, or (for a full quote) a verb framing it like a cue."""
-    attr = _cue_speaker(ctx, q, qspan, last)
+    attr = labelled_speaker(ctx, q) or framed_by_noun_cue(ctx, q, last) or _cue_speaker(ctx, q, qspan, last)
     if attr is None:
         attr = _signature(ctx, q)
     if attr is None:
@@ -157,9 +165,13 @@ def _cue_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, last: _Attr | None) -> _A
             _find_speaker_token(ctx, cue, q.end)
             or _name_before_cue(ctx, cue, q)
             or _name_next_to_cue(ctx, cue, q)
+            or stranded_subject(ctx, cue)
         )
         if spk is None or (q.start <= spk.idx < q.end):
             continue
+        relay = relayed_by(ctx, cue)
+        if relay is not None:
+            cue, spk = relay
         return _attribute_cue(ctx, cue, spk, q, last)
     return None
 

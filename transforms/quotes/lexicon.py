@@ -19,6 +19,7 @@ class _Lex:
     verbs: frozenset[str]
     particles: dict[str, frozenset[str]]
     object_speaker: frozenset[str]
+    naming: frozenset[str]
     continuing: frozenset[str]
     pron_male: frozenset[str]
     pron_female: frozenset[str]
@@ -54,6 +55,7 @@ def _lex() -> _Lex:
         verbs=f(cues["verbs"]),
         particles={k: f(v) for k, v in cues["particles"].items()},
         object_speaker=f(cues["phrases"]["object_speaker"]),
+        naming=f(cues["phrases"]["naming"]),
         continuing=f(cues["phrases"]["continuing"]),
         pron_male=f(roles["pronouns"]["male"]),
         pron_female=f(roles["pronouns"]["female"]),

@@ -140,7 +140,8 @@ def _pair_double(line: str) -> tuple[list[tuple[int, int, int, int]], bool, bool
             and close_after[k]
             and (line[inside.pos : m.pos].rstrip()[-1:] in ".!?")
         )
-        pieces.append((inside.pos, inside.pos + inside.width, m.pos, m.pos))
+        # close_at is the mark's last character: a two-character mark ('') is wholly inside
+        pieces.append((inside.pos, inside.pos + inside.width, m.pos, m.pos + m.width - 1))
         inside = m if reopen else None
     if inside is not None:
         # a double mark closed by a single one ('He said, "We won.' Then …')
