@@ -17,9 +17,11 @@ def test_people_expelled_deported_and_abducted_are_counted(nlp: Language) -> Non
     assert (r["mode"], r["n_arrested"], r["count_text"]) == ("deport", 240, "240 migrants")
     r = first(extract(nlp, "Marovia expelled two Ruritanian journalists for spying."), "COERCE")
     assert r["n_arrested"] == 2 and "two Ruritanian journalists" in str(r["count_text"])
-    # envoys sent home reduce relations (CAMEO 166): a sanction, nobody detained
+    # envoys sent home reduce relations (CAMEO 166): a sanction, the people expelled still counted
     r = first(extract(nlp, "Marovia expelled two Ruritanian diplomats for spying."), "SANCTION")
-    assert (r["mode"], r["n_arrested"]) == ("expel", None)
+    assert (r["mode"], r["n_arrested"]) == ("expel", 2)
+    r = first(extract(nlp, "The militia is holding dozens of villagers as human shields."), "ASSAULT")
+    assert r["n_arrested"] == 12
     r = first(
         extract(nlp, "Soldiers forced out more than 500 residents from their homes in Karsk."), "COERCE"
     )

@@ -272,10 +272,11 @@ def _noun_mode(noun: Token) -> str | None:
 
 def _counts_for(found: _Found, sentence: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
     """The counts a mention carries: the sentence's casualty and arrest counts for violence,
-    coercion and protest, and a protest's crowd size from its actor phrase."""
+    coercion and protest (and any entry that counts its patient: diplomats expelled), and a protest's
+    crowd size from its actor phrase."""
     lex = lexicon()
     etype = found.entry.event_type
-    if etype not in lex.casualty_types:
+    if etype not in lex.casualty_types and found.entry.count is None:
         return {}
     out = dict(sentence)
     if etype == "PROTEST":
