@@ -14,6 +14,7 @@ from transforms.events.generic import (
     generic_population,
     habitual_noun,
     naming,
+    question,
     statistical,
     title_case,
 )
@@ -98,6 +99,8 @@ def _not_event(found: _Found) -> bool:
     clashes"), a participle that names ("a film called X"). ("X has the backing of Y" stays an
     event: the support is given, and goes on.)"""
     trig = found.trigger
+    if question(trig):
+        return True  # "asked whether X would endorse Y"
     if trig.pos_ == "VERB":
         return naming(trig)
     return habitual_noun(trig)

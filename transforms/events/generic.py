@@ -161,22 +161,76 @@ def fiction(trigger: Token) -> bool:
 
 def frequentative(verb: Token) -> bool:
     """Whether an adverb of frequency makes the verb a habit ("has frequently denounced X",
-    "often meets Y"), or an adverb of repetition with the perfect ("has repeatedly criticized
-    X"); the simple past with "repeatedly" may tell one scene and is kept."""
+    "often meets Y", "have long complained"), or an adverb of repetition with the perfect ("has
+    repeatedly criticized X"); the simple past with "repeatedly" may tell one scene and is kept,
+    and so is a repetition within a stated recent period ("has repeatedly asked X this week")."""
     lex = lexicon()
     advs = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
     if advs & lex.habitual_adverbs:
         return True
     perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
-    if perfect and bool(advs & lex.repeated_adverbs):
+    if perfect and advs & _words("perfect_habit_adverbs"):
+        return True  # "have long complained", "has long backed"
+    if perfect and bool(advs & lex.repeated_adverbs) and not recent_period(verb):
         return True
-    # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too
+    # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too;
+    # "has always said he backs X": a standing position, unless the clause tells a past deed
     return (
-        verb.dep_ == "xcomp"
+        verb.dep_ in ("xcomp", "ccomp")
         and verb.head.i != verb.i
         and verb.head.pos_ == "VERB"
+        and (verb.dep_ == "xcomp" or not _past(verb))
         and frequentative(verb.head)
     )
+
+
+def _past(verb: Token) -> bool:
+    """Whether a clause's verb is in a past tense ("attacked", "has attacked", "was attacked")."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    return (
+        verb.tag_ == "VBD"
+        or (verb.tag_ == "VBN" and any(a.lemma_.lower() == "have" for a in auxes))
+        or any(a.tag_ == "VBD" for a in auxes)
+    )
+
+
+def recent_period(verb: Token) -> bool:
+    """Whether the verb's clause names a recent period it happened in ("this week", "in the past
+    few days", "last month"): then a repetition is news, not a habit."""
+    words = _words("recent_period_words")
+    for c in verb.children:
+        if c.dep_ not in ("npadvmod", "prep", "advmod", "pobj"):
+            continue
+        sub = list(c.subtree)
+        if any(t.ent_type_ in ("DATE", "TIME") for t in sub) and any(t.lower_ in words for t in sub):
+            return True
+    return False
+
+
+def question(trigger: Token) -> bool:
+    """Whether the trigger's clause is a question someone asked, no event: an indirect question
+    under a verb of asking ("asked whether X would endorse Y", "wondered if X had met Y"), or a
+    request whose asker is a questioner of the press ("the moderator asked X to explain")."""
+    asking = _words("asking_verbs")
+    if trigger.pos_ == "VERB" and trigger.lemma_.lower() in asking:
+        subj = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lemma_.lower() in _words("press_roles"):
+            return True
+    cur = trigger
+    for _ in range(5):
+        if cur.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "acl", "pobj", "dobj", "prep", "pcomp"):
+            return False
+        if cur.head.i == cur.i:
+            return False
+        head = cur.head
+        if (
+            cur.dep_ in ("ccomp", "advcl")
+            and head.lemma_.lower() in asking
+            and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in cur.children)
+        ):
+            return True
+        cur = head
+    return False
 
 
 def habitual_noun(noun: Token) -> bool:

@@ -173,16 +173,14 @@ def _cues(
             )
         ):
             continue  # "X's endorsement will raise questions": the future is the questions'
-        if any(
-            c.dep_ == "neg"
-            or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
-            or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
-            for c in tok.children
-        ):
+        denied = _denied(tok)
+        # "had no trouble endorsing X", "did not hesitate to back Y": two negations, it happened
+        litotes = denied and tok is not trigger and lemma in mod["difficulty_words"]
+        if denied and not litotes:
             negated, neg_at = True, min(neg_at, level)
         if tok is not trigger and tok.pos_ == "NOUN":
             # "her refusal to condemn X", "calls to sanction Y"
-            if lemma in mod["negation_nouns"]:
+            if lemma in mod["negation_nouns"] and not litotes:
                 negated, neg_at = True, min(neg_at, level)
             elif lemma in mod["hypothetical_nouns"]:
                 hypothetical, hyp_at = True, level
@@ -209,6 +207,27 @@ def _cues(
         if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
             hypothetical = True
     return _Cues(negated, planned, hypothetical, neg_at, hyp_at)
+
+
+def _denied(tok: Token) -> bool:
+    """Whether a negator governs the word: "not", "no", "neither…", but not a negation of
+    exclusivity ("not only criticized X but…", "didn't just criticize X")."""
+    mod = lexicon().modality
+    kids = list(tok.children)
+    if any(c.dep_ == "advmod" and c.lower_ in mod["exclusive_adverbs"] for c in kids):
+        return False
+    return any(
+        (c.dep_ == "neg" and not _exclusive(c))
+        or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
+        or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
+        for c in kids
+    )
+
+
+def _exclusive(neg: Token) -> bool:
+    """Whether a negator is the "not" of "not only" / "not just" (the word after it)."""
+    nxt = neg.nbor(1) if neg.i + 1 < len(neg.doc) else None
+    return nxt is not None and nxt.lower_ in lexicon().modality["exclusive_adverbs"]
 
 
 def _reported(chain: list[Token], anchor: Token | None) -> bool:

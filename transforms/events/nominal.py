@@ -141,6 +141,8 @@ def _nominal_fits(
         return False  # "the release of documents" is no release of persons
     if entry.needs_support and not frame.support:
         return False
+    if entry.complement is not None and not _noun_complement(noun, entry.complement, frame.support):
+        return False  # "the candidate's appeal to voters" is her charm; "an appeal for calm" a request
     if entry.support is not None and not (
         frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in entry.support
     ):
@@ -148,6 +150,25 @@ def _nominal_fits(
     if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
         return False
     return not (entry.physical and not _violent(noun, actor, target))
+
+
+def _noun_complement(noun: Token, kinds: frozenset[str], support: bool) -> bool:
+    """Whether an event noun has one of the complements its sense needs: ``support`` (the object
+    of a support verb: "issued an appeal"), ``acl`` (an infinitive: "an appeal to X to stop"), or a
+    preposition with its object ("an appeal for calm")."""
+    if support and "support" in kinds:
+        return True
+    for c in noun.children:
+        if c.dep_ in ("acl", "relcl") and "acl" in kinds and any(a.lower_ == "to" for a in c.children):
+            return True
+        if c.dep_ == "prep" and c.lower_ in kinds and any(o.dep_ in ("pobj", "pcomp") for o in c.children):
+            return True
+        if c.dep_ == "prep" and "acl" in kinds:
+            # "an appeal to voters to stay home": the infinitive hangs on the addressee
+            if any(g.dep_ in ("acl", "relcl") and any(a.lower_ == "to" for a in g.children)
+                   for o in c.children for g in o.children):
+                return True
+    return False
 
 
 def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _Frame:
