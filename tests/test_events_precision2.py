@@ -1,0 +1,75 @@
+"""Precision of event mentions, second round: questions, habits, negation scope and word senses
+(invented sentences; transforms.events)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tests.test_events import extract
+
+
+def _types(rows: list[dict[str, object]]) -> set[object]:
+    return {r["event_type"] for r in rows}
+
+
+def _one(rows: list[dict[str, object]], event_type: str) -> dict[str, object]:
+    found = [r for r in rows if r["event_type"] == event_type]
+    assert found, rows
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("The reporter asked Tomas Holt whether he would endorse Anna Berg.", "SUPPORT"),  # a question
+        ("Anna Berg asked whether the governor would resign.", "RETREAT"),
+        ("The moderator asked Tomas Holt to explain the plan.", "REQUEST"),  # the press asks
+        ("Farmers have long complained about the ministry.", "ACCUSE"),  # a habit of the perfect
+        ("Tomas Holt has always said he backs Anna Berg.", "SUPPORT"),  # a standing position
+        ("The candidate's appeal to young voters has faded.", "REQUEST"),  # appeal as charm
+    ],
+)
+def test_not_events(nlp: Language, text: str, absent: str) -> None:
+    assert absent not in _types(extract(nlp, text))
+
+
+def test_repetition_in_a_recent_period_is_news(nlp: Language) -> None:
+    rows = extract(nlp, "Senator Holt has repeatedly asked Anna Berg this week to resign.")
+    assert _one(rows, "REQUEST")["target_text"] == "Anna Berg"
+    assert "REQUEST" not in _types(extract(nlp, "Senator Holt has repeatedly asked Anna Berg to resign."))
+
+
+def test_a_past_deed_told_by_a_habitual_speaker_is_reported(nlp: Language) -> None:
+    rows = extract(nlp, "Tomas Holt has always said that Veltria bombed Ruritania in 2014.")
+    assert _one(rows, "ASSAULT")["modality"] == "reported"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The senator had no trouble endorsing Anna Berg.",
+        "Tomas Holt did not hesitate to endorse Anna Berg.",
+        "Tomas Holt showed no reluctance to endorse Anna Berg.",
+    ],
+)
+def test_negated_difficulty_is_the_event_done(nlp: Language, text: str) -> None:
+    assert _one(extract(nlp, text), "SUPPORT")["modality"] == "asserted"
+
+
+def test_not_only_is_no_negation(nlp: Language) -> None:
+    rows = extract(nlp, "Tomas Holt didn't just criticize Anna Berg on Monday.")
+    assert _one(rows, "ACCUSE")["modality"] == "asserted"
+    assert _one(extract(nlp, "Tomas Holt did not criticize Anna Berg."), "ACCUSE")["modality"] == "negated"
+
+
+def test_boycott_is_protest(nlp: Language) -> None:
+    r = _one(extract(nlp, "The Ruritania Workers Union boycotted the talks in Veltria."), "PROTEST")
+    assert r["mode"] == "boycott"
+    r = _one(extract(nlp, "The union called for a boycott of Acme Motors."), "PROTEST")
+    assert r["target_text"] == "Acme Motors" and r["actor_text"] is None
+
+
+def test_an_appeal_for_something_is_a_request(nlp: Language) -> None:
+    r = _one(extract(nlp, "The minister issued an appeal for calm in Veltria."), "REQUEST")
+    assert r["actor_text"] == "The minister"
