@@ -73,3 +73,18 @@ def test_boycott_is_protest(nlp: Language) -> None:
 def test_an_appeal_for_something_is_a_request(nlp: Language) -> None:
     r = _one(extract(nlp, "The minister issued an appeal for calm in Veltria."), "REQUEST")
     assert r["actor_text"] == "The minister"
+
+
+def test_a_person_the_ner_mislabelled_is_a_person() -> None:
+    from transforms.events.mentions import _Mentions
+
+    ms = _Mentions.build(
+        [
+            {"start": 0, "end": 10, "text": "Tomas Holt", "label": "PERSON"},
+            {"start": 20, "end": 30, "text": "Anna Berg", "label": "WORK_OF_ART"},  # a given name
+            {"start": 40, "end": 51, "text": "Peter Holt", "label": "ORG"},  # the article's Holt
+            {"start": 60, "end": 70, "text": "Acme Motors", "label": "ORG"},
+            {"start": 80, "end": 95, "text": "Martin Luther King Day", "label": "EVENT"},
+        ]
+    )
+    assert [r[3] for r in ms.rows] == ["PERSON", "PERSON", "PERSON", "ORG", "EVENT"]
