@@ -11,6 +11,7 @@ from transforms.dates import classify, resolve_date
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
+    figurative,
     generic_population,
     habitual_noun,
     naming,
@@ -99,8 +100,8 @@ def _not_event(found: _Found) -> bool:
     clashes"), a participle that names ("a film called X"). ("X has the backing of Y" stays an
     event: the support is given, and goes on.)"""
     trig = found.trigger
-    if question(trig):
-        return True  # "asked whether X would endorse Y"
+    if question(trig) or figurative(trig, found.entry.event_type):
+        return True  # "asked whether X would endorse Y", "killed the bill"
     if trig.pos_ == "VERB":
         return naming(trig)
     return habitual_noun(trig)

@@ -269,3 +269,19 @@ def idiom(verb: Token) -> bool:
                 if keys & idioms:
                     return True
     return False
+
+
+def figurative(trigger: Token, event_type: str) -> bool:
+    """Whether a verb of violence is a figure of speech: its patient is a plan, a bill or a
+    campaign ("killed the bill", "could kill his campaign"), or its cause is a word, a deed of
+    politics or a document, no weapon ("the scandal could wound him", "the ad destroyed X")."""
+    if event_type != "ASSAULT" or trigger.pos_ != "VERB":
+        return False
+    things = _words("figurative_patients")
+    causes = _words("figurative_causes")
+    for c in trigger.children:
+        if c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in things or c.lower_ in things):
+            return True
+        if c.dep_ == "nsubj" and c.pos_ == "NOUN" and (c.lemma_.lower() in causes or c.lower_ in causes):
+            return True
+    return False
