@@ -88,3 +88,42 @@ def test_a_person_the_ner_mislabelled_is_a_person() -> None:
         ]
     )
     assert [r[3] for r in ms.rows] == ["PERSON", "PERSON", "PERSON", "ORG", "EVENT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Tomas Holt beat her 51% to 36% in Veltria.", "ASSAULT"),  # a vote won
+        ("Tomas Holt beat Anna Berg in the Veltria primary.", "ASSAULT"),
+        ("The Senate killed the bill on Tuesday.", "ASSAULT"),  # a figure of speech
+        ("The scandal could kill his campaign.", "ASSAULT"),
+        ("Tomas Holt was asked to name a decision Anna Berg made.", "REQUEST"),  # an answer sought
+    ],
+)
+def test_figures_and_questions_are_no_events(nlp: Language, text: str, absent: str) -> None:
+    assert absent not in _types(extract(nlp, text))
+
+
+def test_real_violence_and_requests_stay(nlp: Language) -> None:
+    assert "ASSAULT" in _types(extract(nlp, "The rebels beat three prisoners in Marovia."))
+    assert "ASSAULT" in _types(extract(nlp, "The attack killed five soldiers."))
+    assert "REQUEST" in _types(extract(nlp, "Tomas Holt asked Anna Berg to resign."))
+
+
+def test_a_willingness_to_meet_is_no_meeting_held(nlp: Language) -> None:
+    rows = extract(nlp, "Only six senators expressed a willingness to take a meeting with Anna Berg.")
+    assert _one(rows, "CONSULT")["modality"] == "planned"
+
+
+def test_the_doer_named_by_a_participle(nlp: Language) -> None:
+    r = _one(extract(nlp, "The Veltria lawsuit brought by Acme Watch sought emails."), "ACCUSE")
+    assert r["actor_text"] == "Acme Watch"
+
+
+def test_role_nouns_are_parties(nlp: Language) -> None:
+    r = _one(extract(nlp, "Tomas Holt accused the debate moderators of bias."), "ACCUSE")
+    assert r["target_text"] == "the debate moderators"
+    r = _one(extract(nlp, "A conservative group criticized Anna Berg on Monday."), "ACCUSE")
+    assert r["actor_text"] == "A conservative group"
+    r = _one(extract(nlp, "A group of senators urged Anna Berg to resign."), "REQUEST")
+    assert r["actor_text"] == "senators"

@@ -210,11 +210,17 @@ def recent_period(verb: Token) -> bool:
 def question(trigger: Token) -> bool:
     """Whether the trigger's clause is a question someone asked, no event: an indirect question
     under a verb of asking ("asked whether X would endorse Y", "wondered if X had met Y"), or a
-    request whose asker is a questioner of the press ("the moderator asked X to explain")."""
+    request whose asker is a questioner of the press ("the moderator asked X to comment") or
+    whose infinitive asks for an answer ("X was asked to name a decision")."""
     asking = _words("asking_verbs")
     if trigger.pos_ == "VERB" and trigger.lemma_.lower() in asking:
         subj = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.lemma_.lower() in _words("press_roles"):
+            return True
+        # "X was asked to explain Y": the infinitive is an answer sought, a question
+        if any(
+            c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in _words("answer_verbs") for c in trigger.children
+        ):
             return True
     cur = trigger
     for _ in range(5):
@@ -273,13 +279,19 @@ def idiom(verb: Token) -> bool:
 
 def figurative(trigger: Token, event_type: str) -> bool:
     """Whether a verb of violence is a figure of speech: its patient is a plan, a bill or a
-    campaign ("killed the bill", "could kill his campaign"), or its cause is a word, a deed of
-    politics or a document, no weapon ("the scandal could wound him", "the ad destroyed X")."""
+    campaign ("killed the bill", "could kill his campaign"), its cause is a word, a deed of
+    politics or a document, no weapon ("the scandal could wound him", "the ad destroyed X"), or
+    it tells a contest won ("beat X 51% to 36%", "beat Y in the primary")."""
     if event_type != "ASSAULT" or trigger.pos_ != "VERB":
         return False
     things = _words("figurative_patients")
     causes = _words("figurative_causes")
+    contest = _words("contest_words")
     for c in trigger.children:
+        # "beat X 51% to 36%", "beat Y in the primary": a vote won
+        objs = [c, *(o for o in c.children if o.dep_ == "pobj")] if c.dep_ in ("prep", "npadvmod", "dobj") else []
+        if any(o.ent_type_ == "PERCENT" or o.lemma_.lower() in contest for o in objs):
+            return True
         if c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in things or c.lower_ in things):
             return True
         if c.dep_ == "nsubj" and c.pos_ == "NOUN" and (c.lemma_.lower() in causes or c.lower_ in causes):

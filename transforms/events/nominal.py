@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from spacy.tokens import Token
 
@@ -25,6 +26,7 @@ from transforms.events.parties import (
     _party,
 )
 from transforms.events.triggers import _Found, _group_ok, _noun_entry, _violent
+from transforms.lexicons import load
 
 
 @dataclass
@@ -326,11 +328,34 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
             objs = [o for o in c.children if o.dep_ == "pobj"]
             if objs:
                 _own_prep(own, c.lower_, objs[0], entry, of_role, has_poss, ms)
+        elif c.dep_ in ("acl", "relcl") and (doer := _named_doer(c, ms)) is not None:
+            # "the lawsuit brought by X", "the killing that was claimed by Y": the doer, over a name before it
+            own.actor, own.from_actor = doer, True
         elif c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lex.aiming_verbs:
             # "the accusation aimed at X", "criticism directed against Y": X and Y are targets
             for t in _prep_objects(c, ("at", "against", "toward", "towards")):
                 own.target = own.target or _parties(t, ms)
     return own
+
+
+def _named_doer(clause: Token, ms: _Mentions) -> Party | None:
+    """The party a passive participle or relative clause on an event noun names as its doer, by a
+    verb of doing or claiming ("brought by X", "that was carried out by Y"), or None."""
+    if clause.lemma_.lower() not in _doing_verbs():
+        return None
+    if clause.dep_ == "relcl" and not any(c.dep_ == "auxpass" for c in clause.children):
+        return None  # "the attack that X claimed" is parsed with X as the subject: left alone
+    for c in clause.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return _parties(o, ms)
+    return None
+
+
+@cache
+def _doing_verbs() -> frozenset[str]:
+    return frozenset(load("event_verbs")["generic"]["doing_verbs"])
 
 
 def _own_prep(
