@@ -219,7 +219,8 @@ def question(trigger: Token) -> bool:
             return True
         # "X was asked to explain Y": the infinitive is an answer sought, a question
         if any(
-            c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in _words("answer_verbs") for c in trigger.children
+            c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in _words("answer_verbs")
+            for c in trigger.children
         ):
             return True
     cur = trigger
@@ -289,7 +290,11 @@ def figurative(trigger: Token, event_type: str) -> bool:
     contest = _words("contest_words")
     for c in trigger.children:
         # "beat X 51% to 36%", "beat Y in the primary": a vote won
-        objs = [c, *(o for o in c.children if o.dep_ == "pobj")] if c.dep_ in ("prep", "npadvmod", "dobj") else []
+        objs = (
+            [c, *(o for o in c.children if o.dep_ == "pobj")]
+            if c.dep_ in ("prep", "npadvmod", "dobj")
+            else []
+        )
         if any(o.ent_type_ == "PERCENT" or o.lemma_.lower() in contest for o in objs):
             return True
         if c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in things or c.lower_ in things):

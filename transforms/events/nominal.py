@@ -165,11 +165,17 @@ def _noun_complement(noun: Token, kinds: frozenset[str], support: bool) -> bool:
             return True
         if c.dep_ == "prep" and c.lower_ in kinds and any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             return True
-        if c.dep_ == "prep" and "acl" in kinds:
-            # "an appeal to voters to stay home": the infinitive hangs on the addressee
-            if any(g.dep_ in ("acl", "relcl") and any(a.lower_ == "to" for a in g.children)
-                   for o in c.children for g in o.children):
-                return True
+        # "an appeal to voters to stay home": the infinitive hangs on the addressee
+        if (
+            c.dep_ == "prep"
+            and "acl" in kinds
+            and any(
+                g.dep_ in ("acl", "relcl") and any(a.lower_ == "to" for a in g.children)
+                for o in c.children
+                for g in o.children
+            )
+        ):
+            return True
     return False
 
 
