@@ -127,3 +127,15 @@ def test_role_nouns_are_parties(nlp: Language) -> None:
     assert r["actor_text"] == "A conservative group"
     r = _one(extract(nlp, "A group of senators urged Anna Berg to resign."), "REQUEST")
     assert r["actor_text"] == "senators"
+
+
+def test_a_warning_about_nobody_is_a_forecast(nlp: Language) -> None:
+    assert "THREATEN" not in _types(
+        extract(nlp, "Tomas Holt warned that nobody can win Veltria without farmers.")
+    )
+    assert "THREATEN" in _types(extract(nlp, "Tomas Holt warned that he would sue the network."))
+
+
+def test_appeal_as_a_quality_had_is_no_request(nlp: Language) -> None:
+    text = "Their ideas will not have the appeal of radical change offered by Tomas Holt."
+    assert "REQUEST" not in _types(extract(nlp, text))

@@ -143,7 +143,11 @@ def _nominal_fits(
         return False  # "the release of documents" is no release of persons
     if entry.needs_support and not frame.support:
         return False
-    if entry.complement is not None and not _noun_complement(noun, entry.complement, frame.support):
+    # "has broad appeal" is a quality the subject has, no appeal made
+    made = frame.support and not (
+        frame.anchor is not None and frame.anchor.lemma_.lower() in lexicon().recipient_verbs
+    )
+    if entry.complement is not None and not _noun_complement(noun, entry.complement, made):
         return False  # "the candidate's appeal to voters" is her charm; "an appeal for calm" a request
     if entry.support is not None and not (
         frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in entry.support
