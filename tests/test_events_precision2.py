@@ -139,3 +139,16 @@ def test_a_warning_about_nobody_is_a_forecast(nlp: Language) -> None:
 def test_appeal_as_a_quality_had_is_no_request(nlp: Language) -> None:
     text = "Their ideas will not have the appeal of radical change offered by Tomas Holt."
     assert "REQUEST" not in _types(extract(nlp, text))
+
+
+def test_targets_of_demands_and_calls(nlp: Language) -> None:
+    r = _one(extract(nlp, "Anna Berg rejected the demands of the union."), "REQUEST")
+    assert r["actor_text"] == "the union"
+    r = _one(extract(nlp, "Anna Berg ignored calls for Tomas Holt to resign."), "REQUEST")
+    assert r["target_text"] == "Tomas Holt"
+    assert "REQUEST" not in _types(extract(nlp, "Anna Berg made calls to donors."))  # phone calls
+
+
+def test_an_infinitive_with_for_is_wished(nlp: Language) -> None:
+    rows = extract(nlp, "Democrats renewed their calls for Tomas Holt to resign.")
+    assert _one(rows, "RETREAT")["modality"] == "hypothetical"

@@ -206,6 +206,8 @@ def _cues(
             planned = True
         if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
             hypothetical = True
+        if "to" in auxes and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
+            hypothetical, hyp_at = True, max(hyp_at, level)  # "(calls) for X to resign": wished, not done
     return _Cues(negated, planned, hypothetical, neg_at, hyp_at)
 
 

@@ -169,6 +169,8 @@ def _noun_complement(noun: Token, kinds: frozenset[str], support: bool) -> bool:
             return True
         if c.dep_ == "prep" and c.lower_ in kinds and any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             return True
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in kinds for m in c.children):
+            return True  # "calls for X to resign", the small model's clause with "for" as its mark
         # "an appeal to voters to stay home": the infinitive hangs on the addressee
         if (
             c.dep_ == "prep"
@@ -338,6 +340,10 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
             objs = [o for o in c.children if o.dep_ == "pobj"]
             if objs:
                 _own_prep(own, c.lower_, objs[0], entry, of_role, has_poss, ms)
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+            # "calls for X to resign": X is asked
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            own.target = own.target or (_parties(subj, ms) if subj is not None else None)
         elif c.dep_ in ("acl", "relcl") and (doer := _named_doer(c, ms)) is not None:
             # "the lawsuit brought by X", "the killing that was claimed by Y": the doer, over a name before it
             own.actor, own.from_actor = doer, True
