@@ -152,3 +152,20 @@ def test_targets_of_demands_and_calls(nlp: Language) -> None:
 def test_an_infinitive_with_for_is_wished(nlp: Language) -> None:
     rows = extract(nlp, "Democrats renewed their calls for Tomas Holt to resign.")
     assert _one(rows, "RETREAT")["modality"] == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tomas Holt met with local reporters in Veltria.",
+        "Anna Berg spoke at a meeting with journalists on Monday.",
+    ],
+)
+def test_talking_to_the_press_is_no_consultation(nlp: Language, text: str) -> None:
+    assert "CONSULT" not in _types(extract(nlp, text))
+
+
+def test_advice_not_to_act_is_hypothetical(nlp: Language) -> None:
+    rows = extract(nlp, "Tomas Holt argued that the group should not endorse Anna Berg.")
+    assert _one(rows, "SUPPORT")["modality"] == "hypothetical"
+    assert _one(extract(nlp, "Tomas Holt would not endorse Anna Berg."), "SUPPORT")["modality"] == "negated"

@@ -15,6 +15,7 @@ from transforms.events.generic import (
     generic_population,
     habitual_noun,
     naming,
+    press_talk,
     question,
     statistical,
     title_case,
@@ -102,6 +103,8 @@ def _not_event(found: _Found) -> bool:
     trig = found.trigger
     if question(trig) or figurative(trig, found.entry.event_type):
         return True  # "asked whether X would endorse Y", "killed the bill"
+    if press_talk(found.entry.event_type, found.target.text if found.target is not None else None):
+        return True  # "met with reporters"
     if trig.pos_ == "VERB":
         return naming(trig)
     return habitual_noun(trig)

@@ -302,3 +302,12 @@ def figurative(trigger: Token, event_type: str) -> bool:
         if c.dep_ == "nsubj" and c.pos_ == "NOUN" and (c.lemma_.lower() in causes or c.lower_ in causes):
             return True
     return False
+
+
+def press_talk(event_type: str, target_text: str | None) -> bool:
+    """Whether a meeting is one with the press ("met with reporters", "a meeting with journalists"):
+    talking to the press is a statement, no consultation between parties."""
+    if event_type != "CONSULT" or not target_text:
+        return False
+    words = target_text.lower().replace("'s", "").split()
+    return bool(words) and words[-1] in _words("press_parties")

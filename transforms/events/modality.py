@@ -70,6 +70,12 @@ def _modality(
         reported = True
     if negated and hyp_at > neg_at:
         return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
+    if negated and any(
+        a.dep_ == "aux" and a.lower_ in lexicon().modality["deontic_aux"]
+        for t in chain[:2]
+        for a in t.children
+    ):
+        return "hypothetical"  # "X should not endorse Y": advice, neither done nor refused
     if negated:
         return "negated"
     if hypothetical:
