@@ -169,3 +169,8 @@ def test_advice_not_to_act_is_hypothetical(nlp: Language) -> None:
     rows = extract(nlp, "Tomas Holt argued that the group should not endorse Anna Berg.")
     assert _one(rows, "SUPPORT")["modality"] == "hypothetical"
     assert _one(extract(nlp, "Tomas Holt would not endorse Anna Berg."), "SUPPORT")["modality"] == "negated"
+
+
+def test_demands_made_of_a_party_ask_it(nlp: Language) -> None:
+    r = _one(extract(nlp, "Tomas Holt will make demands of Anna Berg."), "REQUEST")
+    assert (r["actor_text"], r["target_text"]) == ("Tomas Holt", "Anna Berg")

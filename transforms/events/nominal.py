@@ -69,7 +69,12 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     signed = frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in lex.signing
     if entry.event_type == "AGREE" and signed:
         entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
-    own = _own_parties(noun, entry, has_poss, ms)
+    asked = entry.of_role == "actor" and entry.event_type == "REQUEST" and frame.support
+    if asked and g.lemma_.lower() not in lex.recipient_verbs:
+        # "made demands of X": X is asked; "the demands of X" are X's
+        own = _own_parties(noun, replace(entry, of_role="target"), has_poss, ms)
+    else:
+        own = _own_parties(noun, entry, has_poss, ms)
     actor = frame.actor
     own_actor, own_target = own.actor, own.target
     if frame.free_object and own_actor is None and own_target is None:
