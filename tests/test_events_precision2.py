@@ -174,3 +174,11 @@ def test_advice_not_to_act_is_hypothetical(nlp: Language) -> None:
 def test_demands_made_of_a_party_ask_it(nlp: Language) -> None:
     r = _one(extract(nlp, "Tomas Holt will make demands of Anna Berg."), "REQUEST")
     assert (r["actor_text"], r["target_text"]) == ("Tomas Holt", "Anna Berg")
+
+
+def test_whether_a_party_would_act_stays_open(nlp: Language) -> None:
+    text = "Tomas Holt said that he did not know whether Anna Berg would endorse him."
+    assert _one(extract(nlp, text), "SUPPORT")["modality"] == "hypothetical"
+    assert (
+        _one(extract(nlp, "Tomas Holt said Anna Berg would endorse him."), "SUPPORT")["modality"] == "planned"
+    )

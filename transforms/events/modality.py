@@ -61,6 +61,12 @@ def _modality(
         hypothetical
         and reported
         and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
+        # "did not know whether X would endorse Y" stays open
+        and not any(
+            m.dep_ == "mark" and m.lower_ in lexicon().modality["hypothetical_marks"]
+            for t in chain
+            for m in t.children
+        )
     ):
         # "said he would meet X": future in the past, a plan rather than a condition
         hypothetical, planned = False, True
