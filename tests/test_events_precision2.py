@@ -182,3 +182,8 @@ def test_whether_a_party_would_act_stays_open(nlp: Language) -> None:
     assert (
         _one(extract(nlp, "Tomas Holt said Anna Berg would endorse him."), "SUPPORT")["modality"] == "planned"
     )
+
+
+def test_a_boycott_announced_is_a_threat(nlp: Language) -> None:
+    rows = extract(nlp, "Ruritanian leaders said they would boycott all official contact with Veltria.")
+    assert _one(rows, "THREATEN")["actor_text"] == "Ruritanian leaders"
