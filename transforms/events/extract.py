@@ -11,9 +11,12 @@ from transforms.dates import Prefer, classify, resolve_date
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
+    figurative,
     generic_population,
     habitual_noun,
     naming,
+    press_talk,
+    question,
     statistical,
     title_case,
 )
@@ -98,6 +101,10 @@ def _not_event(found: _Found) -> bool:
     clashes"), a participle that names ("a film called X"). ("X has the backing of Y" stays an
     event: the support is given, and goes on.)"""
     trig = found.trigger
+    if question(trig) or figurative(trig, found.entry.event_type):
+        return True  # "asked whether X would endorse Y", "killed the bill"
+    if press_talk(found.entry.event_type, found.target.text if found.target is not None else None):
+        return True  # "met with reporters"
     if trig.pos_ == "VERB":
         return naming(trig)
     return habitual_noun(trig)

@@ -161,22 +161,83 @@ def fiction(trigger: Token) -> bool:
 
 def frequentative(verb: Token) -> bool:
     """Whether an adverb of frequency makes the verb a habit ("has frequently denounced X",
-    "often meets Y"), or an adverb of repetition with the perfect ("has repeatedly criticized
-    X"); the simple past with "repeatedly" may tell one scene and is kept."""
+    "often meets Y", "have long complained"), or an adverb of repetition with the perfect ("has
+    repeatedly criticized X"); the simple past with "repeatedly" may tell one scene and is kept,
+    and so is a repetition within a stated recent period ("has repeatedly asked X this week")."""
     lex = lexicon()
     advs = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
     if advs & lex.habitual_adverbs:
         return True
     perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
-    if perfect and bool(advs & lex.repeated_adverbs):
+    if perfect and advs & _words("perfect_habit_adverbs"):
+        return True  # "have long complained", "has long backed"
+    if perfect and bool(advs & lex.repeated_adverbs) and not recent_period(verb):
         return True
-    # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too
+    # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too;
+    # "has always said he backs X": a standing position, unless the clause tells a past deed
     return (
-        verb.dep_ == "xcomp"
+        verb.dep_ in ("xcomp", "ccomp")
         and verb.head.i != verb.i
         and verb.head.pos_ == "VERB"
+        and (verb.dep_ == "xcomp" or not _past(verb))
         and frequentative(verb.head)
     )
+
+
+def _past(verb: Token) -> bool:
+    """Whether a clause's verb is in a past tense ("attacked", "has attacked", "was attacked")."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    return (
+        verb.tag_ == "VBD"
+        or (verb.tag_ == "VBN" and any(a.lemma_.lower() == "have" for a in auxes))
+        or any(a.tag_ == "VBD" for a in auxes)
+    )
+
+
+def recent_period(verb: Token) -> bool:
+    """Whether the verb's clause names a recent period it happened in ("this week", "in the past
+    few days", "last month"): then a repetition is news, not a habit."""
+    words = _words("recent_period_words")
+    for c in verb.children:
+        if c.dep_ not in ("npadvmod", "prep", "advmod", "pobj"):
+            continue
+        sub = list(c.subtree)
+        if any(t.ent_type_ in ("DATE", "TIME") for t in sub) and any(t.lower_ in words for t in sub):
+            return True
+    return False
+
+
+def question(trigger: Token) -> bool:
+    """Whether the trigger's clause is a question someone asked, no event: an indirect question
+    under a verb of asking ("asked whether X would endorse Y", "wondered if X had met Y"), or a
+    request whose asker is a questioner of the press ("the moderator asked X to comment") or
+    whose infinitive asks for an answer ("X was asked to name a decision")."""
+    asking = _words("asking_verbs")
+    if trigger.pos_ == "VERB" and trigger.lemma_.lower() in asking:
+        subj = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lemma_.lower() in _words("press_roles"):
+            return True
+        # "X was asked to explain Y": the infinitive is an answer sought, a question
+        if any(
+            c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in _words("answer_verbs")
+            for c in trigger.children
+        ):
+            return True
+    cur = trigger
+    for _ in range(5):
+        if cur.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "acl", "pobj", "dobj", "prep", "pcomp"):
+            return False
+        if cur.head.i == cur.i:
+            return False
+        head = cur.head
+        if (
+            cur.dep_ in ("ccomp", "advcl")
+            and head.lemma_.lower() in asking
+            and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in cur.children)
+        ):
+            return True
+        cur = head
+    return False
 
 
 def habitual_noun(noun: Token) -> bool:
@@ -215,3 +276,38 @@ def idiom(verb: Token) -> bool:
                 if keys & idioms:
                     return True
     return False
+
+
+def figurative(trigger: Token, event_type: str) -> bool:
+    """Whether a verb of violence is a figure of speech: its patient is a plan, a bill or a
+    campaign ("killed the bill", "could kill his campaign"), its cause is a word, a deed of
+    politics or a document, no weapon ("the scandal could wound him", "the ad destroyed X"), or
+    it tells a contest won ("beat X 51% to 36%", "beat Y in the primary")."""
+    if event_type != "ASSAULT" or trigger.pos_ != "VERB":
+        return False
+    things = _words("figurative_patients")
+    causes = _words("figurative_causes")
+    contest = _words("contest_words")
+    for c in trigger.children:
+        # "beat X 51% to 36%", "beat Y in the primary": a vote won
+        objs = (
+            [c, *(o for o in c.children if o.dep_ == "pobj")]
+            if c.dep_ in ("prep", "npadvmod", "dobj")
+            else []
+        )
+        if any(o.ent_type_ == "PERCENT" or o.lemma_.lower() in contest for o in objs):
+            return True
+        if c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in things or c.lower_ in things):
+            return True
+        if c.dep_ == "nsubj" and c.pos_ == "NOUN" and (c.lemma_.lower() in causes or c.lower_ in causes):
+            return True
+    return False
+
+
+def press_talk(event_type: str, target_text: str | None) -> bool:
+    """Whether a meeting is one with the press ("met with reporters", "a meeting with journalists"):
+    talking to the press is a statement, no consultation between parties."""
+    if event_type != "CONSULT" or not target_text:
+        return False
+    words = target_text.lower().replace("'s", "").split()
+    return bool(words) and words[-1] in _words("press_parties")

@@ -38,6 +38,7 @@ class _Mentions:
         ms = list(mentions)
         rows = sorted((int(str(m["start"])), int(str(m["end"])), str(m["text"]), str(m["label"])) for m in ms)
         titles = {int(str(m["start"])): str(m["title"]).lower().rstrip(".") for m in ms if m.get("title")}
+        rows = _persons(rows, titles)
         return cls(rows, [r[0] for r in rows], titles, _genders(rows, titles))
 
     def at(self, char: int) -> tuple[int, int, str, str] | None:
@@ -118,6 +119,41 @@ class _Mentions:
         if titled and len({_person_key(r[2]) for r in titled}) == 1:
             return titled[0]
         return None
+
+
+# Labels the small model gives a person's name by mistake ("Bernie Sanders" as a title or an org).
+_MISLABELS = frozenset({"ORG", "WORK_OF_ART", "EVENT", "LAW", "FAC", "PRODUCT"})
+
+
+def _persons(
+    rows: list[tuple[int, int, str, str]], titles: dict[int, str]
+) -> list[tuple[int, int, str, str]]:
+    """Returns the rows with the persons the NER mislabelled relabelled PERSON: a name of two or
+    three capitalised words with a personal title before it, or whose surname is a person's of the
+    article; a title (or event) label also when it starts with a common given name. An
+    organisation stays one unless a title or the article's persons say otherwise."""
+    persons = {_person_key(r[2]) for r in rows if r[3] == "PERSON"}
+    male, female = given_names()
+    out = []
+    for row in rows:
+        start, end, text, label = row
+        words = text.split()
+        if label in _MISLABELS and 2 <= len(words) <= 3 and all(_name_word(w) for w in words):
+            first = words[0].lower()
+            if (
+                title_gender(titles.get(start, ""), "pronouns") is not None
+                or _person_key(text) in persons
+                or (label != "ORG" and (first in male or first in female))
+            ):
+                row = (start, end, text, "PERSON")
+        out.append(row)
+    return out
+
+
+def _name_word(word: str) -> bool:
+    """Whether a word can be part of a person's name ("Anna", "O'Neil", "J.", "Berg-Holt")."""
+    core = word.replace(".", "").replace("-", "").replace("'", "").replace("’", "")
+    return bool(core) and core.isalpha() and word[0].isupper()
 
 
 def _genders(rows: list[tuple[int, int, str, str]], titles: dict[int, str]) -> dict[str, str]:

@@ -61,6 +61,12 @@ def _modality(
         hypothetical
         and reported
         and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
+        # "did not know whether X would endorse Y" stays open
+        and not any(
+            m.dep_ == "mark" and m.lower_ in lexicon().modality["hypothetical_marks"]
+            for t in chain
+            for m in t.children
+        )
     ):
         # "said he would meet X": future in the past, a plan rather than a condition
         hypothetical, planned = False, True
@@ -70,6 +76,12 @@ def _modality(
         reported = True
     if negated and hyp_at > neg_at:
         return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
+    if negated and any(
+        a.dep_ == "aux" and a.lower_ in lexicon().modality["deontic_aux"]
+        for t in chain[:2]
+        for a in t.children
+    ):
+        return "hypothetical"  # "X should not endorse Y": advice, neither done nor refused
     if negated:
         return "negated"
     if hypothetical:
@@ -173,16 +185,14 @@ def _cues(
             )
         ):
             continue  # "X's endorsement will raise questions": the future is the questions'
-        if any(
-            c.dep_ == "neg"
-            or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
-            or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
-            for c in tok.children
-        ):
+        denied = _denied(tok)
+        # "had no trouble endorsing X", "did not hesitate to back Y": two negations, it happened
+        litotes = denied and tok is not trigger and lemma in mod["difficulty_words"]
+        if denied and not litotes:
             negated, neg_at = True, min(neg_at, level)
         if tok is not trigger and tok.pos_ == "NOUN":
             # "her refusal to condemn X", "calls to sanction Y"
-            if lemma in mod["negation_nouns"]:
+            if lemma in mod["negation_nouns"] and not litotes:
                 negated, neg_at = True, min(neg_at, level)
             elif lemma in mod["hypothetical_nouns"]:
                 hypothetical, hyp_at = True, level
@@ -208,7 +218,30 @@ def _cues(
             planned = True
         if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
             hypothetical = True
+        if "to" in auxes and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
+            hypothetical, hyp_at = True, max(hyp_at, level)  # "(calls) for X to resign": wished, not done
     return _Cues(negated, planned, hypothetical, neg_at, hyp_at)
+
+
+def _denied(tok: Token) -> bool:
+    """Whether a negator governs the word: "not", "no", "neither…", but not a negation of
+    exclusivity ("not only criticized X but…", "didn't just criticize X")."""
+    mod = lexicon().modality
+    kids = list(tok.children)
+    if any(c.dep_ == "advmod" and c.lower_ in mod["exclusive_adverbs"] for c in kids):
+        return False
+    return any(
+        (c.dep_ == "neg" and not _exclusive(c))
+        or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
+        or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
+        for c in kids
+    )
+
+
+def _exclusive(neg: Token) -> bool:
+    """Whether a negator is the "not" of "not only" / "not just" (the word after it)."""
+    nxt = neg.nbor(1) if neg.i + 1 < len(neg.doc) else None
+    return nxt is not None and nxt.lower_ in lexicon().modality["exclusive_adverbs"]
 
 
 def _reported(chain: list[Token], anchor: Token | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from spacy.tokens import Token
 
@@ -25,6 +26,7 @@ from transforms.events.parties import (
     _party,
 )
 from transforms.events.triggers import _Found, _group_ok, _noun_entry, _recipients, _violent
+from transforms.lexicons import load
 
 
 @dataclass
@@ -67,7 +69,12 @@ def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
     signed = frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in lex.signing
     if entry.event_type == "AGREE" and signed:
         entry = replace(entry, event_type="SUPPORT", cameo="057")  # an agreement signed (CAMEO 057)
-    own = _own_parties(noun, entry, has_poss, ms)
+    asked = entry.of_role == "actor" and entry.event_type == "REQUEST" and frame.support
+    if asked and g.lemma_.lower() not in lex.recipient_verbs:
+        # "made demands of X": X is asked; "the demands of X" are X's
+        own = _own_parties(noun, replace(entry, of_role="target"), has_poss, ms)
+    else:
+        own = _own_parties(noun, entry, has_poss, ms)
     actor = frame.actor
     own_actor, own_target = own.actor, own.target
     if frame.free_object and own_actor is None and own_target is None:
@@ -141,6 +148,12 @@ def _nominal_fits(
         return False  # "the release of documents" is no release of persons
     if entry.needs_support and not frame.support:
         return False
+    # "has broad appeal" is a quality the subject has, no appeal made
+    made = frame.support and not (
+        frame.anchor is not None and frame.anchor.lemma_.lower() in lexicon().recipient_verbs
+    )
+    if entry.complement is not None and not _noun_complement(noun, entry.complement, made):
+        return False  # "the candidate's appeal to voters" is her charm; "an appeal for calm" a request
     if entry.support is not None and not (
         frame.support and frame.anchor is not None and frame.anchor.lemma_.lower() in entry.support
     ):
@@ -148,6 +161,33 @@ def _nominal_fits(
     if entry.actor_group is not None and not _group_ok(actor, entry.actor_group):
         return False
     return not (entry.physical and not _violent(noun, actor, target))
+
+
+def _noun_complement(noun: Token, kinds: frozenset[str], support: bool) -> bool:
+    """Whether an event noun has one of the complements its sense needs: ``support`` (the object
+    of a support verb: "issued an appeal"), ``acl`` (an infinitive: "an appeal to X to stop"), or a
+    preposition with its object ("an appeal for calm")."""
+    if support and "support" in kinds:
+        return True
+    for c in noun.children:
+        if c.dep_ in ("acl", "relcl") and "acl" in kinds and any(a.lower_ == "to" for a in c.children):
+            return True
+        if c.dep_ == "prep" and c.lower_ in kinds and any(o.dep_ in ("pobj", "pcomp") for o in c.children):
+            return True
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in kinds for m in c.children):
+            return True  # "calls for X to resign", the small model's clause with "for" as its mark
+        # "an appeal to voters to stay home": the infinitive hangs on the addressee
+        if (
+            c.dep_ == "prep"
+            and "acl" in kinds
+            and any(
+                g.dep_ in ("acl", "relcl") and any(a.lower_ == "to" for a in g.children)
+                for o in c.children
+                for g in o.children
+            )
+        ):
+            return True
+    return False
 
 
 def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _Frame:
@@ -322,11 +362,38 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
             objs = [o for o in c.children if o.dep_ == "pobj"]
             if objs:
                 _own_prep(own, c.lower_, objs[0], entry, of_role, has_poss, ms)
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+            # "calls for X to resign": X is asked
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            own.target = own.target or (_parties(subj, ms) if subj is not None else None)
+        elif c.dep_ in ("acl", "relcl") and (doer := _named_doer(c, ms)) is not None:
+            # "the lawsuit brought by X", "the killing that was claimed by Y": the doer, over a name before it
+            own.actor, own.from_actor = doer, True
         elif c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lex.aiming_verbs:
             # "the accusation aimed at X", "criticism directed against Y": X and Y are targets
             for t in _prep_objects(c, ("at", "against", "toward", "towards")):
                 own.target = own.target or _parties(t, ms)
     return own
+
+
+def _named_doer(clause: Token, ms: _Mentions) -> Party | None:
+    """The party a passive participle or relative clause on an event noun names as its doer, by a
+    verb of doing or claiming ("brought by X", "that was carried out by Y"), or None."""
+    if clause.lemma_.lower() not in _doing_verbs():
+        return None
+    if clause.dep_ == "relcl" and not any(c.dep_ == "auxpass" for c in clause.children):
+        return None  # "the attack that X claimed" is parsed with X as the subject: left alone
+    for c in clause.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return _parties(o, ms)
+    return None
+
+
+@cache
+def _doing_verbs() -> frozenset[str]:
+    return frozenset(load("event_verbs")["generic"]["doing_verbs"])
 
 
 def _own_prep(

@@ -113,6 +113,8 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
                 pm = ms.at(obj.idx)
                 if pm is not None and pm[3] in ("ORG", "NORP", "GPE"):
                     return _mention_party(pm)
+                if low in QUANTITY_WORDS and (part := _party(obj, ms, depth + 1)) is not None:
+                    return part  # "a group of senators": the senators
         return _group_phrase(tok)
     if tok.pos_ == "NOUN" and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent"):
         # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts

@@ -141,7 +141,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         # "X warned it would retaliate" is a threat; "X warned that prices would rise" a forecast
         clauses = [c for c in kids if c.dep_ == "ccomp"]
         subj = next((s for c in clauses for s in c.children if s.dep_ == "nsubj"), None)
-        own = subj is not None and subj.pos_ == "PRON" and subj.lower_ != "there"
+        own = subj is not None and subj.pos_ == "PRON" and subj.lower_ not in _NOT_OWN
         if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
             return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
@@ -206,6 +206,25 @@ def _conflictual_complement(verb: Token) -> bool:
         if hit is not None and hit.event_type in lex.intent_threaten:
             return True
     return False
+
+
+# Pronouns that speak of no one in particular: "X warned that nobody can win without Y" is a forecast.
+_NOT_OWN = frozenset(
+    {
+        "there",
+        "nobody",
+        "no one",
+        "anyone",
+        "anybody",
+        "everyone",
+        "everybody",
+        "someone",
+        "somebody",
+        "none",
+        "nothing",
+        "one",
+    }
+)
 
 
 def _sayer_like(verb: Token) -> bool:
