@@ -8,6 +8,7 @@ import datetime as dt
 from spacy.tokens import Doc, Token
 
 from transforms.dates import classify, resolve_date
+from transforms.events.coref import pronoun_subject
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
@@ -44,9 +45,10 @@ def _split_coordinated(found: _Found) -> None:
 def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
     """Whether a trigger has enough to be coded: a named or group party, or a place for protests.
 
-    Weak events are left out: a verb whose doer is not named (an imperative, a generic or
-    unresolved subject), an interaction with one party only ("the committee held a meeting"),
-    a target of the wrong kind, and inside a quote an event whose party is the speaker ("we")."""
+    Weak events are left out: a verb whose doer is not named (an imperative, a generic
+    subject; an unresolved he/she/they stays, actor unknown), an interaction with one party
+    only ("the committee held a meeting"), a target of the wrong kind, and inside a quote an
+    event whose party is a speaker no cue names ("we")."""
     lex = lexicon()
     entry = found.entry
     trig = found.trigger
@@ -62,19 +64,30 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
         actor is not None
         and entry.event_type in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST")
         and generic_population(actor.text, actor.label, actor.kind)
+        and not (found.actor_tok is not None and found.actor_tok.pos_ == "PRON")
     ):
-        return False  # "black voters were backing X": opinion, not an act
+        return False  # "black voters were backing X": opinion; "they" did it at a time: an act
     if entry.target_labels is not None and (
         found.target is None or found.target.label not in entry.target_labels
     ):
         return False
-    if trig.pos_ == "VERB" and found.actor is None and not found.passive and not _caused(found):
-        return False
-    if in_quote and any(
-        c.lower_ in lex.speaker_pronouns and c.dep_ in ("nsubj", "nsubjpass", "poss")
-        for t in (trig, found.anchor)
-        if t is not None
-        for c in t.children
+    if (
+        trig.pos_ == "VERB"
+        and found.actor is None
+        and not found.passive
+        and not _caused(found)
+        and not pronoun_subject(found.actor_tok)
+    ):
+        return False  # an unresolved he/she/they still did it: the event stands, actor unknown
+    if (
+        in_quote
+        and found.actor is None
+        and any(
+            c.lower_ in lex.speaker_pronouns and c.dep_ in ("nsubj", "nsubjpass", "poss")
+            for t in (trig, found.anchor)
+            if t is not None
+            for c in t.children
+        )
     ):
         return False
     if entry.event_type in lex.two_party:
@@ -85,7 +98,7 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
         if found.target is None and not plural_group:
             return False
     parties = [p for p in (found.actor, found.target) if p is not None]
-    if any(p.kind in ("entity", "group") for p in parties):
+    if any(p.kind in ("entity", "group") for p in parties) or pronoun_subject(found.actor_tok):
         return True
     if entry.event_type not in lex.location_suffices:
         return False

@@ -151,6 +151,8 @@ def generic_population(words: str, label: str | None, kind: str) -> bool:
     toks = words.lower().split()
     if not toks or toks[0] in ("the", "these", "those", "some") or any(t[:1].isdigit() for t in toks):
         return False
+    if "of" in toks[1:]:
+        return False  # counted or partitioned: "dozens of women", "many of his voters" are specific people
     return toks[-1] in lexicon().groups["people"] or toks[-1] in lexicon().populations
 
 
@@ -169,7 +171,9 @@ def frequentative(verb: Token) -> bool:
         return True
     perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
     if perfect and bool(advs & lex.repeated_adverbs):
-        return True
+        # a series within a recent period ("for the past two weeks") is news, not a habit
+        recent = _words("recent_period_words")
+        return not any(t.ent_type_ == "DATE" and t.lower_ in recent for t in verb.sent)
     # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too
     return (
         verb.dep_ == "xcomp"

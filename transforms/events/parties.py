@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
+from transforms.events.coref import quote_speaker, subject_referent
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.names import name_words
@@ -74,8 +75,17 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         # "Iraq said it would allow…", "the rebels said they will release…": the speaker
         return _party(sayer, ms, depth + 1)
     if low in lex.person_pronouns and tok.pos_ == "PRON":
+        # a subject: the person in focus, by the quote attribution's resolver (it weighs gender
+        # and salience); else, and for objects, the one person named nearby
+        if (p := subject_referent(tok, ms, exclude)) is not None:
+            return p
         m = ms.antecedent(tok, 600, exclude)
-        return Party(m[0], m[1], m[2], "entity", m[3]) if m else None
+        return Party(m[0], m[1], m[2], "entity", m[3]) if m is not None else None
+    if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass"):
+        if (spk := quote_speaker(tok)) is not None:
+            return _party(spk, ms, depth + 1)  # "“I enjoyed the meeting,” he said": the speaker
+        if low == "they":
+            return subject_referent(tok, ms, exclude)
     if (tok.tag_ in ("WP", "WDT") or low in lex.relative_pronouns) and tok.head.dep_ in ("relcl", "acl"):
         return _party(_predicated(tok.head.head), ms, depth + 1)
     m = ms.at(tok.idx)
@@ -126,8 +136,17 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
             if child.dep_ == "prep" and child.lower_ == "of":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        return _party(obj, ms, depth + 1)
+                        return _quantified(tok, _party(obj, ms, depth + 1))
     return None
+
+
+def _quantified(tok: Token, group: Party | None) -> Party | None:
+    """A group counted or partitioned ("dozens of women", "some of his supporters"): the whole
+    phrase is the party, specific people, not the population the bare noun would name."""
+    if group is None or group.kind != "group" or tok.idx >= group.start:
+        return group
+    start = tok.left_edge.idx
+    return Party(start, group.end, doc_text(tok.doc)[start : group.end], "group")
 
 
 _SAYER_PRONOUNS = frozenset({"it", "they", "he", "she"})
