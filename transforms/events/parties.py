@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from transforms.events.coref import quote_speaker, subject_referent
+from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.names import name_words
@@ -141,9 +142,9 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
 
 
 def _quantified(tok: Token, group: Party | None) -> Party | None:
-    """A group counted or partitioned ("dozens of women", "some of his supporters"): the whole
-    phrase is the party, specific people, not the population the bare noun would name."""
-    if group is None or group.kind != "group" or tok.idx >= group.start:
+    """A population counted ("dozens of women", "hundreds of voters"): the whole phrase is the
+    party, specific people, not the population the bare noun would name."""
+    if group is None or tok.idx >= group.start or not generic_population(group.text, group.label, group.kind):
         return group
     start = tok.left_edge.idx
     return Party(start, group.end, doc_text(tok.doc)[start : group.end], "group")
