@@ -53,3 +53,10 @@ def test_repeated_request_in_a_recent_period_is_news(nlp: Language) -> None:
 def test_repeated_criticism_without_a_period_is_a_habit(nlp: Language) -> None:
     rows = extract(nlp, "The Daily Ledger has repeatedly criticized the council.")
     assert not [r for r in rows if r["event_type"] == "ACCUSE"]
+
+
+def test_one_sided_promise_is_a_statement_of_intent(nlp: Language) -> None:
+    rows = extract(nlp, "Later in the day, Interpol said it would cooperate.")
+    r = only(rows, "AGREE")
+    assert (r["actor_text"], r["target_text"]) == ("Interpol", None)
+    assert not [x for x in rows if x["event_type"] == "COOPERATE"]  # no other side named

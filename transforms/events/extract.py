@@ -42,7 +42,7 @@ def _split_coordinated(found: _Found) -> None:
     found.target = Party(s2, end, text[s2:end], actor.kind)
 
 
-def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
+def _coded(found: _Found, in_quote: bool, counted: bool = False, other_side: bool = True) -> bool:
     """Whether a trigger has enough to be coded: a named or group party, or a place for protests.
 
     Weak events are left out: a verb whose doer is not named (an imperative, a generic
@@ -90,7 +90,7 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
         )
     ):
         return False
-    if entry.event_type in lex.two_party:
+    if entry.event_type in lex.two_party and other_side:
         actor = found.actor
         if actor is None:
             return False
@@ -104,6 +104,17 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
         return False
     # violence and protest are events where they happened, also when no party is named
     return found.location is not None or (entry.event_type in lex.casualty_types and counted)
+
+
+def _one_sided(found: _Found) -> bool:
+    """Whether a two-party event names its doer only: an entity or group actor, no target."""
+    actor = found.actor
+    return (
+        found.entry.event_type in lexicon().two_party
+        and found.target is None
+        and actor is not None
+        and actor.kind in ("entity", "group")
+    )
 
 
 def _not_event(found: _Found) -> bool:
@@ -168,8 +179,12 @@ def events_from_doc(
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
+        # "X said it would cooperate": no other side named, yet X's statement of intent (AGREE)
+        intent_only = False
         if not _coded(found, in_quote, bool(counts)):
-            continue
+            if not (_one_sided(found) and _coded(found, in_quote, bool(counts), other_side=False)):
+                continue
+            intent_only = True
         modality = _modality(tok, found.anchor, in_quote, found.nominal_free, found.governed, found.detached)
         date_ent = _date_ent(sent, found.date_heads)
         event_date: dt.date | None = None
@@ -215,7 +230,8 @@ def events_from_doc(
             "modality": modality,
             **_count_cols(counts),
         }
-        rows.setdefault((tok.idx, found.entry.event_type), row)
+        if not intent_only:
+            rows.setdefault((tok.idx, found.entry.event_type), row)
         intent = _intent(found, modality, in_quote)
         if intent is not None:
             rows.setdefault((tok.idx, intent[0]), {**row, **intent[1]})
