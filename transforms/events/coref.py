@@ -86,11 +86,12 @@ def quote_speaker(pron: Token) -> Token | None:
 
 
 def pronoun_subject(tok: Token | None) -> bool:
-    """Whether an unresolved subject is a personal pronoun that refers to a definite doer (he,
-    she, they; I and we): the event stands with its actor unknown, not as no event."""
+    """Whether an unresolved subject is a third-person pronoun that refers to a definite doer (he,
+    she, they): the event stands with its actor unknown, not as no event. (An unquoted "I" or "we"
+    is the writer, no party to the news.)"""
     return (
         tok is not None
         and tok.pos_ == "PRON"
         and tok.dep_ in ("nsubj", "nsubjpass")
-        and tok.lower_ in _MALE | _FEMALE | _PLURAL | _FIRST_PERSON
+        and tok.lower_ in _MALE | _FEMALE | _PLURAL
     )
