@@ -60,3 +60,9 @@ def test_one_sided_promise_is_a_statement_of_intent(nlp: Language) -> None:
     r = only(rows, "AGREE")
     assert (r["actor_text"], r["target_text"]) == ("Interpol", None)
     assert not [x for x in rows if x["event_type"] == "COOPERATE"]  # no other side named
+
+
+def test_they_after_things_is_no_party(nlp: Language) -> None:
+    text = "The proposals were published on Friday. They criticized Hungary for the new law."
+    r = only(extract(nlp, text), "ACCUSE")
+    assert (r["actor_text"], r["target_text"]) == (None, "Hungary")

@@ -55,9 +55,17 @@ def subject_referent(pron: Token, ms: _Mentions, exclude: frozenset[str] = froze
         if span is None:
             return None
         m = ms.at(span[0])
-        if m is not None and m[0] == span[0] and m[1] >= span[1]:
-            return Party(m[0], m[1], m[2], "entity", m[3])
-        return Party(span[0], span[1], ctx.text[span[0] : span[1]], "group")
+        text = ctx.text[span[0] : span[1]]
+        if m is not None and m[0] == span[0]:
+            # one named body, or names coordinated ("Ann Lee and Tom Pratt")
+            return (
+                Party(m[0], m[1], m[2], "entity", m[3]) if m[1] >= span[1] else Party(*span, text, "entity")
+            )
+        lex = lexicon()
+        last = text.lower().split()[-1] if text.split() else ""
+        if last not in lex.all_groups and last not in lex.populations:
+            return None  # "the proposals … They": things, no doer the event could have
+        return Party(span[0], span[1], text, "group")
     person = _resolve_pronoun(ctx, pron, "m" if low in _MALE else "f", None)
     if person is None or any(w in exclude for w in person.text.lower().split()):
         return None
