@@ -66,3 +66,14 @@ def test_they_after_things_is_no_party(nlp: Language) -> None:
     text = "The proposals were published on Friday. They criticized Hungary for the new law."
     r = only(extract(nlp, text), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == (None, "Hungary")
+
+
+def test_person_of_the_own_sentence_comes_first(nlp: Language) -> None:
+    text = "Ann Lee spoke in Paris on Monday. Tom Pratt arrived in Rome, where he condemned Hungary."
+    assert only(extract(nlp, text), "ACCUSE")["actor_text"] == "Tom Pratt"
+
+
+def test_pronoun_of_a_fronted_clause_is_the_main_subject(nlp: Language) -> None:
+    text = "Ann Lee spoke in Paris on Monday. While he condemned Hungary, Tom Pratt praised Austria."
+    rows = [r for r in extract(nlp, text) if r["event_type"] == "ACCUSE"]
+    assert [r["actor_text"] for r in rows] == ["Tom Pratt"]

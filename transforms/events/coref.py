@@ -103,3 +103,23 @@ def pronoun_subject(tok: Token | None) -> bool:
         and tok.dep_ in ("nsubj", "nsubjpass")
         and tok.lower_ in _MALE | _FEMALE | _PLURAL
     )
+
+
+def cataphor(pron: Token, ms: _Mentions) -> Party | None:
+    """The person a he/she points ahead to: the named subject of the main clause that the
+    pronoun's fronted clause opens ("While he refused…, X deemed…", "Asked why he…, X said")."""
+    if pron.dep_ not in ("nsubj", "nsubjpass") or pron.lower_ not in _MALE | _FEMALE:
+        return None
+    cur = pron.head
+    for _ in range(3):
+        if cur.dep_ == "advcl" and cur.i < cur.head.i:
+            main = cur.head
+            subj = next((c for c in main.children if c.dep_ == "nsubj" and c.i > cur.i), None)
+            m = ms.at(subj.idx) if subj is not None else None
+            if m is not None and m[3] == "PERSON":
+                return Party(m[0], m[1], m[2], "entity", m[3])
+            return None
+        if cur.dep_ not in ("ccomp", "xcomp", "advcl") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from transforms.events.coref import quote_speaker, subject_referent
+from transforms.events.coref import cataphor, quote_speaker, subject_referent
 from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
@@ -76,11 +76,16 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         # "Iraq said it would allow…", "the rebels said they will release…": the speaker
         return _party(sayer, ms, depth + 1)
     if low in lex.person_pronouns and tok.pos_ == "PRON":
-        # a subject: the person in focus, by the quote attribution's resolver (it weighs gender
-        # and salience); else, and for objects, the one person named nearby
-        if (p := subject_referent(tok, ms, exclude)) is not None:
-            return p
         m = ms.antecedent(tok, 600, exclude)
+        # people named before it in its own sentence decide ("X arrived, where he met Y"; two of
+        # them and no title to choose: no guess); else, for a subject, the person in focus by the
+        # quote attribution's resolver (it weighs gender and salience), a person after it whose
+        # clause it opens ("While he refused…, X said"), else the one person named nearby
+        sent_start = tok.sent.start_char
+        if not any(c[0][0] >= sent_start for c in ms._candidates(tok, 600, "PERSON", exclude=exclude)):
+            p = cataphor(tok, ms) or subject_referent(tok, ms, exclude)
+            if p is not None:
+                return p
         return Party(m[0], m[1], m[2], "entity", m[3]) if m is not None else None
     if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass"):
         if (spk := quote_speaker(tok)) is not None:
