@@ -252,6 +252,6 @@ def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
         return None
     subj = _subject(verb)
     actor = _parties(subj, ms)
-    if actor is None and not pronoun_subject(subj):
+    if actor is None and not pronoun_subject(subj, verb):
         return None  # an unresolved he/she/they still said it: kept, actor unknown
     return (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)

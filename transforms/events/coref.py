@@ -93,12 +93,13 @@ def quote_speaker(pron: Token) -> Token | None:
     return None
 
 
-def pronoun_subject(tok: Token | None) -> bool:
+def pronoun_subject(tok: Token | None, verb: Token) -> bool:
     """Whether an unresolved subject is a third-person pronoun that refers to a definite doer (he,
     she, they): the event stands with its actor unknown, not as no event. (An unquoted "I" or "we"
-    is the writer, no party to the news.)"""
+    is the writer, no party to the news; a pronoun of a clause above the verb is no doer of it.)"""
     return (
         tok is not None
+        and (tok.head.i == verb.i or (verb.dep_ == "conj" and tok.head.i == verb.head.i))
         and tok.pos_ == "PRON"
         and tok.dep_ in ("nsubj", "nsubjpass")
         and tok.lower_ in _MALE | _FEMALE | _PLURAL

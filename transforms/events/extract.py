@@ -76,7 +76,7 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False, other_side: boo
         and found.actor is None
         and not found.passive
         and not _caused(found)
-        and not pronoun_subject(found.actor_tok)
+        and not pronoun_subject(found.actor_tok, trig)
     ):
         return False  # an unresolved he/she/they still did it: the event stands, actor unknown
     if (
@@ -98,7 +98,7 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False, other_side: boo
         if found.target is None and not plural_group:
             return False
     parties = [p for p in (found.actor, found.target) if p is not None]
-    if any(p.kind in ("entity", "group") for p in parties) or pronoun_subject(found.actor_tok):
+    if any(p.kind in ("entity", "group") for p in parties) or pronoun_subject(found.actor_tok, trig):
         return True
     if entry.event_type not in lex.location_suffices:
         return False
