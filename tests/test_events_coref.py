@@ -77,3 +77,13 @@ def test_pronoun_of_a_fronted_clause_is_the_main_subject(nlp: Language) -> None:
     text = "Ann Lee spoke in Paris on Monday. While he condemned Hungary, Tom Pratt praised Austria."
     rows = [r for r in extract(nlp, text) if r["event_type"] == "ACCUSE"]
     assert [r["actor_text"] for r in rows] == ["Tom Pratt"]
+
+
+def test_a_place_is_no_he(nlp: Language) -> None:
+    text = (
+        "Ruritania has been in turmoil since the vote, which Anna Berg claimed against Olaf Lind. "
+        "Many capitals regard his rule as illegitimate, but he has the backing of Vladimir Petrov."
+    )
+    r = only(extract(nlp, text), "SUPPORT")
+    assert r["actor_text"] == "Vladimir Petrov"
+    assert r["target_text"] != "Ruritania"

@@ -71,6 +71,8 @@ def subject_referent(pron: Token, ms: _Mentions, exclude: frozenset[str] = froze
         return None
     m = ms.at(person.start)
     label = m[3] if m is not None and m[0] == person.start else "PERSON"
+    if label not in ("PERSON", "ORG"):
+        return None  # a place or a people taken for a person's name: no he or she
     return Party(person.start, person.end, person.text, "entity", label)
 
 
