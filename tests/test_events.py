@@ -366,10 +366,10 @@ def test_owner_of_the_object_is_the_target(nlp: Language) -> None:
     assert (r["actor_text"], r["target_text"]) == ("Germany", "Iran")
 
 
-def test_ambiguous_pronoun_is_left_empty(nlp: Language) -> None:
-    # two people before "she": no guess (the verb then has no named doer and is not coded)
+def test_pronoun_is_the_person_in_focus(nlp: Language) -> None:
+    # two people before "she": the previous sentence's subject is in focus
     text = "Anna Berg spoke with Maria Lind on Monday. She condemned Russia on Tuesday."
-    assert not [r for r in extract(nlp, text) if r["event_type"] == "ACCUSE"]
+    assert only(extract(nlp, text), "ACCUSE")["actor_text"] == "Anna Berg"
     # one person: the pronoun resolves
     text = "Anna Berg arrived in Paris on Monday. She condemned Russia on Tuesday."
     assert only(extract(nlp, text), "ACCUSE")["actor_text"] == "Anna Berg"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.events.clauses import _subject
+from transforms.events.coref import pronoun_subject
 from transforms.events.generic import (
     fiction,
     frequentative,
@@ -109,11 +110,11 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     return target
 
 
-def _found(verb: Token, entry: Entry, actor: Party, target: Party) -> _Found:
+def _found(verb: Token, entry: Entry, actor: Party | None, target: Party) -> _Found:
     return _Found(verb, entry, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
 
 
-def _naming(verb: Token, ms: _Mentions, actor: Party) -> _Found | None:
+def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """ "X called Y a liar", "X described Y as dishonest": the object named, the predicate's sense."""
     kids = list(verb.children)
     obj = next((c for c in kids if c.dep_ == "dobj"), None)
@@ -153,7 +154,7 @@ def _copula(clause: Token) -> tuple[Token | None, Token | None]:
     return subj, pred
 
 
-def _feeling(pred: Token, ms: _Mentions, actor: Party, accuse_words: frozenset[str]) -> Party | None:
+def _feeling(pred: Token, ms: _Mentions, actor: Party | None, accuse_words: frozenset[str]) -> Party | None:
     """The party a feeling is about: "disappointed in Y", "appalled that Y would…"."""
     if pred.lower_ not in accuse_words and pred.lemma_.lower() not in accuse_words:
         return None
@@ -204,7 +205,7 @@ def _felt(verb: Token, ms: _Mentions) -> _Found | None:
     )
 
 
-def _speech(verb: Token, ms: _Mentions, actor: Party) -> _Found | None:
+def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """ "X said Y was a brilliant leader", "“I'm disappointed in Y,” X said": the clause the verb
     reports appraises a party other than the speaker, or voices the speaker's feeling about one."""
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
@@ -249,7 +250,8 @@ def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
         return _felt(verb, ms) if not (habitual(verb) or fiction(verb)) else None
     if habitual(verb) or fiction(verb) or frequentative(verb) or modifier_participle(verb):
         return None
-    actor = _parties(_subject(verb), ms)
-    if actor is None:
-        return None
+    subj = _subject(verb)
+    actor = _parties(subj, ms)
+    if actor is None and not pronoun_subject(subj, verb):
+        return None  # an unresolved he/she/they still said it: kept, actor unknown
     return (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)

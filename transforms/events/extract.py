@@ -8,6 +8,7 @@ import datetime as dt
 from spacy.tokens import Doc, Span, Token
 
 from transforms.dates import Prefer, classify, resolve_date
+from transforms.events.coref import pronoun_subject
 from transforms.events.counts import crowd_of, sentence_counts
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
@@ -44,12 +45,13 @@ def _split_coordinated(found: _Found) -> None:
     found.target = Party(s2, end, text[s2:end], actor.kind)
 
 
-def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
+def _coded(found: _Found, in_quote: bool, counted: bool = False, other_side: bool = True) -> bool:
     """Whether a trigger has enough to be coded: a named or group party, or a place for protests.
 
-    Weak events are left out: a verb whose doer is not named (an imperative, a generic or
-    unresolved subject), an interaction with one party only ("the committee held a meeting"),
-    a target of the wrong kind, and inside a quote an event whose party is the speaker ("we")."""
+    Weak events are left out: a verb whose doer is not named (an imperative, a generic
+    subject; an unresolved he/she/they stays, actor unknown), an interaction with one party
+    only ("the committee held a meeting"), a target of the wrong kind, and inside a quote an
+    event whose party is a speaker no cue names ("we")."""
     lex = lexicon()
     entry = found.entry
     trig = found.trigger
@@ -65,22 +67,33 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
         actor is not None
         and entry.event_type in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST")
         and generic_population(actor.text, actor.label, actor.kind)
+        and not (found.actor_tok is not None and found.actor_tok.pos_ == "PRON")
     ):
-        return False  # "black voters were backing X": opinion, not an act
+        return False  # "black voters were backing X": opinion; "they" did it at a time: an act
     if entry.target_labels is not None and (
         found.target is None or found.target.label not in entry.target_labels
     ):
         return False
-    if trig.pos_ == "VERB" and found.actor is None and not found.passive and not _caused(found):
-        return False
-    if in_quote and any(
-        c.lower_ in lex.speaker_pronouns and c.dep_ in ("nsubj", "nsubjpass", "poss")
-        for t in (trig, found.anchor)
-        if t is not None
-        for c in t.children
+    if (
+        trig.pos_ == "VERB"
+        and found.actor is None
+        and not found.passive
+        and not _caused(found)
+        and not pronoun_subject(found.actor_tok, trig)
+    ):
+        return False  # an unresolved he/she/they still did it: the event stands, actor unknown
+    if (
+        in_quote
+        and found.actor is None
+        and any(
+            c.lower_ in lex.speaker_pronouns and c.dep_ in ("nsubj", "nsubjpass", "poss")
+            for t in (trig, found.anchor)
+            if t is not None
+            for c in t.children
+        )
     ):
         return False
-    if entry.event_type in lex.two_party:
+    if entry.event_type in lex.two_party and other_side:
         actor = found.actor
         if actor is None:
             return False
@@ -88,12 +101,23 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False) -> bool:
         if found.target is None and not plural_group:
             return False
     parties = [p for p in (found.actor, found.target) if p is not None]
-    if any(p.kind in ("entity", "group") for p in parties):
+    if any(p.kind in ("entity", "group") for p in parties) or pronoun_subject(found.actor_tok, trig):
         return True
     if entry.event_type not in lex.location_suffices:
         return False
     # violence and protest are events where they happened, also when no party is named
     return found.location is not None or (entry.event_type in lex.casualty_types and counted)
+
+
+def _one_sided(found: _Found) -> bool:
+    """Whether a two-party event names its doer only: an entity or group actor, no target."""
+    actor = found.actor
+    return (
+        found.entry.event_type in lexicon().two_party
+        and found.target is None
+        and actor is not None
+        and actor.kind in ("entity", "group")
+    )
 
 
 def _not_event(found: _Found) -> bool:
@@ -162,8 +186,12 @@ def events_from_doc(
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
+        # "X said it would cooperate": no other side named, yet X's statement of intent (AGREE)
+        intent_only = False
         if not _coded(found, in_quote, bool(counts)):
-            continue
+            if not (_one_sided(found) and _coded(found, in_quote, bool(counts), other_side=False)):
+                continue
+            intent_only = True
         modality = _modality(tok, found.anchor, in_quote, found.nominal_free, found.governed, found.detached)
         date_ent = _date_ent(sent, found.date_heads, shared=modality not in ("planned", "hypothetical"))
         event_date, date_text, method = _dated(
@@ -204,7 +232,8 @@ def events_from_doc(
             "modality": modality,
             **_count_cols(counts),
         }
-        rows.setdefault((tok.idx, found.entry.event_type), row)
+        if not intent_only:
+            rows.setdefault((tok.idx, found.entry.event_type), row)
         intent = _intent(found, modality, in_quote, published_at)
         if intent is not None:
             rows.setdefault((tok.idx, intent[0]), {**row, **intent[1]})

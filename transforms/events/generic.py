@@ -151,6 +151,8 @@ def generic_population(words: str, label: str | None, kind: str) -> bool:
     toks = words.lower().split()
     if not toks or toks[0] in ("the", "these", "those", "some") or any(t[:1].isdigit() for t in toks):
         return False
+    if "of" in toks[1:]:
+        return False  # counted or partitioned: "dozens of women", "many of his voters" are specific people
     return toks[-1] in lexicon().groups["people"] or toks[-1] in lexicon().populations
 
 

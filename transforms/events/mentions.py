@@ -32,6 +32,7 @@ class _Mentions:
     starts: list[int]
     titles: dict[int, str]  # start → title ("mr", "president") where the mention has one
     genders: dict[str, str] = field(default_factory=dict)  # surname key → "m"/"f" where one is known
+    coref: object | None = None  # the pronoun resolver's article context, built when first needed
 
     @classmethod
     def build(cls, mentions: Iterable[dict[str, object]]) -> _Mentions:

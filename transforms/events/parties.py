@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
+from transforms.events.coref import cataphor, quote_speaker, subject_referent
+from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.names import name_words
@@ -75,7 +77,21 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         return _party(sayer, ms, depth + 1)
     if low in lex.person_pronouns and tok.pos_ == "PRON":
         m = ms.antecedent(tok, 600, exclude)
-        return Party(m[0], m[1], m[2], "entity", m[3]) if m else None
+        # people named before it in its own sentence decide ("X arrived, where he met Y"; two of
+        # them and no title to choose: no guess); else, for a subject, the person in focus by the
+        # quote attribution's resolver (it weighs gender and salience), a person after it whose
+        # clause it opens ("While he refused…, X said"), else the one person named nearby
+        sent_start = tok.sent.start_char
+        if not any(c[0][0] >= sent_start for c in ms._candidates(tok, 600, "PERSON", exclude=exclude)):
+            p = cataphor(tok, ms) or subject_referent(tok, ms, exclude)
+            if p is not None:
+                return p
+        return Party(m[0], m[1], m[2], "entity", m[3]) if m is not None else None
+    if tok.pos_ == "PRON" and tok.dep_ in ("nsubj", "nsubjpass"):
+        if (spk := quote_speaker(tok)) is not None:
+            return _party(spk, ms, depth + 1)  # "“I enjoyed the meeting,” he said": the speaker
+        if low == "they":
+            return subject_referent(tok, ms, exclude)
     if (tok.tag_ in ("WP", "WDT") or low in lex.relative_pronouns) and tok.head.dep_ in ("relcl", "acl"):
         return _party(_predicated(tok.head.head), ms, depth + 1)
     m = ms.at(tok.idx)
@@ -128,8 +144,17 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
             if child.dep_ == "prep" and child.lower_ == "of":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        return _party(obj, ms, depth + 1)
+                        return _quantified(tok, _party(obj, ms, depth + 1))
     return None
+
+
+def _quantified(tok: Token, group: Party | None) -> Party | None:
+    """A population counted ("dozens of women", "hundreds of voters"): the whole phrase is the
+    party, specific people, not the population the bare noun would name."""
+    if group is None or tok.idx >= group.start or not generic_population(group.text, group.label, group.kind):
+        return group
+    start = tok.left_edge.idx
+    return Party(start, group.end, doc_text(tok.doc)[start : group.end], "group")
 
 
 _SAYER_PRONOUNS = frozenset({"it", "they", "he", "she"})
