@@ -197,16 +197,10 @@ def _past(verb: Token) -> bool:
 
 
 def recent_period(verb: Token) -> bool:
-    """Whether the verb's clause names a recent period it happened in ("this week", "in the past
-    few days", "last month"): then a repetition is news, not a habit."""
+    """Whether the verb's sentence names a recent period ("this week", "in the past few days", "last
+    month"; the parser may hang it on a complement): then a repetition is news, not a habit."""
     words = _words("recent_period_words")
-    for c in verb.children:
-        if c.dep_ not in ("npadvmod", "prep", "advmod", "pobj"):
-            continue
-        sub = list(c.subtree)
-        if any(t.ent_type_ in ("DATE", "TIME") for t in sub) and any(t.lower_ in words for t in sub):
-            return True
-    return False
+    return any(t.ent_type_ in ("DATE", "TIME") and t.lower_ in words for t in verb.sent)
 
 
 def question(trigger: Token) -> bool:
