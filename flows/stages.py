@@ -419,7 +419,7 @@ def publish_stage(
             "release": store.current_location(),
             "files": files,
         }
-    created = dt.datetime.now(dt.UTC)
+    created = release.after_latest(dt.datetime.now(dt.UTC), store.release_ids())
     rid = release.release_id(created, content)
     man = release.manifest(
         release=rid,

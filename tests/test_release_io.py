@@ -130,3 +130,16 @@ def test_dataset_card_has_data_dictionary_and_quarantine() -> None:
     for table in schema.PUBLISHED_TABLES:
         assert f"`{table.name}.parquet`" in text
     assert "| `x.txt` |  | binary | PNG image |" in text
+
+
+def test_release_ids_keep_publication_order_within_one_second() -> None:
+    now = dt.datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=dt.UTC)
+    assert release.after_latest(now, []) == now
+    assert release.after_latest(now, ["20240102T030404Z-aaaa"]) == now
+    # a release already in this second (or a clock set back): one second after it
+    same = release.after_latest(now, ["20240102T030405Z-ffff"])
+    assert release.release_id(same, "0" * 16) > "20240102T030405Z-ffff"
+    assert release.after_latest(now, ["20240102T030410Z-bbbb"]) == dt.datetime(
+        2024, 1, 2, 3, 4, 11, tzinfo=dt.UTC
+    )
+    assert release.after_latest(now, ["not-a-release"]) == now

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -30,6 +30,20 @@ def content_fingerprint(file_hashes: Mapping[str, str]) -> str:
 def release_id(created_at: dt.datetime, content: str) -> str:
     """Returns a release id that sorts by time and names the content: ``YYYYMMDDTHHMMSSZ-<hash8>``."""
     return f"{created_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{content[:8]}"
+
+
+def after_latest(now: dt.datetime, release_ids: Sequence[str]) -> dt.datetime:
+    """Returns the creation time of a new release: ``now``, or one second after the latest existing
+    release when that is not earlier (two releases in one second, or a clock set back), so ids keep
+    sorting in publication order and rollback and pruning find the right neighbour."""
+    latest = max((i.split("-", 1)[0] for i in release_ids), default=None)
+    if latest is None:
+        return now
+    try:
+        last = dt.datetime.strptime(latest, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return now  # a folder that is no release id
+    return now if now.astimezone(dt.UTC).replace(microsecond=0) > last else last + dt.timedelta(seconds=1)
 
 
 def manifest(
