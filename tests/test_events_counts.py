@@ -158,3 +158,51 @@ def test_a_date_on_the_doer_dates_the_deed_a_date_on_a_thing_does_not(nlp: Langu
         extract(nlp, "The July 8 rally was moved after the shooting of police officers in Dallas."), "ASSAULT"
     )
     assert r["event_date"] is None
+
+
+def _counts(nlp: Language, text: str) -> list[tuple[str, object, object, object]]:
+    return [(r["trigger"], r["n_killed"], r["n_injured"], r["n_arrested"]) for r in extract(nlp, text)]
+
+
+def test_a_count_belongs_to_its_own_clause(nlp: Language) -> None:
+    got = _counts(
+        nlp,
+        "Raiders stormed a depot, killed 4 guards and kidnapped 7 others, while troops detained 5 raiders.",
+    )
+    by_trigger = {t: (k, i, a) for t, k, i, a in got}
+    assert by_trigger["killed"] == (4, None, 7) and by_trigger["kidnapped"] == (4, None, 7)
+    assert by_trigger["detained"] == (None, None, 5)
+    got = _counts(
+        nlp,
+        "The navy said it sank 2 boats and killed 11 pirates, while the pirates said they killed 6 sailors.",
+    )
+    assert sorted(k for t, k, _, _ in got if t == "killed") == [6, 11]
+
+
+def test_counts_that_are_no_counts_are_null(nlp: Language) -> None:
+    for text in (
+        "Bandits killed 10^50 villagers in Karsk.",
+        "Bandits killed 55555555555555555555555 villagers in Karsk.",
+        "A broadcast said the storm of shells killed a trillion villagers.",
+        "Bandits killed 20% of the villagers in Karsk.",
+        "The blast killed 2.5 villagers in Karsk.",
+    ):
+        assert all(k is None for _, k, _, _ in _counts(nlp, text)), text
+    for text in (
+        "Bandits killed nobody in the raid on Karsk.",
+        "Bandits killed no one in the raid on Karsk.",
+    ):
+        assert all(k in (0, None) for _, k, _, _ in _counts(nlp, text)), text
+    assert [
+        k for t, k, _, _ in _counts(nlp, "Bandits killed no one in the raid on Karsk.") if t == "killed"
+    ] == [0]
+
+
+def test_a_figure_with_a_spaced_thousands_group(nlp: Language) -> None:
+    r = first(extract(nlp, "Police in Karsk detained 2 500 demonstrators."), "COERCE")
+    assert r["n_arrested"] == 2500
+
+
+def test_shot_dead_is_killed_and_dead_is_not_the_target(nlp: Language) -> None:
+    r = first(extract(nlp, "Guards shot dead 3 smugglers near the Karsk border."), "ASSAULT")
+    assert (r["n_killed"], r["n_injured"], r["target_text"]) == (3, None, "3 smugglers")

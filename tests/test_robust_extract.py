@@ -175,3 +175,25 @@ def test_the_deadline_check_works_outside_the_main_thread() -> None:
 def test_the_error_table_is_an_extract_table() -> None:
     assert schema.X_EXTRACT_ERRORS in schema.EXTRACT_TABLES
     assert set(schema.X_EXTRACT_ERRORS.column("reason").values or ()) <= set(schema.QUARANTINE_REASONS)
+
+
+def test_rows_their_table_cannot_hold_quarantine_that_article_only(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a value past the Int64 count column used to fail the frame of the whole batch (and the run)
+    real = extract.events.events_from_doc
+
+    def huge(doc: Any, article_id: str, mentions: Any, published_at: Any) -> Any:
+        rows = real(doc, article_id, mentions, published_at)
+        if article_id == "b_bad":
+            row = {**rows[0], "n_killed": 10**23} if rows else {"article_id": article_id, "n_killed": 10**23}
+            return [row]
+        return rows
+
+    monkeypatch.setattr(extract.events, "events_from_doc", huge)
+    frames = extract_articles(nlp, _inputs(), batch_size=8)
+    row = frames["x_extract_errors"].row(0, named=True)
+    assert frames["x_extract_errors"].height == 1
+    assert (row["article_id"], row["reason"]) == ("b_bad", "unstorable_extract")
+    assert row["detail"].startswith("UnstorableRows: x_event_mentions: ")
+    assert _ids(frames, "x_quotes") == {"a_good", "c_other"}

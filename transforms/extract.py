@@ -64,6 +64,11 @@ class ExtractTimeout(Exception):
     """An article's extraction spent its time budget."""
 
 
+class UnstorableRows(Exception):
+    """An article's extracted rows do not fit the columns of their table (a value out of a
+    column's range, a wrong type)."""
+
+
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("extract_deadline", default=None)
 
 
@@ -124,14 +129,32 @@ def extract_doc(doc: Doc, article: ArticleInput) -> dict[str, list[dict[str, obj
 
 def error_row(article_id: str, err: BaseException) -> dict[str, object]:
     """Returns the ``X_EXTRACT_ERRORS`` row of an article whose extraction raised ``err``: reason
-    ``extract_timeout`` or ``crashed_in_extract``, detail ``Type: message`` on one line, trimmed."""
+    ``extract_timeout``, ``unstorable_extract`` or ``crashed_in_extract``, detail ``Type: message`` on one line, trimmed."""
     if isinstance(err, ExtractTimeout):
         return {"article_id": article_id, "reason": "extract_timeout", "detail": str(err)}
+    reason = "unstorable_extract" if isinstance(err, UnstorableRows) else "crashed_in_extract"
     msg = " ".join(str(err).split())
     detail = f"{type(err).__name__}: {msg}" if msg else type(err).__name__
     if len(detail) > DETAIL_CHARS:
         detail = detail[: DETAIL_CHARS - 1] + "…"
-    return {"article_id": article_id, "reason": "crashed_in_extract", "detail": detail}
+    return {"article_id": article_id, "reason": reason, "detail": detail}
+
+
+def check_storable(found: dict[str, list[dict[str, object]]]) -> None:
+    """Raises :class:`UnstorableRows` (naming the table and the error) when one article's rows do
+    not build a frame of their table's schema; checked per article so that one article's value
+    (a count beyond the column's range) cannot fail the frame of its whole batch."""
+    for t in schema.EXTRACT_TABLES:
+        rows = found.get(t.name)
+        if not rows:
+            continue
+        try:
+            pl.DataFrame(rows, schema=t.polars_schema)
+        except OSError:
+            raise
+        except Exception as err:
+            msg = " ".join(str(err).split())
+            raise UnstorableRows(f"{t.name}: {type(err).__name__}: {msg}") from err
 
 
 def extract_one(
@@ -143,7 +166,9 @@ def extract_one(
     the rest. (An OSError is not the article's fault and propagates.)"""
     try:
         with time_budget(budget_s):
-            return extract_doc(doc, article)
+            found = extract_doc(doc, article)
+        check_storable(found)
+        return found
     except ExtractTimeout:
         err = ExtractTimeout(f"extraction over the budget of {budget_s:g} CPU seconds")
         return {"x_extract_errors": [error_row(article.article_id, err)]}

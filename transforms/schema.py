@@ -67,6 +67,7 @@ QUARANTINE_REASONS = (
     "unsupported_type",
     "crashed_in_extract",
     "extract_timeout",
+    "unstorable_extract",
 )
 
 
@@ -535,7 +536,13 @@ X_EXTRACT_ERRORS = Table(
     "are in the other intermediate tables; the flow quarantines them.",
     columns=(
         _c("article_id", S, False, "The article."),
-        _c("reason", S, False, "Machine-readable reason.", ("crashed_in_extract", "extract_timeout")),
+        _c(
+            "reason",
+            S,
+            False,
+            "Machine-readable reason.",
+            ("crashed_in_extract", "extract_timeout", "unstorable_extract"),
+        ),
         _c("detail", S, False, "The exception and its message (trimmed), or the budget spent."),
     ),
     key=("article_id",),

@@ -54,9 +54,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = (
-    "6"  # speech acts of appraisal, material-event entries tried longest first, precision rules of round 5
-)
+VERSION = "7"  # counts per clause and bounded; round 5: speech acts of appraisal, longest entries first
 
 __all__ = [
     "PARTY_LABELS",

@@ -19,6 +19,16 @@ from transforms.events.lexicon import lexicon
 from transforms.nlp import doc_text
 
 _DIGITS = re.compile(r"^\d[\d,]*(\.\d+)?$")
+_GROUP = re.compile(r"^\d{3}$")  # the thousands group of "1 000", written with a space
+# No count of people is larger: past it a figure is a typo, a hyperbole or an attack on the
+# parser, and it would not fit the Int64 count columns either.
+MAX_COUNT = 10**10
+# Patients that say how many were not hurt at all ("killed no one", "nobody was arrested").
+_NOBODY = frozenset({"nobody", "none", "noone"})
+# Nouns a number can count that are no people: a share, not a count ("10% of the villagers").
+_SHARES = frozenset(
+    {"%", "percent", "per", "cent", "percentage", "pc", "fraction", "half", "third", "quarter"}
+)
 
 
 def _value(word: str) -> float | None:
@@ -30,12 +40,27 @@ def _value(word: str) -> float | None:
     return lex.count_words.get(w) or lex.vague_counts.get(w) or lex.multipliers.get(w)
 
 
+def _join_groups(words: list[str]) -> list[str]:
+    """The words with a figure's space-separated thousands groups joined ("1 000" → "1000")."""
+    out: list[str] = []
+    for w in words:
+        if out and _GROUP.match(w) and out[-1].isdigit():
+            out[-1] += w
+            continue
+        out.append(w)
+    return out
+
+
 def _phrase_value(words: list[str]) -> int | None:
-    """The value of a number phrase ("two hundred", "1.5 million", "tens of thousands")."""
+    """The value of a number phrase ("two hundred", "1.5 million", "tens of thousands"); None for
+    a phrase with a symbol in it ("10^100"), a value that is no whole number of people ("3.7") or
+    one past :data:`MAX_COUNT`."""
     lex = lexicon()
     total: float | None = None
-    for w in words:
+    for w in _join_groups(words):
         low = w.lower()
+        if not any(ch.isalnum() for ch in low) and low not in (",", "-"):
+            return None  # "10^100", "10/20": no figure a report gives
         if low in lex.multipliers and total is not None:
             total *= lex.multipliers[low]
             continue
@@ -48,7 +73,14 @@ def _phrase_value(words: list[str]) -> int | None:
         v = _value(w)
         if v is not None and total is None:
             total = v
-    return int(total) if total is not None else None
+    if total is None or total != int(total) or total > MAX_COUNT:
+        return None
+    return int(total)
+
+
+def _nobody(tok: Token) -> bool:
+    """Whether the noun phrase says no one at all ("no one", "nobody", "no civilians")."""
+    return tok.lower_ in _NOBODY or any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
 
 def _span_text(first: Token, last: Token) -> str:
@@ -63,6 +95,10 @@ def number_of(tok: Token, singular: bool = True) -> tuple[int, str] | None:
     "a group of refugees" → the collective's value (the number of "a group of 30 refugees" wins);
     a singular noun ("a journalist", "the deputy chief") → 1 when ``singular``."""
     lex = lexicon()
+    if tok.lower_ in _SHARES:
+        return None  # "10% of the villagers", "half of the crew": a share, not a count
+    if _nobody(tok):
+        return 0, _span_text(tok.left_edge, tok)
     if tok.lower_ in lex.collectives and (obj := _of_child(tok)) is not None:
         inner = number_of(obj, singular=False)
         if inner is not None:
@@ -195,7 +231,7 @@ def _either(verb: Token, column: str) -> bool:
 
 
 def sentence_counts(triggers: list[tuple[Token, str]]) -> dict[str, tuple[int, str]]:
-    """Returns the counts a sentence states, by column (n_killed, n_injured, n_arrested), from its
+    """Returns the counts a clause (or a sentence) states, by column (n_killed, n_injured, n_arrested), from its
     verbal triggers whose entry counts their patient (``(verb, column)`` pairs)."""
     out: dict[str, tuple[int, str]] = {}
     for tok, column in triggers:
@@ -208,6 +244,45 @@ def sentence_counts(triggers: list[tuple[Token, str]]) -> dict[str, tuple[int, s
         if found is not None:
             out[column] = found
     return out
+
+
+def _own_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
+
+
+def clause_of(tok: Token) -> Token:
+    """Returns the token that heads the clause whose counts a mention at ``tok`` carries: for a verb,
+    the first of the verbs coordinated with it that share its actor ("attacked a bus, killed 3 and
+    kidnapped 10" → attacked; a conjunct with its own subject starts a clause of its own); for a
+    noun, that of its nearest governing verb."""
+    cur = tok
+    while cur.pos_ not in ("VERB", "AUX") and cur.head.i != cur.i:
+        cur = cur.head
+    while cur.dep_ == "conj" and cur.head.pos_ in ("VERB", "AUX") and not _own_subject(cur):
+        cur = cur.head
+    return cur
+
+
+def clause_counts(triggers: list[tuple[Token, str]]) -> dict[int, dict[str, tuple[int, str]]]:
+    """Returns the counts of a sentence's counting verbs (``(verb, column)`` pairs) by the index of
+    their clause's head (:func:`clause_of`): a count belongs to its own verb's clause, not to every
+    event of the sentence ("X killed 20, while Y killed 30")."""
+    groups: dict[int, list[tuple[Token, str]]] = {}
+    for tok, column in triggers:
+        groups.setdefault(clause_of(tok).i, []).append((tok, column))
+    return {head: found for head, verbs in groups.items() if (found := sentence_counts(verbs))}
+
+
+def counts_at(tok: Token, by_clause: dict[int, dict[str, tuple[int, str]]]) -> dict[str, tuple[int, str]]:
+    """Returns the counts a mention at ``tok`` carries: its clause's; when its clause states none
+    (a noun "attack", a verb in a clause of its own), those of the sentence's only counting clause
+    ("Police fired tear gas, wounding 5"), none when several clauses state theirs."""
+    own = by_clause.get(clause_of(tok).i)
+    if own is not None:
+        return own
+    if len(by_clause) == 1:
+        return next(iter(by_clause.values()))
+    return {}
 
 
 def crowd_of(actor: Token | None, person: bool = False) -> tuple[int, str] | None:

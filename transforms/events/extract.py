@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.dates import Prefer, classify, resolve_date
 from transforms.events.coref import pronoun_subject
-from transforms.events.counts import crowd_of, sentence_counts
+from transforms.events.counts import clause_counts, counts_at, crowd_of
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
     figurative,
@@ -177,12 +177,12 @@ def events_from_doc(
         founds.append(found)
         if found.entry.count is not None and tok.pos_ == "VERB":
             counting.setdefault(tok.sent.start, []).append((tok, found.entry.count))
-    counts_by_sent = {start: sentence_counts(verbs) for start, verbs in counting.items()}
+    counts_by_sent = {start: clause_counts(verbs) for start, verbs in counting.items()}
     noun_actors = {f.trigger.i: f.actor for f in founds if f.trigger.pos_ != "VERB" and f.actor is not None}
     for found in founds:
         tok = found.trigger
         sent = tok.sent
-        counts = _counts_for(found, counts_by_sent.get(sent.start, {}))
+        counts = _counts_for(found, counts_at(tok, counts_by_sent.get(sent.start, {})))
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
@@ -306,15 +306,15 @@ def _noun_mode(noun: Token) -> str | None:
     return entry.mode if entry is not None else None
 
 
-def _counts_for(found: _Found, sentence: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
-    """The counts a mention carries: the sentence's casualty and arrest counts for violence,
+def _counts_for(found: _Found, stated: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """The counts a mention carries: its clause's casualty and arrest counts (``stated``) for violence,
     coercion and protest (and any entry that counts its patient: diplomats expelled), and a protest's
     crowd size from its actor phrase."""
     lex = lexicon()
     etype = found.entry.event_type
     if etype not in lex.casualty_types and found.entry.count is None:
         return {}
-    out = dict(sentence)
+    out = dict(stated)
     if etype == "PROTEST":
         person = found.actor is not None and found.actor.label == "PERSON" and len(found.actor.parts) < 2
         crowd = crowd_of(found.actor_tok, person)

@@ -57,6 +57,13 @@ def _group_phrase(tok: Token) -> Party:
     """The group noun with its determiners and modifiers ("the riot police")."""
     left = tok
     for child in tok.lefts:
+        if (
+            child.lower_ == "dead"
+            and child.dep_ == "amod"
+            and tok.head.pos_ == "VERB"
+            and child.i == tok.head.i + 1
+        ):
+            continue  # "shot dead 4 miners": "dead" is the verb's ("shoot dead"), not the miners'
         if child.dep_ in ("det", "amod", "compound", "nummod", "quantmod", "nmod", "poss"):
             left = min(left, child.left_edge, key=lambda t: t.i)
             break

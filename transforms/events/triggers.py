@@ -65,6 +65,9 @@ def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
             keys.append(f"{lemma} {c.lower_}")
         if c.dep_ in ("dobj", "acomp", "oprd", "advmod") and c.i > verb.i:
             keys.append(f"{lemma} {c.lower_}")  # "open fire", "shot dead"
+        adj = next((a for a in c.lefts if a.i == verb.i + 1), None) if c.dep_ == "dobj" else None
+        if adj is not None and adj.dep_ == "amod":
+            keys.append(f"{lemma} {adj.lower_}")  # "shot dead 4 miners", parsed as dead miners
         if c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
             keys.extend(f"{lemma} {c.lower_} {o.lemma_.lower()}" for o in objs)
