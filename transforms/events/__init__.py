@@ -54,7 +54,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "7"  # counts per clause and bounded; round 5: speech acts of appraisal, longest entries first
+VERSION = "9"  # this session: appraisal, material entries, parties and coref, precision rounds, counts per clause, dates
 
 __all__ = [
     "PARTY_LABELS",
