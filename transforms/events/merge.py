@@ -199,9 +199,8 @@ def _event(
         date_method = with_date[0].row["date_method"]
     else:
         # No day: the method of the phrase kept says why ("unanchored" in an undated article).
-        date_method = (
-            _most_common(m.row["date_method"] for m in ms if m.row["date_text"] == date_text) or "none"
-        )
+        kept = [m.row["date_method"] for m in ms if m.row["date_text"] == date_text]
+        date_method = "unanchored" if "unanchored" in kept else "none"
     place_id = _most_common(m.place_id for m in ms)
     location = str(ents[place_id]["name"]) if place_id else _most_common(m.row["location_text"] for m in ms)
     if cls == "fact":
