@@ -171,8 +171,8 @@ def _stated(s: str) -> _Stated:
         a, b, c = num.groups()
         if len(a) == 4:
             return _Stated(int(a), int(b), int(c) if c else None)
-        year = int(c) if c is not None and len(c) != 2 else None
-        return _Stated(year, int(a), int(b))
+        numeric_year = int(c) if c is not None and len(c) != 2 else None
+        return _Stated(numeric_year, int(a), int(b))
     tokens = s.split(" ")
     at = [i for i, t in enumerate(tokens) if t.strip(".") in _words().months]
     month = _month_of([t.strip(".") for t in tokens])
