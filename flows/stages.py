@@ -150,17 +150,16 @@ def extract_stage(
     dask_workers: int = 0,
 ) -> dict[str, Any]:
     """Parses each article once and extracts mentions, quotes and events; reuses the cache for
-    articles whose id and extractor version are unchanged (unless ``full_refresh``). The parse runs
-    on the Dask cluster at ``dask_address`` or on a local one of ``dask_workers`` when asked."""
+    articles whose id, other inputs (publication date…) and extractor version are unchanged
+    (unless ``full_refresh``). The parse runs on the Dask cluster at ``dask_address`` or on a
+    local one of ``dask_workers`` when asked."""
     try:
         log = get_run_logger()
         articles = read_parquet(loc.work_file("articles")).select(
             "article_id", "text", "published_at", "boilerplate_removed", "boilerplate_rules"
         )
         version = extractor_version(model)
-        ids = set(articles["article_id"].to_list())
-        done = set() if full_refresh else extract_cache.cached_ids(loc.cache_root, version, ids)
-        todo = [
+        inputs = [
             ArticleInput(
                 r["article_id"],
                 r["text"],
@@ -168,8 +167,14 @@ def extract_stage(
                 tuple(clean.related_headlines(r["boilerplate_removed"], r["boilerplate_rules"])),
             )
             for r in articles.iter_rows(named=True)
-            if r["article_id"] not in done
         ]
+        ids = {a.article_id for a in inputs}
+        # The cache holds an article under the key of its other inputs too: a date added or
+        # changed later re-extracts it (its events' days depend on it).
+        keys = {a.article_id: a.cache_key() for a in inputs}
+        done = set() if full_refresh else extract_cache.cached_ids(loc.cache_root, version, keys)
+        todo = [a for a in inputs if a.article_id not in done]
+        del inputs
         # Long articles first spreads the work evenly over the processes.
         todo.sort(key=lambda a: (-len(a.text), a.article_id))
         log.info(
@@ -194,7 +199,9 @@ def extract_stage(
         for chunk, frames in map_extract(chunks, model, batch_size, n_process, dask_address, dask_workers):
             # Into the cache and out of memory: the tables are read back one at a time below.
             written.add(
-                extract_cache.write_cached(loc.cache_root, version, frames, [a.article_id for a in chunk])
+                extract_cache.write_cached(
+                    loc.cache_root, version, frames, {a.article_id: keys[a.article_id] for a in chunk}
+                )
             )
             del frames
             n_done += len(chunk)
@@ -204,7 +211,7 @@ def extract_stage(
         # A full refresh reads back only what this run parsed, never rows cached by earlier runs.
         batches = written if full_refresh else None
         for t in schema.EXTRACT_TABLES:
-            frame = extract_cache.read_cached_table(loc.cache_root, version, ids, t, batches)
+            frame = extract_cache.read_cached_table(loc.cache_root, version, keys, t, batches)
             write_parquet(frame, loc.work_file(t.name))
         failed = quarantine_extract_errors(loc)
         if failed:

@@ -1,11 +1,15 @@
 """The extraction cache: one Parquet file per intermediate table and batch, under the extractor
 version (``<cache>/extract/<version>/<table>/<batch key>.parquet``).
 
-An article counts as cached once its batch's ``_done`` file exists, which is written last.
+An article counts as cached once its batch's ``_inputs`` file exists, which is written last and
+holds each article's cache key (:meth:`transforms.extract.ArticleInput.cache_key`: its publication
+date and other inputs besides the text). Rows are read only from batches that hold an article
+under its current key, so the same text with another date is never served an old extraction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -15,13 +19,17 @@ from transforms import schema
 from transforms.ids import sha256_hex
 
 _DONE = schema.Table(
-    name="_done",
-    description="Articles whose extraction is complete in the cache.",
-    columns=(schema.Column("article_id", pl.String(), False, "The article."),),
+    name="_inputs",
+    description="Articles whose extraction is complete in the cache, with the key of their inputs.",
+    columns=(
+        schema.Column("article_id", pl.String(), False, "The article."),
+        schema.Column("cache_key", pl.String(), False, "Hash of the inputs besides the text."),
+    ),
     key=("article_id",),
     sort_by=("article_id",),
     published=False,
 )
+_FILE = "_cache_file"
 
 
 def cache_dir_for(cache_root: Path, version: str) -> Path:
@@ -29,55 +37,100 @@ def cache_dir_for(cache_root: Path, version: str) -> Path:
     return cache_root / "extract" / version
 
 
-def read_cached_table(
-    cache_root: Path,
-    version: str,
-    article_ids: set[str],
-    table: schema.Table,
-    batches: set[str] | None = None,
-) -> pl.DataFrame:
-    """Returns the cached rows of one intermediate table for the given articles, from every
-    stored batch or only from ``batches`` (keys returned by :func:`write_cached`); deduplicated:
-    a batch parsed twice under one extractor version stored the same rows twice."""
-    files = sorted(
+def _files(cache_root: Path, version: str, table: schema.Table, batches: set[str] | None) -> list[Path]:
+    return sorted(
         f
         for f in (cache_dir_for(cache_root, version) / table.name).glob("*.parquet")
         if batches is None or f.stem in batches
     )
-    if not files or not article_ids:
+
+
+def _batch_of(col: str) -> pl.Expr:
+    """The batch key (file stem) of the path in column ``col``."""
+    return pl.col(col).str.extract(r"([^/\\]+)\.parquet$", 1).alias("_batch")
+
+
+def _current(
+    cache_root: Path, version: str, keys: Mapping[str, str], batches: set[str] | None
+) -> pl.DataFrame:
+    """Returns ``(_batch, article_id, cache_key)`` of every stored batch that holds an article of
+    ``keys`` (article id → cache key) under that key."""
+    files = _files(cache_root, version, _DONE, batches)
+    if not files or not keys:
+        return pl.DataFrame(schema={"_batch": pl.String, "article_id": pl.String, "cache_key": pl.String})
+    want = pl.DataFrame(
+        {"article_id": list(keys), "cache_key": list(keys.values())},
+        schema={"article_id": pl.String, "cache_key": pl.String},
+    )
+    return (
+        pl.scan_parquet(files, include_file_paths=_FILE)
+        .select("article_id", "cache_key", _FILE)
+        .join(want.lazy(), on=["article_id", "cache_key"])
+        .select(_batch_of(_FILE), "article_id", "cache_key")
+        .collect()
+    )
+
+
+def read_cached_table(
+    cache_root: Path,
+    version: str,
+    keys: Mapping[str, str],
+    table: schema.Table,
+    batches: set[str] | None = None,
+) -> pl.DataFrame:
+    """Returns the cached rows of one intermediate table for the articles of ``keys`` (article id
+    → cache key), from the stored batches (or only those of ``batches``, keys returned by
+    :func:`write_cached`) that hold each article under its current key; deduplicated: a batch
+    parsed twice under one extractor version stored the same rows twice."""
+    current = _current(cache_root, version, keys, batches)
+    if current.is_empty():
         return schema.empty(table)
-    ids = pl.Series("article_id", sorted(article_ids), dtype=pl.String)
-    frame = pl.scan_parquet(files).filter(pl.col("article_id").is_in(ids)).collect()
+    if table.name == _DONE.name:
+        return schema.conform(current.drop("_batch").unique(maintain_order=True), table)
+    files = _files(cache_root, version, table, set(current["_batch"].to_list()))
+    if not files:
+        return schema.empty(table)
+    frame = (
+        pl.scan_parquet(files, include_file_paths=_FILE)
+        .with_columns(_batch_of(_FILE))
+        .join(current.lazy().select("_batch", "article_id"), on=["_batch", "article_id"], how="semi")
+        .drop(_FILE, "_batch")
+        .collect()
+    )
     return schema.conform(frame.unique(maintain_order=True), table)
 
 
-def cached_ids(cache_root: Path, version: str, article_ids: set[str]) -> set[str]:
-    """Returns the articles among ``article_ids`` whose extraction is complete in the cache."""
-    done = read_cached_table(cache_root, version, article_ids, _DONE)
+def cached_ids(cache_root: Path, version: str, keys: Mapping[str, str]) -> set[str]:
+    """Returns the articles of ``keys`` (article id → cache key) whose extraction under that key is
+    complete in the cache."""
+    done = read_cached_table(cache_root, version, keys, _DONE)
     return set(done["article_id"].to_list())
 
 
-def read_cached(cache_root: Path, version: str, article_ids: set[str]) -> dict[str, pl.DataFrame]:
-    """Returns the cached intermediate frames of the given articles (all tables), plus a
-    one-column frame ``_done`` of the article ids the cache holds results for."""
-    return {
-        t.name: read_cached_table(cache_root, version, article_ids, t)
-        for t in (*schema.EXTRACT_TABLES, _DONE)
-    }
+def read_cached(cache_root: Path, version: str, keys: Mapping[str, str]) -> dict[str, pl.DataFrame]:
+    """Returns the cached intermediate frames of the articles of ``keys`` (article id → cache key;
+    all tables), plus a frame ``_inputs`` of the articles the cache holds results for."""
+    return {t.name: read_cached_table(cache_root, version, keys, t) for t in (*schema.EXTRACT_TABLES, _DONE)}
 
 
-def write_cached(cache_root: Path, version: str, frames: dict[str, pl.DataFrame], done: list[str]) -> str:
-    """Stores one batch's intermediate frames, keyed by the hash of the batch's article ids;
-    returns that key ('' for an empty batch)."""
+def write_cached(
+    cache_root: Path, version: str, frames: dict[str, pl.DataFrame], done: Mapping[str, str]
+) -> str:
+    """Stores one batch's intermediate frames for the articles of ``done`` (article id → cache
+    key), keyed by the hash of those ids and keys; returns that key ('' for an empty batch)."""
     if not done:
         return ""
     base = cache_dir_for(cache_root, version)
-    key = sha256_hex("\n".join(sorted(done)))[:16]
+    ids = sorted(done)
+    key = sha256_hex("\n".join(f"{i}\x1f{done[i]}" for i in ids))[:16]
     for t in schema.EXTRACT_TABLES:
         write_parquet(frames[t.name], base / t.name / f"{key}.parquet")
     # Written last: an article counts as cached only once all its tables are on disk.
     write_parquet(
-        pl.DataFrame({"article_id": sorted(done)}, schema={"article_id": pl.String}),
+        pl.DataFrame(
+            {"article_id": ids, "cache_key": [done[i] for i in ids]},
+            schema={"article_id": pl.String, "cache_key": pl.String},
+        ),
         base / _DONE.name / f"{key}.parquet",
     )
     return key

@@ -71,3 +71,35 @@ def test_years_counted_from_publication_are_not_days(phrase: str) -> None:
 def test_month_and_year_resolve_without_publication() -> None:
     assert resolve_date("in January 2009", None) == (dt.date(2009, 1, 1), "explicit")
     assert resolve_date("last July", None) == (None, "none")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "on June 5, 1650",  # a stated year outside the plausible range: no day, not this year's
+        "on October 3, 1702",
+        "in March 1750",
+        "March 20000",
+        "on June 31",  # impossible days and months
+        "on April 0",
+        "on 2021-14-02",
+        "on 2021-02-30",
+        "on 13/12/2021",
+        "on 11/30/9998",
+        "on June 2, 0003",
+        "on June 2, 71",
+    ],
+)
+def test_impossible_or_out_of_range_phrases_are_no_day(phrase: str) -> None:
+    assert resolve_date(phrase, PUB) == (None, "none")
+
+
+def test_a_stated_year_is_kept_or_nothing() -> None:
+    assert resolve_date("on June 2, 1955", PUB) == (dt.date(1955, 6, 2), "explicit")
+    assert resolve_date("on 2021-02-03", PUB) == (dt.date(2021, 2, 3), "explicit")
+    assert resolve_date("on 4/9/2019", PUB) == (dt.date(2019, 4, 9), "explicit")
+
+
+def test_leap_day_without_a_year_only_in_a_leap_year() -> None:
+    assert resolve_date("on February 29", dt.date(2023, 3, 1)) == (None, "none")
+    assert resolve_date("on February 29", dt.date(2024, 3, 3)) == (dt.date(2024, 2, 29), "explicit")

@@ -207,6 +207,19 @@ def test_asymmetric_direction_and_negation_stay_apart() -> None:
     assert ev.filter(pl.col("modality") == "asserted")["n_mentions"].to_list() == [1, 1]
 
 
+def test_undated_event_keeps_the_method_of_its_date_words() -> None:
+    row = _x("a1", "CONSULT", (0, 5), (20, 25), 10)
+    row.update(date_text="last Friday", date_method="unanchored")
+    x = pl.DataFrame([row], schema=schema.X_EVENT_MENTIONS.polars_schema)
+    ev, _ = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES)
+    assert ev.select("event_date", "date_text", "date_method").rows() == [(None, "last Friday", "unanchored")]
+    plain = pl.DataFrame(
+        [_x("a1", "CONSULT", (0, 5), (20, 25), 10)], schema=schema.X_EVENT_MENTIONS.polars_schema
+    )
+    ev, _ = events.resolve_events(plain, ENTITY_MENTIONS, ENTITIES)
+    assert ev["date_method"].to_list() == ["none"]
+
+
 def test_distant_dates_are_different_events() -> None:
     x = pl.DataFrame(
         [

@@ -86,11 +86,17 @@ def test_cache_round_trip_only_returns_complete_articles(tmp_path: Path) -> None
         ),
         schema.X_ENTITY_MENTIONS,
     )
-    write_cached(tmp_path, "v1", frames, ["a_1", "a_2"])
-    got = read_cached(tmp_path, "v1", {"a_2", "a_3"})
-    assert got["_done"]["article_id"].to_list() == ["a_2"]
+    write_cached(tmp_path, "v1", frames, {"a_1": "k1", "a_2": "k2"})
+    got = read_cached(tmp_path, "v1", {"a_2": "k2", "a_3": "k3"})
+    assert got["_inputs"]["article_id"].to_list() == ["a_2"]
     assert got["x_entity_mentions"]["text"].to_list() == ["Paris"]
-    assert read_cached(tmp_path, "v2", {"a_2"})["_done"].is_empty()
+    assert read_cached(tmp_path, "v2", {"a_2": "k2"})["_inputs"].is_empty()
+    # The same article with other inputs (another publication date) is not served the old rows.
+    assert read_cached(tmp_path, "v1", {"a_2": "k2b"})["x_entity_mentions"].is_empty()
+    again = {**frames, "x_entity_mentions": frames["x_entity_mentions"].with_columns(text=pl.lit("Lyon"))}
+    write_cached(tmp_path, "v1", again, {"a_2": "k2b"})
+    assert read_cached(tmp_path, "v1", {"a_2": "k2b"})["x_entity_mentions"]["text"].to_list() == ["Lyon"]
+    assert read_cached(tmp_path, "v1", {"a_2": "k2"})["x_entity_mentions"]["text"].to_list() == ["Paris"]
 
 
 def test_release_id_and_fingerprints_are_stable() -> None:
@@ -143,3 +149,15 @@ def test_release_ids_keep_publication_order_within_one_second() -> None:
         2024, 1, 2, 3, 4, 11, tzinfo=dt.UTC
     )
     assert release.after_latest(now, ["not-a-release"]) == now
+
+
+def test_cache_key_changes_with_the_publication_date_not_the_id() -> None:
+    from transforms.extract import ArticleInput
+
+    undated = ArticleInput("a_1", "Rebels struck last Tuesday.", None)
+    dated = ArticleInput("a_1", "Rebels struck last Tuesday.", dt.date(2024, 5, 1))
+    assert undated.cache_key() != dated.cache_key()
+    assert (
+        dated.cache_key()
+        == ArticleInput("a_1", "Rebels struck last Tuesday.", dt.date(2024, 5, 1)).cache_key()
+    )

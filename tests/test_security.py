@@ -312,7 +312,7 @@ def test_planted_pickles_are_never_loaded(tmp_path: Path) -> None:
             assert item.data is not None
             rows, bad = ingest.read_records(item.source_path, item.data)
             results[item.source_path] = (len(rows), [(q.reason, q.detail) for q in bad])
-        cached = extract_cache.read_cached(cache, "v1", {"a_0000000000000000"})
+        cached = extract_cache.read_cached(cache, "v1", {"a_0000000000000000": "k"})
     finally:
         _watch.clear()
     assert not sentinel.exists(), "a planted pickle was loaded"

@@ -32,6 +32,11 @@ from transforms.lexicons import load
 Prefer = Literal["past", "future"]
 _WORD = re.compile(r"[a-z]+")
 _YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+# Years a news event may be dated in (what _YEAR matches): a phrase stating another year is no day.
+_YEARS = range(1800, 2100)
+_DAY_TOKEN = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+_NUMBER_TOKEN = re.compile(r"^\d+$")
+_NUMERIC_PARTS = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})(?:[/.-](\d{1,4}))?\b")
 _DAY_NUMBER = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?\b")
 _PART_OF_MONTH = re.compile(r"\b(early|mid|late|end of|beginning of|start of)\b-?")
@@ -129,6 +134,68 @@ def classify(text: str) -> Literal["explicit", "relative", "reject"]:
     return "reject"
 
 
+@dataclass(frozen=True)
+class _Stated:
+    """What a phrase states outright: year, month and day (None when not stated)."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    def possible(self) -> bool:
+        """Whether the stated parts make a calendar day (any year when none is stated)."""
+        if self.month is not None and not 1 <= self.month <= 12:
+            return False
+        if self.day is not None:
+            try:
+                dt.date(2000 if self.year is None else self.year, self.month or 1, self.day)
+            except ValueError:
+                return False
+        return True
+
+    def agrees(self, day: dt.date) -> bool:
+        """Whether a resolved day keeps every stated part."""
+        return all(
+            want is None or got == want
+            for want, got in ((self.year, day.year), (self.month, day.month), (self.day, day.day))
+        )
+
+
+def _stated(s: str) -> _Stated:
+    """The year, month and day a normalised phrase writes out: a numeric date (Y-M-D, or M/D/Y as
+    the parser reads it; a two-digit year is not checked), or a month name with a day number next
+    to it and a number after them ("march 15 44": year 44) or a number of three digits or more
+    after the month ("january 10000")."""
+    num = _NUMERIC_PARTS.search(s)
+    if num is not None:
+        a, b, c = num.groups()
+        if len(a) == 4:
+            return _Stated(int(a), int(b), int(c) if c else None)
+        numeric_year = int(c) if c is not None and len(c) != 2 else None
+        return _Stated(numeric_year, int(a), int(b))
+    tokens = s.split(" ")
+    at = [i for i, t in enumerate(tokens) if t.strip(".") in _words().months]
+    month = _month_of([t.strip(".") for t in tokens])
+    if len(at) != 1 or month is None:
+        return _Stated()
+    i = at[0]
+
+    def token(k: int) -> str:
+        return tokens[k] if 0 <= k < len(tokens) else ""
+
+    after = _DAY_TOKEN.match(token(i + 1))
+    before_at = i - 2 if token(i - 1) == "of" else i - 1
+    before = None if after else _DAY_TOKEN.match(token(before_at))
+    day = int(after.group(1)) if after else int(before.group(1)) if before else None
+    year_at = i + 2 if after else i + 1
+    year: int | None = None
+    if day is not None and _NUMBER_TOKEN.match(token(year_at)):
+        year = int(token(year_at))
+    elif day is None and _NUMBER_TOKEN.match(token(i + 1)) and len(token(i + 1)) >= 3:
+        year = int(token(i + 1))
+    return _Stated(year, month, day)
+
+
 def _month_level(s: str, base: dt.date | None, prefer: Prefer) -> dt.date | None:
     """The first day of the month a phrase names without a day ("january 2009", "last july", "in
     june"): its year if stated, else the one before or after ``base`` that ``last``, ``next``,
@@ -193,13 +260,23 @@ def resolve_date(
 
     ``prefer`` says on which side of ``published_at`` an ambiguous day falls: ``past`` for what
     happened, ``future`` for what is planned. A day that would fall outside the calendar (years
-    1-9999, from a ``published_at`` at its ends) is ``(None, "none")``, never an error.
+    1-9999, from a ``published_at`` at its ends) is ``(None, "none")``, never an error; so is a
+    phrase stating an impossible day ("May 32", month 13), a year outside 1800-2099, or a day the
+    parser could only read by changing a stated year, month or day.
     """
     try:
-        return _resolve(text, published_at, prefer)
+        if classify(text) == "reject":
+            return None, "none"
+        stated = _stated(_core(normalise(text)))
+        if not stated.possible() or (stated.year is not None and stated.year not in _YEARS):
+            return None, "none"  # "May 32", month 13, "July 4, 1776", "January 10000"
+        day, method = _resolve(text, published_at, prefer)
     except (OverflowError, ValueError):
         # A day before year 1 or after 9999 (published_at at either end of the calendar): no day.
         return None, "none"
+    if day is not None and not stated.agrees(day):
+        return None, "none"  # the parser moved a stated year, month or day: not the day written
+    return day, method
 
 
 def _resolve(text: str, published_at: dt.date | None, prefer: Prefer) -> tuple[dt.date | None, str]:
@@ -220,7 +297,8 @@ def _resolve(text: str, published_at: dt.date | None, prefer: Prefer) -> tuple[d
         found = _parse(s, dt.date(published_at.year, 6, 15), prefer)
         if found is None:
             return None, "none"
-        found = found.replace(year=published_at.year) if not (found.month == 2 and found.day == 29) else found
+        # 29 February of a year without one raises ValueError: no day.
+        found = found.replace(year=published_at.year)
         roll = dt.timedelta(days=_words().rollover)
         if prefer == "past" and found > published_at + roll:
             found = _shift_year(found, -1)

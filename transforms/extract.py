@@ -2,7 +2,8 @@
 
 Each extractor reads the same ``Doc``; nothing parses a text twice. The rows returned follow the
 intermediate tables of :mod:`transforms.schema` (``X_ENTITY_MENTIONS``, ``X_QUOTES``,
-``X_EVENT_MENTIONS``); they are cached per article by ``article_id`` + :func:`extractor_version`.
+``X_EVENT_MENTIONS``); they are cached per article by ``article_id``, :meth:`ArticleInput.cache_key` and
+:func:`extractor_version`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class ArticleInput:
     text: str
     published_at: dt.date | None
     related: tuple[str, ...] = ()  # headlines of removed related-story links (alias evidence)
+
+    def cache_key(self) -> str:
+        """Returns a hash of everything besides the text the extraction reads (publication date,
+        related headlines): the same article with another date is extracted again, not reused."""
+        day = self.published_at.isoformat() if self.published_at is not None else ""
+        return sha256_hex("\x1f".join((self.article_id, day, *self.related)))[:16]
 
 
 def extractor_version(model_name: str) -> str:

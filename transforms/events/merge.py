@@ -195,7 +195,12 @@ def _event(
     event_date = _most_common(dates)
     with_date = [m for m in ms if m.row["event_date"] == event_date] if event_date else []
     date_text = with_date[0].row["date_text"] if with_date else _most_common(m.row["date_text"] for m in ms)
-    date_method = with_date[0].row["date_method"] if with_date else "none"
+    if with_date:
+        date_method = with_date[0].row["date_method"]
+    else:
+        # No day: the method of the phrase kept says why ("unanchored" in an undated article).
+        kept = [m.row["date_method"] for m in ms if m.row["date_text"] == date_text]
+        date_method = "unanchored" if "unanchored" in kept else "none"
     place_id = _most_common(m.place_id for m in ms)
     location = str(ents[place_id]["name"]) if place_id else _most_common(m.row["location_text"] for m in ms)
     if cls == "fact":
