@@ -243,6 +243,15 @@ class FsspecStore(ReleaseStore):
     def current_id(self) -> str | None:
         return self._current_id()
 
+    def release_problems(self, release_id: str) -> list[str]:
+        problems = []
+        for rel, facts in sorted(_data(self._manifest(release_id)).items()):
+            key = self.data_href(release_id, rel, facts)
+            size = facts.get("bytes")
+            if not isinstance(size, int) or not self._has(key, size):
+                problems.append(f"{rel} is missing or not of the listed size ({self._url(key)})")
+        return problems
+
     def switch_to(self, release_id: str) -> str:
         base = f"{releases.RELEASES}/{release_id}"
         man = self.read_json(f"{base}/manifest.json")
