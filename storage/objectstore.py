@@ -187,7 +187,9 @@ class FsspecStore(ReleaseStore):
             if not f.is_file() or rel == "manifest.json":
                 continue
             facts = data.get(rel)
-            key = object_key(rel, str(facts.get("sha256", ""))) if facts else f"{base}/{rel}"
+            # Where readers and the sweep look for it (data_href): a file uploaded elsewhere would
+            # be swept away as unreferenced.
+            key = self.data_href(release_id, rel, facts) if facts else f"{base}/{rel}"
             if facts and self._has(key, f.stat().st_size):
                 continue  # an earlier release uploaded these bytes: referenced, not copied
             self.fs.pipe_file(self._p(key), f.read_bytes())
