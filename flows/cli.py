@@ -75,12 +75,19 @@ def format_summary(s: dict[str, Any]) -> str:
         f"articles: {s['counts']['clean']['articles']} (parsed {ext['parsed']}, reused {ext['cached']})"
     )
     if s["rows"]:
-        lines.append("rows: " + ", ".join(f"{k}={v}" for k, v in sorted(s["rows"].items())))
+        # A blocked run's tables were not published: the rows shown are the release still served.
+        label = "rows of the current release (unchanged)" if s.get("blocked") else "rows"
+        lines.append(f"{label}: " + ", ".join(f"{k}={v}" for k, v in sorted(s["rows"].items())))
     if s["rejected"]:
         lines.append(f"rejected rows: {s['rejected']} (see rejected.parquet)")
     q = s["quarantined"]
     total = s.get("quarantined_total", len(q))
-    more = f" (the first {len(q)} below; all in {s.get('quarantine_table')})" if total > len(q) else ""
+    if total > len(q):
+        more = f" (the first {len(q)} below; all in {s.get('quarantine_table')})"
+    elif s.get("blocked") and total:
+        more = f" by this run (in {s.get('quarantine_table')})"
+    else:
+        more = ""
     lines.append(f"quarantined: {total}{more}")
     for item in q:
         rec = f"#{item['record']}" if item.get("record") is not None else ""

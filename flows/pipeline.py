@@ -21,6 +21,7 @@ from pydantic import Field
 from storage import stagecache
 from storage.files import make_dir, read_json, read_parquet, remove_dir
 from storage.locations import Locations
+from storage.partitions import release_problems
 from storage.stores import release_store
 from transforms import release
 from transforms.nlp import DEFAULT_MODEL, model_info
@@ -30,6 +31,7 @@ from . import params as run_params
 from .checks import check_model
 from .params import PublishText, RerunFrom
 from .stages import (
+    QUARANTINE_PARTS,
     clean_stage,
     extract_stage,
     ignores_cache,
@@ -127,6 +129,8 @@ def newsfacts_pipeline(
             )
             res = timed("resolve", lambda: resolve_stage(loc, redo("resolve")))
 
+            # This run's quarantine: the summary reports it even when nothing is published.
+            quarantine = report.run_quarantine([loc.work_file(n) for n in QUARANTINE_PARTS])
             raw_index = read_parquet(loc.work_file("raw_articles")).select(
                 "source_path", "record", "raw_sha256"
             )
@@ -135,12 +139,18 @@ def newsfacts_pipeline(
             prev_fp = (
                 (read_json(current / "manifest.json") or {}).get("input_fingerprint") if current else None
             )
+            # A current release with a listed file missing or resized is not served as unchanged:
+            # the new tables are validated and published again.
+            damage = release_problems(current) if current is not None else []
+            for problem in damage:
+                log.warning("current release %s is damaged: %s", current, problem)
             changes = report.article_changes(loc.work_file("articles"), current)
             revalidate = redo("validate")
             vkey = validate_key(loc, p.max_row_loss)
             built = (read_json(current / "build.json") or {}) if current else {}
             skip = (
                 current is not None
+                and not damage
                 and not revalidate
                 and built.get("validate_key") == vkey
                 and built.get("publish_text", "full") == p.publish_text
@@ -185,7 +195,9 @@ def newsfacts_pipeline(
         finally:
             remove_dir(loc.work_dir)
             remove_dir(staging)
-    summary = report.summary(store, counts, ver, pub, timings)
+    if pub.get("blocked") and quarantine.height:
+        pub["quarantine_file"] = str(report.keep_blocked_quarantine(quarantine, loc.cache_root, run_id))
+    summary = report.summary(store, counts, ver, pub, timings, quarantine)
     summary["changes"] = changes
     report.artifacts(summary, store)
     return outcome.final_state(summary, store)

@@ -10,15 +10,17 @@ import polars as pl
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from storage.catalog import public_base
-from storage.files import read_json, read_parquet, read_text
+from storage.files import read_json, read_parquet, read_text, write_parquet
 from storage.locations import is_url
 from storage.partitions import load_table
 from storage.releases import RELEASES
 from storage.stores import ReleaseStore
-from transforms import guard
+from transforms import guard, schema
 
 # Quarantined inputs listed in the run summary; the release's quarantine table holds them all.
 MAX_LISTED = 20
+# Under the cache folder: the quarantine of the latest blocked runs (no release holds it).
+BLOCKED_QUARANTINE = "quarantine"
 
 
 def unchanged(current: Path, location: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -69,29 +71,54 @@ def article_changes(articles_path: Path, current: Path | None) -> dict[str, int]
     }
 
 
+def run_quarantine(parts: list[Path]) -> pl.DataFrame:
+    """Returns the inputs this run quarantined (the stage files ``parts`` that exist, in order)."""
+    frames = [read_parquet(p, schema.QUARANTINE) for p in parts if p.exists()]
+    return schema.conform(pl.concat(frames) if frames else schema.empty(schema.QUARANTINE), schema.QUARANTINE)
+
+
+def keep_blocked_quarantine(quarantine: pl.DataFrame, cache_root: Path, run_id: str, keep: int = 5) -> Path:
+    """Writes the quarantine of a blocked run (no release holds it) to
+    ``<cache>/quarantine/<run_id>.parquet``, keeps the latest ``keep`` such files and returns the path."""
+    folder = cache_root / BLOCKED_QUARANTINE
+    path = folder / f"{run_id}.parquet"
+    write_parquet(quarantine, path, schema.QUARANTINE)
+    for old in sorted(folder.glob("*.parquet"))[:-keep]:
+        old.unlink(missing_ok=True)
+    return path
+
+
 def summary(
     store: ReleaseStore,
     counts: dict[str, dict[str, Any]],
     ver: dict[str, Any],
     pub: dict[str, Any],
     timings: dict[str, float],
+    quarantine: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Returns the run summary: the release, the verdict, rows per table of the current release,
-    its quarantined inputs, the stage ``counts`` and the ``timings``."""
+    this run's quarantined inputs (``quarantine``; without it, the current release's), the stage
+    ``counts`` and the ``timings``. A blocked run's quarantine is in no release: the summary points
+    at the file ``pub["quarantine_file"]`` that holds it."""
     current = store.current()
     location = store.current_location()
     rows: dict[str, int] = {}
-    quarantined: list[dict[str, object]] = []
-    n_quarantined = 0
     if current is not None:
         man = read_json(current / "manifest.json") or {}
         files = man.get("files") or {}
         if isinstance(files, dict):
             rows = guard.rows_of(files)
-        table = load_table(current, "quarantine")
-        n_quarantined = table.height
-        # A bad feed can quarantine thousands of records: the summary lists a few, the table all.
-        quarantined = table.head(MAX_LISTED).to_dicts()
+        if quarantine is None:
+            quarantine = load_table(current, "quarantine")
+    if quarantine is None:
+        quarantine = schema.empty(schema.QUARANTINE)
+    # A bad feed can quarantine thousands of records: the summary lists a few, the table all.
+    quarantined = quarantine.head(MAX_LISTED).to_dicts()
+    n_quarantined = quarantine.height
+    if pub.get("quarantine_file"):
+        table_at: str | None = str(pub["quarantine_file"])
+    else:
+        table_at = f"{location}/quarantine.parquet" if location else None
     base = public_base(store)
     return {
         "release": location,
@@ -106,7 +133,7 @@ def summary(
         "rows": rows,
         "quarantined": quarantined,
         "quarantined_total": n_quarantined,
-        "quarantine_table": f"{location}/quarantine.parquet" if location else None,
+        "quarantine_table": table_at,
         "counts": counts,
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }

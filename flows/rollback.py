@@ -29,7 +29,8 @@ def rollback(
     out_location: str, release_id: str | None = None, cache_dir: str | None = None
 ) -> tuple[str, str]:
     """Makes ``release_id`` (default: the previous release) current in ``out_location``; returns
-    (the release id, its location). Raises ``ValueError`` when there is no such release."""
+    (the release id, its location). Raises ``ValueError`` when there is no such release or when
+    a data file its manifest lists is missing or of another size."""
     cache_root = Path(cache_dir) if cache_dir else Path(out_location).parent / "cache"
     store = open_store(out_location, cache_root)
     with store.lock(wait_seconds=0.0):
@@ -39,6 +40,10 @@ def rollback(
         if target not in store.release_ids():
             known = ", ".join(store.release_ids()) or "none"
             raise ValueError(f"no release {target!r} in {store.location} (releases: {known})")
+        problems = store.release_problems(target)
+        if problems:
+            shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+            raise ValueError(f"release {target} is damaged, not switched to: {shown}")
         location = store.switch_to(target)
         write_page(store)
     return target, location

@@ -31,7 +31,7 @@ from storage.files import (
     write_text,
 )
 from storage.locations import Locations
-from storage.partitions import data_files, partition_release
+from storage.partitions import data_files, partition_release, release_problems
 from storage.raw import read_raw
 from storage.releases import read_release
 from storage.stores import release_store
@@ -415,6 +415,7 @@ def publish_stage(
         return {"published": False, "blocked": True, "reason": why, "release": store.current_location()}
     if (
         current is not None
+        and not release_problems(current)  # a damaged release is replaced, not kept as "unchanged"
         and isinstance(prev_files, dict)
         and content
         == release.content_fingerprint({k: v["sha256"] for k, v in prev_files.items() if isinstance(v, dict)})

@@ -187,7 +187,9 @@ class FsspecStore(ReleaseStore):
             if not f.is_file() or rel == "manifest.json":
                 continue
             facts = data.get(rel)
-            key = object_key(rel, str(facts.get("sha256", ""))) if facts else f"{base}/{rel}"
+            # Where readers and the sweep look for it (data_href): a file uploaded elsewhere would
+            # be swept away as unreferenced.
+            key = self.data_href(release_id, rel, facts) if facts else f"{base}/{rel}"
             if facts and self._has(key, f.stat().st_size):
                 continue  # an earlier release uploaded these bytes: referenced, not copied
             self.fs.pipe_file(self._p(key), f.read_bytes())
@@ -242,6 +244,15 @@ class FsspecStore(ReleaseStore):
 
     def current_id(self) -> str | None:
         return self._current_id()
+
+    def release_problems(self, release_id: str) -> list[str]:
+        problems = []
+        for rel, facts in sorted(_data(self._manifest(release_id)).items()):
+            key = self.data_href(release_id, rel, facts)
+            size = facts.get("bytes")
+            if not isinstance(size, int) or not self._has(key, size):
+                problems.append(f"{rel} is missing or not of the listed size ({self._url(key)})")
+        return problems
 
     def switch_to(self, release_id: str) -> str:
         base = f"{releases.RELEASES}/{release_id}"

@@ -46,7 +46,7 @@ def read_table(release: Path, table: schema.Table, columns: list[str] | None = N
         return pl.read_parquet(path, columns=columns)
     if not path.is_dir():
         return None
-    files = sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet"))
+    files = [f for f in table_files(release, table.name) if f.is_file()]
     if not files:
         return schema.empty(table).select(columns) if columns else schema.empty(table)
     frame = pl.concat([pl.read_parquet(f, hive_partitioning=False) for f in files], how="vertical_relaxed")
@@ -60,8 +60,33 @@ def read_columns(release: Path, table: schema.Table) -> list[str] | None:
     path = table_path(release, table.name)
     if path.is_file():
         return list(pl.read_parquet_schema(path))
-    files = sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet")) if path.is_dir() else []
+    files = [f for f in table_files(release, table.name) if f.is_file()] if path.is_dir() else []
     return list(pl.read_parquet_schema(files[0])) if files else None
+
+
+def table_files(release: Path, name: str) -> list[Path]:
+    """Returns the partition files of the partitioned table ``name`` of ``release``: those its
+    manifest lists (a stray file in the folder is not part of the release), or every
+    ``part-*.parquet`` of the folder when the manifest lists none of them (a staging folder, a
+    release from before file lists). Listed files may be missing: see :func:`release_problems`."""
+    path = table_path(release, name)
+    prefix = f"{path.name}/"
+    listed = sorted(release / rel for rel in _manifest_files(release) if rel.startswith(prefix))
+    return listed or sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet"))
+
+
+def release_problems(release: Path) -> list[str]:
+    """Returns one message per data file that ``release``'s manifest lists but that is missing or
+    not of the listed size (empty: the release is whole, or its manifest lists no files). Cheap:
+    sizes only, no hashing."""
+    problems = []
+    for rel, facts in sorted(_manifest_files(release).items()):
+        f = release / rel
+        if not f.is_file():
+            problems.append(f"{rel} is missing")
+        elif isinstance(want := facts.get("bytes"), int) and (size := f.stat().st_size) != want:
+            problems.append(f"{rel} has {size} bytes, the manifest says {want}")
+    return problems
 
 
 def write_partitioned(frame: pl.DataFrame, keys: pl.Series, dest: Path, table: schema.Table) -> list[Path]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from storage import migrate, releases
 from storage.files import read_json, write_bytes, write_json
 from storage.locations import Locations, local_path
-from storage.partitions import share_files, table_of
+from storage.partitions import release_problems, share_files, table_of
 
 POINTER = "current.json"
 # The latest `newsfacts evaluate quotes` figures, kept under the out location for the dataset card.
@@ -76,6 +76,11 @@ class ReleaseStore:
 
     def switch_to(self, release_id: str) -> str:
         """Makes the published release ``release_id`` current again, atomically; returns its location."""
+        raise NotImplementedError
+
+    def release_problems(self, release_id: str) -> list[str]:
+        """Returns one message per data file the manifest of release ``release_id`` lists that is
+        missing from the store or not of the listed size (empty: the release is whole)."""
         raise NotImplementedError
 
     def data_href(self, release_id: str, rel: str, facts: Mapping[str, object]) -> str:
@@ -175,6 +180,9 @@ class LocalStore(ReleaseStore):
     def current_id(self) -> str | None:
         cur = self.current()
         return None if cur is None else cur.name
+
+    def release_problems(self, release_id: str) -> list[str]:
+        return release_problems(releases.releases_dir(self.out_dir) / release_id)
 
     def switch_to(self, release_id: str) -> str:
         final = releases.point_current(self.out_dir, release_id)

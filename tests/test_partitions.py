@@ -21,13 +21,13 @@ import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
-from flows import stages
+from flows import cli, report, stages
 from flows.rollback import rollback
 from storage.files import read_json, write_parquet
 from storage.locations import Locations
 from storage.migrate import needs_migration
 from storage.objectstore import FsspecStore
-from storage.partitions import data_files, partition_release, read_table
+from storage.partitions import data_files, partition_release, read_table, release_problems
 from storage.releases import current_release, new_staging, releases_dir, switch_release
 from storage.stores import LocalStore, open_store
 from tests.conftest import read_out_table
@@ -346,3 +346,74 @@ def test_object_store_references_shared_keys_and_sweeps_only_unreferenced(
     cur = other.current()
     assert cur is not None and read_out_table(cur, "articles").height == 6
     del first
+
+
+def test_a_stray_part_file_the_manifest_does_not_list_is_ignored(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _publish(str(out), _tables())
+    cur = releases_dir(out) / first["release_id"]
+    stray = cur / "articles.parquet" / "published_date=2024-05-01" / "part-0000stray.parquet"
+    stray.write_text("not parquet")
+    frame = read_table(cur, schema.ARTICLES)
+    assert frame is not None and frame.height == 4
+    arts = tmp_path / "now.parquet"
+    write_parquet(_articles(extra=1), arts, schema.ARTICLES)
+    assert report.article_changes(arts, cur)["new"] == 1
+    assert _publish(str(out), _tables(extra=1))["published"]
+
+
+def test_a_damaged_current_release_is_published_again_not_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _publish(str(out), _tables())
+    cur = releases_dir(out) / first["release_id"]
+    gone = next((cur / "articles.parquet" / "published_date=2024-05-02").glob("part-*.parquet"))
+    gone.unlink()
+    assert release_problems(cur) == [f"{gone.relative_to(cur).as_posix()} is missing"]
+    again = _publish(str(out), _tables())
+    assert again["published"], again
+    assert release_problems(current_release(out) or cur) == []
+    assert read_out_table(out, "articles").height == 4
+
+
+def test_rollback_refuses_a_release_with_missing_or_resized_files(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", str(tmp_path / "cache")
+    first = _publish(str(out), _tables())
+    second = _publish(str(out), _tables(extra=1))
+    old = releases_dir(out) / first["release_id"]
+    with (old / "entities.parquet").open("ab") as fh:
+        fh.write(b"x")
+    with pytest.raises(ValueError, match=r"is damaged.*entities\.parquet has \d+ bytes, the manifest says"):
+        rollback(str(out), cache_dir=cache)
+    for f in (old / "articles.parquet").rglob("part-*.parquet"):
+        f.unlink()
+    with pytest.raises(
+        ValueError, match=r"articles\.parquet/published_date=2024-05-01/part-\w+\.parquet is missing"
+    ):
+        rollback(str(out), first["release_id"], cache)
+    assert current_release(out) == releases_dir(out) / second["release_id"]
+    assert read_out_table(out, "articles").height == 5
+
+
+def test_a_blocked_run_reports_its_own_quarantine(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _publish(str(out), _tables())
+    bad = pl.DataFrame(
+        {"source_path": ["junk/bin.txt", "junk/empty.txt"], "record": [None, None],
+         "reason": ["binary", "empty"], "detail": ["not text", "0 bytes"]}
+    )  # fmt: skip
+    parts = [tmp_path / "q_ingest.parquet", tmp_path / "q_clean.parquet"]
+    write_parquet(schema.conform(bad, schema.QUARANTINE), parts[0], schema.QUARANTINE)
+    quarantine = report.run_quarantine(parts)
+    kept = report.keep_blocked_quarantine(quarantine, tmp_path / "cache", "run-1")
+    pub = {"published": False, "blocked": True, "reason": "release blocked", "quarantine_file": str(kept)}
+    ver = {"verdict": "passed", "rejected": 0}
+    extract = {"parsed": 0, "cached": 0}
+    counts: dict[str, dict[str, Any]] = {"clean": {"articles": 0}, "extract": extract}
+    s = report.summary(LocalStore(out), counts, ver, pub, {}, quarantine)
+    assert s["quarantined_total"] == 2 and s["quarantine_table"] == str(kept)
+    assert [q["reason"] for q in s["quarantined"]] == ["binary", "empty"]
+    assert pl.read_parquet(kept).height == 2
+    text = cli.format_summary({**s, "blocked": True})
+    assert f"quarantined: 2 by this run (in {kept})" in text
+    assert "junk/bin.txt: binary — not text" in text
+    assert "rows of the current release (unchanged): " in text
