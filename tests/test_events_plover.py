@@ -8,7 +8,7 @@ import datetime as dt
 from spacy.language import Language
 
 from tests.test_events import extract
-from transforms import schema
+from transforms import dictionary, schema
 
 
 def types(rows: list[dict[str, object]]) -> set[str]:
@@ -29,9 +29,9 @@ def test_categories_are_the_2021_manual() -> None:
         "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "ACCUSE",
         "REQUEST", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
     }  # fmt: skip
-    dictionary = schema.data_dictionary((schema.EVENTS,))
+    text = dictionary.data_dictionary((schema.EVENTS,))
     for name in (*schema.PLOVER_TYPES, *schema.EVENT_MODES):
-        assert f"`{name}`: " in dictionary  # a one-line definition of each category and mode
+        assert f"`{name}`: " in text  # a one-line definition of each category and mode
 
 
 # ---- violence and coercion ----------------------------------------------------------------

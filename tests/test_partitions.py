@@ -31,7 +31,7 @@ from storage.partitions import data_files, partition_release, read_table, releas
 from storage.releases import current_release, new_staging, releases_dir, switch_release
 from storage.stores import LocalStore, open_store
 from tests.conftest import read_out_table
-from transforms import datapackage, partitions, release, schema
+from transforms import datapackage, dictionary, partitions, release, schema
 
 D1, D2 = dt.date(2024, 5, 1), dt.date(2024, 5, 2)
 
@@ -209,7 +209,7 @@ def test_load_sql_and_datapackage_cover_the_partitioned_tables(
     res = {r["name"]: r for r in pkg["resources"]}
     assert isinstance(res["articles"]["path"], list) and len(res["articles"]["path"]) == 3
     assert res["entities"]["path"] == "entities.parquet" and res["entities"]["hash"].startswith("sha256:")
-    assert "published_date" in schema.data_dictionary()
+    assert "published_date" in dictionary.data_dictionary()
 
 
 def test_a_second_release_shares_the_untouched_partitions(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms import schema
+from transforms import dictionary
 
 PUBLISH_TEXT = ("full", "snippet", "none")
 SNIPPET_CHARS = 280
@@ -286,7 +286,7 @@ def dataset_card(
         for r in quarantine.iter_rows(named=True):
             rec = "" if r["record"] is None else r["record"]
             lines.append(f"| `{r['source_path']}` | {rec} | {r['reason']} | {r['detail']} |")
-    lines += ["", "## Data dictionary", "", schema.data_dictionary()]
+    lines += ["", "## Data dictionary", "", dictionary.data_dictionary()]
     return "\n".join(lines).rstrip() + "\n"
 
 
