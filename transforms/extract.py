@@ -173,9 +173,7 @@ def extract_one(
     the rest. (An OSError is not the article's fault and propagates.)"""
     try:
         with time_budget(budget_s):
-            found = extract_doc(doc, article)
-        check_storable(found)
-        return found
+            return extract_doc(doc, article)
     except ExtractTimeout:
         err = ExtractTimeout(f"extraction over the budget of {budget_s:g} CPU seconds")
         return {"x_extract_errors": [error_row(article.article_id, err)]}
@@ -274,13 +272,46 @@ def extract_articles(
     Never raises for what one article holds: an article whose parse or extraction fails (or spends
     ``budget_s`` CPU seconds) has no rows but one in ``x_extract_errors``, for the flow to quarantine.
     """
+    errors: list[dict[str, object]] = []
+    found = [
+        (a.article_id, extract_one(doc, a, budget_s))
+        for a, doc in _parse_isolated(nlp, articles, batch_size, errors)
+    ]
+    aliases = headline_aliases(nlp, articles, batch_size)
+    try:
+        return _frames(found, errors, aliases)
+    except OSError:
+        raise
+    except Exception:
+        # one article's value does not fit its column (a count beyond Int64): only now is each
+        # article's frame built apart, to quarantine that article and keep the others
+        return _frames([(aid, _storable_or_error(aid, f)) for aid, f in found], errors, aliases)
+
+
+def _frames(
+    found: Sequence[tuple[str, dict[str, list[dict[str, object]]]]],
+    errors: list[dict[str, object]],
+    aliases: list[dict[str, object]],
+) -> dict[str, pl.DataFrame]:
+    """The conformed intermediate frames of the articles' rows, the parse errors and the aliases."""
     rows: dict[str, list[dict[str, object]]] = {t.name: [] for t in schema.EXTRACT_TABLES}
-    errors = rows["x_extract_errors"]
-    for article, doc in _parse_isolated(nlp, articles, batch_size, errors):
-        for name, found in extract_one(doc, article, budget_s).items():
-            rows[name].extend(found)
-    rows["x_entity_aliases"] = headline_aliases(nlp, articles, batch_size)
+    rows["x_extract_errors"].extend(errors)
+    for _, per_table in found:
+        for name, table_rows in per_table.items():
+            rows[name].extend(table_rows)
+    rows["x_entity_aliases"] = aliases
     return {
         t.name: schema.conform(pl.DataFrame(rows[t.name], schema=t.polars_schema), t)
         for t in schema.EXTRACT_TABLES
     }
+
+
+def _storable_or_error(
+    article_id: str, found: dict[str, list[dict[str, object]]]
+) -> dict[str, list[dict[str, object]]]:
+    """The article's rows, or only its error row when they do not build their tables' frames."""
+    try:
+        check_storable(found)
+    except UnstorableRows as err:
+        return {"x_extract_errors": [error_row(article_id, err)]}
+    return found
