@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
-EXIT_OK, EXIT_BLOCKED, EXIT_LOCKED = 0, 1, 3
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _prefect_env() -> None:
@@ -172,6 +172,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Runs the flow once and prints the summary; returns the exit code."""
     _prefect_env()
     _trust_command_line_dirs(args.raw_dir, args.out_dir, args.cache_dir)
+    from flows.params import validate_params
+
+    try:  # a mistyped path or value: one line and exit 2, before a server is started for nothing
+        validate_params(**_run_kwargs(args))
+    except ValueError as err:
+        print(f"newsfacts: {err}", file=sys.stderr)
+        return EXIT_USAGE
     server_ready = _start_temporary_server()
     from flows.outcome import ReleaseBlocked
     from flows.pipeline import newsfacts_pipeline

@@ -227,3 +227,17 @@ def test_download_page_in_a_headless_browser(runs: dict[str, Any], tmp_path: Pat
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     assert not (out / ".serve-data.json").exists()
+
+
+def test_a_mistyped_raw_dir_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.cli import main
+
+    missing = tmp_path / "no-such-dir"
+    code = main(["run", "--raw-dir", str(missing), "--out-dir", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "raw_dir" in err and "not an existing directory" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
