@@ -19,7 +19,11 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # What may follow an ISO day: a time (checked for range) and a zone, or nothing that looks like one.
 _ISO_TIME = re.compile(
     r"[T ](?P<h>\d{1,2}):(?P<m>\d{1,2})(?::(?P<s>\d{1,2})(?:[.,]\d+)?)?"
-    r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?\s*$"
+    r"\s*(?:Z|(?P<zs>[+-])(?P<zh>\d{2})(?::?(?P<zm>\d{2}))?|[A-Za-z]{1,5})?\s*$"
+)
+# ISO 8601 basic form: 20240501, 20240501T1200Z.
+_ISO_BASIC = re.compile(
+    r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})(?:[Tt]\d{2}(?:\d{2}(?:\d{2})?)?(?:Z|[+-]\d{2}(?:\d{2})?)?)?"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -53,6 +57,16 @@ def check_date(value: object) -> tuple[dt.date | None, str | None]:
                 return None, f"invalid time in {_short(s)}"
             if m is not None and not (int(m["h"]) <= 24 and int(m["m"]) <= 59 and int(m["s"] or 0) <= 60):
                 return None, f"invalid time in {_short(s)}"
+            # Real UTC offsets lie within -12:00..+14:00.
+            if m is not None and m["zh"] is not None and (int(m["zh"]) > 14 or int(m["zm"] or 0) > 59):
+                return None, f"invalid time zone offset in {_short(s)}"
+        return _plausible(day, s)
+    basic = _ISO_BASIC.fullmatch(s)
+    if basic is not None:  # before dateparser, which reads eight digits as epoch seconds
+        try:
+            day = dt.date(int(basic["y"]), int(basic["mo"]), int(basic["d"]))
+        except ValueError as err:
+            return None, f"invalid date {_short(s)}: {err}"
         return _plausible(day, s)
     try:
         parsed = dateparser.parse(
