@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.events.clauses import _subject
+from transforms.events.clauses import _is_passive, _subject
 from transforms.events.coref import pronoun_subject
 from transforms.events.generic import (
     fiction,
@@ -67,26 +67,44 @@ def _modifiers(pred: Token) -> list[Token]:
     return out
 
 
-def _negated(tok: Token) -> bool:
-    """Whether a "not"/"never" bears on the token ("not only" is no negation)."""
+def _negated(tok: Token, skip: Token | None = None) -> bool:
+    """Whether a "not"/"never" bears on the token ("not only" is no negation; ``skip``, the "not"
+    of a contrast, neither)."""
     neg = lexicon().modality["negation_words"]
     return any(
-        c.dep_ == "neg" and c.lower_ in neg and not any(g.lower_ == "only" for g in c.children)
+        c.dep_ == "neg" and c.lower_ in neg and (skip is None or c.i != skip.i) and not any(g.lower_ == "only" for g in c.children)
         for c in tok.children
     )
 
 
+def _contrast(pred: Token) -> tuple[Token | None, Token | None]:
+    """ "a liability, not an asset": the "not" after the predicate and the alternative it rejects
+    (None, None when the predicate sets no alternative against itself)."""
+    neg = next((c for c in pred.children if c.dep_ == "neg" and c.i > pred.i), None)
+    alt = (
+        next((c for c in pred.children if c.dep_ in ("appos", "conj") and c.i > neg.i), None)
+        if neg is not None
+        else None
+    )
+    return (neg, alt) if alt is not None else (None, None)
+
+
+def _own_polarity(p: Token) -> int:
+    mods = [_polar(t) for t in _modifiers(p) if t.dep_ != "neg"]
+    return sum(mods) if any(mods) else _polar(p)
+
+
 def polarity(pred: Token, clause: Token | None = None) -> int:
     """The appraisal a predicate states: its modifiers decide ("a bad choice"), else its own head
-    ("a hypocrite"); a negation on it or on its clause turns it ("is not qualified")."""
-    preds = [pred, *(c for c in pred.conjuncts if c.i > pred.i)]
-    score = 0
-    for p in preds:
-        mods = [_polar(t) for t in _modifiers(p) if t.dep_ != "neg"]
-        own = sum(mods) if any(mods) else _polar(p)
-        score += own
+    ("a hypocrite"); a negation on it or on its clause turns it ("is not qualified"); an alternative
+    it rejects counts against it ("a liability, not an asset")."""
+    neg, alt = _contrast(pred)
+    preds = [pred, *(c for c in pred.conjuncts if c.i > pred.i and (alt is None or c.i != alt.i))]
+    score = sum(_own_polarity(p) for p in preds)
+    if alt is not None:
+        score -= _own_polarity(alt)
     sign = 1 if score > 0 else -1 if score < 0 else 0
-    if _negated(pred) or (clause is not None and clause is not pred and _negated(clause)):
+    if _negated(pred, neg) or (clause is not None and clause is not pred and _negated(clause)):
         sign = -sign
     return sign
 
@@ -134,6 +152,9 @@ def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         clause = next((c for c in kids if c.dep_ == "ccomp"), None)  # "called [X careless]"
         if clause is not None and clause.pos_ in ("ADJ", "NOUN"):
             pred, obj = clause, next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if pred is None and obj is not None:
+        # "called X's vote an irresponsible one", the predicate parsed as the object's apposition
+        pred = next((c for c in obj.children if c.dep_ == "appos" and polarity(c) != 0), None)
     if pred is None or obj is None:
         return None
     entry = _entry(polarity(pred, verb))
@@ -210,6 +231,8 @@ def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     reports appraises a party other than the speaker, or voices the speaker's feeling about one."""
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
         subj, pred = _copula(clause)
+        if subj is None and pred is None and (found := _deed(verb, clause, ms, actor)) is not None:
+            return found
         if subj is None and pred is not None:
             # "explained [X's refusal] is a weakness": the subject parsed as the verb's object
             subj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)
@@ -241,6 +264,33 @@ def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     return None
 
 
+def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
+    """ "X said Y ran a terrible campaign", "X says Y told lies": the clause a speech verb reports
+    has a party do a deed (a verb of ``deed_verbs``) the speaker appraises by its object."""
+    if clause.lemma_.lower() not in words("deed_verbs") or _is_passive(clause):
+        return None
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
+    if subj is None or obj is None or subj.lower_ in _SPEAKER:
+        return None
+    entry = _entry(polarity(obj, clause))
+    if entry is None:
+        return None
+    target = _target(subj, ms, actor, entry.event_type == "ACCUSE")
+    return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _reporting_present(verb: Token) -> bool:
+    """ "X says Y is a liar": the present of a speech verb with a subject of its own reports what
+    was said, as news does; no habit (adverbs of frequency are ruled out apart)."""
+    return (
+        verb.tag_ in ("VBZ", "VBP")
+        and verb.lemma_.lower() in words("speech_verbs")
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
 def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the ACCUSE or SUPPORT a verb of naming or speech states about a named party, or None
     (no appraisal, no party appraised, a habit or a description)."""
@@ -248,7 +298,9 @@ def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
     naming = lemma in words("naming_verbs")
     if not (naming or lemma in words("speech_verbs")):
         return _felt(verb, ms) if not (habitual(verb) or fiction(verb)) else None
-    if habitual(verb) or fiction(verb) or frequentative(verb) or modifier_participle(verb):
+    if (habitual(verb) and not _reporting_present(verb)) or fiction(verb) or frequentative(verb):
+        return None
+    if modifier_participle(verb):
         return None
     subj = _subject(verb)
     actor = _parties(subj, ms)

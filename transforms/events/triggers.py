@@ -129,6 +129,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         cls = lex.noun_classes[entry.patient]
         if obj is None or not any(
             o.ent_type_ in ("PERSON", "NORP")
+            or (o.pos_ == "PRON" and o.lower_ in lex.person_pronouns)  # "he was released"
             or o.like_num
             or any(c.dep_ == "nummod" for c in o.children)
             or _in_class(o, cls)
@@ -337,6 +338,12 @@ def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
         actor = _parties(_subject(verb), ms)
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
+        if target is None and subj is not None and actor is not None and subj.lower_ in lex.person_pronouns:
+            # "If X cannot say it, she should quit", Trump said: the one named before it in the
+            # sentence, never the speaker (who is "he" in "X said he should…" more often than not)
+            m = ms.antecedent(subj, 600, _name_words(actor.text))
+            if m is not None and m[0] >= subj.sent.start_char:
+                target = Party(m[0], m[1], m[2], "entity", m[3])
         if actor is None or target is None or _overlap(actor, target):
             return None
         return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
@@ -350,13 +357,19 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     if not hits:
         from transforms.events.appraisal import appraisal  # it builds on this module
 
-        return _obligation(verb, ms) or appraisal(verb, ms)
+        return _obligation(verb, ms) or appraisal(verb, ms) or _statement(verb, ms)
     for key, entry in hits:
         # a longer key that does not fit leaves the verb's other readings ("withdraw troops from")
         found = _verbal_entry(verb, ms, key, entry, 0)
         if found is not None:
             return found
-    return None
+    return _statement(verb, ms)  # "declined to provide a list": no entry fits, the refusal stands
+
+
+def _statement(verb: Token, ms: _Mentions) -> _Found | None:
+    from transforms.events.statements import statement  # it builds on this module
+
+    return statement(verb, ms)
 
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
