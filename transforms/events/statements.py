@@ -21,7 +21,9 @@ from transforms.lexicons import load
 
 _CONCEDE = Entry(event_type="CONCEDE", cameo="080")
 _ACCUSE = Entry(event_type="ACCUSE", cameo="112")
-_KINDS = ("admission", "refusal", "blocking", "allegation")
+_SUPPORT = Entry(event_type="SUPPORT", cameo="051")
+_DISAPPROVE = Entry(event_type="ACCUSE", cameo="111", mode="disapprove")
+_KINDS = ("admission", "refusal", "blocking", "allegation", "words_for")
 _REJECT = Entry(event_type="REJECT", cameo="120")
 _WORDS: dict[str, frozenset[str]] = {}
 
@@ -88,6 +90,20 @@ def _blocked(verb: Token) -> Token | None:
             return o
         if o.pos_ == "NOUN" and _noun_entry(o) is not None:
             return o
+    return None
+
+
+def _words_for(verb: Token) -> tuple[Entry, Token] | None:
+    """ "had harsh words for X", "offered kind words for X": the sense of the words the verb has or
+    offers, and the words (None when they are of no sense or are not said of anyone)."""
+    for o in _objects(verb):
+        if o.lower_ not in words("words_for", "nouns"):
+            continue
+        mods = {c.lower_ for c in o.children if c.dep_ in ("amod", "compound")}  # "kind" is often a compound
+        if mods & words("words_for", "negative"):
+            return _DISAPPROVE, o
+        if mods & words("words_for", "positive"):
+            return _SUPPORT, o
     return None
 
 
@@ -163,6 +179,16 @@ def statement(verb: Token, ms: _Mentions) -> _Found | None:
             target = target or _other(t, ms, actor)
         for o in _objects(withheld):
             target = target or _other(o, ms, actor)
+    elif kind == "words_for":
+        said = _words_for(verb)
+        if said is None:
+            return None
+        entry, obj = said
+        fors = [c for t in (obj, verb) for c in t.children if c.dep_ == "prep" and c.lower_ == "for"]
+        for o in (o for c in fors for o in c.children if o.dep_ == "pobj"):
+            target = target or _other(o, ms, actor)  # "harsh words for the character of X": X
+        if target is None:
+            return None
     elif kind == "allegation":
         entry = _ACCUSE
         target = _alleged(verb, ms, actor)
