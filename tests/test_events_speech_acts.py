@@ -109,3 +109,23 @@ def test_words_said_of_a_party(nlp: Language) -> None:
     r = only(extract(nlp, "Anna Berg offered kind words for Tom Hale on Monday."), "SUPPORT")
     assert r["target_text"] == "Tom Hale"
     assert extract(nlp, "Anna Berg had words with the manager.") == []
+
+
+def test_appraisals_not_made_of_another_party(nlp: Language) -> None:
+    # the speaker's own, a hedge, a comparison, a clearing
+    assert extract(nlp, "Tom Hale says he is proud of his campaign.") == []
+    assert extract(nlp, "The committee called the former senator less an asset than a liability.") == []
+    assert extract(nlp, "Strategists for the party say the governor would be wise to wait.") == []
+    assert extract(nlp, "The prosecutor said that Tom Hale did nothing illegal.") == []
+
+
+def test_refusals_that_tell_no_deed_of_the_subject(nlp: Language) -> None:
+    rows = extract(nlp, "The advisers railed against Republicans for refusing to give the president a hearing.")
+    assert "REJECT" not in types(rows)
+    assert extract(nlp, "Did the foundation refuse to turn over the documents?") == []
+
+
+def test_obligations_that_demand_nothing(nlp: Language) -> None:
+    assert extract(nlp, "Tom Hale will have a tougher time, should he win the nomination, Anna Berg said.") == []
+    assert "REQUEST" not in types(extract(nlp, "Anna Berg said Tom Hale should face criminal charges."))
+    assert "REQUEST" in types(extract(nlp, "Anna Berg said Tom Hale should resign."))

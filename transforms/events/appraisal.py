@@ -63,7 +63,8 @@ def _modifiers(pred: Token) -> list[Token]:
     while stack:
         t = stack.pop()
         out.append(t)
-        stack += [c for c in t.children if c.dep_ not in _OWN_CLAUSE]
+        # "a very aggressive and effective campaign": a modifier's conjunct is a modifier too
+        stack += [c for c in t.children if c.dep_ not in _OWN_CLAUSE or (c.dep_ == "conj" and t.dep_ == "amod")]
     return out
 
 
@@ -118,14 +119,38 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     if tok is None:
         return None
     exclude = _name_words(actor.text) if actor is not None else frozenset()
+    if _own(tok, ms, actor):
+        return None  # "X is proud of his campaign", "X said his staff did the wrong thing"
     target = _parties(tok, ms, exclude)
     if target is None and accuse and tok.pos_ == "NOUN":
-        target = _owner(tok, ms)
+        poss = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        # "X called his vote reckless": his is not X
+        target = _parties(poss, ms, exclude) if poss is not None else _owner(tok, ms)
     if target is not None and actor is not None and (_overlap(actor, target) or actor.text == target.text):
         return None  # the speaker appraising itself (or a pronoun resolved to the one appraised)
     if target is not None and generic_population(target.text, target.label, target.kind):
         return None  # "people are tired of…" speaks of no party
     return target
+
+
+def _own(tok: Token, ms: _Mentions, actor: Party | None) -> bool:
+    """Whether a noun is the speaker's own ("his campaign", "our staff"): a possessive pronoun of
+    the speaker or one that stands for the actor."""
+    poss = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+    if poss is None:
+        return False
+    if poss.lower_ in ("my", "our"):
+        return True
+    owner = _parties(poss, ms)
+    return actor is not None and owner is not None and (_overlap(owner, actor) or owner.text == actor.text)
+
+
+def _hedged(clause: Token, pred: Token) -> bool:
+    """Whether an appraisal is hedged or weighed, not made: a modal ("would be wise to", "may not be
+    such a bad thing") or a comparison ("less an asset than a liability")."""
+    if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may") for c in clause.children):
+        return True
+    return any(t.lower_ == "than" for c in pred.children for t in (c, *c.children))
 
 
 def _found(verb: Token, entry: Entry, actor: Party | None, target: Party) -> _Found:
@@ -155,7 +180,7 @@ def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     if pred is None and obj is not None:
         # "called X's vote an irresponsible one", the predicate parsed as the object's apposition
         pred = next((c for c in obj.children if c.dep_ == "appos" and polarity(c) != 0), None)
-    if pred is None or obj is None:
+    if pred is None or obj is None or _hedged(verb, pred):
         return None
     entry = _entry(polarity(pred, verb))
     if entry is None:
@@ -236,7 +261,7 @@ def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         if subj is None and pred is not None:
             # "explained [X's refusal] is a weakness": the subject parsed as the verb's object
             subj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)
-        if subj is None or pred is None:
+        if subj is None or pred is None or _hedged(clause, pred):
             continue
         if subj.lower_ == "you":
             # "told X: you are a liar", "tweeting at X, you are a loser": the one addressed
@@ -271,7 +296,9 @@ def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Fo
         return None
     subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
     obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
-    if subj is None or obj is None or subj.lower_ in _SPEAKER:
+    if subj is None or obj is None or subj.lower_ in _SPEAKER or obj.lower_ == "nothing":
+        return None  # "said she did nothing illegal" clears her
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in obj.children):
         return None
     entry = _entry(polarity(obj, clause))
     if entry is None:

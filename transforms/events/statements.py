@@ -107,6 +107,17 @@ def _words_for(verb: Token) -> tuple[Entry, Token] | None:
     return None
 
 
+def _not_told(verb: Token) -> bool:
+    """Whether the verb tells no deed of its subject: a question ("Did X refuse to…?"), the reason of
+    a blame ("railed against X for refusing…": X's doing, not the subject's), an infinitive that
+    describes a noun ("her call to admit…", "efforts to block…")."""
+    if verb.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
+        return True
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
+        return True
+    return verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _reporting_present(verb: Token) -> bool:
     """ "X admits she erred", "X alleges that Y lied": the present of a verb of saying with a subject
     of its own reports what was said, as news does."""
@@ -157,7 +168,7 @@ def statement(verb: Token, ms: _Mentions) -> _Found | None:
         return None
     if (habitual(verb) and not _reporting_present(verb)) or fiction(verb) or frequentative(verb):
         return None
-    if modifier_participle(verb):
+    if modifier_participle(verb) or _not_told(verb):
         return None
     subj = _subject(verb)
     actor = _parties(subj, ms)

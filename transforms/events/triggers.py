@@ -129,7 +129,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         cls = lex.noun_classes[entry.patient]
         if obj is None or not any(
             o.ent_type_ in ("PERSON", "NORP")
-            or (o.pos_ == "PRON" and o.lower_ in lex.person_pronouns)  # "he was released"
+            or (passive and o.pos_ == "PRON" and o.lower_ in lex.person_pronouns)  # "he was released"
             or o.like_num
             or any(c.dep_ == "nummod" for c in o.children)
             or _in_class(o, cls)
@@ -337,6 +337,8 @@ def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
             continue
         actor = _parties(_subject(verb), ms)
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and _no_demand(clause, subj):
+            return None
         target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
         if target is None and subj is not None and actor is not None and subj.lower_ in lex.person_pronouns:
             # "If X cannot say it, she should quit", Trump said: the one named before it in the
@@ -348,6 +350,15 @@ def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
             return None
         return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
     return None
+
+
+def _no_demand(clause: Token, subj: Token) -> bool:
+    """Whether an obligation clause makes no demand of its subject: an inverted conditional
+    ("should he win"), or what befalls the subject ("she should face no charges")."""
+    from transforms.events.statements import words  # it builds on this module
+
+    modal_first = any(c.dep_ == "aux" and c.i < subj.i for c in clause.children)
+    return modal_first or clause.lemma_.lower() in words("obligation", "undergo")
 
 
 def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
