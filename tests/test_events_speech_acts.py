@@ -129,3 +129,13 @@ def test_obligations_that_demand_nothing(nlp: Language) -> None:
     assert extract(nlp, "Tom Hale will have a tougher time, should he win the nomination, Anna Berg said.") == []
     assert "REQUEST" not in types(extract(nlp, "Anna Berg said Tom Hale should face criminal charges."))
     assert "REQUEST" in types(extract(nlp, "Anna Berg said Tom Hale should resign."))
+
+
+def test_contesting_grilling_thanking_campaigning(nlp: Language) -> None:
+    r = only(extract(nlp, "The Berg campaign challenged Tom Hale's eligibility."), "ACCUSE")
+    assert (r["actor_text"], r["target_text"]) == ("The Berg campaign", "Tom Hale")
+    assert only(extract(nlp, "Anna Berg disputed Tom Hale's account of the meeting."), "ACCUSE")["target_text"] == "Tom Hale"
+    assert only(extract(nlp, "The lawmakers grilled Anna Berg about the leak."), "ACCUSE")["target_text"] == "Anna Berg"
+    assert only(extract(nlp, "Anna Berg thanked Tom Hale for his support."), "SUPPORT")["target_text"] == "Tom Hale"
+    assert only(extract(nlp, "Anna Berg campaigned for Tom Hale in Ohio."), "SUPPORT")["target_text"] == "Tom Hale"
+    assert extract(nlp, "Anna Berg campaigned for higher wages in Ohio.") == []

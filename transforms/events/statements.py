@@ -1,6 +1,7 @@
 """Speech acts and deeds of words that the verb lexicon alone does not code, decided from the parse
 of what the verb governs: an admission of fault ("X admitted she made a mistake") is a CONCEDE
-(CAMEO 080); an allegation that a party did something an ACCUSE (CAMEO 112); a refusal to hand over or make known ("X declined to provide a list", "X refused to
+(CAMEO 080); an allegation that a party did something an ACCUSE (CAMEO 112), and so is contesting
+its claim or bid (CAMEO 111) or having harsh words for it; a refusal to hand over or make known ("X declined to provide a list", "X refused to
 release the files") and the blocking of an undertaking ("X blocked the release of the files") are a
 REJECT (CAMEO 120). Each is tried only when no lexicon entry of the verb fits. Word lists are data
 (``speech_acts.toml``).
@@ -23,7 +24,7 @@ _CONCEDE = Entry(event_type="CONCEDE", cameo="080")
 _ACCUSE = Entry(event_type="ACCUSE", cameo="112")
 _SUPPORT = Entry(event_type="SUPPORT", cameo="051")
 _DISAPPROVE = Entry(event_type="ACCUSE", cameo="111", mode="disapprove")
-_KINDS = ("admission", "refusal", "blocking", "allegation", "words_for")
+_KINDS = ("admission", "refusal", "blocking", "allegation", "words_for", "challenge")
 _REJECT = Entry(event_type="REJECT", cameo="120")
 _WORDS: dict[str, frozenset[str]] = {}
 
@@ -200,6 +201,12 @@ def statement(verb: Token, ms: _Mentions) -> _Found | None:
             target = target or _other(o, ms, actor)  # "harsh words for the character of X": X
         if target is None:
             return None
+    elif kind == "challenge":
+        obj = next((o for o in _objects(verb) if o.lemma_.lower() in words("challenge", "objects")), None)
+        if obj is None:
+            return None
+        entry = _DISAPPROVE
+        target = _other(obj, ms, actor)
     elif kind == "allegation":
         entry = _ACCUSE
         target = _alleged(verb, ms, actor)
