@@ -139,3 +139,40 @@ def test_contesting_grilling_thanking_campaigning(nlp: Language) -> None:
     assert only(extract(nlp, "Anna Berg thanked Tom Hale for his support."), "SUPPORT")["target_text"] == "Tom Hale"
     assert only(extract(nlp, "Anna Berg campaigned for Tom Hale in Ohio."), "SUPPORT")["target_text"] == "Tom Hale"
     assert extract(nlp, "Anna Berg campaigned for higher wages in Ohio.") == []
+
+
+def test_a_misdeed_said_of_a_party_is_blame(nlp: Language) -> None:
+    r = only(extract(nlp, "Anna Berg said Tom Hale lied about the budget."), "ACCUSE")
+    assert (r["actor_text"], r["target_text"], r["trigger"]) == ("Anna Berg", "Tom Hale", "said")
+    assert only(extract(nlp, "Anna Berg says Tom Hale betrayed the voters of Ohio."), "ACCUSE")
+    assert extract(nlp, "Anna Berg said Tom Hale did not lie.") == []
+    assert extract(nlp, "Anna Berg said Tom Hale failed to win the state.") == []
+
+
+def test_a_capacity_to_block_is_no_deed(nlp: Language) -> None:
+    assert extract(nlp, "Anna Berg is well positioned to block any proposals she dislikes.") == []
+    r = only(extract(nlp, "A federal judge blocked Mississippi's new voting law on Friday."), "REJECT")
+    assert (r["actor_text"], r["target_text"]) == ("A federal judge", "Mississippi")
+
+
+def test_a_deed_or_word_appraised_without_its_author_named(nlp: Language) -> None:
+    r = only(extract(nlp, "Anna Berg called the statement “offensive and outlandish.”"), "ACCUSE")
+    assert (r["actor_text"], r["target_text"]) == ("Anna Berg", None)
+    assert extract(nlp, "Anna Berg called the weather terrible.") == []
+
+
+def test_calling_into_question_and_failing_a_duty(nlp: Language) -> None:
+    r = only(extract(nlp, "Anna Berg called Tom Hale's credentials into question."), "ACCUSE")
+    assert r["target_text"] == "Tom Hale"
+    r = only(extract(nlp, "Anna Berg said Tom Hale failed to address public concerns."), "ACCUSE")
+    assert r["target_text"] == "Tom Hale"
+    assert "SUPPORT" not in types(extract(nlp, "Anna Berg had less than kind words for Tom Hale."))
+
+
+def test_dismissing_as_hitting_back_trashing(nlp: Language) -> None:
+    r = only(extract(nlp, "Anna Berg dismissed Tom Hale as a fraud."), "ACCUSE")
+    assert (r["actor_text"], r["target_text"]) == ("Anna Berg", "Tom Hale")
+    assert types(extract(nlp, "Anna Berg dismissed the proposal.")) == {"REJECT"}
+    assert only(extract(nlp, "Anna Berg fired back at Tom Hale on Twitter."), "ACCUSE")["target_text"] == "Tom Hale"
+    assert only(extract(nlp, "The soldiers fired back at the militants."), "ASSAULT")
+    assert only(extract(nlp, "Anna Berg trashed Tom Hale in an interview."), "ACCUSE")["target_text"] == "Tom Hale"

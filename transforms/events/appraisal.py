@@ -186,7 +186,17 @@ def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     if entry is None:
         return None
     target = _target(obj, ms, actor, entry.event_type == "ACCUSE")
+    if target is None and _party_free_deed(obj):
+        # "X called the statement outrageous": a deed or word whose author the sentence leaves unnamed
+        return _Found(verb, entry, actor, None, None, verb, [verb], False, actor_tok=_subject(verb))
     return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _party_free_deed(obj: Token) -> bool:
+    """Whether an object is a deed or a word (``appraised_deeds``) that names no owner of its own."""
+    if obj.lemma_.lower() not in words("appraised_deeds") and obj.lower_ not in words("appraised_deeds"):
+        return False
+    return not any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by")) for c in obj.children)
 
 
 def _copula(clause: Token) -> tuple[Token | None, Token | None]:
@@ -292,9 +302,18 @@ def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
 def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """ "X said Y ran a terrible campaign", "X says Y told lies": the clause a speech verb reports
     has a party do a deed (a verb of ``deed_verbs``) the speaker appraises by its object."""
-    if clause.lemma_.lower() not in words("deed_verbs") or _is_passive(clause):
+    lemma = clause.lemma_.lower()
+    if _is_passive(clause) or lemma not in words("deed_verbs") | words("misdeed_verbs"):
         return None
     subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if lemma in words("misdeed_verbs"):
+        # "X said Y lied", "X says Y failed the voters": the deed itself is the blame
+        if subj is None or subj.lower_ in _SPEAKER or _negated(clause) or _hedged(clause, clause):
+            return None
+        if any(c.dep_ == "xcomp" and c.lemma_.lower() in words("outcome_verbs") for c in clause.children):
+            return None  # "failed to win the state" reports an outcome; "failed to act" is blame
+        target = _target(subj, ms, actor, True)
+        return _found(verb, _ACCUSE, actor, target) if target is not None else None
     obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
     if subj is None or obj is None or subj.lower_ in _SPEAKER or obj.lower_ == "nothing":
         return None  # "said she did nothing illegal" clears her

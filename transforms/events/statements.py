@@ -100,7 +100,14 @@ def _words_for(verb: Token) -> tuple[Entry, Token] | None:
     for o in _objects(verb):
         if o.lower_ not in words("words_for", "nouns"):
             continue
-        mods = {c.lower_ for c in o.children if c.dep_ in ("amod", "compound")}  # "kind" is often a compound
+        mods = {
+            c.lower_
+            for c in o.children
+            if c.dep_ in ("amod", "compound")  # "kind" is often a compound
+            and not any(g.lower_ in ("less", "than", "not", "hardly") for g in c.subtree)  # "less than kind"
+        }
+        if any(g.lower_ in ("less", "than", "not", "hardly") for c in o.children for g in c.subtree):
+            return None
         if mods & words("words_for", "negative"):
             return _DISAPPROVE, o
         if mods & words("words_for", "positive"):
@@ -111,11 +118,13 @@ def _words_for(verb: Token) -> tuple[Entry, Token] | None:
 def _not_told(verb: Token) -> bool:
     """Whether the verb tells no deed of its subject: a question ("Did X refuse to…?"), the reason of
     a blame ("railed against X for refusing…": X's doing, not the subject's), an infinitive that
-    describes a noun ("her call to admit…", "efforts to block…")."""
+    describes a noun ("her call to admit…", "efforts to block…"), a capacity ("able to block…")."""
     if verb.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
         return True
     if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
         return True
+    if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_.lower() in words("blocking", "ability")):
+        return True  # "well positioned to block", "able to refuse": a capacity, no deed
     return verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 

@@ -378,9 +378,13 @@ def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
 
 
 def _statement(verb: Token, ms: _Mentions) -> _Found | None:
-    from transforms.events.statements import statement  # it builds on this module
+    from transforms.events.appraisal import appraisal, words  # they build on this module
+    from transforms.events.statements import statement
 
-    return statement(verb, ms)
+    found = statement(verb, ms)
+    if found is None and verb.lemma_.lower() in words("naming_verbs"):
+        found = appraisal(verb, ms)  # "dismissed X as a fraud": no entry fits, the naming stands
+    return found
 
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
