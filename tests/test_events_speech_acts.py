@@ -98,7 +98,7 @@ def test_a_released_person_named_by_a_pronoun(nlp: Language) -> None:
 def test_idioms_of_verbal_attack(nlp: Language) -> None:
     r = only(extract(nlp, "Anna Berg took a shot at Tom Hale's record."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("Anna Berg", "Tom Hale")
-    assert only(extract(nlp, "The sniper took a shot at the soldiers."), "ASSAULT")["target_text"] == "the soldiers"
+    assert "ACCUSE" not in types(extract(nlp, "The sniper took a shot at the soldiers."))
     r = only(extract(nlp, "The ambassador pushed back against Tom Hale."), "ACCUSE")
     assert r["target_text"] == "Tom Hale"
 
@@ -114,6 +114,7 @@ def test_words_said_of_a_party(nlp: Language) -> None:
 def test_appraisals_not_made_of_another_party(nlp: Language) -> None:
     # the speaker's own, a hedge, a comparison, a clearing
     assert extract(nlp, "Tom Hale says he is proud of his campaign.") == []
+    assert extract(nlp, "Tom Hale spoke in Reno. He says he is proud of his campaign.") == []
     assert extract(nlp, "The committee called the former senator less an asset than a liability.") == []
     assert extract(nlp, "Strategists for the party say the governor would be wise to wait.") == []
     assert extract(nlp, "The prosecutor said that Tom Hale did nothing illegal.") == []
@@ -176,3 +177,9 @@ def test_dismissing_as_hitting_back_trashing(nlp: Language) -> None:
     assert only(extract(nlp, "Anna Berg fired back at Tom Hale on Twitter."), "ACCUSE")["target_text"] == "Tom Hale"
     assert only(extract(nlp, "The soldiers fired back at the militants."), "ASSAULT")
     assert only(extract(nlp, "Anna Berg trashed Tom Hale in an interview."), "ACCUSE")["target_text"] == "Tom Hale"
+
+
+def test_a_role_a_party_would_fill_is_appraised(nlp: Language) -> None:
+    r = only(extract(nlp, "Tom Hale said Anna Berg would be a disaster as president."), "ACCUSE")
+    assert r["target_text"] == "Anna Berg"
+    assert only(extract(nlp, "Tom Hale said Anna Berg would be the best president."), "SUPPORT")

@@ -133,23 +133,41 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     return target
 
 
+_SAME_PERSON = {"he": "his", "she": "her", "they": "their", "it": "its"}
+
+
 def _own(tok: Token, ms: _Mentions, actor: Party | None) -> bool:
     """Whether a noun is the speaker's own ("his campaign", "our staff"): a possessive pronoun of
-    the speaker or one that stands for the actor."""
+    the speaker, of the same person as the subject pronoun of its clause ("he is proud of his
+    campaign"), or one that stands for the actor."""
     poss = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
     if poss is None:
         return False
     if poss.lower_ in ("my", "our"):
         return True
+    clause = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX", "ADJ") and a.dep_ != "amod"), None)
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
+    if subj is None and clause is not None and clause.pos_ == "ADJ":
+        subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)  # "he is proud of…"
+    if subj is not None and _SAME_PERSON.get(subj.lower_) == poss.lower_:
+        return True
     owner = _parties(poss, ms)
     return actor is not None and owner is not None and (_overlap(owner, actor) or owner.text == actor.text)
+
+
+def _modal_hedge(clause: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in clause.children)
 
 
 def _hedged(clause: Token, pred: Token) -> bool:
     """Whether an appraisal is hedged or weighed, not made: a modal ("would be wise to", "may not be
     such a bad thing") or a comparison ("less an asset than a liability")."""
-    if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may") for c in clause.children):
+    if _modal_hedge(clause):
         return True
+    if any(c.dep_ == "xcomp" for c in pred.children) and any(
+        c.dep_ == "aux" and c.lower_ in ("would", "should") for c in clause.children
+    ):
+        return True  # "would be wise to wait": advice on a deed, no appraisal of the party
     return any(t.lower_ == "than" for c in pred.children for t in (c, *c.children))
 
 
@@ -308,7 +326,7 @@ def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Fo
     subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
     if lemma in words("misdeed_verbs"):
         # "X said Y lied", "X says Y failed the voters": the deed itself is the blame
-        if subj is None or subj.lower_ in _SPEAKER or _negated(clause) or _hedged(clause, clause):
+        if subj is None or subj.lower_ in _SPEAKER or _negated(clause) or _modal_hedge(clause):
             return None
         if any(c.dep_ == "xcomp" and c.lemma_.lower() in words("outcome_verbs") for c in clause.children):
             return None  # "failed to win the state" reports an outcome; "failed to act" is blame
