@@ -16,7 +16,9 @@ def types(rows: list[dict[str, object]]) -> set[str]:
 def test_an_admitted_fault_is_a_concession(nlp: Language) -> None:
     r = only(extract(nlp, "Anna Berg acknowledged that she misspoke."), "CONCEDE")
     assert (r["actor_text"], r["trigger"]) == ("Anna Berg", "acknowledged")
-    assert only(extract(nlp, "Anna Berg admitted she made a mistake."), "CONCEDE")["actor_text"] == "Anna Berg"
+    assert (
+        only(extract(nlp, "Anna Berg admitted she made a mistake."), "CONCEDE")["actor_text"] == "Anna Berg"
+    )
     assert only(extract(nlp, "The ministry conceded errors in the census."), "CONCEDE")
 
 
@@ -68,7 +70,9 @@ def test_a_deed_appraised_in_reported_speech(nlp: Language) -> None:
 def test_a_contrast_keeps_the_appraisal_the_speaker_makes(nlp: Language) -> None:
     r = only(extract(nlp, "Anna Berg said Tom Hale's record was a liability, not an asset."), "ACCUSE")
     assert r["target_text"] == "Tom Hale"
-    assert "ACCUSE" not in types(extract(nlp, "Anna Berg said Tom Hale's record was an asset, not a liability."))
+    assert "ACCUSE" not in types(
+        extract(nlp, "Anna Berg said Tom Hale's record was an asset, not a liability.")
+    )
 
 
 def test_portraying_and_naming_by_apposition(nlp: Language) -> None:
@@ -121,13 +125,17 @@ def test_appraisals_not_made_of_another_party(nlp: Language) -> None:
 
 
 def test_refusals_that_tell_no_deed_of_the_subject(nlp: Language) -> None:
-    rows = extract(nlp, "The advisers railed against Republicans for refusing to give the president a hearing.")
+    rows = extract(
+        nlp, "The advisers railed against Republicans for refusing to give the president a hearing."
+    )
     assert "REJECT" not in types(rows)
     assert extract(nlp, "Did the foundation refuse to turn over the documents?") == []
 
 
 def test_obligations_that_demand_nothing(nlp: Language) -> None:
-    assert extract(nlp, "Tom Hale will have a tougher time, should he win the nomination, Anna Berg said.") == []
+    assert (
+        extract(nlp, "Tom Hale will have a tougher time, should he win the nomination, Anna Berg said.") == []
+    )
     assert "REQUEST" not in types(extract(nlp, "Anna Berg said Tom Hale should face criminal charges."))
     assert "REQUEST" in types(extract(nlp, "Anna Berg said Tom Hale should resign."))
 
@@ -135,10 +143,22 @@ def test_obligations_that_demand_nothing(nlp: Language) -> None:
 def test_contesting_grilling_thanking_campaigning(nlp: Language) -> None:
     r = only(extract(nlp, "The Berg campaign challenged Tom Hale's eligibility."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("The Berg campaign", "Tom Hale")
-    assert only(extract(nlp, "Anna Berg disputed Tom Hale's account of the meeting."), "ACCUSE")["target_text"] == "Tom Hale"
-    assert only(extract(nlp, "The lawmakers grilled Anna Berg about the leak."), "ACCUSE")["target_text"] == "Anna Berg"
-    assert only(extract(nlp, "Anna Berg thanked Tom Hale for his support."), "SUPPORT")["target_text"] == "Tom Hale"
-    assert only(extract(nlp, "Anna Berg campaigned for Tom Hale in Ohio."), "SUPPORT")["target_text"] == "Tom Hale"
+    assert (
+        only(extract(nlp, "Anna Berg disputed Tom Hale's account of the meeting."), "ACCUSE")["target_text"]
+        == "Tom Hale"
+    )
+    assert (
+        only(extract(nlp, "The lawmakers grilled Anna Berg about the leak."), "ACCUSE")["target_text"]
+        == "Anna Berg"
+    )
+    assert (
+        only(extract(nlp, "Anna Berg thanked Tom Hale for his support."), "SUPPORT")["target_text"]
+        == "Tom Hale"
+    )
+    assert (
+        only(extract(nlp, "Anna Berg campaigned for Tom Hale in Ohio."), "SUPPORT")["target_text"]
+        == "Tom Hale"
+    )
     assert extract(nlp, "Anna Berg campaigned for higher wages in Ohio.") == []
 
 
@@ -174,9 +194,15 @@ def test_dismissing_as_hitting_back_trashing(nlp: Language) -> None:
     r = only(extract(nlp, "Anna Berg dismissed Tom Hale as a fraud."), "ACCUSE")
     assert (r["actor_text"], r["target_text"]) == ("Anna Berg", "Tom Hale")
     assert types(extract(nlp, "Anna Berg dismissed the proposal.")) == {"REJECT"}
-    assert only(extract(nlp, "Anna Berg fired back at Tom Hale on Twitter."), "ACCUSE")["target_text"] == "Tom Hale"
+    assert (
+        only(extract(nlp, "Anna Berg fired back at Tom Hale on Twitter."), "ACCUSE")["target_text"]
+        == "Tom Hale"
+    )
     assert only(extract(nlp, "The soldiers fired back at the militants."), "ASSAULT")
-    assert only(extract(nlp, "Anna Berg trashed Tom Hale in an interview."), "ACCUSE")["target_text"] == "Tom Hale"
+    assert (
+        only(extract(nlp, "Anna Berg trashed Tom Hale in an interview."), "ACCUSE")["target_text"]
+        == "Tom Hale"
+    )
 
 
 def test_a_role_a_party_would_fill_is_appraised(nlp: Language) -> None:

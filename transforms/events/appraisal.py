@@ -64,7 +64,9 @@ def _modifiers(pred: Token) -> list[Token]:
         t = stack.pop()
         out.append(t)
         # "a very aggressive and effective campaign": a modifier's conjunct is a modifier too
-        stack += [c for c in t.children if c.dep_ not in _OWN_CLAUSE or (c.dep_ == "conj" and t.dep_ == "amod")]
+        stack += [
+            c for c in t.children if c.dep_ not in _OWN_CLAUSE or (c.dep_ == "conj" and t.dep_ == "amod")
+        ]
     return out
 
 
@@ -73,7 +75,10 @@ def _negated(tok: Token, skip: Token | None = None) -> bool:
     of a contrast, neither)."""
     neg = lexicon().modality["negation_words"]
     return any(
-        c.dep_ == "neg" and c.lower_ in neg and (skip is None or c.i != skip.i) and not any(g.lower_ == "only" for g in c.children)
+        c.dep_ == "neg"
+        and c.lower_ in neg
+        and (skip is None or c.i != skip.i)
+        and not any(g.lower_ == "only" for g in c.children)
         for c in tok.children
     )
 
@@ -214,7 +219,10 @@ def _party_free_deed(obj: Token) -> bool:
     """Whether an object is a deed or a word (``appraised_deeds``) that names no owner of its own."""
     if obj.lemma_.lower() not in words("appraised_deeds") and obj.lower_ not in words("appraised_deeds"):
         return False
-    return not any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by")) for c in obj.children)
+    return not any(
+        c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by"))
+        for c in obj.children
+    )
 
 
 def _copula(clause: Token) -> tuple[Token | None, Token | None]:

@@ -3,7 +3,8 @@ of what the verb governs: an admission of fault ("X admitted she made a mistake"
 (CAMEO 080); an allegation that a party did something an ACCUSE (CAMEO 112), and so is contesting
 its claim or bid (CAMEO 111) or having harsh words for it; a refusal to hand over or make known ("X declined to provide a list", "X refused to
 release the files") and the blocking of an undertaking ("X blocked the release of the files") are a
-REJECT (CAMEO 120). Each is tried only when no lexicon entry of the verb fits. Word lists are data
+REJECT (CAMEO 120); a demand said as an obligation ("X said Y must resign") a REQUEST (CAMEO 100).
+Each is tried only when no lexicon entry of the verb fits (:func:`speech_act`). Word lists are data
 (``speech_acts.toml``).
 """
 
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from transforms.events import appraisal as _appraisal
 from transforms.events.clauses import _is_passive, _subject
 from transforms.events.coref import pronoun_subject
 from transforms.events.generic import fiction, frequentative, habitual, modifier_participle
-from transforms.events.lexicon import Entry
+from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
-from transforms.events.parties import _name_words, _owner, _parties
+from transforms.events.parties import _name_words, _overlap, _owner, _parties
 from transforms.events.triggers import _Found, _noun_entry
 from transforms.lexicons import load
 
@@ -49,18 +51,23 @@ def _objects(verb: Token) -> list[Token]:
 
 def _fault(tok: Token) -> bool:
     """Whether a noun names a fault ("a mistake", "wrongdoing")."""
-    return tok.lower_ in words("admission", "fault_nouns") or tok.lemma_.lower() in words("admission", "fault_nouns")
+    return tok.lower_ in words("admission", "fault_nouns") or tok.lemma_.lower() in words(
+        "admission", "fault_nouns"
+    )
 
 
 def _fault_clause(clause: Token) -> bool:
     """Whether a clause states a fault: "she misspoke", "he made a mistake", "mistakes were made",
     "he was wrong"."""
-    if clause.lemma_.lower() in words("admission", "fault_verbs") or clause.lower_ in words("admission", "fault_verbs"):
+    if clause.lemma_.lower() in words("admission", "fault_verbs") or clause.lower_ in words(
+        "admission", "fault_verbs"
+    ):
         return True
     if any(_fault(c) for c in clause.children if c.dep_ in ("dobj", "nsubjpass")):
         return True
     return any(
-        c.dep_ in ("acomp", "attr") and (c.lemma_.lower() in words("admission", "fault_predicates") or _fault(c))
+        c.dep_ in ("acomp", "attr")
+        and (c.lemma_.lower() in words("admission", "fault_predicates") or _fault(c))
         for c in clause.children
     )
 
@@ -87,7 +94,9 @@ def _blocked(verb: Token) -> Token | None:
     """The undertaking a blocking verb's object names ("blocked the release", "stalled the vote"), or
     None."""
     for o in _objects(verb):
-        if o.lemma_.lower() in words("blocking", "undertakings") or o.lower_ in words("blocking", "undertakings"):
+        if o.lemma_.lower() in words("blocking", "undertakings") or o.lower_ in words(
+            "blocking", "undertakings"
+        ):
             return o
         if o.pos_ == "NOUN" and _noun_entry(o) is not None:
             return o
@@ -123,7 +132,9 @@ def _not_told(verb: Token) -> bool:
         return True
     if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
         return True
-    if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_.lower() in words("blocking", "ability")):
+    if verb.dep_ == "xcomp" and (
+        verb.head.pos_ == "ADJ" or verb.head.lemma_.lower() in words("blocking", "ability")
+    ):
         return True  # "well positioned to block", "able to refuse": a capacity, no deed
     return verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
@@ -144,7 +155,10 @@ def _alleged(verb: Token, ms: _Mentions, actor: Party | None) -> Party | None:
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
         doer = next((c for c in clause.children if c.dep_ == "nsubj"), None)
         if doer is None and _is_passive(clause):
-            doer = next((o for c in clause.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"), None)
+            doer = next(
+                (o for c in clause.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"),
+                None,
+            )
         if doer is not None and (doer.pos_ != "PRON" or doer.lower_ in ("he", "she")):
             target = _parties(doer, ms, _name_words(actor.text) if actor is not None else frozenset())
             if target is not None and not (actor is not None and target.text == actor.text):
@@ -204,18 +218,20 @@ def statement(verb: Token, ms: _Mentions) -> _Found | None:
         said = _words_for(verb)
         if said is None:
             return None
-        entry, obj = said
-        fors = [c for t in (obj, verb) for c in t.children if c.dep_ == "prep" and c.lower_ == "for"]
+        entry, said_obj = said
+        fors = [c for t in (said_obj, verb) for c in t.children if c.dep_ == "prep" and c.lower_ == "for"]
         for o in (o for c in fors for o in c.children if o.dep_ == "pobj"):
             target = target or _other(o, ms, actor)  # "harsh words for the character of X": X
         if target is None:
             return None
     elif kind == "challenge":
-        obj = next((o for o in _objects(verb) if o.lemma_.lower() in words("challenge", "objects")), None)
-        if obj is None:
+        contested = next(
+            (o for o in _objects(verb) if o.lemma_.lower() in words("challenge", "objects")), None
+        )
+        if contested is None:
             return None
         entry = _DISAPPROVE
-        target = _other(obj, ms, actor)
+        target = _other(contested, ms, actor)
     elif kind == "allegation":
         entry = _ACCUSE
         target = _alleged(verb, ms, actor)
@@ -228,3 +244,53 @@ def statement(verb: Token, ms: _Mentions) -> _Found | None:
         entry = _REJECT
         target = _other(obj, ms, actor)
     return _Found(verb, entry, actor, target, None, verb, [verb], False, actor_tok=subj)
+
+
+def speech_act(verb: Token, ms: _Mentions, lexicon_verb: bool) -> _Found | None:
+    """Returns the speech act a verb no lexicon entry codes reports, or None. A verb the lexicon
+    lacks may state an obligation, an appraisal or one of the acts here; a lexicon verb none of
+    whose entries fits may still be one of the acts here, or a naming ("dismissed X as a fraud")."""
+    if not lexicon_verb:
+        return obligation(verb, ms) or _appraisal.appraisal(verb, ms) or statement(verb, ms)
+    found = statement(verb, ms)
+    if found is None and verb.lemma_.lower() in _appraisal.words("naming_verbs"):
+        found = _appraisal.appraisal(verb, ms)
+    return found
+
+
+_OBLIGATION = Entry(event_type="REQUEST", cameo="100")
+
+
+def obligation(verb: Token, ms: _Mentions) -> _Found | None:
+    """A demand said as an obligation: "X said Y must return the helicopter" is X's REQUEST to
+    Y, the speech verb its trigger; None unless both are parties and not the same."""
+    lex = lexicon()
+    if verb.lemma_.lower() not in lex.obligation_verbs or habitual(verb):
+        return None
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or not any(
+            c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in clause.children
+        ):
+            continue
+        actor = _parties(_subject(verb), ms)
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and _no_demand(clause, subj):
+            return None
+        target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
+        if target is None and subj is not None and actor is not None and subj.lower_ in lex.person_pronouns:
+            # "If X cannot say it, she should quit", Trump said: the one named before it in the
+            # sentence, never the speaker (who is "he" in "X said he should…" more often than not)
+            m = ms.antecedent(subj, 600, _name_words(actor.text))
+            if m is not None and m[0] >= subj.sent.start_char:
+                target = Party(m[0], m[1], m[2], "entity", m[3])
+        if actor is None or target is None or _overlap(actor, target):
+            return None
+        return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
+    return None
+
+
+def _no_demand(clause: Token, subj: Token) -> bool:
+    """Whether an obligation clause makes no demand of its subject: an inverted conditional
+    ("should he win"), or what befalls the subject ("she should face no charges")."""
+    modal_first = any(c.dep_ == "aux" and c.i < subj.i for c in clause.children)
+    return modal_first or clause.lemma_.lower() in words("obligation", "undergo")

@@ -27,7 +27,6 @@ from transforms.events.parties import (
     _group_phrase,
     _location_of,
     _name_words,
-    _overlap,
     _owner,
     _parties,
 )
@@ -321,70 +320,20 @@ def _violent_cause(verb: Token) -> bool:
     return False
 
 
-_OBLIGATION = Entry(event_type="REQUEST", cameo="100")
-
-
-def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
-    """A demand said as an obligation: "X said Y must return the helicopter" is X's REQUEST to
-    Y, the speech verb its trigger; None unless both are parties and not the same."""
-    lex = lexicon()
-    if verb.lemma_.lower() not in lex.obligation_verbs or habitual(verb):
-        return None
-    for clause in verb.children:
-        if clause.dep_ != "ccomp" or not any(
-            c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in clause.children
-        ):
-            continue
-        actor = _parties(_subject(verb), ms)
-        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None and _no_demand(clause, subj):
-            return None
-        target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
-        if target is None and subj is not None and actor is not None and subj.lower_ in lex.person_pronouns:
-            # "If X cannot say it, she should quit", Trump said: the one named before it in the
-            # sentence, never the speaker (who is "he" in "X said he should…" more often than not)
-            m = ms.antecedent(subj, 600, _name_words(actor.text))
-            if m is not None and m[0] >= subj.sent.start_char:
-                target = Party(m[0], m[1], m[2], "entity", m[3])
-        if actor is None or target is None or _overlap(actor, target):
-            return None
-        return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
-    return None
-
-
-def _no_demand(clause: Token, subj: Token) -> bool:
-    """Whether an obligation clause makes no demand of its subject: an inverted conditional
-    ("should he win"), or what befalls the subject ("she should face no charges")."""
-    from transforms.events.statements import words  # it builds on this module
-
-    modal_first = any(c.dep_ == "aux" and c.i < subj.i for c in clause.children)
-    return modal_first or clause.lemma_.lower() in words("obligation", "undergo")
-
-
 def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
     hits = _verb_keys(verb, lexicon().verbs)
-    if not hits:
-        from transforms.events.appraisal import appraisal  # it builds on this module
+    from transforms.events.statements import speech_act  # it builds on this module
 
-        return _obligation(verb, ms) or appraisal(verb, ms) or _statement(verb, ms)
+    if not hits:
+        return speech_act(verb, ms, False)
     for key, entry in hits:
         # a longer key that does not fit leaves the verb's other readings ("withdraw troops from")
         found = _verbal_entry(verb, ms, key, entry, 0)
         if found is not None:
             return found
-    return _statement(verb, ms)  # "declined to provide a list": no entry fits, the refusal stands
-
-
-def _statement(verb: Token, ms: _Mentions) -> _Found | None:
-    from transforms.events.appraisal import appraisal, words  # they build on this module
-    from transforms.events.statements import statement
-
-    found = statement(verb, ms)
-    if found is None and verb.lemma_.lower() in words("naming_verbs"):
-        found = appraisal(verb, ms)  # "dismissed X as a fraud": no entry fits, the naming stands
-    return found
+    return speech_act(verb, ms, True)  # "declined to provide a list": no entry fits, the refusal stands
 
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
