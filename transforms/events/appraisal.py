@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.events.clauses import _subject
+from transforms.events.clauses import _is_passive, _subject
 from transforms.events.coref import pronoun_subject
 from transforms.events.generic import (
     fiction,
@@ -63,30 +63,54 @@ def _modifiers(pred: Token) -> list[Token]:
     while stack:
         t = stack.pop()
         out.append(t)
-        stack += [c for c in t.children if c.dep_ not in _OWN_CLAUSE]
+        # "a very aggressive and effective campaign": a modifier's conjunct is a modifier too
+        stack += [
+            c for c in t.children if c.dep_ not in _OWN_CLAUSE or (c.dep_ == "conj" and t.dep_ == "amod")
+        ]
     return out
 
 
-def _negated(tok: Token) -> bool:
-    """Whether a "not"/"never" bears on the token ("not only" is no negation)."""
+def _negated(tok: Token, skip: Token | None = None) -> bool:
+    """Whether a "not"/"never" bears on the token ("not only" is no negation; ``skip``, the "not"
+    of a contrast, neither)."""
     neg = lexicon().modality["negation_words"]
     return any(
-        c.dep_ == "neg" and c.lower_ in neg and not any(g.lower_ == "only" for g in c.children)
+        c.dep_ == "neg"
+        and c.lower_ in neg
+        and (skip is None or c.i != skip.i)
+        and not any(g.lower_ == "only" for g in c.children)
         for c in tok.children
     )
 
 
+def _contrast(pred: Token) -> tuple[Token | None, Token | None]:
+    """ "a liability, not an asset": the "not" after the predicate and the alternative it rejects
+    (None, None when the predicate sets no alternative against itself)."""
+    neg = next((c for c in pred.children if c.dep_ == "neg" and c.i > pred.i), None)
+    alt = (
+        next((c for c in pred.children if c.dep_ in ("appos", "conj") and c.i > neg.i), None)
+        if neg is not None
+        else None
+    )
+    return (neg, alt) if alt is not None else (None, None)
+
+
+def _own_polarity(p: Token) -> int:
+    mods = [_polar(t) for t in _modifiers(p) if t.dep_ != "neg"]
+    return sum(mods) if any(mods) else _polar(p)
+
+
 def polarity(pred: Token, clause: Token | None = None) -> int:
     """The appraisal a predicate states: its modifiers decide ("a bad choice"), else its own head
-    ("a hypocrite"); a negation on it or on its clause turns it ("is not qualified")."""
-    preds = [pred, *(c for c in pred.conjuncts if c.i > pred.i)]
-    score = 0
-    for p in preds:
-        mods = [_polar(t) for t in _modifiers(p) if t.dep_ != "neg"]
-        own = sum(mods) if any(mods) else _polar(p)
-        score += own
+    ("a hypocrite"); a negation on it or on its clause turns it ("is not qualified"); an alternative
+    it rejects counts against it ("a liability, not an asset")."""
+    neg, alt = _contrast(pred)
+    preds = [pred, *(c for c in pred.conjuncts if c.i > pred.i and (alt is None or c.i != alt.i))]
+    score = sum(_own_polarity(p) for p in preds)
+    if alt is not None:
+        score -= _own_polarity(alt)
     sign = 1 if score > 0 else -1 if score < 0 else 0
-    if _negated(pred) or (clause is not None and clause is not pred and _negated(clause)):
+    if _negated(pred, neg) or (clause is not None and clause is not pred and _negated(clause)):
         sign = -sign
     return sign
 
@@ -100,14 +124,56 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     if tok is None:
         return None
     exclude = _name_words(actor.text) if actor is not None else frozenset()
+    if _own(tok, ms, actor):
+        return None  # "X is proud of his campaign", "X said his staff did the wrong thing"
     target = _parties(tok, ms, exclude)
     if target is None and accuse and tok.pos_ == "NOUN":
-        target = _owner(tok, ms)
+        poss = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        # "X called his vote reckless": his is not X
+        target = _parties(poss, ms, exclude) if poss is not None else _owner(tok, ms)
     if target is not None and actor is not None and (_overlap(actor, target) or actor.text == target.text):
         return None  # the speaker appraising itself (or a pronoun resolved to the one appraised)
     if target is not None and generic_population(target.text, target.label, target.kind):
         return None  # "people are tired of…" speaks of no party
     return target
+
+
+_SAME_PERSON = {"he": "his", "she": "her", "they": "their", "it": "its"}
+
+
+def _own(tok: Token, ms: _Mentions, actor: Party | None) -> bool:
+    """Whether a noun is the speaker's own ("his campaign", "our staff"): a possessive pronoun of
+    the speaker, of the same person as the subject pronoun of its clause ("he is proud of his
+    campaign"), or one that stands for the actor."""
+    poss = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+    if poss is None:
+        return False
+    if poss.lower_ in ("my", "our"):
+        return True
+    clause = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX", "ADJ") and a.dep_ != "amod"), None)
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
+    if subj is None and clause is not None and clause.pos_ == "ADJ":
+        subj = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)  # "he is proud of…"
+    if subj is not None and _SAME_PERSON.get(subj.lower_) == poss.lower_:
+        return True
+    owner = _parties(poss, ms)
+    return actor is not None and owner is not None and (_overlap(owner, actor) or owner.text == actor.text)
+
+
+def _modal_hedge(clause: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in clause.children)
+
+
+def _hedged(clause: Token, pred: Token) -> bool:
+    """Whether an appraisal is hedged or weighed, not made: a modal ("would be wise to", "may not be
+    such a bad thing") or a comparison ("less an asset than a liability")."""
+    if _modal_hedge(clause):
+        return True
+    if any(c.dep_ == "xcomp" for c in pred.children) and any(
+        c.dep_ == "aux" and c.lower_ in ("would", "should") for c in clause.children
+    ):
+        return True  # "would be wise to wait": advice on a deed, no appraisal of the party
+    return any(t.lower_ == "than" for c in pred.children for t in (c, *c.children))
 
 
 def _found(verb: Token, entry: Entry, actor: Party | None, target: Party) -> _Found:
@@ -134,13 +200,29 @@ def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         clause = next((c for c in kids if c.dep_ == "ccomp"), None)  # "called [X careless]"
         if clause is not None and clause.pos_ in ("ADJ", "NOUN"):
             pred, obj = clause, next((c for c in clause.children if c.dep_ == "nsubj"), None)
-    if pred is None or obj is None:
+    if pred is None and obj is not None:
+        # "called X's vote an irresponsible one", the predicate parsed as the object's apposition
+        pred = next((c for c in obj.children if c.dep_ == "appos" and polarity(c) != 0), None)
+    if pred is None or obj is None or _hedged(verb, pred):
         return None
     entry = _entry(polarity(pred, verb))
     if entry is None:
         return None
     target = _target(obj, ms, actor, entry.event_type == "ACCUSE")
+    if target is None and _party_free_deed(obj):
+        # "X called the statement outrageous": a deed or word whose author the sentence leaves unnamed
+        return _Found(verb, entry, actor, None, None, verb, [verb], False, actor_tok=_subject(verb))
     return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _party_free_deed(obj: Token) -> bool:
+    """Whether an object is a deed or a word (``appraised_deeds``) that names no owner of its own."""
+    if obj.lemma_.lower() not in words("appraised_deeds") and obj.lower_ not in words("appraised_deeds"):
+        return False
+    return not any(
+        c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by"))
+        for c in obj.children
+    )
 
 
 def _copula(clause: Token) -> tuple[Token | None, Token | None]:
@@ -210,10 +292,12 @@ def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     reports appraises a party other than the speaker, or voices the speaker's feeling about one."""
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
         subj, pred = _copula(clause)
+        if subj is None and pred is None and (found := _deed(verb, clause, ms, actor)) is not None:
+            return found
         if subj is None and pred is not None:
             # "explained [X's refusal] is a weakness": the subject parsed as the verb's object
             subj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i), None)
-        if subj is None or pred is None:
+        if subj is None or pred is None or _hedged(clause, pred):
             continue
         if subj.lower_ == "you":
             # "told X: you are a liar", "tweeting at X, you are a loser": the one addressed
@@ -241,6 +325,44 @@ def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     return None
 
 
+def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
+    """ "X said Y ran a terrible campaign", "X says Y told lies": the clause a speech verb reports
+    has a party do a deed (a verb of ``deed_verbs``) the speaker appraises by its object."""
+    lemma = clause.lemma_.lower()
+    if _is_passive(clause) or lemma not in words("deed_verbs") | words("misdeed_verbs"):
+        return None
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if lemma in words("misdeed_verbs"):
+        # "X said Y lied", "X says Y failed the voters": the deed itself is the blame
+        if subj is None or subj.lower_ in _SPEAKER or _negated(clause) or _modal_hedge(clause):
+            return None
+        if any(c.dep_ == "xcomp" and c.lemma_.lower() in words("outcome_verbs") for c in clause.children):
+            return None  # "failed to win the state" reports an outcome; "failed to act" is blame
+        target = _target(subj, ms, actor, True)
+        return _found(verb, _ACCUSE, actor, target) if target is not None else None
+    obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
+    if subj is None or obj is None or subj.lower_ in _SPEAKER or obj.lower_ == "nothing":
+        return None  # "said she did nothing illegal" clears her
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in obj.children):
+        return None
+    entry = _entry(polarity(obj, clause))
+    if entry is None:
+        return None
+    target = _target(subj, ms, actor, entry.event_type == "ACCUSE")
+    return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _reporting_present(verb: Token) -> bool:
+    """ "X says Y is a liar": the present of a speech verb with a subject of its own reports what
+    was said, as news does; no habit (adverbs of frequency are ruled out apart)."""
+    return (
+        verb.tag_ in ("VBZ", "VBP")
+        and verb.lemma_.lower() in words("speech_verbs")
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
 def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the ACCUSE or SUPPORT a verb of naming or speech states about a named party, or None
     (no appraisal, no party appraised, a habit or a description)."""
@@ -248,7 +370,9 @@ def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
     naming = lemma in words("naming_verbs")
     if not (naming or lemma in words("speech_verbs")):
         return _felt(verb, ms) if not (habitual(verb) or fiction(verb)) else None
-    if habitual(verb) or fiction(verb) or frequentative(verb) or modifier_participle(verb):
+    if (habitual(verb) and not _reporting_present(verb)) or fiction(verb) or frequentative(verb):
+        return None
+    if modifier_participle(verb):
         return None
     subj = _subject(verb)
     actor = _parties(subj, ms)

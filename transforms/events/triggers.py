@@ -27,7 +27,6 @@ from transforms.events.parties import (
     _group_phrase,
     _location_of,
     _name_words,
-    _overlap,
     _owner,
     _parties,
 )
@@ -129,6 +128,7 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         cls = lex.noun_classes[entry.patient]
         if obj is None or not any(
             o.ent_type_ in ("PERSON", "NORP")
+            or (passive and o.pos_ == "PRON" and o.lower_ in lex.person_pronouns)  # "he was released"
             or o.like_num
             or any(c.dep_ == "nummod" for c in o.children)
             or _in_class(o, cls)
@@ -320,43 +320,20 @@ def _violent_cause(verb: Token) -> bool:
     return False
 
 
-_OBLIGATION = Entry(event_type="REQUEST", cameo="100")
-
-
-def _obligation(verb: Token, ms: _Mentions) -> _Found | None:
-    """A demand said as an obligation: "X said Y must return the helicopter" is X's REQUEST to
-    Y, the speech verb its trigger; None unless both are parties and not the same."""
-    lex = lexicon()
-    if verb.lemma_.lower() not in lex.obligation_verbs or habitual(verb):
-        return None
-    for clause in verb.children:
-        if clause.dep_ != "ccomp" or not any(
-            c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in clause.children
-        ):
-            continue
-        actor = _parties(_subject(verb), ms)
-        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        target = _parties(subj, ms) if subj is not None and subj.pos_ != "PRON" else None
-        if actor is None or target is None or _overlap(actor, target):
-            return None
-        return _Found(verb, _OBLIGATION, actor, target, None, verb, [verb], False, actor_tok=_subject(verb))
-    return None
-
-
 def _verbal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the event a lexicon verb reports, with its parties, or None when the verb is no
     trigger here (its complements do not fit, it states a habit or describes a noun…)."""
     hits = _verb_keys(verb, lexicon().verbs)
-    if not hits:
-        from transforms.events.appraisal import appraisal  # it builds on this module
+    from transforms.events.statements import speech_act  # it builds on this module
 
-        return _obligation(verb, ms) or appraisal(verb, ms)
+    if not hits:
+        return speech_act(verb, ms, False)
     for key, entry in hits:
         # a longer key that does not fit leaves the verb's other readings ("withdraw troops from")
         found = _verbal_entry(verb, ms, key, entry, 0)
         if found is not None:
             return found
-    return None
+    return speech_act(verb, ms, True)  # "declined to provide a list": no entry fits, the refusal stands
 
 
 def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int) -> _Found | None:
