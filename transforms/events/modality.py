@@ -117,9 +117,22 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         and (steps < 6)
     ):
         if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
-            # "calling on X to stop… and call on Y…": the conjunct shares its head's governor
+            # "calling on X to stop… and call on Y…": the conjunct shares its head's governor; a
+            # conjunct with a subject of its own ("X aren't sure…, and Y has been attacking Z")
+            # shares the governor only, not the head's negation or modals
+            own_clause = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children) or _finite_after_base(cur)
             cur = cur.head
-            chain.append(cur)
+            if not own_clause:
+                chain.append(cur)
+            steps += 1
+            continue
+        if cur.dep_ == "conj" and cur.head.pos_ in ("VERB", "AUX") and _shares_head(cur):
+            # "did not criticize X or call for Y": the conjunct shares its head's auxiliaries, not
+            # the head's own meaning ("refused to meet X and criticized Y")
+            cur = cur.head
+            lemma = cur.lemma_.lower()
+            if not any(lemma in mod[k] for k in ("negation_verbs", "planned_verbs", "hypothetical_verbs")):
+                chain.append(cur)
             steps += 1
             continue
         if cur.dep_ == "pcomp" and cur.head.lower_ not in (
@@ -151,6 +164,23 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             continue
         break
     return chain
+
+
+def _shares_head(conj: Token) -> bool:
+    """Whether a verb conjunct shares its head's auxiliaries and negation: it has no subject or
+    auxiliary of its own and is not contrasted ("did not attend but sent a message")."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg") for c in conj.children):
+        return False
+    if _finite_after_base(conj):
+        return False
+    between = [c for c in conj.head.children if c.dep_ == "cc" and c.i < conj.i]
+    return not any(c.lower_ in ("but", "yet") for c in between)
+
+
+def _finite_after_base(conj: Token) -> bool:
+    """Whether a past-tense conjunct hangs on an infinitive ("refused to meet X and criticized Y"):
+    the parser's attachment; the past verb is a clause of its own."""
+    return conj.tag_ == "VBD" and conj.head.tag_ == "VB"
 
 
 class _Cues(NamedTuple):
@@ -208,6 +238,8 @@ def _cues(
             elif lemma in mod["hypothetical_verbs"] and (tok is not anchor or nominal_free):
                 hypothetical, hyp_at = True, level
         auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
+        if litotes:
+            auxes = [a for a in auxes if a != "could"]  # "could not resist attacking X": it was done
         if any(a in mod["planned_aux"] for a in auxes):
             planned = True
         if tok.dep_ == "ROOT" and "to" in auxes and any(c.dep_ == "nsubj" for c in tok.children):

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from transforms.events.coref import cataphor, quote_speaker, subject_referent
+from transforms.events.describe import described_person
 from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
-from transforms.events.mentions import Party, _Mentions
-from transforms.names import name_words
+from transforms.events.mentions import Party, _Mentions, _person_key
+from transforms.names import name_words, title_gender
 from transforms.nlp import doc_text
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -82,6 +83,8 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     if low in _SAYER_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass") and (sayer := _sayer(tok)) is not None:
         # "Iraq said it would allow…", "the rebels said they will release…": the speaker
         return _party(sayer, ms, depth + 1)
+    if low in _POSSESSIVES and tok.dep_ == "poss" and (subj := _binder(tok, ms)) is not None:
+        return _party(subj, ms, depth + 1)  # "X defended his endorsement": X's endorsement
     if low in lex.person_pronouns and tok.pos_ == "PRON":
         m = ms.antecedent(tok, 600, exclude)
         # people named before it in its own sentence decide ("X arrived, where he met Y"; two of
@@ -106,6 +109,8 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         # "the U.S. Vice President, Joe Biden": the person, not the title the NER took for a name
         if child.dep_ == "appos" and (pm := ms.at(child.idx)) is not None and pm[3] == "PERSON":
             return _mention_party(pm)
+    if m is None and (person := described_person(tok, ms)) is not None:
+        return person  # "the Vermont senator": the senator named before, not the state
     if m is not None:
         if tok.dep_ != "poss" and (_possessor(tok.doc, m) or _possessive_phrase(tok)):
             return None  # "the Commission's threshold": the party owns the object, it is not it
@@ -153,6 +158,44 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
                     if obj.dep_ == "pobj":
                         return _quantified(tok, _party(obj, ms, depth + 1))
     return None
+
+
+_POSSESSIVES = {"his": "m", "her": "f"}
+# What a possessed noun may be in its clause on the way up to the verb whose subject binds it.
+_BOUND_DEPS = frozenset({"dobj", "pobj", "prep", "conj", "compound", "attr", "dative"})
+
+
+def _binder(pron: Token, ms: _Mentions) -> Token | None:
+    """The subject a his/her refers to in its own clause: "X defended his endorsement", "During
+    his visit, X said…" (a person's possessive in the verb's object or phrase is most often the
+    subject's own). None when the subject is not one person of that gender (a place, a plural, a
+    pronoun of the other gender, a name of known other gender) or another person is named between
+    them and the subject's gender is unknown: then the antecedent rule decides."""
+    cur = pron.head
+    for _ in range(5):
+        if cur.pos_ in ("VERB", "AUX"):
+            break
+        if cur.dep_ not in _BOUND_DEPS or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    else:
+        return None
+    subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.tag_ in ("NNS", "NNPS") or any(subj.conjuncts):
+        return None
+    want = _POSSESSIVES[pron.lower_]
+    if subj.pos_ == "PRON":
+        return subj if subj.lower_ == ("he" if want == "m" else "she") else None
+    m = ms.at(subj.idx)
+    if m is None or m[3] not in ("PERSON", "ORG"):
+        return None
+    key = _person_key(m[2])
+    sex = title_gender(ms.titles.get(m[0], ""), "pronouns") or ms.genders.get(key)
+    if sex is not None:
+        return subj if sex == want else None
+    lo, hi = sorted((m[1], pron.idx))
+    others = [r for r in ms.rows if r[3] == "PERSON" and lo <= r[0] < hi and _person_key(r[2]) != key]
+    return None if others else subj
 
 
 def _quantified(tok: Token, group: Party | None) -> Party | None:
