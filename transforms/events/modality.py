@@ -120,7 +120,9 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             # "calling on X to stop… and call on Y…": the conjunct shares its head's governor; a
             # conjunct with a subject of its own ("X aren't sure…, and Y has been attacking Z")
             # shares the governor only, not the head's negation or modals
-            own_clause = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children) or _finite_after_base(cur)
+            own_clause = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children) or _finite_after_base(
+                cur
+            )
             cur = cur.head
             if not own_clause:
                 chain.append(cur)
@@ -250,6 +252,11 @@ def _cues(
             planned = True
         if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
             hypothetical = True
+        if tok.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+            for c in tok.children
+        ):
+            hypothetical, hyp_at = True, max(hyp_at, level)  # "will step down if his wife wins": conditional
         if "to" in auxes and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
             hypothetical, hyp_at = True, max(hyp_at, level)  # "(calls) for X to resign": wished, not done
     return _Cues(negated, planned, hypothetical, neg_at, hyp_at)

@@ -109,6 +109,8 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         # "the U.S. Vice President, Joe Biden": the person, not the title the NER took for a name
         if child.dep_ == "appos" and (pm := ms.at(child.idx)) is not None and pm[3] == "PERSON":
             return _mention_party(pm)
+    if m is not None and _dateline(doc_text(tok.doc), m):
+        return None  # "PARIS, July 29 (AP) — Fans complained…": the dateline is no party
     if m is None and (person := described_person(tok, ms)) is not None:
         return person  # "the Vermont senator": the senator named before, not the state
     if m is not None:
@@ -196,6 +198,17 @@ def _binder(pron: Token, ms: _Mentions) -> Token | None:
     lo, hi = sorted((m[1], pron.idx))
     others = [r for r in ms.rows if r[3] == "PERSON" and lo <= r[0] < hi and _person_key(r[2]) != key]
     return None if others else subj
+
+
+def _dateline(text: str, m: tuple[int, int, str, str]) -> bool:
+    """Whether the mention is a dateline: a place in capitals opening a line, then a comma."""
+    name = m[2]
+    return (
+        len(name) > 2
+        and name.isupper()
+        and (m[0] == 0 or text[m[0] - 1] == "\n")
+        and text[m[1] : m[1] + 1] == ","
+    )
 
 
 def _quantified(tok: Token, group: Party | None) -> Party | None:

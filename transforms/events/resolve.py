@@ -74,11 +74,15 @@ _COORDINATION = (",", ";", "&", "and ", "or ", "'s", "\u2019s", "'", "\u2019")
 
 
 def _modifier_ids(row_start: int, text: str, mentions: list[tuple[int, int, str, str]]) -> set[str]:
-    """Returns the entities of the place or people mentions that modify a noun of the party phrase
-    ``text`` (starting at ``row_start``): a word of the phrase follows them directly."""
+    """Returns the entities of the mentions that modify a noun of the party phrase ``text``
+    (starting at ``row_start``): a word of the phrase follows them directly, and they are a place
+    or a people, or the phrase names people by their side ("Sanders supporters", "Trump aides" are
+    the supporters, not the candidate; "the Clinton campaign" stays the candidate's)."""
     out: set[str] = set()
+    words = text.lower().split()
+    people = bool(words) and words[-1].endswith("s") and words[-1] in lexicon().all_groups
     for m_start, m_end, label, eid in mentions:
-        if label not in _MODIFIER_LABELS or m_start < row_start:
+        if (label not in _MODIFIER_LABELS and not people) or m_start < row_start:
             continue
         rest = text[m_end - row_start :].lstrip()
         if rest and not rest.startswith(_COORDINATION) and rest[:1].isalpha():
@@ -89,18 +93,27 @@ def _modifier_ids(row_start: int, text: str, mentions: list[tuple[int, int, str,
 def _unlink_modifiers(x: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
     """Returns ``x`` with the place or people entities that only modify a party phrase taken out
     of its ``{prefix}_ids`` and ``{prefix}_entity_id`` (the senator is the party, not the state)."""
-    ids_col, eid_col, s_col, t_col = f"{prefix}_ids", f"{prefix}_entity_id", f"{prefix}_start", f"{prefix}_text"
+    ids_col, eid_col, s_col, t_col = (
+        f"{prefix}_ids",
+        f"{prefix}_entity_id",
+        f"{prefix}_start",
+        f"{prefix}_text",
+    )
     if entity_mentions.height == 0 or "label" not in entity_mentions.columns:
         return x
     by_article: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     places = entity_mentions.filter(
-        pl.col("label").is_in(list(_MODIFIER_LABELS)) & pl.col("entity_id").is_not_null()
+        pl.col("label").is_in([*_MODIFIER_LABELS, "PERSON", "ORG"]) & pl.col("entity_id").is_not_null()
     )
-    for art, ms, me, lab, eid in places.select("article_id", "start", "end", "label", "entity_id").iter_rows():
+    for art, ms, me, lab, eid in places.select(
+        "article_id", "start", "end", "label", "entity_id"
+    ).iter_rows():
         by_article[art].append((ms, me, lab, eid))
     ids: list[list[str] | None] = []
     eids: list[str | None] = []
-    for art, cur_ids, cur_eid, start, text in x.select("article_id", ids_col, eid_col, s_col, t_col).iter_rows():
+    for art, cur_ids, cur_eid, start, text in x.select(
+        "article_id", ids_col, eid_col, s_col, t_col
+    ).iter_rows():
         if not cur_ids or start is None or not text:
             ids.append(cur_ids)
             eids.append(cur_eid)

@@ -1,0 +1,162 @@
+"""Parties, modality and non-events on real-news patterns: descriptions, possessives, coordinated
+clauses, habits and open questions (invented sentences; transforms.events)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from spacy.language import Language
+
+from tests.test_events import extract
+from transforms import events, schema
+
+
+def _one(rows: list[dict[str, object]], event_type: str) -> dict[str, object]:
+    found = [r for r in rows if r["event_type"] == event_type]
+    assert found, rows
+    return found[0]
+
+
+def _types(rows: list[dict[str, object]]) -> set[object]:
+    return {r["event_type"] for r in rows}
+
+
+# ---- parties ----
+
+
+def test_a_description_is_the_person_named_before_in_that_role(nlp: Language) -> None:
+    text = "Sen. Tomas Holt spoke in Ostrava. The Veltrian senator congratulated Anna Berg on her win."
+    assert _one(extract(nlp, text), "SUPPORT")["actor_text"] == "Tomas Holt"
+    text = "Veltrian nominee Anna Berg spoke on Monday. Tomas Holt attacked the Veltrian nominee on Tuesday."
+    assert _one(extract(nlp, text), "ACCUSE")["target_text"] == "Anna Berg"
+
+
+def test_a_description_of_no_one_named_stays_the_phrase(nlp: Language) -> None:
+    rows = extract(nlp, "The Vermont senator congratulated Anna Berg on her win.")
+    assert _one(rows, "SUPPORT")["actor_text"] == "The Vermont senator"
+
+
+def test_a_possessive_is_the_subject_of_its_own_clause(nlp: Language) -> None:
+    rows = extract(nlp, "Anna Berg spoke. Tomas Holt defended his endorsement of Anna Berg this week.")
+    assert _one(rows, "SUPPORT")["actor_text"] == "Tomas Holt"
+    # another person named between, and the genders say nothing: the antecedent rule decides
+    rows = extract(nlp, "Tomas Holt attacked Anna Berg over her endorsement of Jim Pratt.")
+    assert _one(rows, "SUPPORT")["actor_text"] == "Anna Berg"
+
+
+def test_a_dateline_is_no_party(nlp: Language) -> None:
+    rows = extract(nlp, "OSTRAVA, July 29 (AP) — Fans have complained about Tomas Holt attending the rally.")
+    assert all(r["actor_text"] != "OSTRAVA" for r in rows)
+
+
+def _resolve_one(text: str, span: tuple[int, int], mentions: list[tuple[int, int, str, str]]) -> object:
+    row = {
+        "article_id": "a1",
+        "event_type": "SUPPORT",
+        "cameo_code": "051",
+        "trigger": "praised",
+        "trigger_start": 60,
+        "trigger_end": 67,
+        "sent_start": 0,
+        "sent_end": 80,
+        "sentence": "s",
+        "actor_text": text,
+        "actor_start": span[0],
+        "actor_end": span[1],
+        "date_method": "none",
+        "modality": "asserted",
+    }
+    x = pl.DataFrame([row], schema=schema.X_EVENT_MENTIONS.polars_schema, strict=False)
+    ems = pl.DataFrame(
+        {
+            "article_id": ["a1"] * len(mentions),
+            "entity_id": [m[3] for m in mentions],
+            "start": [m[0] for m in mentions],
+            "end": [m[1] for m in mentions],
+            "label": [m[2] for m in mentions],
+            "text": [text[m[0] - 10 : m[1] - 10] for m in mentions],
+        }
+    )
+    ents = pl.DataFrame(
+        {
+            "entity_id": [m[3] for m in mentions],
+            "name": [m[3].upper() for m in mentions],
+            "type": [m[2] for m in mentions],
+        }
+    )
+    ev, _ = events.resolve_events(x, ems, ents)
+    return ev["actor"].to_list()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "actor"),
+    [
+        # "the Veltria senator": the state only describes the senator
+        ("the Veltria senator", [(14, 21, "GPE", "en_veltria")], "the Veltria senator"),
+        # "Veltrian refugees": the people, not the nation
+        ("Veltrian refugees", [(10, 18, "NORP", "en_veltrian")], "Veltrian refugees"),
+        # "Holt supporters": the supporters, not the candidate
+        ("Holt supporters", [(10, 14, "PERSON", "en_holt")], "Holt supporters"),
+        # "the Holt campaign" stays the candidate's
+        ("the Holt campaign", [(14, 18, "PERSON", "en_holt")], "EN_HOLT"),
+        # a coordination names both; a modifying state is dropped from it
+        ("Anna Berg and Veltria", [(10, 19, "PERSON", "en_berg"), (24, 31, "GPE", "en_veltria")], "EN_BERG"),
+        (
+            "Anna Berg and former Veltria Gov. Tom Lee",
+            [(10, 19, "PERSON", "en_berg"), (31, 38, "GPE", "en_veltria"), (44, 51, "PERSON", "en_lee")],
+            "EN_BERG and EN_LEE",
+        ),
+    ],
+)
+def test_place_and_side_modifiers_of_a_party_are_not_linked(
+    text: str, mentions: list[tuple[int, int, str, str]], actor: str
+) -> None:
+    got = _resolve_one(text, (10, 10 + len(text)), mentions)
+    if actor == "EN_BERG":
+        assert got is not None and "EN_BERG" in str(got) and "EN_VELTRIA" in str(got)
+    else:
+        assert got == actor
+
+
+# ---- modality ----
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "modality"),
+    [
+        ("Tomas Holt refrained from attacking Anna Berg.", "ACCUSE", "negated"),
+        ("Tomas Holt could not resist taking swipes at Anna Berg.", "ACCUSE", "asserted"),
+        ("The senator did not criticize Tom Berg or call for his resignation.", "REQUEST", "negated"),
+        ("Tomas Holt refused to meet Anna Berg and criticized her plan.", "ACCUSE", "asserted"),
+        ("The minister will meet Tomas Holt and sign the agreement.", "CONSULT", "planned"),
+        ("Tomas Holt announced he will step down as chairman if Anna Berg wins.", "RETREAT", "hypothetical"),
+        (
+            "Many voters aren't sure they'll back Anna Berg, and Tomas Holt has been lobbing attacks on her.",
+            "ACCUSE",
+            "asserted",
+        ),
+    ],
+)
+def test_modality_of_clauses(nlp: Language, text: str, etype: str, modality: str) -> None:
+    assert _one(extract(nlp, text), etype)["modality"] == modality
+
+
+# ---- not events ----
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Tomas Holt has taken to urging voters to slow down.", "REQUEST"),  # a habit taken up
+        ("Anna Berg has increasingly decried the police.", "ACCUSE"),  # a growing habit
+        ("The senator tends to criticize the governor.", "ACCUSE"),
+        ("Anna Berg dominated Tomas Holt, capturing wins in Ostrava and Brno.", "ASSAULT"),  # votes won
+    ],
+)
+def test_not_events(nlp: Language, text: str, absent: str) -> None:
+    assert absent not in _types(extract(nlp, text))
+
+
+def test_a_single_deed_is_still_an_event(nlp: Language) -> None:
+    assert "ACCUSE" in _types(extract(nlp, "Anna Berg criticized the police on Monday."))
+    assert "ACCUSE" in _types(extract(nlp, "Tomas Holt used the ad to attack Anna Berg."))
