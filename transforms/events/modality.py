@@ -233,7 +233,9 @@ def _cues(
         if tok is anchor and not governed:
             pass
         elif tok is not trigger and tok.pos_ in ("VERB", "ADJ", "AUX"):
-            if lemma in mod["negation_verbs"]:
+            if lemma in mod["stop_verbs"] and trigger.pos_ != "VERB" and trigger.head.i == tok.i:
+                pass  # "to halt the bombing of X": the bombing goes on, only its end is in question
+            elif lemma in mod["negation_verbs"]:
                 negated, neg_at = True, min(neg_at, level)
             elif lemma in mod["planned_verbs"] and tok is not anchor:
                 planned = True

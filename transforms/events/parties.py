@@ -233,8 +233,10 @@ def _predicated(noun: Token) -> Token:
     cur = noun
     while cur.dep_ == "conj" and cur.head.i != cur.i and cur.head.pos_ in ("NOUN", "PROPN"):
         cur = cur.head  # "a liar, xenophobe and bully who…"
-    if cur.dep_ == "appos" and cur.pos_ == "NOUN" and cur.head.pos_ == "PROPN":
-        return cur.head  # "Acme Relief, an organization that endorsed X": the name, not its kind
+    if cur.dep_ == "appos" and (cur.pos_ == "NOUN" or cur.ent_type_ == "NORP") and cur.head.pos_ == "PROPN":
+        # "Acme Relief, an organization that endorsed X": the name, not its kind; "Jane Doe, a
+        # Tennessee Republican who met X": the person, not the party she belongs to
+        return cur.head
     if cur.dep_ == "attr" and cur.pos_ == "NOUN" and cur.head.lemma_ == "be":
         subj = next((c for c in cur.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.pos_ != "PRON":
