@@ -141,6 +141,12 @@ def test_place_and_side_modifiers_of_a_party_are_not_linked(
     [
         ("Tomas Holt refrained from attacking Anna Berg.", "ACCUSE", "negated"),
         ("The two countries held talks to halt the bombing of Ostrava.", "ASSAULT", "asserted"),
+        (
+            "But Tomas Holt later blamed his hesitancy to condemn Jim Pratt on a bad earpiece.",
+            "ACCUSE",
+            "negated",
+        ),
+        ("Neither Tom Holt nor Jim Berg criticized Anna Lee.", "ACCUSE", "negated"),
         ("Tomas Holt could not resist taking swipes at Anna Berg.", "ACCUSE", "asserted"),
         ("The senator did not criticize Tom Berg or call for his resignation.", "REQUEST", "negated"),
         ("Tomas Holt refused to meet Anna Berg and criticized her plan.", "ACCUSE", "asserted"),
@@ -155,6 +161,11 @@ def test_place_and_side_modifiers_of_a_party_are_not_linked(
 )
 def test_modality_of_clauses(nlp: Language, text: str, etype: str, modality: str) -> None:
     assert _one(extract(nlp, text), etype)["modality"] == modality
+
+
+def test_a_noun_of_reluctance_frames_the_infinitive_hung_on_its_verb(nlp: Language) -> None:
+    rows = extract(nlp, "But Tomas Holt later blamed his hesitancy to condemn Jim Pratt on a bad earpiece.")
+    assert [r["modality"] for r in rows if r["trigger"] == "condemn"] == ["negated"]
 
 
 # ---- not events ----

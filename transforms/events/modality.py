@@ -108,6 +108,10 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             cur = trigger
         else:
             chain.append(anchor)
+    framing = _framing_noun(cur)
+    if framing is not None:
+        chain.append(framing)  # "blamed his hesitancy to condemn X", parsed as "blamed … to condemn"
+        return chain
     # climb the open-clause chain: "failed to impose", "is set to hold", "are preparing to adopt"
     steps = 0
     while (
@@ -166,6 +170,23 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             continue
         break
     return chain
+
+
+def _framing_noun(verb: Token) -> Token | None:
+    """The noun of negation, plan or wish right before an infinitive that the parser hung on the
+    noun's own verb ("blamed his hesitancy to condemn X", "renewed his vow to ban Y"): it frames
+    the infinitive's event, as in "his hesitancy [to condemn X]"; None otherwise."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("xcomp", "advcl", "ccomp") or verb.head.i == verb.i:
+        return None
+    to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+    if to is None or to.i == 0:
+        return None
+    noun = verb.doc[to.i - 1]
+    mod = lexicon().modality
+    kinds = ("negation_nouns", "planned_nouns", "hypothetical_nouns")
+    if noun.pos_ != "NOUN" or noun.head.i != verb.head.i or noun.dep_ not in ("dobj", "nsubj", "nsubjpass"):
+        return None
+    return noun if any(noun.lemma_.lower() in mod[k] for k in kinds) else None
 
 
 def _shares_head(conj: Token) -> bool:
@@ -275,6 +296,11 @@ def _denied(tok: Token) -> bool:
         (c.dep_ == "neg" and not _exclusive(c))
         or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
         or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
+        # "Neither X nor Y is inclined to attack Z"
+        or (
+            c.dep_ in ("nsubj", "nsubjpass")
+            and any(p.dep_ in ("preconj", "det") and p.lower_ == "neither" for p in c.children)
+        )
         for c in kids
     )
 
