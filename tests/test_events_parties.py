@@ -141,11 +141,6 @@ def test_place_and_side_modifiers_of_a_party_are_not_linked(
     [
         ("Tomas Holt refrained from attacking Anna Berg.", "ACCUSE", "negated"),
         ("The two countries held talks to halt the bombing of Ostrava.", "ASSAULT", "asserted"),
-        (
-            "But Tomas Holt later blamed his hesitancy to condemn Jim Pratt on a bad earpiece.",
-            "ACCUSE",
-            "negated",
-        ),
         ("Neither Tom Holt nor Jim Berg criticized Anna Lee.", "ACCUSE", "negated"),
         ("Tomas Holt could not resist taking swipes at Anna Berg.", "ACCUSE", "asserted"),
         ("The senator did not criticize Tom Berg or call for his resignation.", "REQUEST", "negated"),
