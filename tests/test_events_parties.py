@@ -163,6 +163,14 @@ def test_a_noun_of_reluctance_frames_the_infinitive_hung_on_its_verb(nlp: Langua
     assert [r["modality"] for r in rows if r["trigger"] == "condemn"] == ["negated"]
 
 
+def test_a_presupposed_event_is_no_speakers_claim(nlp: Language) -> None:
+    text = (
+        "Soon after the gruesome murder of Father Tom Berg in Ostrava, Jim Holt asserted that Veltria"
+        " had lost its identity: “Veltria is no longer Veltria,” he claimed."
+    )
+    assert _one(extract(nlp, text), "ASSAULT")["modality"] == "asserted"
+
+
 # ---- not events ----
 
 

@@ -56,7 +56,11 @@ def _modality(
     """
     chain = _chain(trigger, anchor, detached)
     negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
-    reported = _reported(chain, anchor)
+    # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
+    # writer's background, not the speaker's claim
+    reported = not (_presupposed(trigger, anchor) or (detached and anchor is not trigger)) and _reported(
+        chain, anchor
+    )
     if (
         hypothetical
         and reported
@@ -101,10 +105,7 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
     chain: list[Token] = [trigger]
     cur = anchor or trigger
     if anchor is not None and anchor is not trigger:
-        pos = _np_position(trigger)
-        # "given the criticism…" (given is a prep, or the parser's verb)
-        presupposed = pos.dep_ in ("pobj", "dobj") and pos.head.lower_ in mod["presupposing_preps"]
-        if presupposed or detached:
+        if _presupposed(trigger, anchor) or detached:
             cur = trigger
         else:
             chain.append(anchor)
@@ -170,6 +171,15 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             continue
         break
     return chain
+
+
+def _presupposed(trigger: Token, anchor: Token | None) -> bool:
+    """Whether a nominal trigger sits in a phrase that presents it as known ("given the criticism
+    of X", "after the murder of Y"; given is a prep, or the parser's verb)."""
+    if anchor is None or anchor is trigger:
+        return False
+    pos = _np_position(trigger)
+    return pos.dep_ in ("pobj", "dobj") and pos.head.lower_ in lexicon().modality["presupposing_preps"]
 
 
 def _framing_noun(verb: Token) -> Token | None:
