@@ -190,3 +190,4 @@ def test_not_events(nlp: Language, text: str, absent: str) -> None:
 def test_a_single_deed_is_still_an_event(nlp: Language) -> None:
     assert "ACCUSE" in _types(extract(nlp, "Anna Berg criticized the police on Monday."))
     assert "ACCUSE" in _types(extract(nlp, "Tomas Holt used the ad to attack Anna Berg."))
+    assert "ASSAULT" in _types(extract(nlp, "Jim Pratt is selling the gun he used to kill Tom Berg in 2012."))

@@ -200,7 +200,12 @@ def habit_complement(verb: Token) -> bool:
     if verb.dep_ != "xcomp" or head.lemma_.lower() not in habit or head.lemma_.lower() == "take":
         return False
     if head.lemma_.lower() == "use":
-        return head.tag_ == "VBD" and not any(c.dep_ in ("dobj", "nsubjpass") for c in head.children)
+        # "the gun he used to kill X": the object is the noun the relative clause hangs on
+        return (
+            head.tag_ == "VBD"
+            and head.dep_ not in ("relcl", "acl")
+            and not any(c.dep_ in ("dobj", "nsubjpass") for c in head.children)
+        )
     return True
 
 
