@@ -180,6 +180,8 @@ def test_a_presupposed_event_is_no_speakers_claim(nlp: Language) -> None:
         ("Tomas Holt has taken to urging voters to slow down.", "REQUEST"),  # a habit taken up
         ("Anna Berg has increasingly decried the police.", "ACCUSE"),  # a growing habit
         ("The senator tends to criticize the governor.", "ACCUSE"),
+        ("Tomas Holt, will you resign?", "RETREAT"),  # a direct question
+        ("Why did Veltria not condemn the attack on Ruritania?", "ACCUSE"),
         ("Anna Berg dominated Tomas Holt, capturing wins in Ostrava and Brno.", "ASSAULT"),  # votes won
     ],
 )

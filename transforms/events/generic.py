@@ -230,7 +230,10 @@ def question(trigger: Token) -> bool:
     """Whether the trigger's clause is a question someone asked, no event: an indirect question
     under a verb of asking ("asked whether X would endorse Y", "wondered if X had met Y"), or a
     request whose asker is a questioner of the press ("the moderator asked X to comment") or
-    whose infinitive asks for an answer ("X was asked to name a decision")."""
+    whose infinitive asks for an answer ("X was asked to name a decision"); a direct question
+    ("Senator, will you resign?") reports nothing either."""
+    if trigger.sent.text.rstrip().rstrip("\"”’'").endswith("?"):
+        return True
     asking = _words("asking_verbs")
     if trigger.pos_ == "VERB" and trigger.lemma_.lower() in asking:
         subj = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
