@@ -42,6 +42,9 @@ def test_a_possessive_is_the_subject_of_its_own_clause(nlp: Language) -> None:
     # another person named between, and the genders say nothing: the antecedent rule decides
     rows = extract(nlp, "Tomas Holt attacked Anna Berg over her endorsement of Jim Pratt.")
     assert _one(rows, "SUPPORT")["actor_text"] == "Anna Berg"
+    # the object of the verb may own it as well: no binding to the subject
+    rows = extract(nlp, "Tomas Holt praised Jim Pratt for his endorsement of Anna Berg.")
+    assert [r["actor_text"] for r in rows if r["trigger"] == "endorsement"] != ["Tomas Holt"]
 
 
 def test_a_relative_clause_on_a_party_label_speaks_of_the_person(nlp: Language) -> None:

@@ -186,6 +186,15 @@ def _binder(pron: Token, ms: _Mentions) -> Token | None:
     if subj is None or subj.tag_ in ("NNS", "NNPS") or any(subj.conjuncts):
         return None
     want = _POSSESSIVES[pron.lower_]
+    for obj in (
+        c for c in cur.children if c.dep_ in ("dobj", "dative") and not c.i <= pron.i <= c.right_edge.i
+    ):
+        # "praised X for his service": the object may be the owner too; the antecedent rule decides
+        om = ms.at(obj.idx)
+        if obj.lower_ in ("him", "her") or (om is not None and om[3] == "PERSON"):
+            sex = ms.genders.get(_person_key(om[2])) if om is not None else None
+            if sex is None or sex == want:
+                return None
     if subj.pos_ == "PRON":
         return subj if subj.lower_ == ("he" if want == "m" else "she") else None
     m = ms.at(subj.idx)
