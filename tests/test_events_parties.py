@@ -31,6 +31,11 @@ def test_a_description_is_the_person_named_before_in_that_role(nlp: Language) ->
     assert _one(extract(nlp, text), "ACCUSE")["target_text"] == "Anna Berg"
 
 
+def test_a_description_takes_no_synonym_of_the_role(nlp: Language) -> None:
+    rows = extract(nlp, "Senate leader Tomas Holt spoke on Monday. But the president would veto the bill.")
+    assert _one(rows, "REJECT")["actor_text"] == "the president"
+
+
 def test_a_description_of_no_one_named_stays_the_phrase(nlp: Language) -> None:
     rows = extract(nlp, "The Vermont senator congratulated Anna Berg on her win.")
     assert _one(rows, "SUPPORT")["actor_text"] == "The Vermont senator"

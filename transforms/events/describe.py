@@ -8,7 +8,8 @@ from spacy.tokens import Token
 
 from transforms.events.coref import _context
 from transforms.events.mentions import Party, _Mentions
-from transforms.quotes.descriptions import _resolve_description
+from transforms.quotes.context import _Ctx
+from transforms.quotes.descriptions import _resolve_description, _role_words
 from transforms.quotes.lexicon import _lex
 
 _DEFINITE = frozenset({"the", "this", "that"})
@@ -34,10 +35,18 @@ def described_person(tok: Token, ms: _Mentions) -> Party | None:
     a = min(c.left_edge.i for c in mods)
     ctx = _context(tok, ms)
     person = _resolve_description(ctx, tok, a, tok.i + 1, None)
-    if person is None:
+    if person is None or not _named_as(ctx, person.key, tok.lower_):
         return None
     m = ms.at(person.start)
     label = m[3] if m is not None and m[0] == person.start else "PERSON"
     if label not in ("PERSON", "ORG"):
         return None  # a place or a people the description's words matched: no person
     return Party(person.start, person.end, person.text, "entity", "PERSON")
+
+
+def _named_as(ctx: _Ctx, key: str, word: str) -> bool:
+    """Whether a mention of the person (by ``key``) was introduced with the role word itself: a
+    synonym is not enough for an event's party ("the president" is no party leader)."""
+    return any(
+        word in rw or "^" + word in rw for p in ctx.persons if p.key == key for rw in [_role_words(ctx, p)]
+    )
