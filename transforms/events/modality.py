@@ -324,8 +324,19 @@ def _exclusive(neg: Token) -> bool:
 def _reported(chain: list[Token], anchor: Token | None) -> bool:
     """Returns whether the chain's clause is reported speech: it hangs under a speech verb ("X said
     Y had met Z") or a reporting noun; a clause coordinated with one ("X said…, and Y accused Z") is
-    the writer's own."""
+    the writer's own. A hedge makes it a claim too: a passive verb of saying or belief over it
+    ("are believed to have killed", "is said to have met") or an adverb of hearsay ("allegedly")."""
     mod = lexicon().modality
+    for tok in chain:
+        if any(c.dep_ == "advmod" and c.lower_ in mod["hearsay_adverbs"] for c in tok.children):
+            return True
+        if (
+            tok is not chain[0]
+            and tok.lemma_.lower() in mod["reported_verbs"]
+            and tok.lemma_.lower() not in lexicon().object_control  # "was told to meet X": an order
+            and any(c.dep_ == "auxpass" for c in tok.children)
+        ):
+            return True
     top = chain[-1] if chain[-1].pos_ in ("VERB", "AUX") else (anchor or chain[-1])
     for _ in range(6):
         if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:
