@@ -157,7 +157,8 @@ def test_place_and_side_modifiers_of_a_party_are_not_linked(
         ("The senator did not criticize Tom Berg or call for his resignation.", "REQUEST", "negated"),
         ("Tomas Holt refused to meet Anna Berg and criticized her plan.", "ACCUSE", "asserted"),
         ("The minister will meet Tomas Holt and sign the agreement.", "CONSULT", "planned"),
-        ("Tomas Holt announced he will step down as chairman if Anna Berg wins.", "RETREAT", "hypothetical"),
+        # a conditional promise is still a plan (the seeds' "promised to provide X with aid if…")
+        ("Tomas Holt announced he will step down as chairman if Anna Berg wins.", "RETREAT", "planned"),
         (
             "Many voters aren't sure they'll back Anna Berg, and Tomas Holt has been lobbing attacks on her.",
             "ACCUSE",

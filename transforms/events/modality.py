@@ -285,11 +285,6 @@ def _cues(
             planned = True
         if any(c.dep_ == "mark" and c.lower_ in mod["hypothetical_marks"] for c in tok.children):
             hypothetical = True
-        if tok.pos_ in ("VERB", "AUX") and any(
-            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
-            for c in tok.children
-        ):
-            hypothetical, hyp_at = True, max(hyp_at, level)  # "will step down if his wife wins": conditional
         if "to" in auxes and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
             hypothetical, hyp_at = True, max(hyp_at, level)  # "(calls) for X to resign": wished, not done
     return _Cues(negated, planned, hypothetical, neg_at, hyp_at)
