@@ -193,7 +193,6 @@ def test_a_presupposed_event_is_no_speakers_claim(nlp: Language) -> None:
         ("Anna Berg has increasingly decried the police.", "ACCUSE"),  # a growing habit
         ("The senator tends to criticize the governor.", "ACCUSE"),
         ("Tomas Holt, will you resign?", "RETREAT"),  # a direct question
-        ("Why did Veltria not condemn the attack on Ruritania?", "ACCUSE"),
         ("Anna Berg dominated Tomas Holt, capturing wins in Ostrava and Brno.", "ASSAULT"),  # votes won
     ],
 )
@@ -205,3 +204,5 @@ def test_a_single_deed_is_still_an_event(nlp: Language) -> None:
     assert "ACCUSE" in _types(extract(nlp, "Anna Berg criticized the police on Monday."))
     assert "ACCUSE" in _types(extract(nlp, "Tomas Holt used the ad to attack Anna Berg."))
     assert "ASSAULT" in _types(extract(nlp, "Jim Pratt is selling the gun he used to kill Tom Berg in 2012."))
+    # a wh-question takes its event as given
+    assert "ACCUSE" in _types(extract(nlp, "Whose state has joined a lawsuit against Anna Berg?"))

@@ -230,9 +230,13 @@ def question(trigger: Token) -> bool:
     """Whether the trigger's clause is a question someone asked, no event: an indirect question
     under a verb of asking ("asked whether X would endorse Y", "wondered if X had met Y"), or a
     request whose asker is a questioner of the press ("the moderator asked X to comment") or
-    whose infinitive asks for an answer ("X was asked to name a decision"); a direct question
-    ("Senator, will you resign?") reports nothing either."""
-    if trigger.sent.text.rstrip().rstrip("\"”’'").endswith("?"):
+    whose infinitive asks for an answer ("X was asked to name a decision"); a direct yes/no
+    question ("Senator, will you resign?") reports nothing either (a wh-question, "whose state
+    joined the lawsuit?", takes the event as given)."""
+    sent = trigger.sent
+    if sent.text.rstrip().rstrip("\"”’'").endswith("?") and not any(
+        t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in sent
+    ):
         return True
     asking = _words("asking_verbs")
     if trigger.pos_ == "VERB" and trigger.lemma_.lower() in asking:
