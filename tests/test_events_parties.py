@@ -70,6 +70,8 @@ def test_a_pronoun_is_no_body_of_many_words(nlp: Language) -> None:
 def test_a_dateline_is_no_party(nlp: Language) -> None:
     rows = extract(nlp, "OSTRAVA, July 29 (AP) — Fans have complained about Tomas Holt attending the rally.")
     assert all(r["actor_text"] != "OSTRAVA" for r in rows)
+    rows = extract(nlp, "OSTRAVA - Anna Berg received the endorsement of Gov. Tomas Holt on Friday.")
+    assert all("OSTRAVA" not in (str(r["actor_text"]), str(r["target_text"])) for r in rows)
 
 
 def _resolve_one(text: str, span: tuple[int, int], mentions: list[tuple[int, int, str, str]]) -> object:
@@ -120,6 +122,8 @@ def _resolve_one(text: str, span: tuple[int, int], mentions: list[tuple[int, int
         ("Veltrian refugees", [(10, 18, "NORP", "en_veltrian")], "Veltrian refugees"),
         # "Holt supporters": the supporters, not the candidate
         ("Holt supporters", [(10, 14, "PERSON", "en_holt")], "Holt supporters"),
+        # "the Acme front-runner": the person, not the body
+        ("the Acme front-runner", [(14, 18, "ORG", "en_acme")], "the Acme front-runner"),
         # "the Holt campaign" stays the candidate's
         ("the Holt campaign", [(14, 18, "PERSON", "en_holt")], "EN_HOLT"),
         # a coordination names both; a modifying state is dropped from it
@@ -153,6 +157,7 @@ def test_place_and_side_modifiers_of_a_party_are_not_linked(
         ("The rebels are believed to have killed five soldiers.", "ASSAULT", "reported"),
         ("The rebels allegedly killed five soldiers.", "ASSAULT", "reported"),
         ("The rebels killed five soldiers.", "ASSAULT", "asserted"),
+        ("Speaker Tom Holt, who was reluctant to endorse Jim Berg, spoke on Monday.", "SUPPORT", "negated"),
         ("Tomas Holt could not resist taking swipes at Anna Berg.", "ACCUSE", "asserted"),
         ("The senator did not criticize Tom Berg or call for his resignation.", "REQUEST", "negated"),
         ("Tomas Holt refused to meet Anna Berg and criticized her plan.", "ACCUSE", "asserted"),

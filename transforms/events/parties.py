@@ -210,13 +210,15 @@ def _binder(pron: Token, ms: _Mentions) -> Token | None:
 
 
 def _dateline(text: str, m: tuple[int, int, str, str]) -> bool:
-    """Whether the mention is a dateline: a place in capitals opening a line, then a comma."""
+    """Whether the mention is a dateline: a place in capitals opening a line, then a comma or a
+    dash ("PARIS, July 29 (AP) —", "INDIANAPOLIS - ")."""
     name = m[2]
+    after = text[m[1] : m[1] + 3]
     return (
         len(name) > 2
         and name.isupper()
         and (m[0] == 0 or text[m[0] - 1] == "\n")
-        and text[m[1] : m[1] + 1] == ","
+        and (after[:1] == "," or after[:2] in (" -", " —", " –"))
     )
 
 

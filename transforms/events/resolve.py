@@ -20,6 +20,7 @@ from transforms.events.merge import (
     _sort_key,
 )
 from transforms.events.parties import PLACE_LABELS
+from transforms.quotes.lexicon import _lex
 from transforms.resolve import link_span_entities, link_spans
 
 
@@ -76,11 +77,17 @@ _COORDINATION = (",", ";", "&", "and ", "or ", "'s", "\u2019s", "'", "\u2019")
 def _modifier_ids(row_start: int, text: str, mentions: list[tuple[int, int, str, str]]) -> set[str]:
     """Returns the entities of the mentions that modify a noun of the party phrase ``text``
     (starting at ``row_start``): a word of the phrase follows them directly, and they are a place
-    or a people, or the phrase names people by their side ("Sanders supporters", "Trump aides" are
-    the supporters, not the candidate; "the Clinton campaign" stays the candidate's)."""
+    or a people, or the phrase names people by their side or role ("Sanders supporters", "the GOP
+    front-runner" are the supporters and the front-runner; "the Clinton campaign" stays the candidate's)."""
     out: set[str] = set()
     words = text.lower().split()
-    people = bool(words) and words[-1].endswith("s") and words[-1] in lexicon().all_groups
+    roles = _lex()
+    # "the GOP front-runner", "the FBI director": a person in a role, not the body named before it
+    people = bool(words) and (
+        (words[-1].endswith("s") and words[-1] in lexicon().all_groups)
+        or words[-1] in roles.roles
+        or words[-1] in roles.role_class
+    )
     for m_start, m_end, label, eid in mentions:
         if (label not in _MODIFIER_LABELS and not people) or m_start < row_start:
             continue
