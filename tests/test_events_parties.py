@@ -153,6 +153,7 @@ def test_place_and_side_modifiers_of_a_party_are_not_linked(
     [
         ("Tomas Holt refrained from attacking Anna Berg.", "ACCUSE", "negated"),
         ("The two countries held talks to halt the bombing of Ostrava.", "ASSAULT", "asserted"),
+        ("The goal is a truce that would halt the bombing of Ostrava.", "ASSAULT", "asserted"),
         ("Neither Tom Holt nor Jim Berg criticized Anna Lee.", "ACCUSE", "negated"),
         ("The rebels are believed to have killed five soldiers.", "ASSAULT", "reported"),
         ("The rebels allegedly killed five soldiers.", "ASSAULT", "reported"),

@@ -237,6 +237,8 @@ def _cues(
     neg_at, hyp_at = len(chain), -1  # innermost negation, outermost hypothetical verb or noun
     for level, tok in enumerate(chain):
         lemma = tok.lemma_.lower()
+        if lemma in mod["stop_verbs"] and trigger.pos_ != "VERB" and trigger.head.i == tok.i:
+            break  # "a truce that would halt the bombing of X": the bombing goes on; only its end is open
         if (
             tok is anchor
             and not governed
@@ -264,9 +266,7 @@ def _cues(
         if tok is anchor and not governed:
             pass
         elif tok is not trigger and tok.pos_ in ("VERB", "ADJ", "AUX"):
-            if lemma in mod["stop_verbs"] and trigger.pos_ != "VERB" and trigger.head.i == tok.i:
-                pass  # "to halt the bombing of X": the bombing goes on, only its end is in question
-            elif lemma in mod["negation_verbs"]:
+            if lemma in mod["negation_verbs"]:
                 negated, neg_at = True, min(neg_at, level)
             elif lemma in mod["planned_verbs"] and tok is not anchor:
                 planned = True
