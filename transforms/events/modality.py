@@ -237,7 +237,7 @@ def _cues(
     neg_at, hyp_at = len(chain), -1  # innermost negation, outermost hypothetical verb or noun
     for level, tok in enumerate(chain):
         lemma = tok.lemma_.lower()
-        if lemma in mod["stop_verbs"] and trigger.pos_ != "VERB" and trigger.head.i == tok.i:
+        if lemma in mod["stop_verbs"] and trigger.dep_ == "dobj" and trigger.head.i == tok.i:
             break  # "a truce that would halt the bombing of X": the bombing goes on; only its end is open
         if (
             tok is anchor
