@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.events.lexicon import lexicon
-from transforms.events.mentions import Party, _Mentions
+from transforms.events.mentions import Party, _Mentions, _person_like
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx
 from transforms.quotes.extract import _index
@@ -70,9 +70,9 @@ def subject_referent(pron: Token, ms: _Mentions, exclude: frozenset[str] = froze
     if person is None or any(w in exclude for w in person.text.lower().split()):
         return None
     m = ms.at(person.start)
-    label = m[3] if m is not None and m[0] == person.start else "PERSON"
-    if label not in ("PERSON", "ORG"):
-        return None  # a place or a people taken for a person's name: no he or she
+    label = m[3] if m is not None else "PERSON"
+    if label not in ("PERSON", "ORG") or (label == "ORG" and not _person_like(person.text)):
+        return None  # a place, a people or a body taken for a person's name: no he or she
     return Party(person.start, person.end, person.text, "entity", label)
 
 

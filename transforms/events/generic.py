@@ -175,6 +175,8 @@ def frequentative(verb: Token) -> bool:
         return True  # "have long complained", "has long backed"
     if perfect and bool(advs & lex.repeated_adverbs) and not recent_period(verb):
         return True
+    if habit_complement(verb):
+        return True
     # "has repeatedly pledged to ban X": the habit of the verb above is the complement's too;
     # "has always said he backs X": a standing position, unless the clause tells a past deed
     return (
@@ -184,6 +186,27 @@ def frequentative(verb: Token) -> bool:
         and (verb.dep_ == "xcomp" or not _past(verb))
         and frequentative(verb.head)
     )
+
+
+def habit_complement(verb: Token) -> bool:
+    """Whether the verb is the complement of a verb of habit: "has taken to urging X" (a gerund
+    after "take to"), "tends to back Y", "used to keep X out of trouble" (no object of "use")."""
+    habit = _words("habit_verbs")
+    head = verb.head
+    if head.i == verb.i:
+        return False
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.lower_ == "to" and head.head.i != head.i:
+        return head.head.lemma_.lower() == "take" and "take" in habit
+    if verb.dep_ != "xcomp" or head.lemma_.lower() not in habit or head.lemma_.lower() == "take":
+        return False
+    if head.lemma_.lower() == "use":
+        # "the gun he used to kill X": the object is the noun the relative clause hangs on
+        return (
+            head.tag_ == "VBD"
+            and head.dep_ not in ("relcl", "acl")
+            and not any(c.dep_ in ("dobj", "nsubjpass") for c in head.children)
+        )
+    return True
 
 
 def _past(verb: Token) -> bool:
@@ -207,7 +230,14 @@ def question(trigger: Token) -> bool:
     """Whether the trigger's clause is a question someone asked, no event: an indirect question
     under a verb of asking ("asked whether X would endorse Y", "wondered if X had met Y"), or a
     request whose asker is a questioner of the press ("the moderator asked X to comment") or
-    whose infinitive asks for an answer ("X was asked to name a decision")."""
+    whose infinitive asks for an answer ("X was asked to name a decision"); a direct yes/no
+    question ("Senator, will you resign?") reports nothing either (a wh-question, "whose state
+    joined the lawsuit?", takes the event as given)."""
+    sent = trigger.sent
+    if sent.text.rstrip().rstrip("\"”’'").endswith("?") and not any(
+        t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in sent
+    ):
+        return True
     asking = _words("asking_verbs")
     if trigger.pos_ == "VERB" and trigger.lemma_.lower() in asking:
         subj = next((c for c in trigger.children if c.dep_ == "nsubj"), None)

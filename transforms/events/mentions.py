@@ -65,6 +65,8 @@ class _Mentions:
         found = self._antecedent(pronoun, window, "PERSON", exclude=exclude)
         if found is None and not self._candidates(pronoun, window, "PERSON", exclude=exclude):
             found = self._antecedent(pronoun, window, "ORG", True, exclude)
+            if found is not None and not _person_like(found[2]):
+                return None  # "the Social Security Administration … she": no person
         return found
 
     def _candidates(
@@ -149,6 +151,16 @@ def _persons(
                 row = (start, end, text, "PERSON")
         out.append(row)
     return out
+
+
+def _person_like(text: str) -> bool:
+    """Whether an organisation's name may be a person's the NER mislabelled: one name word
+    ("Christie"), or two or three opening with a common given name ("Bernie Sanders")."""
+    words = text.split()
+    if len(words) == 1:
+        return _name_word(words[0])
+    male, female = given_names()
+    return len(words) <= 3 and all(_name_word(w) for w in words) and words[0].lower() in male | female
 
 
 def _name_word(word: str) -> bool:

@@ -56,7 +56,11 @@ def _modality(
     """
     chain = _chain(trigger, anchor, detached)
     negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
-    reported = _reported(chain, anchor)
+    # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
+    # writer's background, not the speaker's claim
+    reported = not (_presupposed(trigger, anchor) or (detached and anchor is not trigger)) and _reported(
+        chain, anchor
+    )
     if (
         hypothetical
         and reported
@@ -101,13 +105,14 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
     chain: list[Token] = [trigger]
     cur = anchor or trigger
     if anchor is not None and anchor is not trigger:
-        pos = _np_position(trigger)
-        # "given the criticism…" (given is a prep, or the parser's verb)
-        presupposed = pos.dep_ in ("pobj", "dobj") and pos.head.lower_ in mod["presupposing_preps"]
-        if presupposed or detached:
+        if _presupposed(trigger, anchor) or detached:
             cur = trigger
         else:
             chain.append(anchor)
+    framing = _framing_noun(cur)
+    if framing is not None:
+        chain.append(framing)  # "blamed his hesitancy to condemn X", parsed as "blamed … to condemn"
+        return chain
     # climb the open-clause chain: "failed to impose", "is set to hold", "are preparing to adopt"
     steps = 0
     while (
@@ -117,9 +122,24 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         and (steps < 6)
     ):
         if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
-            # "calling on X to stop… and call on Y…": the conjunct shares its head's governor
+            # "calling on X to stop… and call on Y…": the conjunct shares its head's governor; a
+            # conjunct with a subject of its own ("X aren't sure…, and Y has been attacking Z")
+            # shares the governor only, not the head's negation or modals
+            own_clause = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children) or _finite_after_base(
+                cur
+            )
             cur = cur.head
-            chain.append(cur)
+            if not own_clause:
+                chain.append(cur)
+            steps += 1
+            continue
+        if cur.dep_ == "conj" and cur.head.pos_ in ("VERB", "AUX") and _shares_head(cur):
+            # "did not criticize X or call for Y": the conjunct shares its head's auxiliaries, not
+            # the head's own meaning ("refused to meet X and criticized Y")
+            cur = cur.head
+            lemma = cur.lemma_.lower()
+            if not any(lemma in mod[k] for k in ("negation_verbs", "planned_verbs", "hypothetical_verbs")):
+                chain.append(cur)
             steps += 1
             continue
         if cur.dep_ == "pcomp" and cur.head.lower_ not in (
@@ -153,6 +173,49 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
     return chain
 
 
+def _presupposed(trigger: Token, anchor: Token | None) -> bool:
+    """Whether a nominal trigger sits in a phrase that presents it as known ("given the criticism
+    of X", "after the murder of Y"; given is a prep, or the parser's verb)."""
+    if anchor is None or anchor is trigger:
+        return False
+    pos = _np_position(trigger)
+    return pos.dep_ in ("pobj", "dobj") and pos.head.lower_ in lexicon().modality["presupposing_preps"]
+
+
+def _framing_noun(verb: Token) -> Token | None:
+    """The noun of negation, plan or wish right before an infinitive that the parser hung on the
+    noun's own verb ("blamed his hesitancy to condemn X", "renewed his vow to ban Y"): it frames
+    the infinitive's event, as in "his hesitancy [to condemn X]"; None otherwise."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("xcomp", "advcl", "ccomp") or verb.head.i == verb.i:
+        return None
+    to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+    if to is None or to.i == 0:
+        return None
+    noun = verb.doc[to.i - 1]
+    mod = lexicon().modality
+    kinds = ("negation_nouns", "planned_nouns", "hypothetical_nouns")
+    if noun.pos_ != "NOUN" or noun.head.i != verb.head.i or noun.dep_ not in ("dobj", "nsubj", "nsubjpass"):
+        return None
+    return noun if any(noun.lemma_.lower() in mod[k] for k in kinds) else None
+
+
+def _shares_head(conj: Token) -> bool:
+    """Whether a verb conjunct shares its head's auxiliaries and negation: it has no subject or
+    auxiliary of its own and is not contrasted ("did not attend but sent a message")."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg") for c in conj.children):
+        return False
+    if _finite_after_base(conj):
+        return False
+    between = [c for c in conj.head.children if c.dep_ == "cc" and c.i < conj.i]
+    return not any(c.lower_ in ("but", "yet") for c in between)
+
+
+def _finite_after_base(conj: Token) -> bool:
+    """Whether a past-tense conjunct hangs on an infinitive ("refused to meet X and criticized Y"):
+    the parser's attachment; the past verb is a clause of its own."""
+    return conj.tag_ == "VBD" and conj.head.tag_ == "VB"
+
+
 class _Cues(NamedTuple):
     """The modality cues found along a chain; ``neg_at`` is the innermost level of a negation,
     ``hyp_at`` the outermost of a hypothetical verb or noun (-1 when none)."""
@@ -174,6 +237,8 @@ def _cues(
     neg_at, hyp_at = len(chain), -1  # innermost negation, outermost hypothetical verb or noun
     for level, tok in enumerate(chain):
         lemma = tok.lemma_.lower()
+        if lemma in mod["stop_verbs"] and trigger.dep_ == "dobj" and trigger.head.i == tok.i:
+            break  # "a truce that would halt the bombing of X": the bombing goes on; only its end is open
         if (
             tok is anchor
             and not governed
@@ -208,6 +273,8 @@ def _cues(
             elif lemma in mod["hypothetical_verbs"] and (tok is not anchor or nominal_free):
                 hypothetical, hyp_at = True, level
         auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
+        if litotes:
+            auxes = [a for a in auxes if a != "could"]  # "could not resist attacking X": it was done
         if any(a in mod["planned_aux"] for a in auxes):
             planned = True
         if tok.dep_ == "ROOT" and "to" in auxes and any(c.dep_ == "nsubj" for c in tok.children):
@@ -234,6 +301,11 @@ def _denied(tok: Token) -> bool:
         (c.dep_ == "neg" and not _exclusive(c))
         or (c.dep_ in ("det", "nummod") and c.lower_ == "no")
         or (c.dep_ in ("nsubj", "nsubjpass", "preconj", "cc") and c.lower_ in mod["negation_subjects"])
+        # "Neither X nor Y is inclined to attack Z"
+        or (
+            c.dep_ in ("nsubj", "nsubjpass")
+            and any(p.dep_ in ("preconj", "det") and p.lower_ == "neither" for p in c.children)
+        )
         for c in kids
     )
 
@@ -247,8 +319,19 @@ def _exclusive(neg: Token) -> bool:
 def _reported(chain: list[Token], anchor: Token | None) -> bool:
     """Returns whether the chain's clause is reported speech: it hangs under a speech verb ("X said
     Y had met Z") or a reporting noun; a clause coordinated with one ("X said…, and Y accused Z") is
-    the writer's own."""
+    the writer's own. A hedge makes it a claim too: a passive verb of saying or belief over it
+    ("are believed to have killed", "is said to have met") or an adverb of hearsay ("allegedly")."""
     mod = lexicon().modality
+    for tok in chain:
+        if any(c.dep_ == "advmod" and c.lower_ in mod["hearsay_adverbs"] for c in tok.children):
+            return True
+        if (
+            tok is not chain[0]
+            and tok.lemma_.lower() in mod["reported_verbs"]
+            and tok.lemma_.lower() not in lexicon().object_control  # "was told to meet X": an order
+            and any(c.dep_ == "auxpass" for c in tok.children)
+        ):
+            return True
     top = chain[-1] if chain[-1].pos_ in ("VERB", "AUX") else (anchor or chain[-1])
     for _ in range(6):
         if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:

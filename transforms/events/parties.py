@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from transforms.events.coref import cataphor, quote_speaker, subject_referent
+from transforms.events.describe import described_person
 from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
-from transforms.events.mentions import Party, _Mentions
-from transforms.names import name_words
+from transforms.events.mentions import Party, _Mentions, _person_key
+from transforms.names import name_words, title_gender
 from transforms.nlp import doc_text
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -82,6 +83,8 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     if low in _SAYER_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass") and (sayer := _sayer(tok)) is not None:
         # "Iraq said it would allow…", "the rebels said they will release…": the speaker
         return _party(sayer, ms, depth + 1)
+    if low in _POSSESSIVES and tok.dep_ == "poss" and (subj := _binder(tok, ms)) is not None:
+        return _party(subj, ms, depth + 1)  # "X defended his endorsement": X's endorsement
     if low in lex.person_pronouns and tok.pos_ == "PRON":
         m = ms.antecedent(tok, 600, exclude)
         # people named before it in its own sentence decide ("X arrived, where he met Y"; two of
@@ -106,6 +109,10 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         # "the U.S. Vice President, Joe Biden": the person, not the title the NER took for a name
         if child.dep_ == "appos" and (pm := ms.at(child.idx)) is not None and pm[3] == "PERSON":
             return _mention_party(pm)
+    if m is not None and _dateline(doc_text(tok.doc), m):
+        return None  # "PARIS, July 29 (AP) — Fans complained…": the dateline is no party
+    if m is None and (person := described_person(tok, ms)) is not None:
+        return person  # "the Vermont senator": the senator named before, not the state
     if m is not None:
         if tok.dep_ != "poss" and (_possessor(tok.doc, m) or _possessive_phrase(tok)):
             return None  # "the Commission's threshold": the party owns the object, it is not it
@@ -155,6 +162,66 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     return None
 
 
+_POSSESSIVES = {"his": "m", "her": "f"}
+# What a possessed noun may be in its clause on the way up to the verb whose subject binds it.
+_BOUND_DEPS = frozenset({"dobj", "pobj", "prep", "conj", "compound", "attr", "dative"})
+
+
+def _binder(pron: Token, ms: _Mentions) -> Token | None:
+    """The subject a his/her refers to in its own clause: "X defended his endorsement", "During
+    his visit, X said…" (a person's possessive in the verb's object or phrase is most often the
+    subject's own). None when the subject is not one person of that gender (a place, a plural, a
+    pronoun of the other gender, a name of known other gender) or another person is named between
+    them and the subject's gender is unknown: then the antecedent rule decides."""
+    cur = pron.head
+    for _ in range(5):
+        if cur.pos_ in ("VERB", "AUX"):
+            break
+        if cur.dep_ not in _BOUND_DEPS or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    else:
+        return None
+    subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.tag_ in ("NNS", "NNPS") or any(subj.conjuncts):
+        return None
+    want = _POSSESSIVES[pron.lower_]
+    for obj in (
+        c for c in cur.children if c.dep_ in ("dobj", "dative") and not c.i <= pron.i <= c.right_edge.i
+    ):
+        # "praised X for his service": the object may be the owner too; the antecedent rule decides
+        om = ms.at(obj.idx)
+        if obj.lower_ in ("him", "her") or (om is not None and om[3] == "PERSON"):
+            sex = ms.genders.get(_person_key(om[2])) if om is not None else None
+            if sex is None or sex == want:
+                return None
+    if subj.pos_ == "PRON":
+        return subj if subj.lower_ == ("he" if want == "m" else "she") else None
+    m = ms.at(subj.idx)
+    if m is None or m[3] not in ("PERSON", "ORG"):
+        return None
+    key = _person_key(m[2])
+    sex = title_gender(ms.titles.get(m[0], ""), "pronouns") or ms.genders.get(key)
+    if sex is not None:
+        return subj if sex == want else None
+    lo, hi = sorted((m[1], pron.idx))
+    others = [r for r in ms.rows if r[3] == "PERSON" and lo <= r[0] < hi and _person_key(r[2]) != key]
+    return None if others else subj
+
+
+def _dateline(text: str, m: tuple[int, int, str, str]) -> bool:
+    """Whether the mention is a dateline: a place in capitals opening a line, then a comma or a
+    dash ("PARIS, July 29 (AP) —", "INDIANAPOLIS - ")."""
+    name = m[2]
+    after = text[m[1] : m[1] + 3]
+    return (
+        len(name) > 2
+        and name.isupper()
+        and (m[0] == 0 or text[m[0] - 1] == "\n")
+        and (after[:1] == "," or after[:2] in (" -", " —", " –"))
+    )
+
+
 def _quantified(tok: Token, group: Party | None) -> Party | None:
     """A population counted ("dozens of women", "hundreds of voters"): the whole phrase is the
     party, specific people, not the population the bare noun would name."""
@@ -177,8 +244,10 @@ def _predicated(noun: Token) -> Token:
     cur = noun
     while cur.dep_ == "conj" and cur.head.i != cur.i and cur.head.pos_ in ("NOUN", "PROPN"):
         cur = cur.head  # "a liar, xenophobe and bully who…"
-    if cur.dep_ == "appos" and cur.pos_ == "NOUN" and cur.head.pos_ == "PROPN":
-        return cur.head  # "Acme Relief, an organization that endorsed X": the name, not its kind
+    if cur.dep_ == "appos" and (cur.pos_ == "NOUN" or cur.ent_type_ == "NORP") and cur.head.pos_ == "PROPN":
+        # "Acme Relief, an organization that endorsed X": the name, not its kind; "Jane Doe, a
+        # Tennessee Republican who met X": the person, not the party she belongs to
+        return cur.head
     if cur.dep_ == "attr" and cur.pos_ == "NOUN" and cur.head.lemma_ == "be":
         subj = next((c for c in cur.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.pos_ != "PRON":

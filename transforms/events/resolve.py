@@ -20,6 +20,7 @@ from transforms.events.merge import (
     _sort_key,
 )
 from transforms.events.parties import PLACE_LABELS
+from transforms.quotes.lexicon import _lex
 from transforms.resolve import link_span_entities, link_spans
 
 
@@ -66,6 +67,74 @@ def _link_by_surname(x: pl.DataFrame, prefix: str, surnames: dict[tuple[str, str
     )
 
 
+# Labels of a place or a people: as a modifier of a noun ("the Vermont senator", "Syrian
+# refugees", "former Vermont Gov. X") it describes the party, it is not one.
+_MODIFIER_LABELS = frozenset({"GPE", "NORP", "LOC"})
+# What may follow a party inside a coordinated span ("Britain and Canada", "X, Y").
+_COORDINATION = (",", ";", "&", "and ", "or ", "'s", "\u2019s", "'", "\u2019")
+
+
+def _modifier_ids(row_start: int, text: str, mentions: list[tuple[int, int, str, str]]) -> set[str]:
+    """Returns the entities of the mentions that modify a noun of the party phrase ``text``
+    (starting at ``row_start``): a word of the phrase follows them directly, and they are a place
+    or a people, or the phrase names people by their side or role ("Sanders supporters", "the GOP
+    front-runner" are the supporters and the front-runner; "the Clinton campaign" stays the candidate's)."""
+    out: set[str] = set()
+    words = text.lower().split()
+    roles = _lex()
+    # "the GOP front-runner", "the FBI director": a person in a role, not the body named before it
+    people = bool(words) and (
+        (words[-1].endswith("s") and words[-1] in lexicon().all_groups)
+        or words[-1] in roles.roles
+        or words[-1] in roles.role_class
+    )
+    for m_start, m_end, label, eid in mentions:
+        if (label not in _MODIFIER_LABELS and not people) or m_start < row_start:
+            continue
+        rest = text[m_end - row_start :].lstrip()
+        if rest and not rest.startswith(_COORDINATION) and rest[:1].isalpha():
+            out.add(eid)
+    return out
+
+
+def _unlink_modifiers(x: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Returns ``x`` with the place or people entities that only modify a party phrase taken out
+    of its ``{prefix}_ids`` and ``{prefix}_entity_id`` (the senator is the party, not the state)."""
+    ids_col, eid_col, s_col, t_col = (
+        f"{prefix}_ids",
+        f"{prefix}_entity_id",
+        f"{prefix}_start",
+        f"{prefix}_text",
+    )
+    if entity_mentions.height == 0 or "label" not in entity_mentions.columns:
+        return x
+    by_article: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    places = entity_mentions.filter(
+        pl.col("label").is_in([*_MODIFIER_LABELS, "PERSON", "ORG"]) & pl.col("entity_id").is_not_null()
+    )
+    for art, ms, me, lab, eid in places.select(
+        "article_id", "start", "end", "label", "entity_id"
+    ).iter_rows():
+        by_article[art].append((ms, me, lab, eid))
+    ids: list[list[str] | None] = []
+    eids: list[str | None] = []
+    for art, cur_ids, cur_eid, start, text in x.select(
+        "article_id", ids_col, eid_col, s_col, t_col
+    ).iter_rows():
+        if not cur_ids or start is None or not text:
+            ids.append(cur_ids)
+            eids.append(cur_eid)
+            continue
+        inside = [m for m in by_article.get(art, []) if start <= m[0] and m[1] < start + len(text)]
+        drop = _modifier_ids(start, text, inside)
+        kept = [i for i in cur_ids if i not in drop]
+        ids.append(kept or None)
+        eids.append(cur_eid if cur_eid not in drop else (kept[0] if kept else None))
+    return x.with_columns(
+        pl.Series(ids_col, ids, dtype=pl.List(pl.String)), pl.Series(eid_col, eids, dtype=pl.String)
+    )
+
+
 def resolve_events(
     x_events: pl.DataFrame,
     entity_mentions: pl.DataFrame,
@@ -97,6 +166,7 @@ def resolve_events(
         x = link_spans(x, prefix, entity_mentions)
         x = link_span_entities(x, prefix, entity_mentions)
         if prefix != "location":
+            x = _unlink_modifiers(x, prefix, entity_mentions)
             x = _link_by_surname(x, prefix, surnames)
     ent_cols = [c for c in ("entity_id", "name", "type", "country_code") if c in entities.columns]
     ents = {r["entity_id"]: r for r in entities.select(ent_cols).to_dicts()}
