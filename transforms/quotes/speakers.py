@@ -80,7 +80,8 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             _add_person(ctx, ms, me, str(m["text"]), ctx.sent_of_tok[spk.i])
         key = _key(str(m["text"])) if m.get("label") == "PERSON" else None
         return _Attr(method, cue_text, str(m["text"]), ms, me, key, cue.i)
-    if spk.pos_ == "PROPN" and not common:
+    # a capitalised modal given as a cue's speaker is a name the tagger misread ("Will wrote")
+    if (spk.pos_ == "PROPN" and not common) or (spk.tag_ == "MD" and spk.text[:1].isupper()):
         pa, pb = _proper_chain(spk)
         ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
         name = doc_text(doc)[ps:pe]
