@@ -724,6 +724,61 @@ SPEAKERS = [
         "Ortiz",
         id="a_report_after_a_quote_inside_a_cue_clause_only_relays_it",
     ),
+    pytest.param(
+        "''We are tenants,'' Ms. Laine said. ''We are not squatters.'' Mr. Okafor said: ''The rent "
+        "is the work of greedy owners.''",
+        "We are not",
+        {"speaker_method": "continuation"},
+        "Laine",
+        id="cue_leading_the_next_quote_is_not_the_cue_of_a_closed_one",
+    ),
+    pytest.param(
+        "The dispute had come up Friday after Mr. Danvers, asked about the rent, had said, ''I think "
+        "our tenants pay plenty also.''",
+        None,
+        {"speaker_method": "cue_subject"},
+        "Danvers",
+        id="cue_after_an_aside_takes_the_aside_subject",
+    ),
+    pytest.param(
+        "“Cities need more parks and fewer parking lots,” Will wrote.",
+        None,
+        {"speaker_method": "cue_subject", "speaker_text": "Will"},
+        None,
+        id="capitalised_modal_before_a_cue_is_a_name",
+    ),
+    pytest.param(
+        "Mark Harlow got in on the game, bashing Pruitt during a rally in Dayton on Monday. “Sometimes "
+        "I get the feeling that the gentleman is running harder against me,” the former mayor said.",
+        None,
+        {"speaker_method": "description", "speaker_text": "Mark Harlow"},
+        None,
+        id="description_with_no_one_in_that_role_is_the_topic_before",
+    ),
+    pytest.param(
+        "Smith met the governor on Monday. “We will fix the roads,” the governor said.",
+        None,
+        {"speaker_method": "unnamed", "speaker_text": "the governor"},
+        None,
+        id="description_used_before_as_a_noun_is_not_the_topic",
+    ),
+    pytest.param(
+        "Adam Brill, a Georgia native who writes fiction on the side (his book includes one on a "
+        "baking contest “where the loser becomes the main course”), has cast himself as a strategist.",
+        None,
+        {"speaker_text": "Adam Brill"},
+        None,
+        id="apposition_to_a_name_is_that_person",
+    ),
+    pytest.param(
+        "Ted Moss gave his acceptance speech as the Democratic nominee on Thursday, painting his "
+        "rival, Paul Kerr, as unqualified.\n\n“A man you can bait with a tweet is not a man we can "
+        "trust,” said the Democratic nominee.",
+        None,
+        {"speaker_method": "description", "speaker_text": "Ted Moss"},
+        None,
+        id="role_a_person_acts_as_names_them_later",
+    ),
 ]
 
 

@@ -101,6 +101,12 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
                     _key(str(m["text"])),
                     cue.i,
                 )
+    # a common noun in apposition to a named person ("Jane Doe, a local native who writes …")
+    if spk.dep_ == "appos" and spk.head.i < spk.i:
+        m = _mention_at(ctx, spk.head.idx, spk.head.idx + len(spk.head.text))
+        if m is not None and m.get("label") == "PERSON" and ctx.quote_of_char[int(m["start"])] < 0:
+            name = str(m["text"])
+            return _Attr(method, cue_text, name, int(m["start"]), int(m["end"]), _key(name), cue.i)
     phrase = doc_text(doc)[np_start:np_end]
     dets = [c.lower_ for c in spk.children if c.dep_ in ("det", "poss")]
     definite = any(d in ("the", "this", "that", "his", "her", "its", "their") for d in dets) or any(
