@@ -451,6 +451,14 @@ SPEAKERS = [
         id="they_is_the_named_pair",
     ),
     pytest.param(
+        "Ann Lee and Tom Pratt founded the shop in 2010. They said that prices rose sharply.\n\n"
+        "“We never expected this,” they said.",
+        "We never",
+        {"speaker_method": "group", "speaker_text": "Ann Lee and Tom Pratt"},
+        None,
+        id="they_is_not_the_subject_of_what_they_reported",
+    ),
+    pytest.param(
         "By John Gonzalez\n\nOTTAWA — The minister spoke on Monday.\n\n“We are ready,” he said.",
         "We are ready",
         {"speaker_method": "unresolved", "speaker_text": "he"},

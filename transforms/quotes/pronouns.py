@@ -322,6 +322,16 @@ def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
 _GROUP_SENTS = 2
 
 
+def _reported(t: Token) -> bool:
+    """True when a subject is that of a clause a group pronoun reports ("they said that prices
+    rose"): what the group spoke about, never the group."""
+    verb = t.head
+    if verb.dep_ not in ("ccomp", "xcomp") or verb.head.i == verb.i:
+        return False
+    group = _lex().pron_group
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in group for c in verb.head.children)
+
+
 def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
     """Returns the character span of the named pair or group a "they" refers to, or None.
 
@@ -333,7 +343,7 @@ def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
     first = ctx.sents[max(ctx.sent_of_tok[pron.i] - _GROUP_SENTS, 0)].start
     for i in range(pron.i - 1, max(first, pron.i - _FALLBACK_TOKENS) - 1, -1):
         t = doc[i]
-        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON":
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON" or _reported(t):
             continue
         conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
         plural = t.tag_ in ("NNS", "NNPS")
