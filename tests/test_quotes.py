@@ -787,6 +787,15 @@ SPEAKERS = [
         None,
         id="role_a_person_acts_as_names_them_later",
     ),
+    pytest.param(
+        "Sen. Paul Ostrow praised the plan in May.\n\nThe budget fight dragged on for weeks. Lawmakers "
+        "met twice.\n\nNeil Varga defends his record in an ad on local TV: \"Our borders matter,\" "
+        "the senator says to the camera.",
+        None,
+        {"speaker_method": "description", "speaker_text": "Neil Varga"},
+        None,
+        id="roleless_topic_outranks_a_role_holder_further_back",
+    ),
 ]
 
 

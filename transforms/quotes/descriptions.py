@@ -198,6 +198,10 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
     if best is not None:
+        # one named in that role only further back yields to the roleless person the sentences
+        # right before are about ('Doe defends his record in an ad: "…," the senator says')
+        if best[1].sent < ctx.sent_of_tok[head.i] - 1:
+            return _roleless_topic(ctx, head, a, gender) or best[1]
         return best[1]
     # No one named in that role: after a continuing cue, the previous speaker when that person
     # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
