@@ -796,6 +796,14 @@ SPEAKERS = [
         None,
         id="roleless_topic_outranks_a_role_holder_further_back",
     ),
+    pytest.param(
+        "Smiling throughout her speech, Mrs. Dale drew cheers as she thanked the state and then "
+        "boomed, ''Today, you proved once again, there's no place like home.''",
+        None,
+        {"cue": "boomed"},
+        "Dale",
+        id="verb_outside_the_lexicon_joined_to_a_subject_frames_a_quote",
+    ),
 ]
 
 
