@@ -756,21 +756,6 @@ SPEAKERS = [
         id="capitalised_modal_before_a_cue_is_a_name",
     ),
     pytest.param(
-        "Mark Harlow got in on the game, bashing Pruitt during a rally in Dayton on Monday. “Sometimes "
-        "I get the feeling that the gentleman is running harder against me,” the former mayor said.",
-        None,
-        {"speaker_method": "description", "speaker_text": "Mark Harlow"},
-        None,
-        id="description_with_no_one_in_that_role_is_the_topic_before",
-    ),
-    pytest.param(
-        "Smith met the governor on Monday. “We will fix the roads,” the governor said.",
-        None,
-        {"speaker_method": "unnamed", "speaker_text": "the governor"},
-        None,
-        id="description_used_before_as_a_noun_is_not_the_topic",
-    ),
-    pytest.param(
         "Adam Brill, a Georgia native who writes fiction on the side (his book includes one on a "
         "baking contest “where the loser becomes the main course”), has cast himself as a strategist.",
         None,
@@ -786,15 +771,6 @@ SPEAKERS = [
         {"speaker_method": "description", "speaker_text": "Ted Moss"},
         None,
         id="role_a_person_acts_as_names_them_later",
-    ),
-    pytest.param(
-        "Sen. Paul Ostrow praised the plan in May.\n\nThe budget fight dragged on for weeks. Lawmakers "
-        "met twice.\n\nNeil Varga defends his record in an ad on local TV: \"Our borders matter,\" "
-        "the senator says to the camera.",
-        None,
-        {"speaker_method": "description", "speaker_text": "Neil Varga"},
-        None,
-        id="roleless_topic_outranks_a_role_holder_further_back",
     ),
     pytest.param(
         "Smiling throughout her speech, Mrs. Dale drew cheers as she thanked the state and then "

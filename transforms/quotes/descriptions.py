@@ -198,16 +198,12 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
     if best is not None:
-        # one named in that role only further back yields to the roleless person the sentences
-        # right before are about ('Doe defends his record in an ad: "…," the senator says')
-        if best[1].sent < ctx.sent_of_tok[head.i] - 1:
-            return _roleless_topic(ctx, head, a, gender) or best[1]
         return best[1]
     # No one named in that role: after a continuing cue, the previous speaker when that person
     # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
     # is), else None and the caller keeps the description itself ("the senator" after a governor
     # spoke is someone else).
-    return _roleless_previous_speaker(ctx, head, last, gender) or _roleless_topic(ctx, head, a, gender)
+    return _roleless_previous_speaker(ctx, head, last, gender)
 
 
 def _holds(word: str, classes: frozenset[str], rw: set[str]) -> bool:
@@ -241,35 +237,3 @@ def _roleless_previous_speaker(
         if any(w in lex.roles or w in lex.role_class for w in _role_words(ctx, p)):
             return None
     return same[-1] if same and _compatible(ctx, same[-1], gender) else None
-
-
-def _roleless_topic(ctx: _Ctx, head: Token, a: int, gender: str | None) -> _Person | None:
-    """Returns the person the sentence before a description's sentence (or its own, before it) is
-    about, when the description's cue follows a quote, no role word of the lexicon names that
-    person anywhere, and the description's noun was not used before as a common noun ('Doe
-    bashed Roe at a rally. "…," the former mayor said.' is Doe; after 'Doe met the mayor', "the
-    mayor" is the one met). None otherwise."""
-    lex = _lex()
-    s_here = ctx.sent_of_tok[head.i]
-    first = ctx.sents[max(s_here - 1, 0)].start
-    doc = ctx.doc
-    if not any(ctx.quote_of_char[t.idx] >= 0 for t in doc[max(a - 3, 0) : a]):
-        return None  # only '"…," the former mayor said' (a quote right before the description)
-    if any(t.lower_ == head.lower_ and t.i != head.i and not ctx.in_quote(t) for t in doc[first : head.i]):
-        return None
-    people = [p for p in ctx.persons_before(head.idx, s_here, 1, _DESCRIPTION_LIMIT) if p.sent >= s_here - 1]
-    topics = [p for p in people if _topical(ctx, p)]
-    if not topics or len({p.key for p in topics}) != 1:
-        return None
-    p = topics[-1]
-    mentions = [m for m in ctx.persons_before(head.idx, s_here, len(ctx.sents), _DESCRIPTION_LIMIT) if m.key == p.key]
-    if any(w in lex.roles or w in lex.role_class for m in mentions for w in _role_words(ctx, m)):
-        return None
-    return p if _compatible(ctx, p, gender) else None
-
-
-def _topical(ctx: _Ctx, p: _Person) -> bool:
-    """True when a person is what their sentence is about (its main subject or opening name)."""
-    from transforms.quotes.pronouns import _opens_sentence  # a late import: pronouns is the heavier module
-
-    return p.main or _opens_sentence(ctx, p)
