@@ -780,6 +780,15 @@ SPEAKERS = [
         "Dale",
         id="verb_outside_the_lexicon_joined_to_a_subject_frames_a_quote",
     ),
+    pytest.param(
+        "Mr. Donald Harker spoke first. Later, Zelphine Harker walked on stage in a dress from her own "
+        "label. The crowd cheered. The music swelled. The lights dimmed.\n\n\"Policies that allow "
+        "women with children to thrive should not be novelties,\" she said.",
+        None,
+        {"speaker_method": "pronoun", "speaker_text": "Zelphine Harker"},
+        None,
+        id="a_relative_sharing_a_surname_keeps_her_own_gender",
+    ),
 ]
 
 

@@ -170,7 +170,10 @@ def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
     the surname that showed one, else from the votes when they lead by :data:`_VOTE_MARGIN`."""
     if gender is None:
         return 1
-    g = p.gender or ctx.first_gender.get(p.key)
+    g = p.gender
+    if g is None and len(ctx.kin.get(p.key, ())) > 1 and len(p.text.split()) > 1:
+        return 1  # one of a family ("Ivanka Doe" after "Donald Doe"): the surname's gender is not hers
+    g = g or ctx.first_gender.get(p.key)
     if g is None:
         votes = ctx.genders.get(p.key, {})
         m, f = votes.get("m", 0), votes.get("f", 0)
