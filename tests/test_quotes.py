@@ -461,7 +461,7 @@ SPEAKERS = [
     pytest.param(
         "By John Gonzalez\n\nOTTAWA — The minister spoke on Monday.\n\n“We are ready,” he said.",
         "We are ready",
-        {"speaker_method": "unresolved", "speaker_text": "he"},
+        {"speaker_method": "unnamed", "speaker_text": "The minister"},
         None,
         id="byline_reporter_is_no_antecedent",
     ),
@@ -788,6 +788,21 @@ SPEAKERS = [
         {"speaker_method": "pronoun", "speaker_text": "Zelphine Harker"},
         None,
         id="a_relative_sharing_a_surname_keeps_her_own_gender",
+    ),
+    pytest.param(
+        "Police urged calm.\n\nA reporter for the Daily Planet called it \"absolute chaos.\"\n\n"
+        "\"We saw debris flying around,\" he said.",
+        "We saw",
+        {"speaker_method": "unnamed", "speaker_text": "A reporter for the Daily Planet"},
+        None,
+        id="pronoun_with_no_name_in_view_is_the_unnamed_person_before_it",
+    ),
+    pytest.param(
+        "A woman at the scene called it \"absolute chaos.\"\n\n\"We saw debris flying around,\" he said.",
+        "We saw",
+        {"speaker_method": "unresolved", "speaker_text": "he"},
+        None,
+        id="unnamed_person_of_the_other_gender_is_no_antecedent",
     ),
 ]
 

@@ -360,3 +360,25 @@ def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
             continue
         return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
     return None
+
+
+def described_subject_before(ctx: _Ctx, pron: Token, gender: str) -> tuple[int, int] | None:
+    """Returns the character span of the unnamed person a he/she with no named person in view
+    stands for: the latest subject within two sentences before it, outside quotes, that is a
+    singular noun phrase headed by a person noun of the lexicon ('A reporter for the agency
+    called it chaos. "…," he said.'), or None."""
+    doc = ctx.doc
+    lex = _lex()
+    other = lex.role_female if gender == "m" else lex.role_male
+    first = ctx.sents[max(ctx.sent_of_tok[pron.i] - _FALLBACK_SENTS, 0)].start
+    for i in range(pron.i - 1, max(first, pron.i - _FALLBACK_TOKENS) - 1, -1):
+        t = doc[i]
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON":
+            continue
+        if t.pos_ != "NOUN" or t.tag_ != "NN" or t.lower_ not in lex.roles or t.lower_ in other:
+            return None  # the latest subject is someone or something else
+        a, b = _np_span(t)
+        if any(ctx.in_quote(w) for w in doc[a:b]):
+            return None
+        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    return None

@@ -13,7 +13,7 @@ from transforms.quotes.descriptions import _resolve_description, held_role
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.persons import _add_person
-from transforms.quotes.pronouns import _resolve_pronoun, resolve_group
+from transforms.quotes.pronouns import _resolve_pronoun, described_subject_before, resolve_group
 from transforms.syntax import np_span as _np_span
 from transforms.syntax import proper_chain as _proper_chain
 
@@ -52,6 +52,9 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             p = _resolve_pronoun(ctx, spk, gender, last)
             if p is not None:
                 return _Attr("pronoun", cue_text, p.text, p.start, p.end, p.key, cue.i)
+            d = described_subject_before(ctx, spk, gender)
+            if d is not None:  # no name in view: the unnamed person it stands for, as written
+                return _Attr("unnamed", cue_text, ctx.text[d[0] : d[1]], d[0], d[1], None, cue.i)
             return _Attr("unresolved", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
         if low in lex.pron_group:
             g = resolve_group(ctx, spk)
