@@ -782,23 +782,23 @@ SPEAKERS = [
     ),
     pytest.param(
         "Mr. Donald Harker spoke first. Later, Zelphine Harker walked on stage in a dress from her own "
-        "label. The crowd cheered. The music swelled. The lights dimmed.\n\n\"Policies that allow "
-        "women with children to thrive should not be novelties,\" she said.",
+        'label. The crowd cheered. The music swelled. The lights dimmed.\n\n"Policies that allow '
+        'women with children to thrive should not be novelties," she said.',
         None,
         {"speaker_method": "pronoun", "speaker_text": "Zelphine Harker"},
         None,
         id="a_relative_sharing_a_surname_keeps_her_own_gender",
     ),
     pytest.param(
-        "Police urged calm.\n\nA reporter for the Daily Planet called it \"absolute chaos.\"\n\n"
-        "\"We saw debris flying around,\" he said.",
+        'Police urged calm.\n\nA reporter for the Daily Planet called it "absolute chaos."\n\n'
+        '"We saw debris flying around," he said.',
         "We saw",
         {"speaker_method": "unnamed", "speaker_text": "A reporter for the Daily Planet"},
         None,
         id="pronoun_with_no_name_in_view_is_the_unnamed_person_before_it",
     ),
     pytest.param(
-        "A woman at the scene called it \"absolute chaos.\"\n\n\"We saw debris flying around,\" he said.",
+        'A woman at the scene called it "absolute chaos."\n\n"We saw debris flying around," he said.',
         "We saw",
         {"speaker_method": "unresolved", "speaker_text": "he"},
         None,
