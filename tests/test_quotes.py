@@ -764,15 +764,6 @@ SPEAKERS = [
         id="apposition_to_a_name_is_that_person",
     ),
     pytest.param(
-        "Ted Moss gave his acceptance speech as the Democratic nominee on Thursday, painting his "
-        "rival, Paul Kerr, as unqualified.\n\n“A man you can bait with a tweet is not a man we can "
-        "trust,” said the Democratic nominee.",
-        None,
-        {"speaker_method": "description", "speaker_text": "Ted Moss"},
-        None,
-        id="role_a_person_acts_as_names_them_later",
-    ),
-    pytest.param(
         "Smiling throughout her speech, Mrs. Dale drew cheers as she thanked the state and then "
         "boomed, ''Today, you proved once again, there's no place like home.''",
         None,

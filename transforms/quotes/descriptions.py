@@ -53,8 +53,6 @@ def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
             for w in _near_subtree(head.head, near)
             if not w.is_punct and not span.start <= w.i < span.end
         )
-    # "Doe spoke as the party's nominee": the role a person acts in
-    words.update(w.lower_ for w in _acting_as(span) if not w.is_punct)
     # "Sen. Jane Doe" is a senator, "Gov. John Roe" a governor (the tokenizer may split the stop)
     abbrev = _lex().role_abbrev
     before = _WORD_BEFORE.search(ctx.text[max(p.start - 16, 0) : p.start])
@@ -101,22 +99,7 @@ def _introduced_as(ctx: _Ctx, span: Span) -> set[str]:
                 out.add(c.lower_)
     if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
         out.add(span.root.head.lower_)
-    out.update(w.lower_ for w in _acting_as(span) if w.pos_ == "NOUN" and w.dep_ == "pobj")
     return out
-
-
-def _acting_as(span: Span) -> list[Token]:
-    """Returns the noun a subject's verb says it acts as ("Doe spoke as the nominee") with the
-    words before it, or nothing."""
-    root = span.root
-    if root.dep_ not in ("nsubj", "nsubjpass"):
-        return []
-    for c in root.head.children:
-        if c.dep_ == "prep" and c.lower_ == "as":
-            for o in c.children:
-                if o.dep_ == "pobj" and o.pos_ == "NOUN":
-                    return [w for w in o.lefts] + [o]
-    return []
 
 
 def held_role(ctx: _Ctx, head: Token) -> bool:
