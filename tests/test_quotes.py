@@ -451,9 +451,17 @@ SPEAKERS = [
         id="they_is_the_named_pair",
     ),
     pytest.param(
+        "Ann Lee and Tom Pratt founded the shop in 2010. They said that prices rose sharply.\n\n"
+        "“We never expected this,” they said.",
+        "We never",
+        {"speaker_method": "group", "speaker_text": "Ann Lee and Tom Pratt"},
+        None,
+        id="they_is_not_the_subject_of_what_they_reported",
+    ),
+    pytest.param(
         "By John Gonzalez\n\nOTTAWA — The minister spoke on Monday.\n\n“We are ready,” he said.",
         "We are ready",
-        {"speaker_method": "unresolved", "speaker_text": "he"},
+        {"speaker_method": "unnamed", "speaker_text": "The minister"},
         None,
         id="byline_reporter_is_no_antecedent",
     ),
@@ -723,6 +731,69 @@ SPEAKERS = [
         {"cue": "told"},
         "Ortiz",
         id="a_report_after_a_quote_inside_a_cue_clause_only_relays_it",
+    ),
+    pytest.param(
+        "''We are tenants,'' Ms. Laine said. ''We are not squatters.'' Mr. Okafor said: ''The rent "
+        "is the work of greedy owners.''",
+        "We are not",
+        {"speaker_method": "continuation"},
+        "Laine",
+        id="cue_leading_the_next_quote_is_not_the_cue_of_a_closed_one",
+    ),
+    pytest.param(
+        "The dispute had come up Friday after Mr. Danvers, asked about the rent, had said, ''I think "
+        "our tenants pay plenty also.''",
+        None,
+        {"speaker_method": "cue_subject"},
+        "Danvers",
+        id="cue_after_an_aside_takes_the_aside_subject",
+    ),
+    pytest.param(
+        "“Cities need more parks and fewer parking lots,” Will wrote.",
+        None,
+        {"speaker_method": "cue_subject", "speaker_text": "Will"},
+        None,
+        id="capitalised_modal_before_a_cue_is_a_name",
+    ),
+    pytest.param(
+        "Adam Brill, a Georgia native who writes fiction on the side (his book includes one on a "
+        "baking contest “where the loser becomes the main course”), has cast himself as a strategist.",
+        None,
+        {"speaker_text": "Adam Brill"},
+        None,
+        id="apposition_to_a_name_is_that_person",
+    ),
+    pytest.param(
+        "Smiling throughout her speech, Mrs. Dale drew cheers as she thanked the state and then "
+        "boomed, ''Today, you proved once again, there's no place like home.''",
+        None,
+        {"cue": "boomed"},
+        "Dale",
+        id="verb_outside_the_lexicon_joined_to_a_subject_frames_a_quote",
+    ),
+    pytest.param(
+        "Mr. Donald Harker spoke first. Later, Zelphine Harker walked on stage in a dress from her own "
+        'label. The crowd cheered. The music swelled. The lights dimmed.\n\n"Policies that allow '
+        'women with children to thrive should not be novelties," she said.',
+        None,
+        {"speaker_method": "pronoun", "speaker_text": "Zelphine Harker"},
+        None,
+        id="a_relative_sharing_a_surname_keeps_her_own_gender",
+    ),
+    pytest.param(
+        'Police urged calm.\n\nA reporter for the Daily Planet called it "absolute chaos."\n\n'
+        '"We saw debris flying around," he said.',
+        "We saw",
+        {"speaker_method": "unnamed", "speaker_text": "A reporter for the Daily Planet"},
+        None,
+        id="pronoun_with_no_name_in_view_is_the_unnamed_person_before_it",
+    ),
+    pytest.param(
+        'A woman at the scene called it "absolute chaos."\n\n"We saw debris flying around," he said.',
+        "We saw",
+        {"speaker_method": "unresolved", "speaker_text": "he"},
+        None,
+        id="unnamed_person_of_the_other_gender_is_no_antecedent",
     ),
 ]
 

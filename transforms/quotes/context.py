@@ -55,6 +55,7 @@ class _Ctx:
     sents: list[Span]
     genders: dict[str, dict[str, int]] = field(default_factory=dict)
     first_gender: dict[str, str] = field(default_factory=dict)  # of a surname's first full mention
+    kin: dict[str, set[str]] = field(default_factory=dict)  # given names seen with each surname
     chain: list[_Person] | None = None  # resolved he/she subjects, see _pronoun_chain
     unlabelled: list[_Person] | None = None  # people the NER missed, see pronouns._unlabelled_people
     salience: dict[int, float] = field(default_factory=dict)  # by person start, see pronouns._bonus

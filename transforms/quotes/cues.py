@@ -169,10 +169,16 @@ def _clause_subject_before(ctx: _Ctx, cue: Token) -> Token | None:
     if cue.i == 0:
         return None
     coordinated = doc[cue.i - 1].lower_ in ("and", "but") and cue.tag_ in ("VBD", "VBZ", "VBP")
-    if not coordinated and (cue.tag_ != "VBG" or doc[cue.i - 1].text != ","):
+    # 'after Doe, asked about it, had said "…"': the parse made the aside the verb of the subject
+    # and the cue a verb of its own after the comma
+    k = cue.i - 1
+    while k > 0 and doc[k].dep_ == "aux" and doc[k].head.i == cue.i:
+        k -= 1
+    aside = k < cue.i - 1 and doc[k].text == "," and cue.tag_ in ("VBN", "VBD")
+    if not coordinated and not aside and (cue.tag_ != "VBG" or doc[cue.i - 1].text != ","):
         return None
     start = ctx.sents[ctx.sent_of_tok[cue.i]].start
-    for t in reversed(doc[max(start, cue.i - _MAX_CLIMB) : cue.i - 1]):
+    for t in reversed(doc[max(start, cue.i - _MAX_CLIMB) : k if aside else cue.i - 1]):
         if ctx.in_quote(t):
             if coordinated:
                 continue
@@ -210,7 +216,11 @@ def _name_before_cue(ctx: _Ctx, cue: Token, q: QuoteSpan) -> Token | None:
     if cue.i == 0 or cue.idx <= q.close_at:
         return None
     prev = doc[cue.i - 1]
-    if prev.pos_ != "PROPN" or ctx.in_quote(prev) or prev.idx <= q.close_at:
+    # a capitalised modal between a quote and its cue is a name the tagger misread ('"…," Will wrote')
+    misread = prev.tag_ == "MD" and prev.text[:1].isupper() and not prev.text.isupper()
+    if (prev.pos_ != "PROPN" and not misread) or ctx.in_quote(prev) or prev.idx <= q.close_at:
+        return None
+    if misread and ctx.text[q.close_at + 1 : prev.idx].strip(" ,\u00a0"):
         return None
     between = [t for t in doc[prev.i - 8 if prev.i >= 8 else 0 : prev.i] if t.idx > q.close_at]
     if ctx.para_of_char[prev.idx] != ctx.para_of_char[q.start] or len(between) > 7:
@@ -371,6 +381,11 @@ def _cue_candidates(ctx: _Ctx, q: QuoteSpan, qspan: Span) -> list[Token]:
         if ctx.para_of_char[doc[i].idx] == para and doc[i] not in out
     ]
     window.sort(key=lambda t: min(abs(t.idx - q.start), abs(t.idx - q.end)))
+    # a cue after a quote that closed its sentence and right before the next quote's opening mark
+    # ('"…." Roe said: "…"') introduces that next quote, not this one
+    if _closes_sentence(ctx, q):
+        out = [t for t in out if not (t.idx > q.close_at and _leads_next_quote(ctx, q, t))]
+        window = [t for t in window if not (t.idx > q.close_at and _leads_next_quote(ctx, q, t))]
     # a cue right before the opening mark ('… Doe saying, "…"') introduces the quote, whatever
     # verb the parser hung the quote on
     lead = [
@@ -432,6 +447,12 @@ def _tail_cue(ctx: _Ctx, q: QuoteSpan, window: list[Token]) -> Token | None:
             return None  # '"…!" She replied': a new sentence, not the quote's frame
         return None if _leads_next_quote(ctx, q, t) else t
     return None
+
+
+def _closes_sentence(ctx: _Ctx, q: QuoteSpan) -> bool:
+    """True when a quote ends on a full stop (inside or right after its closing mark)."""
+    inner = ctx.text[q.start : q.end].rstrip()
+    return inner[-1:] == "." or ctx.text[q.close_at + 1 : q.close_at + 2] == "."
 
 
 def _leads_next_quote(ctx: _Ctx, q: QuoteSpan, cue: Token) -> bool:

@@ -256,6 +256,9 @@ def _adjacent_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | No
                 break
             if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):
                 subj = _subject_of(ctx, t, None)
+                if subj is None and t.dep_ == "conj":
+                    # 'Doe thanked them and then boomed, "…"': the subject of the verbs it joins
+                    subj = _find_speaker_token(ctx, t, None)
                 if subj is not None and subj.i < t.i:
                     return _attribute_cue(ctx, t, subj, q, last)
                 break

@@ -151,6 +151,9 @@ def _add_named_persons(ctx: _Ctx, names: list[_Name], person_keys: set[str]) -> 
         subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in heads)
         main = any(t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head) for t in heads)
         gender, weight = _name_gender(ctx, span, s, text)
+        given = _given_word(text)
+        if given:
+            ctx.kin.setdefault(key, set()).add(given)
         ctx.persons.append(_Person(s, e, text, key, ctx.sent_of_tok[span.start], subject, gender, main))
         if gender and weight > 1:
             ctx.first_gender.setdefault(key, gender)
@@ -189,6 +192,18 @@ def _name_gender(ctx: _Ctx, span: Span, s: int, text: str) -> tuple[str | None, 
         elif any(w in lex.role_female for w in window):
             gender = "f"
     return gender, weight
+
+
+def _given_word(name: str) -> str | None:
+    """Returns the lower-case first word of a name of two words or more when it is a given name
+    (no title, no role word: "Ivanka" of "Ivanka Doe", nothing for "Mr. Doe"), else None."""
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None
+    first = words[0].rstrip(".").lower()
+    if _title_gender(first) or first in _lex().roles or len(first) < 2:
+        return None
+    return first
 
 
 def _vote_pronoun_genders(ctx: _Ctx) -> None:

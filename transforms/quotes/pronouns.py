@@ -170,7 +170,10 @@ def _compatible(ctx: _Ctx, p: _Person, gender: str | None) -> int:
     the surname that showed one, else from the votes when they lead by :data:`_VOTE_MARGIN`."""
     if gender is None:
         return 1
-    g = p.gender or ctx.first_gender.get(p.key)
+    g = p.gender
+    if g is None and len(ctx.kin.get(p.key, ())) > 1 and len(p.text.split()) > 1:
+        return 1  # one of a family ("Ivanka Doe" after "Donald Doe"): the surname's gender is not hers
+    g = g or ctx.first_gender.get(p.key)
     if g is None:
         votes = ctx.genders.get(p.key, {})
         m, f = votes.get("m", 0), votes.get("f", 0)
@@ -322,6 +325,16 @@ def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
 _GROUP_SENTS = 2
 
 
+def _reported(t: Token) -> bool:
+    """True when a subject is that of a clause a group pronoun reports ("they said that prices
+    rose"): what the group spoke about, never the group."""
+    verb = t.head
+    if verb.dep_ not in ("ccomp", "xcomp") or verb.head.i == verb.i:
+        return False
+    group = _lex().pron_group
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in group for c in verb.head.children)
+
+
 def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
     """Returns the character span of the named pair or group a "they" refers to, or None.
 
@@ -333,7 +346,7 @@ def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
     first = ctx.sents[max(ctx.sent_of_tok[pron.i] - _GROUP_SENTS, 0)].start
     for i in range(pron.i - 1, max(first, pron.i - _FALLBACK_TOKENS) - 1, -1):
         t = doc[i]
-        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON":
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON" or _reported(t):
             continue
         conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
         plural = t.tag_ in ("NNS", "NNPS")
@@ -345,5 +358,27 @@ def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
             b = max(b, _np_span(conj[-1])[1])
         if any(ctx.in_quote(w) for w in doc[a:b]):
             continue
+        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    return None
+
+
+def described_subject_before(ctx: _Ctx, pron: Token, gender: str) -> tuple[int, int] | None:
+    """Returns the character span of the unnamed person a he/she with no named person in view
+    stands for: the latest subject within two sentences before it, outside quotes, that is a
+    singular noun phrase headed by a person noun of the lexicon ('A reporter for the agency
+    called it chaos. "…," he said.'), or None."""
+    doc = ctx.doc
+    lex = _lex()
+    other = lex.role_female if gender == "m" else lex.role_male
+    first = ctx.sents[max(ctx.sent_of_tok[pron.i] - _FALLBACK_SENTS, 0)].start
+    for i in range(pron.i - 1, max(first, pron.i - _FALLBACK_TOKENS) - 1, -1):
+        t = doc[i]
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON":
+            continue
+        if t.pos_ != "NOUN" or t.tag_ != "NN" or t.lower_ not in lex.roles or t.lower_ in other:
+            return None  # the latest subject is someone or something else
+        a, b = _np_span(t)
+        if any(ctx.in_quote(w) for w in doc[a:b]):
+            return None
         return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
     return None

@@ -13,7 +13,7 @@ from transforms.quotes.descriptions import _resolve_description, held_role
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
 from transforms.quotes.persons import _add_person
-from transforms.quotes.pronouns import _resolve_pronoun, resolve_group
+from transforms.quotes.pronouns import _resolve_pronoun, described_subject_before, resolve_group
 from transforms.syntax import np_span as _np_span
 from transforms.syntax import proper_chain as _proper_chain
 
@@ -52,6 +52,9 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             p = _resolve_pronoun(ctx, spk, gender, last)
             if p is not None:
                 return _Attr("pronoun", cue_text, p.text, p.start, p.end, p.key, cue.i)
+            d = described_subject_before(ctx, spk, gender)
+            if d is not None:  # no name in view: the unnamed person it stands for, as written
+                return _Attr("unnamed", cue_text, ctx.text[d[0] : d[1]], d[0], d[1], None, cue.i)
             return _Attr("unresolved", cue_text, spk.text, spk.idx, spk.idx + len(spk.text), None, cue.i)
         if low in lex.pron_group:
             g = resolve_group(ctx, spk)
@@ -80,7 +83,8 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
             _add_person(ctx, ms, me, str(m["text"]), ctx.sent_of_tok[spk.i])
         key = _key(str(m["text"])) if m.get("label") == "PERSON" else None
         return _Attr(method, cue_text, str(m["text"]), ms, me, key, cue.i)
-    if spk.pos_ == "PROPN" and not common:
+    # a capitalised modal given as a cue's speaker is a name the tagger misread ("Will wrote")
+    if (spk.pos_ == "PROPN" and not common) or (spk.tag_ == "MD" and spk.text[:1].isupper()):
         pa, pb = _proper_chain(spk)
         ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
         name = doc_text(doc)[ps:pe]
@@ -100,6 +104,12 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
                     _key(str(m["text"])),
                     cue.i,
                 )
+    # a common noun in apposition to a named person ("Jane Doe, a local native who writes …")
+    if spk.dep_ == "appos" and spk.head.i < spk.i:
+        m = _mention_at(ctx, spk.head.idx, spk.head.idx + len(spk.head.text))
+        if m is not None and m.get("label") == "PERSON" and ctx.quote_of_char[int(m["start"])] < 0:
+            name = str(m["text"])
+            return _Attr(method, cue_text, name, int(m["start"]), int(m["end"]), _key(name), cue.i)
     phrase = doc_text(doc)[np_start:np_end]
     dets = [c.lower_ for c in spk.children if c.dep_ in ("det", "poss")]
     definite = any(d in ("the", "this", "that", "his", "her", "its", "their") for d in dets) or any(
