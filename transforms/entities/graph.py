@@ -47,11 +47,20 @@ class _Row:
         return getattr(self, name)
 
 
+def name_key(form: str) -> str:
+    """Returns the key mentions are grouped by: the folded form without a leading "the"; a short
+    word not in capitals gets "~" ("Us" or "Un" is not the code "US" / "UN")."""
+    key = fold(form)
+    key = key[4:] if key.startswith("the ") else key
+    if len(key) <= 3 and not form.replace(".", "").isupper():
+        key += "~"
+    return key
+
+
 def mention_rows(frame: pl.DataFrame) -> list[_Row]:
     """Returns one :class:`_Row` per mention of ``frame`` (article_id, start, end, text, label,
-    title), in its order, with ``form`` (whitespace normalised) and ``key`` (the folded form without
-    a leading "the"; a short word not in capitals gets "~": "Us" is not the code "US"). Equal strings
-    are one object."""
+    title), in its order, with ``form`` (whitespace normalised) and ``key`` (:func:`name_key`).
+    Equal strings are one object."""
     shared: dict[str, str] = {}
     keys: dict[str, tuple[str, str]] = {}
 
@@ -64,11 +73,7 @@ def mention_rows(frame: pl.DataFrame) -> list[_Row]:
         text = one(str(text))
         if text not in keys:
             form = one(" ".join(text.split()))
-            key = fold(form)
-            key = key[4:] if key.startswith("the ") else key
-            if len(key) <= 3 and not form.replace(".", "").isupper():
-                key += "~"  # "Us" or "Un" is not the code "US" / "UN": keep it apart
-            keys[text] = (form, one(key))
+            keys[text] = (form, one(name_key(form)))
         form, key = keys[text]
         out.append(
             _Row(one(art), start, end, text, one(label), None if title is None else one(title), form, key)
