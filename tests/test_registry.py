@@ -232,3 +232,11 @@ def test_registry_on_disk_round_trip_and_code_check(tmp_path: Path) -> None:
     assert registry.article_signatures(changed).filter(pl.col("article_id") == B)["signature"].item() != (
         sigs.filter(pl.col("article_id") == B)["signature"].item()
     )
+
+
+def test_registry_tables_are_documented() -> None:
+    from tests.conftest import ROOT
+    from transforms import dictionary
+
+    doc = (ROOT / "docs" / "scaling.md").read_text(encoding="utf-8")
+    assert dictionary.data_dictionary((schema.ENTITY_ALIASES, schema.REGISTRY_ARTICLES)).strip() in doc
