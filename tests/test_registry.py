@@ -240,3 +240,15 @@ def test_registry_tables_are_documented() -> None:
 
     doc = (ROOT / "docs" / "scaling.md").read_text(encoding="utf-8")
     assert dictionary.data_dictionary((schema.ENTITY_ALIASES, schema.REGISTRY_ARTICLES)).strip() in doc
+
+
+def test_nothing_new_gives_the_registry_rows() -> None:
+    prev = increment.resolve_all(_x(OLD))
+    out, stats = increment.resolve_new(prev, _x(OLD), [], _days(A, B))
+    assert stats["new"] == 0 and all(out[k].equals(prev[k]) for k in increment.RESOLVED)
+
+
+def test_new_articles_without_entities_only_add_their_events_and_quotes() -> None:
+    prev = increment.resolve_all(_x(OLD))
+    out, stats = increment.resolve_new(prev, _x(OLD), [C], _days(A, B, C))
+    assert out["entity_mentions"].equals(prev["entity_mentions"]) and stats["batch_entities"] == 0

@@ -49,6 +49,8 @@ def resolve_new(
     rows are kept; quotes of new articles are attributed; events within ``window_days`` of the new
     ones are merged again (:func:`transforms.events.merge_window.merge_window`).
     """
+    if not new_articles:  # nothing new: the registry's rows are the result
+        return {k: schema.conform(prev[k], schema.TABLES[k]) for k in RESOLVED}, {"new": 0}
     is_new = pl.col("article_id").is_in(new_articles)
     b_ents, b_mentions, b_merges = entities.resolve_entities(x["x_entity_mentions"].filter(is_new))
     index = alias_index(prev["entities"], prev["entity_merges"])
