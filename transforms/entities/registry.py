@@ -163,11 +163,10 @@ def link_batch(
         ["entity_id", "alias"], keep="first", maintain_order=True
     )
     entities = _grow(reg_entities, batch_ents, mapping, mentions, orphan_rows)
+    known = set(reg_entities["entity_id"].to_list())
     stats = {
         "batch_entities": batch_ents.height,
-        "matched": sum(
-            1 for b, r in mapping.items() if b != r or r in set(reg_entities["entity_id"].to_list())
-        ),
+        "matched": sum(1 for b, r in mapping.items() if b != r or r in known),
         "ambiguous": ambiguous,
         "relinked_forms": orphan_rows.height,
     }
