@@ -252,3 +252,21 @@ def test_new_articles_without_entities_only_add_their_events_and_quotes() -> Non
     prev = increment.resolve_all(_x(OLD))
     out, stats = increment.resolve_new(prev, _x(OLD), [C], _days(A, B, C))
     assert out["entity_mentions"].equals(prev["entity_mentions"]) and stats["batch_entities"] == 0
+
+
+def test_word_the_registry_knows_as_a_firm_is_not_taken_for_a_surname() -> None:
+    # "Brannock" alone and tagged ORG in two articles is the firm; the new article names the
+    # founder too, so the batch alone would take its "Brannock" for her surname.
+    old = [
+        (A, 0, "Brannock", "ORG"),
+        (B, 0, "Brannock", "ORG"),
+        (C, 0, "Jane Brannock", "PERSON"),
+    ]
+    new = [(D, 0, "Jane Brannock", "PERSON"), (D, 20, "Brannock", "ORG")]
+    prev = increment.resolve_all(_x(old))
+    out, stats = increment.resolve_new(prev, _x(old + new), [D], _days(A, B, C, D))
+    full = increment.resolve_all(_x(old + new))
+    assert _entity_of(out, D, 20) == _entity_of(prev, A, 0) == _entity_of(full, D, 20)
+    assert stats["relinked_forms"] == 1
+    firm = out["entities"].filter(pl.col("entity_id") == _entity_of(prev, A, 0)).row(0, named=True)
+    assert firm["n_mentions"] == 3 and firm["article_ids"] == [A, B, D]

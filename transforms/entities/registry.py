@@ -163,6 +163,7 @@ def link_batch(
         ["entity_id", "alias"], keep="first", maintain_order=True
     )
     entities = _grow(reg_entities, batch_ents, mapping, mentions, orphan_rows)
+    merges = merges.filter(pl.col("entity_id").is_in(entities["entity_id"].implode()))
     known = set(reg_entities["entity_id"].to_list())
     stats = {
         "batch_entities": batch_ents.height,
@@ -205,9 +206,18 @@ def _grow(
     )
     counts = (
         mentions.drop_nulls("entity_id")
-        .filter(pl.col("entity_id").is_in(list(known)))
         .group_by("entity_id")
-        .agg(pl.len().alias("__n"), pl.col("article_id").unique().alias("__arts"))
+        .agg(pl.len().alias("__n"), pl.col("article_id").unique().sort().alias("__arts"))
+    )
+    # A new entity counts the mentions left to it (the registry may have taken some); none: gone.
+    fresh = (
+        fresh.join(counts, on="entity_id", how="inner")
+        .with_columns(
+            pl.col("__n").cast(pl.Int64).alias("n_mentions"),
+            pl.col("__arts").alias("article_ids"),
+            pl.col("__arts").list.len().cast(pl.Int64).alias("n_articles"),
+        )
+        .drop("__n", "__arts")
     )
     empty = pl.lit([], dtype=pl.List(pl.String))
     grown = (
