@@ -1,5 +1,5 @@
-"""Event merging for an incremental run: only the events within a window of days around the new
-event mentions are merged again, with the new mentions; the others are kept as they are."""
+"""Event merging for an incremental run: only the events of the new mentions' categories within a
+window of days around them are merged again, with the new mentions; the others are kept as they are."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def merge_window(
     ``article_days`` article_id and ``__pub`` (publication day); ``entity_mentions`` and
     ``entities`` are resolved already, for every article. The old events whose day (date, else
     first publication day) lies within ``window_days`` of a new mention's day (date, else its
-    article's day) are merged again with the new mentions, from their x rows; the rest are kept.
+    article's day) and of a category of the new mentions are merged again with them, from their x
+    rows; the rest are kept.
     Quotes of the articles touched are linked to events again; ``prev_quotes`` must hold every
     article's quotes (the new ones with ``event_id`` unset).
     """
@@ -67,7 +68,10 @@ def merge_window(
         in_window = pl.col("__day").is_between(lo - span, hi + span) | pl.col("__day").is_null()
     else:  # no new mention has a day: undated events only
         in_window = pl.col("__day").is_null()
-    ids = _event_days(prev_events, article_days).filter(in_window)["event_id"]
+    # Mentions merge only within one category: events of other categories stay as they are.
+    types = new_x["event_type"].unique().implode()
+    same_type = prev_events.filter(pl.col("event_type").is_in(types))
+    ids = _event_days(same_type, article_days).filter(in_window)["event_id"]
     stats["window_events_before"] = ids.len()
     old_rows = (
         prev_event_mentions.filter(pl.col("event_id").is_in(ids.implode()))
