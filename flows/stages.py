@@ -20,7 +20,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from storage import cache as extract_cache
-from storage import stagecache
+from storage import registry, stagecache
 from storage.catalog import write_page
 from storage.files import (
     read_json,
@@ -35,7 +35,8 @@ from storage.partitions import data_files, partition_release, release_problems
 from storage.raw import read_raw
 from storage.releases import read_release
 from storage.stores import release_store
-from transforms import card, clean, entities, events, guard, ingest, quotes, release, schema
+from transforms import card, clean, guard, increment, ingest, release, schema
+from transforms.entities.registry import alias_index
 from transforms.extract import ArticleInput, extractor_version
 
 from . import release_docs
@@ -269,33 +270,55 @@ def quarantine_extract_errors(loc: Locations) -> int:
 @task(name="resolve", cache_policy=NO_CACHE)
 def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
     """Links mentions to canonical entities, attributes quotes and merges events across articles.
-    Reuses the stored outputs when the mention tables and the code are unchanged (unless ``refresh``)."""
+    Reuses the stored outputs when the mention tables and the code are unchanged (unless ``refresh``).
+    With an entity registry from an earlier run that covers every old article unchanged, only the
+    new articles are resolved, against it (:func:`transforms.increment.resolve_new`); else all of
+    them, recording in ``entity_merges`` how the previous registry's entities were merged or split.
+    Either way the outputs become the registry for the next run."""
     log = get_run_logger()
     key = stagecache.stage_key("resolve", [loc.work_file(t.name) for t in schema.EXTRACT_TABLES], {})
-    names = ("entities", "entity_mentions", "entity_merges", "quotes", "events", "event_mentions")
+    code = stagecache.code_fingerprint()
+    x_names = ("x_entity_mentions", "x_entity_aliases", "x_quotes", "x_event_mentions")
 
     def reused(hit: dict[str, Any]) -> None:
         log.info("resolve: mention tables unchanged; reused %s (stage key %s)", hit, key)
 
     def compute() -> dict[str, Any]:
-        x_ent = read_parquet(loc.work_file("x_entity_mentions"))
-        x_quotes = read_parquet(loc.work_file("x_quotes"))
-        x_events = read_parquet(loc.work_file("x_event_mentions"))
-        ents, mentions, merges = entities.resolve_entities(x_ent)
-        x_aliases = read_parquet(loc.work_file("x_entity_aliases"), schema.X_ENTITY_ALIASES)
-        ents, merges = entities.add_headline_aliases(ents, merges, x_aliases)
-        qs = quotes.resolve_quotes(x_quotes, mentions, ents)
-        evs, ev_mentions = events.resolve_events(x_events, mentions, ents)
-        qs = events.link_quotes_to_events(qs, ev_mentions, x_events)
-        out = dict(zip(names, (ents, mentions, merges, qs, evs, ev_mentions), strict=True))
+        x = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
+        signatures = registry.article_signatures(x)
+        prev = registry.load(loc.cache_root, None)
+        usable = prev if prev is not None and prev[2] == code and not refresh else None
+        new = increment.plan(usable[1] if usable else None, signatures)
+        if usable is not None and new is not None:
+            days = increment.publication_days(read_parquet(loc.work_file("articles")))
+            out, stats = increment.resolve_new(usable[0], x, new, days)
+            log.info("resolve: %d new articles linked to the registry (%s)", len(new), stats)
+        else:
+            out, stats = increment.resolve_all(x), {}
+            if prev is not None:
+                stats["registry_changes"] = increment.record_changes(out, prev[0])
         for name, frame in out.items():
-            write_parquet(schema.conform(frame, schema.TABLES[name]), loc.work_file(name))
+            write_parquet(frame, loc.work_file(name))
+        index = alias_index(out["entities"], out["entity_merges"])
+        registry.save(loc.cache_root, key, loc.work_dir, index, signatures, {"code": code})
         counts = {k: v.height for k, v in out.items()}
         log.info("resolve: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
-        return counts
+        return {
+            **counts,
+            "incremental": new is not None and usable is not None,
+            "new_articles": len(new or []),
+        }
 
-    outputs = [f"{name}.parquet" for name in names]
-    return cache_or_compute(loc, "resolve", key, loc.work_dir, refresh, compute, outputs, reused)
+    outputs = [f"{name}.parquet" for name in increment.RESOLVED]
+    result = cache_or_compute(loc, "resolve", key, loc.work_dir, refresh, compute, outputs, reused)
+    if not registry.is_current(loc.cache_root, key):  # reused outputs: they are the registry now
+        x = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
+        ents, merges = (read_parquet(loc.work_file(n)) for n in ("entities", "entity_merges"))
+        meta = {"code": code}
+        registry.save(
+            loc.cache_root, key, loc.work_dir, alias_index(ents, merges), registry.article_signatures(x), meta
+        )
+    return result
 
 
 def validate_key(loc: Locations, max_row_loss: float) -> str:

@@ -33,13 +33,14 @@ def test_retry_resumes_rerun_from_redoes_and_no_change_skips(
     harness: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows import pipeline, stages
+    from transforms import quotes as quote_transforms  # resolve reads it through the module
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(ROOT / "data" / "raw", raw)
     params: dict[str, Any] = {"raw_dir": str(raw), "out_dir": str(out), "n_process": 1}
 
     # 1. The run fails in resolve: nothing is published.
-    monkeypatch.setattr(stages.quotes, "resolve_quotes", _boom)
+    monkeypatch.setattr(quote_transforms, "resolve_quotes", _boom)
     with pytest.raises(RuntimeError, match="on purpose"):
         pipeline.newsfacts_pipeline(**params)
     assert current_release(out) is None
@@ -53,7 +54,7 @@ def test_retry_resumes_rerun_from_redoes_and_no_change_skips(
     assert retried["counts"]["extract"]["parsed"] == 0
 
     # 3. rerun_from="resolve" recomputes resolve even though its inputs are unchanged.
-    monkeypatch.setattr(stages.quotes, "resolve_quotes", _boom)
+    monkeypatch.setattr(quote_transforms, "resolve_quotes", _boom)
     with pytest.raises(RuntimeError, match="on purpose"):
         pipeline.newsfacts_pipeline(**params, rerun_from="resolve")
 

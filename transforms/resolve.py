@@ -16,11 +16,31 @@ def _linked_mentions(entity_mentions: pl.DataFrame) -> pl.DataFrame:
     ).drop_nulls("__eid")
 
 
-def _span_pairs(indexed: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
-    """Each row's span (``__row`` of ``indexed``) joined with the linked mentions of its article."""
+# Spans meet the mentions of their article this many articles at a time: a join per article is a
+# cross product (quotes × mentions), so doing the whole corpus at once costs memory as the history.
+_ARTICLE_BLOCK = 256
+
+
+def _span_pairs(
+    indexed: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame, keep: pl.Expr
+) -> pl.DataFrame:
+    """Each row's span (``__row`` of ``indexed``) joined with the linked mentions of its article,
+    the pairs filtered by ``keep``, computed by blocks of articles so the pairs in memory at once
+    follow the block, not the corpus."""
     s, e = f"{prefix}_start", f"{prefix}_end"
     spans = indexed.select("__row", "article_id", s, e).drop_nulls([s, e])
-    return spans.join(_linked_mentions(entity_mentions), on="article_id", how="inner")
+    linked = _linked_mentions(entity_mentions)
+    arts = spans.select(pl.col("article_id").unique().sort())
+    blocks = arts.with_row_index("__b").select("article_id", (pl.col("__b") // _ARTICLE_BLOCK).alias("__b"))
+    span_parts = spans.join(blocks, on="article_id").partition_by("__b", as_dict=True)
+    ment_parts = linked.join(blocks, on="article_id").partition_by("__b", as_dict=True)
+    out = [
+        part.join(ment_parts[b], on="article_id", how="inner").filter(keep).drop("__b", "__b_right")
+        for b, part in sorted(span_parts.items())
+        if b in ment_parts
+    ]
+    empty = spans.head(0).join(linked.head(0), on="article_id", how="inner")
+    return pl.concat([empty, *out]) if out else empty
 
 
 def link_spans(frame: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) -> pl.DataFrame:
@@ -33,14 +53,10 @@ def link_spans(frame: pl.DataFrame, prefix: str, entity_mentions: pl.DataFrame) 
     """
     s, e, out = f"{prefix}_start", f"{prefix}_end", f"{prefix}_entity_id"
     indexed = frame.with_row_index("__row")
+    overlap = pl.min_horizontal(pl.col(e), pl.col("__me")) - pl.max_horizontal(pl.col(s), pl.col("__ms"))
     best = (
-        _span_pairs(indexed, prefix, entity_mentions)
-        .with_columns(
-            (
-                pl.min_horizontal(pl.col(e), pl.col("__me")) - pl.max_horizontal(pl.col(s), pl.col("__ms"))
-            ).alias("__overlap")
-        )
-        .filter(pl.col("__overlap") > 0)
+        _span_pairs(indexed, prefix, entity_mentions, overlap > 0)
+        .with_columns(overlap.alias("__overlap"))
         .sort(["__row", "__overlap", "__ms"], descending=[False, True, False])
         .group_by("__row", maintain_order=True)
         .first()
@@ -56,8 +72,9 @@ def link_span_entities(frame: pl.DataFrame, prefix: str, entity_mentions: pl.Dat
     s, e = f"{prefix}_start", f"{prefix}_end"
     indexed = frame.with_row_index("__row")
     ids = (
-        _span_pairs(indexed, prefix, entity_mentions)
-        .filter((pl.col("__ms") < pl.col(e)) & (pl.col("__me") > pl.col(s)))
+        _span_pairs(
+            indexed, prefix, entity_mentions, (pl.col("__ms") < pl.col(e)) & (pl.col("__me") > pl.col(s))
+        )
         .sort(["__row", "__ms"])
         .group_by("__row", maintain_order=True)
         .agg(pl.col("__eid").unique(maintain_order=True).alias(f"{prefix}_ids"))

@@ -550,6 +550,40 @@ X_EXTRACT_ERRORS = Table(
     published=False,
 )
 
+# The entity registry: state a run leaves under the cache folder (``registry/``) for the next run,
+# not published. Its canonical entities are an ``entities`` table; beside it the alias index and
+# the articles it covers, with the resolved rows of those articles (reused by an incremental run).
+ENTITY_ALIASES = Table(
+    name="entity_aliases",
+    description="The registry's alias index: each name key a new mention is looked up by, and its entity. "
+    "Only forms shared across articles (not bare surnames, given names or titled forms, which "
+    "link inside their article).",
+    columns=(
+        _c(
+            "alias_key", S, False, "The key mentions are grouped by: the folded form without a leading 'the'."
+        ),
+        _c("entity_id", S, False, "The registry entity.", pattern=ID_PATTERN),
+        _c("alias", S, False, "The surface form."),
+        _c("rule", S, False, "The entity_merges rule that joined the form."),
+    ),
+    key=("alias_key", "entity_id", "alias"),
+    sort_by=("alias_key", "entity_id", "alias"),
+    published=False,
+)
+REGISTRY_ARTICLES = Table(
+    name="registry_articles",
+    description="The articles the registry has resolved, with a digest of their extracted rows: an article "
+    "whose rows changed, or that left the input, makes the next run re-resolve everything.",
+    columns=(
+        _c("article_id", S, False, "The article.", pattern=ID_PATTERN),
+        _c("signature", S, False, "Digest of the article's rows in the x_ tables."),
+    ),
+    key=("article_id",),
+    sort_by=("article_id",),
+    published=False,
+)
+REGISTRY_TABLES: tuple[Table, ...] = (ENTITIES, ENTITY_ALIASES, REGISTRY_ARTICLES)
+
 EXTRACT_TABLES: tuple[Table, ...] = (
     X_ENTITY_MENTIONS,
     X_ENTITY_ALIASES,
@@ -557,7 +591,9 @@ EXTRACT_TABLES: tuple[Table, ...] = (
     X_EVENT_MENTIONS,
     X_EXTRACT_ERRORS,
 )
-TABLES: dict[str, Table] = {t.name: t for t in (*PUBLISHED_TABLES, *EXTRACT_TABLES, RAW_ARTICLES)}
+TABLES: dict[str, Table] = {
+    t.name: t for t in (*PUBLISHED_TABLES, *EXTRACT_TABLES, RAW_ARTICLES, ENTITY_ALIASES, REGISTRY_ARTICLES)
+}
 
 
 def empty(table: Table) -> pl.DataFrame:

@@ -11,7 +11,15 @@ import polars as pl
 from transforms import schema
 from transforms.entities.canonical import _canonical
 from transforms.entities.geo import _CITY_MIN_POP_FOR_TYPE, _geocode, city
-from transforms.entities.graph import _build_nodes, _Graph, _node_country, _UnionFind, _vote
+from transforms.entities.graph import (
+    _build_nodes,
+    _Graph,
+    _node_country,
+    _Row,
+    _UnionFind,
+    _vote,
+    mention_rows,
+)
 from transforms.entities.keys import fold
 from transforms.entities.merge import _merge_acronyms, _merge_countries, _merge_longer_forms, _merge_people
 from transforms.entities.persons import PersonName, parse_person, same_person
@@ -43,14 +51,7 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("title"))
     frame = frame.select(cols).unique(["article_id", "start", "end"], keep="first", maintain_order=False)
     frame = frame.sort(["article_id", "start", "end", "text", "label"], nulls_last=True)
-    rows: list[dict[str, Any]] = frame.to_dicts()
-    for r in rows:
-        r["form"] = " ".join(str(r["text"]).split())
-        key = fold(r["form"])
-        key = key[4:] if key.startswith("the ") else key
-        if len(key) <= 3 and not r["form"].replace(".", "").isupper():
-            key += "~"  # "Us" or "Un" is not the code "US" / "UN": keep it apart
-        r["key"] = key
+    rows = mention_rows(frame)
 
     nodes, node_ids = _build_nodes(rows)
     g = _Graph(nodes=nodes, uf=_UnionFind(len(nodes)))
@@ -63,7 +64,7 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
 
 
 def _tables(
-    g: _Graph, rows: list[dict[str, Any]], node_ids: list[int], frame: pl.DataFrame
+    g: _Graph, rows: list[_Row], node_ids: list[int], frame: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Builds the three output frames from the merged graph (``frame``: the mentions, in the
     order of ``rows``)."""
