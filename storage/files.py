@@ -45,10 +45,14 @@ def described(data: pa.Table, table: schema.Table) -> pa.Table:
     return data.cast(pa.schema(fields, metadata=meta))
 
 
-def write_parquet(frame: pl.DataFrame, path: Path, table: schema.Table | None = None) -> None:
+def write_parquet(
+    frame: pl.DataFrame, path: Path, table: schema.Table | None = None, *, sync: bool = True
+) -> None:
     """Writes ``frame`` to ``path`` with fixed settings (same frame → same bytes), via a temp file
     renamed into place so a reader never sees a partial file. With ``table``, the file's schema
-    carries the column descriptions and nullability of the schema module (:func:`described`)."""
+    carries the column descriptions and nullability of the schema module (:func:`described`).
+    ``sync=False`` leaves the flush to the caller (a staging release is flushed whole before its
+    switch)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     data = frame.to_arrow()
@@ -62,7 +66,8 @@ def write_parquet(frame: pl.DataFrame, path: Path, table: schema.Table | None = 
         use_dictionary=True,
         store_schema=True,
     )
-    fsync(tmp)
+    if sync:
+        fsync(tmp)
     os.replace(tmp, path)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -89,22 +89,78 @@ def release_problems(release: Path) -> list[str]:
     return problems
 
 
-def write_partitioned(frame: pl.DataFrame, keys: pl.Series, dest: Path, table: schema.Table) -> list[Path]:
+def write_partitioned(
+    frame: pl.DataFrame, keys: pl.Series, dest: Path, table: schema.Table, *, sync: bool = True
+) -> list[Path]:
     """Writes ``frame`` (conformed to ``table``) under the folder ``dest`` as one content-named file
     per partition key (``keys``, one per row); an empty frame becomes one empty file in the undated
-    partition. Returns the files written."""
+    partition. Returns the files written (flushed unless ``sync`` is False)."""
     if table.partition is None:
         raise ValueError(f"{table.name} is not partitioned")
     parts = partitions.split(frame, keys) or [(schema.UNDATED, frame)]
-    written = []
+    return [_write_part(rows, dest / f"{table.partition.name}={key}", table, sync) for key, rows in parts]
+
+
+def _write_part(rows: pl.DataFrame, folder: Path, table: schema.Table, sync: bool) -> Path:
+    tmp = folder / f".{PART_PREFIX}new.parquet"
+    write_parquet(rows, tmp, table, sync=sync)
+    final = folder / f"{PART_PREFIX}{file_sha256(tmp)[:16]}.parquet"
+    os.replace(tmp, final)
+    return final
+
+
+def write_table(
+    release: Path,
+    table: schema.Table,
+    frame: pl.DataFrame,
+    keys: pl.Series | None,
+    reuse: Mapping[str | None, Path],
+) -> tuple[int, int]:
+    """Writes ``frame`` (conformed to ``table``, in its order) as the table's files of the
+    (staging) ``release``: one file, or one content-named file per partition key ``keys`` (one per
+    row; None for a one-file table). A partition (None: the one file) whose file ``reuse`` names is
+    not written: that earlier file, known to hold the very same rows, is hard-linked (copied when
+    links fail). Files are not flushed: the release is flushed whole before it is switched to.
+    Returns (files written, files shared)."""
+    if keys is None:
+        parts: list[tuple[str | None, pl.DataFrame]] = [(None, frame)]
+    else:
+        parts = list(partitions.split(frame, keys)) or [(schema.UNDATED, frame)]
+    written = shared = 0
     for key, rows in parts:
-        folder = dest / f"{table.partition.name}={key}"
-        tmp = folder / f".{PART_PREFIX}new.parquet"
-        write_parquet(rows, tmp, table)
-        final = folder / f"{PART_PREFIX}{file_sha256(tmp)[:16]}.parquet"
-        os.replace(tmp, final)
-        written.append(final)
-    return written
+        src = reuse.get(key)
+        if key is None:
+            dest, folder = table_path(release, table.name), None
+        else:
+            assert table.partition is not None
+            folder = table_path(release, table.name) / f"{table.partition.name}={key}"
+            dest = folder / (src.name if src is not None else "")
+        if src is not None and src.is_file() and _link_or_copy(src, dest):
+            shared += 1
+        elif folder is None:
+            write_parquet(rows, dest, table, sync=False)
+            written += 1
+        else:
+            _write_part(rows, folder, table, sync=False)
+            written += 1
+    return written, shared
+
+
+def _link_or_copy(src: Path, dest: Path) -> bool:
+    """Puts the file ``src`` at ``dest`` as a hard link, else a copy; returns False when neither
+    worked (the caller writes it)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.link")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        try:
+            shutil.copyfile(src, tmp)
+        except OSError:
+            return False
+    os.replace(tmp, dest)
+    return True
 
 
 def partition_release(release: Path) -> list[str]:
@@ -137,19 +193,39 @@ def partition_release(release: Path) -> list[str]:
     return done
 
 
-def data_files(release: Path) -> dict[str, dict[str, object]]:
+def data_files(release: Path, previous: Path | None = None) -> dict[str, dict[str, object]]:
     """Returns every data file of ``release`` (path relative to it → rows, bytes, sha256, table),
-    in both layouts."""
+    in both layouts. A file that is the very file (a hard link) the ``previous`` release's manifest
+    lists at the same path takes its facts from there instead of being read and hashed again."""
+    known = _manifest_files(previous) if previous is not None else {}
     out: dict[str, dict[str, object]] = {}
     for t in schema.PUBLISHED_TABLES:
         path = table_path(release, t.name)
         files = [path] if path.is_file() else sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet"))
         for f in files:
             rel = f.relative_to(release).as_posix()
-            out[rel] = {**parquet_facts(f), "table": t.name}
+            before = known.get(rel)
+            facts: dict[str, object]
+            if before is not None and previous is not None and _same_file(f, previous / rel, before):
+                facts = {k: before[k] for k in ("rows", "bytes", "sha256")}
+            else:
+                facts = parquet_facts(f)
+            out[rel] = {**facts, "table": t.name}
             if f != path:
                 out[rel]["partition"] = f.parent.name
     return out
+
+
+def _same_file(f: Path, there: Path, facts: Mapping[str, object]) -> bool:
+    """Returns True when ``f`` is ``there`` (one inode) of the size its manifest ``facts`` say."""
+    try:
+        return (
+            os.path.samefile(f, there)
+            and f.stat().st_size == facts.get("bytes")
+            and {"rows", "sha256"} <= set(facts)
+        )
+    except OSError:
+        return False
 
 
 def table_of(rel: str) -> str:
@@ -188,6 +264,11 @@ def share_files(staging: Path, files: dict[str, dict[str, object]], sources: Ite
         os.replace(tmp, here)
         linked += 1
     return linked
+
+
+def release_files(release: Path) -> dict[str, dict[str, object]]:
+    """Returns the data files ``release``'s manifest lists (path → facts; empty without any)."""
+    return _manifest_files(release)
 
 
 def _manifest_files(release: Path) -> dict[str, dict[str, object]]:
