@@ -318,14 +318,16 @@ def validate_stage(
     """Runs the expectation suites and writes the validated tables (partitioned, the text reduced
     as ``publish_text`` says), ``rejected`` and the Data Docs into the staging release. Returns the
     verdict. A partition whose rows and check outcomes are those the current release recorded is
-    not validated again and its file is shared, not rewritten (unless ``refresh``)."""
+    not validated again and its file is shared, not rewritten (unless ``refresh``, or the current
+    release is damaged). ``validate_key`` names the tables read (publish records it in build.json)."""
     from expectations.runner import validate  # GX is slow to import: only when validating
 
     log = get_run_logger()
     staging = Path(staging_dir)
     current = release_store(loc).current()
     prev_files = release_files(current) if current is not None else {}
-    recorded = units.recorded_units(prev_files, with_keys=not refresh)
+    whole = current is not None and not release_problems(current)
+    recorded = units.recorded_units(prev_files, with_keys=whole and not refresh)
     tables: dict[str, pl.DataFrame] = {}
     for t in schema.PUBLISHED_TABLES:
         if t.name in ("quarantine", "rejected"):
@@ -345,6 +347,7 @@ def validate_stage(
     )
     del tables
     written = shared = 0
+    facts: dict[str, dict[str, object]] = {}
     for name, frame in result.tables.items():
         t = schema.TABLES[name]
         frame = schema.conform(frame, t)
@@ -353,11 +356,12 @@ def validate_stage(
         keys = partitions.partition_keys(frame, t, days) if t.partition is not None else None
         lend = units.unchanged_files(name, result.unit_keys, recorded)
         reuse = {k: current / rel for k, rel in lend.items()} if current is not None else {}
-        w, s = write_table(staging, t, frame, keys, reuse)
+        w, s = write_table(staging, t, frame, keys, reuse, facts)
         written, shared = written + w, shared + s
     w, s = write_table(staging, schema.REJECTED, schema.conform(result.rejected, schema.REJECTED), None, {})
     written += w
-    write_json(result.unit_keys, loc.work_file("validation_units").with_suffix(".json"))
+    # For publish: each unit's validation key (into the manifest) and the facts of the files written.
+    write_json({"units": result.unit_keys, "files": facts}, loc.work_file("validation").with_suffix(".json"))
     md = result.summary_markdown()
     write_text(md, staging / "validation" / "summary.md")
     create_markdown_artifact(md, key="newsfacts-validation", description="Validation verdict per suite")
@@ -408,8 +412,9 @@ def publish_stage(
     # shared with the current release keeps the facts that release's manifest lists.
     current = store.current()
     tables = table_names(staging)
-    unit_keys = read_json(loc.work_file("validation_units").with_suffix(".json"))
-    files = units.with_unit_keys(data_files(staging, current), unit_keys)
+    told: dict[str, Any] = read_json(loc.work_file("validation").with_suffix(".json")) or {}
+    written, unit_keys = told.get("files"), told.get("units")
+    files = units.with_unit_keys(data_files(staging, current, written), unit_keys)
     content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
     prev = (read_json(current / "manifest.json") or {}) if current is not None else None
     prev_files = prev.get("files") if prev is not None else None

@@ -53,9 +53,15 @@ def write_parquet(
     carries the column descriptions and nullability of the schema module (:func:`described`).
     ``sync=False`` leaves the flush to the caller (a staging release is flushed whole before its
     switch)."""
+    write_arrow(frame.to_arrow(), path, table, sync=sync)
+
+
+def write_arrow(data: pa.Table, path: Path, table: schema.Table | None = None, *, sync: bool = True) -> None:
+    """Writes the Arrow table ``data`` as :func:`write_parquet` writes a frame (the same settings,
+    so the same rows give the same bytes): lets a caller convert a frame to Arrow once and write
+    slices of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    data = frame.to_arrow()
     pq.write_table(
         data if table is None else described(data, table),
         tmp,

@@ -21,8 +21,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 
-from storage.files import file_sha256, fsync_dir, parquet_facts, read_json, write_parquet
+from storage.files import file_sha256, fsync_dir, parquet_facts, read_json, write_arrow, write_parquet
 from transforms import partitions, schema
 
 PART_PREFIX = "part-"
@@ -49,9 +50,16 @@ def read_table(release: Path, table: schema.Table, columns: list[str] | None = N
     files = [f for f in table_files(release, table.name) if f.is_file()]
     if not files:
         return schema.empty(table).select(columns) if columns else schema.empty(table)
-    frame = pl.concat([pl.read_parquet(f, hive_partitioning=False) for f in files], how="vertical_relaxed")
-    if frame.height:
-        frame = frame.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
+    # Only the columns asked for (and those the order needs) are read from each file.
+    sort_by = list(table.sort_by)
+    wanted = None if columns is None else [*columns, *(c for c in sort_by if c not in columns)]
+    if wanted is not None and not set(wanted) <= set(pl.read_parquet_schema(files[0])):
+        wanted = None  # not a table written from the schema: read it whole, as it is
+    frame = pl.concat(
+        [pl.read_parquet(f, columns=wanted, hive_partitioning=False) for f in files], how="vertical_relaxed"
+    )
+    if frame.height and set(sort_by) <= set(frame.columns):
+        frame = frame.sort(sort_by, nulls_last=True, maintain_order=True)
     return frame.select(columns) if columns else frame
 
 
@@ -101,11 +109,22 @@ def write_partitioned(
     return [_write_part(rows, dest / f"{table.partition.name}={key}", table, sync) for key, rows in parts]
 
 
-def _write_part(rows: pl.DataFrame, folder: Path, table: schema.Table, sync: bool) -> Path:
+def _write_part(
+    rows: pl.DataFrame | pa.Table,
+    folder: Path,
+    table: schema.Table,
+    sync: bool,
+    facts: dict[str, dict[str, object]] | None = None,
+) -> Path:
     tmp = folder / f".{PART_PREFIX}new.parquet"
-    write_parquet(rows, tmp, table, sync=sync)
-    final = folder / f"{PART_PREFIX}{file_sha256(tmp)[:16]}.parquet"
+    data = rows.to_arrow() if isinstance(rows, pl.DataFrame) else rows
+    write_arrow(data, tmp, table, sync=sync)
+    sha = file_sha256(tmp)
+    final = folder / f"{PART_PREFIX}{sha[:16]}.parquet"
     os.replace(tmp, final)
+    if facts is not None:  # what data_files would read back, known now
+        rel = final.relative_to(folder.parent.parent).as_posix()
+        facts[rel] = {"rows": data.num_rows, "bytes": final.stat().st_size, "sha256": sha}
     return final
 
 
@@ -115,35 +134,57 @@ def write_table(
     frame: pl.DataFrame,
     keys: pl.Series | None,
     reuse: Mapping[str | None, Path],
+    facts: dict[str, dict[str, object]] | None = None,
 ) -> tuple[int, int]:
     """Writes ``frame`` (conformed to ``table``, in its order) as the table's files of the
     (staging) ``release``: one file, or one content-named file per partition key ``keys`` (one per
-    row; None for a one-file table). A partition (None: the one file) whose file ``reuse`` names is
-    not written: that earlier file, known to hold the very same rows, is hard-linked (copied when
-    links fail). Files are not flushed: the release is flushed whole before it is switched to.
-    Returns (files written, files shared)."""
+    row; None for a one-file table; an empty frame is one empty file in the undated partition).
+    A partition (None: the one file) whose file ``reuse`` names is not written: that earlier file,
+    known to hold the very same rows, is hard-linked (copied when links fail). The other partitions
+    are converted to Arrow at once and written as slices. Files are not flushed: the release is
+    flushed whole before it is switched to. Returns (files written, files shared); ``facts`` gets
+    the rows, bytes and sha256 of each partition file written (path relative to ``release``)."""
     if keys is None:
-        parts: list[tuple[str | None, pl.DataFrame]] = [(None, frame)]
+        dest = table_path(release, table.name)
+        if (src := reuse.get(None)) is not None and src.is_file() and _link_or_copy(src, dest):
+            return 0, 1
+        write_parquet(frame, dest, table, sync=False)
+        return 1, 0
+    if table.partition is None:
+        raise ValueError(f"{table.name} is not partitioned")
+    if frame.height != keys.len():
+        raise ValueError("one partition key per row")
+    folder = table_path(release, table.name)
+    if frame.height == 0:
+        frame, keys = frame.clear(), pl.Series([schema.UNDATED]).clear()
+        present = [schema.UNDATED]
     else:
-        parts = list(partitions.split(frame, keys)) or [(schema.UNDATED, frame)]
-    written = shared = 0
-    for key, rows in parts:
+        present = sorted(str(k) for k in keys.unique())
+    todo, shared = [], 0
+    for key in present:
         src = reuse.get(key)
-        if key is None:
-            dest, folder = table_path(release, table.name), None
-        else:
-            assert table.partition is not None
-            folder = table_path(release, table.name) / f"{table.partition.name}={key}"
-            dest = folder / (src.name if src is not None else "")
-        if src is not None and src.is_file() and _link_or_copy(src, dest):
+        here = folder / f"{table.partition.name}={key}"
+        if src is not None and src.is_file() and _link_or_copy(src, here / src.name):
             shared += 1
-        elif folder is None:
-            write_parquet(rows, dest, table, sync=False)
-            written += 1
         else:
-            _write_part(rows, folder, table, sync=False)
-            written += 1
-    return written, shared
+            todo.append(key)
+    if frame.height == 0:
+        for key in todo:
+            _write_part(frame, folder / f"{table.partition.name}={key}", table, False, facts)
+        return len(todo), shared
+    # Rows of the partitions to write, grouped by partition, each keeping the frame's order.
+    rest = (
+        frame.with_columns(keys.alias("__partition"), pl.int_range(pl.len()).alias("__row"))
+        .filter(pl.col("__partition").is_in(todo))
+        .sort(["__partition", "__row"])
+    )
+    counts = rest.group_by("__partition", maintain_order=True).len().rows()
+    data = rest.drop("__partition", "__row").to_arrow()
+    offset = 0
+    for key, n in counts:
+        _write_part(data.slice(offset, n), folder / f"{table.partition.name}={key}", table, False, facts)
+        offset += n
+    return len(counts), shared
 
 
 def _link_or_copy(src: Path, dest: Path) -> bool:
@@ -193,10 +234,13 @@ def partition_release(release: Path) -> list[str]:
     return done
 
 
-def data_files(release: Path, previous: Path | None = None) -> dict[str, dict[str, object]]:
+def data_files(
+    release: Path, previous: Path | None = None, written: Mapping[str, Mapping[str, object]] | None = None
+) -> dict[str, dict[str, object]]:
     """Returns every data file of ``release`` (path relative to it → rows, bytes, sha256, table),
     in both layouts. A file that is the very file (a hard link) the ``previous`` release's manifest
-    lists at the same path takes its facts from there instead of being read and hashed again."""
+    lists at the same path, or one whose facts its writer gave (``written``, of the same size),
+    is not read and hashed again."""
     known = _manifest_files(previous) if previous is not None else {}
     out: dict[str, dict[str, object]] = {}
     for t in schema.PUBLISHED_TABLES:
@@ -206,8 +250,13 @@ def data_files(release: Path, previous: Path | None = None) -> dict[str, dict[st
             rel = f.relative_to(release).as_posix()
             before = known.get(rel)
             facts: dict[str, object]
+            told = (written or {}).get(rel)
             if before is not None and previous is not None and _same_file(f, previous / rel, before):
                 facts = {k: before[k] for k in ("rows", "bytes", "sha256")}
+            elif (
+                told is not None and {"rows", "sha256"} <= set(told) and told.get("bytes") == f.stat().st_size
+            ):
+                facts = {k: told[k] for k in ("rows", "bytes", "sha256")}
             else:
                 facts = parquet_facts(f)
             out[rel] = {**facts, "table": t.name}

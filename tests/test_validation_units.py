@@ -88,7 +88,10 @@ def test_only_changed_partitions_are_validated_again(tmp_path: Path, tables: dic
     # (relationships are checked over the whole table), the verdict of the other days stands.
     m = tables["entity_mentions"]
     broken = m.with_columns(
-        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(GHOST_ENTITY)).otherwise("entity_id").alias("entity_id")
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit(GHOST_ENTITY))
+        .otherwise("entity_id")
+        .alias("entity_id")
     )
     third = validate(
         dict(tables, entity_mentions=broken),
@@ -138,7 +141,10 @@ def test_rejections_are_judged_over_the_whole_table(
     m = tables["entity_mentions"]
     assert m.height > 20
     bad = m.with_columns(
-        pl.when(pl.int_range(pl.len()) < 4).then(pl.lit(GHOST_ENTITY)).otherwise("entity_id").alias("entity_id")
+        pl.when(pl.int_range(pl.len()) < 4)
+        .then(pl.lit(GHOST_ENTITY))
+        .otherwise("entity_id")
+        .alias("entity_id")
     )
     result = validate(dict(tables, entity_mentions=bad), None, False, tmp_path / "a", run_date=RUN_DATE)
     assert result.passed, result.summary_markdown()
