@@ -32,7 +32,7 @@ from storage.files import (
     write_text,
 )
 from storage.locations import Locations
-from storage.partitions import data_files, release_files, release_problems, write_table
+from storage.partitions import data_files, partition_release, release_files, release_problems, write_table
 from storage.raw import read_raw
 from storage.stores import release_store
 from transforms import card, clean, entities, events, guard, ingest, partitions, quotes, release, schema
@@ -408,11 +408,14 @@ def publish_stage(
         log.error("publish: blocked by validation; the previous release stays in place")
         reason = "validation blocked the release (see the newsfacts-validation artifact)"
         return {"published": False, "blocked": True, "reason": reason, "release": store.current_location()}
-    # The validate stage wrote the tables partitioned (the text as publish_text says); a file it
-    # shared with the current release keeps the facts that release's manifest lists.
+    # The validate stage wrote the tables partitioned (the text as publish_text says); a dated
+    # table staged as one file (by an older caller) is partitioned here. A file shared with the
+    # current release keeps the facts that release's manifest lists.
+    partition_release(staging)
     current = store.current()
     tables = table_names(staging)
-    told: dict[str, Any] = read_json(loc.work_file("validation").with_suffix(".json")) or {}
+    work = loc.work_file("validation").with_suffix(".json") if loc.work else None
+    told: dict[str, Any] = (read_json(work) if work is not None else None) or {}
     written, unit_keys = told.get("files"), told.get("units")
     files = units.with_unit_keys(data_files(staging, current, written), unit_keys)
     content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
