@@ -435,7 +435,8 @@ def validate(
         )
         result.warnings += drift_warn
         result.success = not result.blocking
-        result.units, result.checked = len(keys) or 1, len(changed) if frames else 0
+        result.units = len(keys) or 1
+        result.checked = (len(changed) or 1) if frames else 0
         suites.append(result)
         if result.success:
             unit_keys.update(keys)
