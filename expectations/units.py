@@ -1,7 +1,7 @@
 """Validation units: one partition of a dated table, or a whole corpus-wide table (pure polars).
 
 A unit is named like the folder its rows are published in: ``entity_mentions/published_date=2024-05-01``
-for a partition, ``entities`` for a one-file table. Its *key* hashes its input rows together with the
+for a partition, ``entities`` for a one-file table. Its *key* hashes its input rows (their values) together with the
 outcome of every row-level check (relationship, uniqueness and provenance checks are computed over the
 whole table in polars), the validation code and the parameters. Two runs that give a unit the same
 key would give it the same verdict and the same published file, so a unit whose key the current
@@ -11,7 +11,6 @@ release recorded is not handed to Great Expectations again and its file is share
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Iterator, Mapping
 
 import polars as pl
@@ -23,6 +22,7 @@ from transforms import partitions, schema
 BATCH_ROWS = 100_000
 BATCH_BYTES = 48_000_000
 UNIT_COLUMN = "__unit"
+HASH_SEEDS = (0x5EED1, 0x5EED2)
 
 
 def unit_name(table: str, partition: str | None) -> str:
@@ -55,18 +55,25 @@ def unit_names(frame: pl.DataFrame, table: schema.Table, days: pl.DataFrame) -> 
 
 def unit_keys(frame: pl.DataFrame, units: pl.Series, salt: str) -> dict[str, str]:
     """Returns the key of every unit of ``frame`` (its rows with their check columns; ``units``
-    one name per row): the sha256 of the unit's rows as Arrow IPC, prefixed by ``salt`` (code,
-    parameters). An empty frame is one unit of no rows under the table's name."""
+    one name per row): the sha256 of ``salt`` (code, parameters), the frame's columns and types,
+    and two 64-bit hashes of each of the unit's rows in order (polars ``hash_rows`` with two
+    seeds: hashes of the values, whatever buffers hold them; the polars version is in the salt as
+    its hashes may change between versions). An empty frame has no unit."""
     out: dict[str, str] = {}
     if frame.height == 0:
         return out
-    tagged = frame.with_columns(units.alias(UNIT_COLUMN))
-    for (name,), rows in tagged.partition_by(UNIT_COLUMN, as_dict=True, maintain_order=True).items():
-        buf = io.BytesIO()
-        # One chunk, no compression: the same values always give the same bytes.
-        rows.drop(UNIT_COLUMN).rechunk().write_ipc(buf, compression="uncompressed")
-        h = hashlib.sha256(salt.encode())
-        h.update(buf.getbuffer())
+    head = f"{salt}\x1f{pl.__version__}\x1f{frame.schema!r}".encode()
+    hashes = pl.DataFrame(
+        {
+            UNIT_COLUMN: units,
+            "h1": frame.hash_rows(seed=HASH_SEEDS[0]),
+            "h2": frame.hash_rows(seed=HASH_SEEDS[1]),
+        }
+    )
+    for (name,), rows in hashes.partition_by(UNIT_COLUMN, as_dict=True, maintain_order=True).items():
+        h = hashlib.sha256(head)
+        h.update(rows["h1"].to_numpy().tobytes())
+        h.update(rows["h2"].to_numpy().tobytes())
         out[str(name)] = h.hexdigest()[:32]
     return out
 
