@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -373,8 +373,10 @@ def validate(
     run_id = RunIdentifier(run_name="newsfacts", run_time=datetime.now(UTC))
 
     def run_suite(
-        name: str, frames: list[pd.DataFrame], expectations: list[Expectation], key: list[str]
+        name: str, frames: Iterable[pd.DataFrame], expectations: list[Expectation], key: list[str]
     ) -> list[Any]:
+        """Runs the suite on each batch in turn (a batch is converted to pandas only when its turn
+        comes, so one batch's copy is alive at a time); returns the GX results."""
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("release")
         definition = context.validation_definitions.add(
@@ -418,11 +420,12 @@ def validate(
             todo = checked
         else:
             todo = checked.filter(plan.units.is_in(changed))
-        frames = [to_pandas(b) for b in units.batches(todo)] if todo.height else []
-        if not frames and (plan.frame.height == 0 or not schema_ok(plan.frame, table)):
-            frames = [to_pandas(todo)]
+        batches = list(units.batches(todo))  # polars slices: no copy
+        if not batches and (plan.frame.height == 0 or not schema_ok(plan.frame, table)):
+            batches = [todo]
         del todo, checked
-        result = _suite_result(name, plan, run_suite(name, frames, expectations, key) if frames else [])
+        frames = (to_pandas(b) for b in batches)
+        result = _suite_result(name, plan, run_suite(name, frames, expectations, key) if batches else [])
         unit_rows = plan.units.value_counts().rows() if plan.frame.height else []
         drift_block, drift_warn = drift_messages(
             name, plan.frame.height, plan.run, dict(unit_rows), prev_unit_rows if name not in NO_DRIFT else {}
@@ -436,7 +439,7 @@ def validate(
         result.warnings += drift_warn
         result.success = not result.blocking
         result.units = len(keys) or 1
-        result.checked = (len(changed) or 1) if frames else 0
+        result.checked = (len(changed) or 1) if batches else 0
         suites.append(result)
         if result.success:
             unit_keys.update(keys)
