@@ -348,9 +348,9 @@ def validate_stage(
     del tables
     written = shared = 0
     facts: dict[str, dict[str, object]] = {}
-    for name, frame in result.tables.items():
+    for name in list(result.tables):
         t = schema.TABLES[name]
-        frame = schema.conform(frame, t)
+        frame = schema.conform(result.tables.pop(name), t)  # each table freed once written
         if name == schema.ARTICLES.name:
             frame = card.reduce_text(frame, publish_text)
         keys = partitions.partition_keys(frame, t, days) if t.partition is not None else None

@@ -27,6 +27,8 @@ from storage.files import file_sha256, fsync_dir, parquet_facts, read_json, writ
 from transforms import partitions, schema
 
 PART_PREFIX = "part-"
+# How much of a table write_table converts to Arrow at once (polars' estimate of the rows' size).
+WRITE_BATCH_BYTES = 32_000_000
 
 
 def table_path(release: Path, name: str) -> Path:
@@ -177,19 +179,30 @@ def write_table(
         for key in todo:
             _write_part(frame, folder / f"{table.partition.name}={key}", table, False, facts)
         return len(todo), shared
-    # Rows of the partitions to write, grouped by partition, each keeping the frame's order.
-    rest = (
-        frame.with_columns(keys.alias("__partition"), pl.int_range(pl.len()).alias("__row"))
-        .filter(pl.col("__partition").is_in(todo))
-        .sort(["__partition", "__row"])
-    )
-    counts = rest.group_by("__partition", maintain_order=True).len().rows()
-    data = rest.drop("__partition", "__row").to_arrow()
-    offset = 0
-    for key, n in counts:
-        _write_part(data.slice(offset, n), folder / f"{table.partition.name}={key}", table, False, facts)
-        offset += n
-    return len(counts), shared
+    # The partitions to write, in groups of about WRITE_BATCH_BYTES: each group's rows are sorted
+    # by partition (keeping the frame's order within one) and converted to Arrow at once, then
+    # written as slices; one group's copy is alive at a time.
+    tagged = frame.with_columns(keys.alias("__partition"), pl.int_range(pl.len()).alias("__row"))
+    sizes = dict(tagged.group_by("__partition").len().rows())
+    per_row = max(1, int(frame.estimated_size()) // frame.height)
+    groups: list[list[str]] = [[]]
+    budget = 0
+    for key in todo:
+        if groups[-1] and budget + sizes[key] * per_row > WRITE_BATCH_BYTES:
+            groups.append([])
+            budget = 0
+        groups[-1].append(key)
+        budget += sizes[key] * per_row
+    for group in groups:
+        rows = tagged.filter(pl.col("__partition").is_in(group)).sort(["__partition", "__row"])
+        data = rows.drop("__partition", "__row").to_arrow()
+        offset = 0
+        for key in sorted(group):
+            n = sizes[key]
+            _write_part(data.slice(offset, n), folder / f"{table.partition.name}={key}", table, False, facts)
+            offset += n
+        del rows, data
+    return len(todo), shared
 
 
 def _link_or_copy(src: Path, dest: Path) -> bool:
