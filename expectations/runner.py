@@ -274,6 +274,18 @@ def _label(result: ExpectationValidationResult) -> str:
     return head
 
 
+def _forget_batches(source: Any) -> None:
+    """Drops what GX's pandas execution engine keeps after a run: the batch (the pandas copy)
+    and every metric computed on it (per-row results among them). Without this, each batch of
+    the run stays in memory until the end."""
+    engine = source.get_execution_engine()
+    engine.batch_manager.reset_batch_cache()
+    engine.batch_manager.batch_data_cache.clear()
+    cache = getattr(engine, "_metric_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+
+
 def _suite_result(
     name: str, plan: _Plan | None, gx_results: list[ExpectationSuiteValidationResult]
 ) -> SuiteResult:
@@ -382,14 +394,17 @@ def validate(
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
-        return [
-            definition.run(
-                batch_parameters={"dataframe": frame},
-                result_format={"result_format": "SUMMARY", "unexpected_index_column_names": key},
-                run_id=run_id,
+        results = []
+        for frame in frames:
+            results.append(
+                definition.run(
+                    batch_parameters={"dataframe": frame},
+                    result_format={"result_format": "SUMMARY", "unexpected_index_column_names": key},
+                    run_id=run_id,
+                )
             )
-            for frame in frames
-        ]
+            _forget_batches(source)
+        return results
 
     # one run-wide suite judges every table's columns, types and required nulls
     rows = {name: schema_rows(plan.module.TABLE, plan.frame) for name, plan in plans.items()}
