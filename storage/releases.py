@@ -28,11 +28,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import polars as pl
-
 from storage.files import fsync, fsync_dir
-from storage.partitions import read_table
-from transforms import schema
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -52,13 +48,6 @@ def current_release(out_dir: Path) -> Path | None:
         return None
     target = link.resolve()
     return target if (target / "manifest.json").exists() else None
-
-
-def read_release(release: Path | None) -> dict[str, pl.DataFrame] | None:
-    """Returns the published tables of a release keyed by table name (None for no release)."""
-    if release is None:
-        return None
-    return {t.name: frame for t in schema.PUBLISHED_TABLES if (frame := read_table(release, t)) is not None}
 
 
 def new_staging(out_dir: Path, run_id: str) -> Path:
