@@ -13,8 +13,12 @@ A suite has two halves:
   boolean ``check__<name>`` column of the frame GX validates, judged by
   ``expect_column_values_to_be_in_set([True])`` so that it shows in the Data Docs. A ``reject``
   check removes its failing rows into the ``rejected`` table; it only blocks the publish when more
-  than ``max_row_loss`` of the table fails it (``mostly``), which points at a bug, not a bad row.
-  A ``warn`` check never removes rows.
+  than ``max_row_loss`` of the whole table fails it (:func:`too_many_rejected`), which points at a
+  bug, not a bad row. A ``warn`` check never removes rows. A ``block`` check (the table's key is
+  unique over the whole table: :func:`key_unique`) blocks on any failing row.
+
+Every check is computed over the whole table in polars, so GX may validate the rows of the changed
+partitions only (:mod:`expectations.units`) and whole-table properties still hold.
 """
 
 from __future__ import annotations
@@ -32,8 +36,11 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from transforms import schema
 
 CHECK_PREFIX = "check__"
+# Partitions smaller than this in the previous release are not compared for drift: a few rows
+# move with any extractor change.
+MIN_DRIFT_ROWS = 20
 
-Action = Literal["reject", "warn"]
+Action = Literal["reject", "warn", "block"]
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,67 @@ def text_matches(
     return computed(name, description, reason, action, joined, expr)
 
 
+def key_unique(frame: pl.DataFrame, table: schema.Table) -> Check:
+    """Returns the blocking check that the table's key is unique over the whole table (a row
+    fails when another row has the same key)."""
+    key = list(table.key)
+    name = "key_unique"
+    description = f"the key ({', '.join(key)}) is unique over the whole table"
+    expr = pl.struct(key).is_duplicated() if len(key) > 1 else pl.col(key[0]).is_duplicated()
+    return computed(name, description, "duplicate key", "block", frame, ~expr)
+
+
+def too_many_rejected(checks: list[Check], rows: int, max_row_loss: float) -> list[str]:
+    """Returns one blocking message per reject check that more than ``max_row_loss`` of the
+    table's ``rows`` fail (counted over the whole table, whatever part of it GX saw)."""
+    out = []
+    for c in checks:
+        if c.action != "reject" or c.passed is None or rows == 0:
+            continue
+        failing = int((~c.passed).sum())
+        if failing / rows > max_row_loss:
+            out.append(
+                f"{c.column}: {failing} of {rows} rows fail '{c.name}', more than "
+                f"max_row_loss={max_row_loss:g} of the table (a bug, not bad rows)"
+            )
+    return out
+
+
+def drift_messages(
+    table: str,
+    rows: int,
+    run: RunInfo,
+    unit_rows: dict[str, int],
+    previous_units: dict[str, int],
+) -> tuple[list[str], list[str]]:
+    """Returns the row-count drift (blocking, warnings) of a table against the previous release.
+
+    The table: with unchanged input, losing more than ``max_row_loss`` of its rows blocks; with a
+    changed input it warns. Each partition (``unit_rows``: unit → rows now) is compared with the
+    same partition of the previous release (``previous_units``: unit → rows), from
+    :data:`MIN_DRIFT_ROWS` rows up: a partition that lost more than ``max_row_loss`` of its rows,
+    or vanished, warns.
+    """
+    blocking: list[str] = []
+    warnings: list[str] = []
+    if run.previous_rows is not None:
+        minimum = math.ceil(run.previous_rows * (1.0 - run.max_row_loss))
+        if rows < minimum:
+            message = (
+                f"row count {rows} < {minimum} "
+                f"(previous release {run.previous_rows}, input changed: {run.input_changed})"
+            )
+            (warnings if run.input_changed else blocking).append(message)
+    for unit, before in sorted(previous_units.items()):
+        if before < MIN_DRIFT_ROWS or not unit.startswith(f"{table}/"):
+            continue
+        now = unit_rows.get(unit, 0)
+        minimum = math.ceil(before * (1.0 - run.max_row_loss))
+        if now < minimum:
+            warnings.append(f"partition {unit}: row count {now} < {minimum} (previous release {before})")
+    return blocking, warnings
+
+
 # ---- the run-wide schema frame: one row per table column, types compared exactly in polars ----
 
 ABSENT = "absent"
@@ -310,8 +378,8 @@ def warning(expectation: Expectation) -> Expectation:
 def table_expectations(table: schema.Table, columns: list[str]) -> list[Expectation]:
     """Returns the critical expectations the schema implies on the table's values.
 
-    Value sets, regexes and the unique key, for the columns the frame has (column names, types and
-    nulls are judged by the run-wide ``schema`` suite).
+    Value sets and regexes, for the columns the frame has (column names, types and nulls are judged
+    by the run-wide ``schema`` suite; the key's uniqueness by the :func:`key_unique` check).
     """
     present = set(columns)
     meta = {"kind": "schema"}
@@ -325,50 +393,33 @@ def table_expectations(table: schema.Table, columns: list[str]) -> list[Expectat
             )
         if col.pattern is not None:
             out.append(gxe.ExpectColumnValuesToMatchRegex(column=col.name, regex=col.pattern, meta=meta))
-    if set(table.key) <= present:
-        key = {"kind": "key"}
-        if len(table.key) == 1:
-            out.append(gxe.ExpectColumnValuesToBeUnique(column=table.key[0], meta=key))
-        else:
-            out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(table.key), meta=key))
+    # the key's uniqueness is a whole-table check computed in polars (:func:`key_unique`)
     return out
 
 
 def check_expectations(checks: list[Check], max_row_loss: float) -> list[Expectation]:
     """Returns one expectation per computed check column.
 
-    A reject check is critical with ``mostly = 1 - max_row_loss``: its failing rows are removed
-    either way, and the publish is blocked only when too many rows fail. A warn check is a warning.
+    A block check is critical: one failing row blocks. A reject check has ``mostly = 1 -
+    max_row_loss`` and warns: its failing rows are removed either way, and whether too many fail is
+    judged over the whole table, not over the batch GX sees (:func:`too_many_rejected`). A warn
+    check is a warning.
     """
     out: list[Expectation] = []
+    titles = {
+        "reject": "Row check (failing rows are rejected)",
+        "warn": "Soft check",
+        "block": "Table check (a failing row blocks the publish)",
+    }
     for c in checks:
         if c.passed is None:
             continue
-        reject = c.action == "reject"
         exp = gxe.ExpectColumnValuesToBeInSet(
             column=c.column,
             value_set=[True],
-            mostly=max(0.0, 1.0 - max_row_loss) if reject else 1.0,
-            description=f"{'Row check (failing rows are rejected)' if reject else 'Soft check'}: "
-            f"{c.description}",
-            meta={"kind": "row" if reject else "soft", "check": c.name},
+            mostly=max(0.0, 1.0 - max_row_loss) if c.action == "reject" else 1.0,
+            description=f"{titles[c.action]}: {c.description}",
+            meta={"kind": {"reject": "row", "warn": "soft", "block": "key"}[c.action], "check": c.name},
         )
-        out.append(exp if reject else warning(exp))
+        out.append(exp if c.action == "block" else warning(exp))
     return out
-
-
-def drift_expectation(run: RunInfo) -> list[Expectation]:
-    """Returns the row-count drift expectation against the previous release (none on a first run).
-
-    With unchanged input, losing more than ``max_row_loss`` of the rows blocks; with a changed
-    input the same expectation only warns, so the change is reported.
-    """
-    if run.previous_rows is None:
-        return []
-    minimum = math.ceil(run.previous_rows * (1.0 - run.max_row_loss))
-    exp = gxe.ExpectTableRowCountToBeBetween(
-        min_value=minimum,
-        max_value=None,
-        meta={"kind": "drift", "previous_rows": run.previous_rows, "input_changed": run.input_changed},
-    )
-    return [warning(exp) if run.input_changed else exp]

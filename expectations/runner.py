@@ -1,31 +1,36 @@
 """Validates the release's tables with Great Expectations before publish.
 
 One ephemeral GX context per run, one pandas data source, one asset + suite + validation definition
-per table. Each polars frame is converted to pandas once (via Arrow). Validation results (JSON) and
-the Data Docs site (HTML) are written under ``docs_dir`` by GX itself, in the folders
-:mod:`storage.datadocs` lays out; this module writes no file of its own.
+per table. Every check that spans rows (relationships, the key's uniqueness, provenance against the
+article text) is computed over the whole table in polars; GX then validates, as pandas copies in
+bounded batches, only the rows of the units (partitions, see :mod:`expectations.units`) whose
+content or check outcomes changed since the current release — an unchanged partition keeps the
+verdict it was published with. Validation results (JSON) and the Data Docs site (HTML) are written
+under ``docs_dir`` by GX itself, in the folders :mod:`storage.datadocs` lays out; this module writes
+no file of its own.
 
 What blocks and what does not:
 
 * **blocking** (the publish is refused, the previous release stays): a column missing, extra or out
-  of order, a wrong type, a null in a non-nullable column, a duplicate key, a value outside the
+  of order, a wrong type, a null in a non-nullable column, a duplicate key (over the whole table), a value outside the
   schema's value set or pattern, a table losing more than ``max_row_loss`` of its rows against the
   previous release while the input is unchanged, and a row-level check failed by more than
   ``max_row_loss`` of a table's rows (a bug, not a bad row).
 * **row-level** (the row moves to ``rejected``, the publish goes on): a reference to an article,
   entity or event that does not exist (or was itself rejected), offsets outside the text, a span
   whose text differs from ``articles.text[start:end]``.
-* **warning**: soft consistency checks (counts, dates after the run, ranges) and, with a changed
-  input, the row-count drift.
+* **warning**: soft consistency checks (counts, dates after the run, ranges), with a changed
+  input the table's row-count drift, and a partition that lost rows against the same partition of
+  the previous release.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -33,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from expectations import units
+from expectations.results import SuiteResult, ValidationResult, static_index
 from storage import datadocs
 from transforms import schema
 
@@ -61,7 +68,6 @@ ORDER = (
 )
 # tables whose shrinking is not a loss: fewer refused inputs or fewer rejected rows is good news
 NO_DRIFT = ("quarantine", "rejected")
-MAX_LISTED = 8  # failures listed per suite in the markdown summary
 SCHEMA_FRAME = {
     "table": pl.String(),
     "column": pl.String(),
@@ -74,105 +80,6 @@ SCHEMA_FRAME = {
 
 
 @dataclass
-class SuiteResult:
-    """The verdict of one table's suite."""
-
-    name: str
-    success: bool  # no blocking failure
-    evaluated: int  # expectations evaluated
-    failed: int  # expectations that failed (blocking or not)
-    blocking: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0
-    kept: int = 0
-    rejected: int = 0
-    previous_rows: int | None = None
-
-
-@dataclass
-class ValidationResult:
-    """The verdict of a whole run: whether to publish, the tables to publish and the reports."""
-
-    passed: bool  # no blocking failure anywhere
-    tables: dict[str, pl.DataFrame]  # the input tables with row-level failures removed
-    rejected: pl.DataFrame  # schema.REJECTED rows: table, row_key (JSON of the key), expectation, reason
-    suites: list[SuiteResult]
-    docs_index: Path | None  # docs_dir/index.html: the suites and links to their Data Docs pages
-
-    def summary_rows(self) -> list[dict[str, object]]:
-        """Returns one row per suite for a Prefect table artifact."""
-        return [
-            {
-                "table": s.name,
-                "status": "blocked" if not s.success else ("warnings" if s.warnings else "passed"),
-                "rows": s.rows,
-                "kept": s.kept,
-                "rejected": s.rejected,
-                "previous_rows": s.previous_rows,
-                "expectations": s.evaluated,
-                "failed": s.failed,
-                "blocking": len(s.blocking),
-                "warnings": len(s.warnings),
-            }
-            for s in self.suites
-        ]
-
-    def summary_markdown(self, docs_link: str | None = None) -> str:
-        """Returns a markdown report: the verdict, a table per suite, the failures and the Data Docs.
-
-        The Data Docs are named by their path inside the release directory (``docs_dir``'s parent),
-        since the staging directory they were written in is renamed on publish; ``docs_link`` adds
-        a link to where they finally are.
-        """
-        verdict = "PASSED" if self.passed else "BLOCKED (the previous release stays)"
-        lines = [f"## Validation: {verdict}", ""]
-        lines += [
-            "| table | status | rows | kept | rejected | previous "
-            "| expectations | failed | blocking | warnings |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in self.summary_rows():
-            prev = "" if r["previous_rows"] is None else r["previous_rows"]
-            lines.append(
-                f"| {r['table']} | {r['status']} | {r['rows']} | {r['kept']} | {r['rejected']} | {prev} "
-                f"| {r['expectations']} | {r['failed']} | {r['blocking']} | {r['warnings']} |"
-            )
-        for title, attr in (("Blocking failures", "blocking"), ("Warnings", "warnings")):
-            items = [(s.name, m) for s in self.suites for m in getattr(s, attr)]
-            if not items:
-                continue
-            lines += ["", f"### {title}", ""]
-            per_suite: dict[str, int] = {}
-            for name, message in items:
-                per_suite[name] = per_suite.get(name, 0) + 1
-                if per_suite[name] <= MAX_LISTED:
-                    lines.append(f"- `{name}`: {message}")
-            for name, n in per_suite.items():
-                if n > MAX_LISTED:
-                    lines.append(f"- `{name}`: … and {n - MAX_LISTED} more (see the Data Docs)")
-        lines += ["", f"Rejected rows: {self.rejected.height}."]
-        if self.docs_index is not None:
-            inside = self.docs_index.relative_to(self.docs_index.parents[1]).as_posix()
-            lines.append(
-                f"Data Docs: `{inside}` in the release directory" + (f" ({docs_link})" if docs_link else ".")
-            )
-        return "\n".join(lines) + "\n"
-
-    def verdict(self) -> str:
-        """Returns a one-line verdict for the command line."""
-        blocking = sum(len(s.blocking) for s in self.suites)
-        warnings = sum(len(s.warnings) for s in self.suites)
-        head = (
-            "validation passed"
-            if self.passed
-            else f"validation BLOCKED the publish ({blocking} blocking failures)"
-        )
-        where = f"; Data Docs: {self.docs_index}" if self.docs_index else ""
-        rejected = self.rejected.height
-        return f"{head}: {len(self.suites)} suites, {rejected} rows rejected, {warnings} warnings{where}"
-
-
-@dataclass
 class _Plan:
     """One table ready for GX: its frame, computed checks, kept rows and rejected rows."""
 
@@ -182,6 +89,7 @@ class _Plan:
     kept: pl.DataFrame
     rejected: pl.DataFrame
     run: RunInfo
+    units: pl.Series  # the unit of each row of ``frame``
 
 
 def preload() -> threading.Thread:
@@ -244,12 +152,14 @@ def _rejected_rows(table: schema.Table, frame: pl.DataFrame, checks: list[Check]
     return pl.concat(parts)
 
 
-def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo) -> _Plan:
-    """Computes a table's checks against the kept rows of its parents and splits kept/rejected."""
-    from expectations.common import schema_ok
+def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo, days: pl.DataFrame) -> _Plan:
+    """Computes a table's checks (its own and the key's uniqueness) against the kept rows of its
+    parents, splits kept/rejected and names each row's unit."""
+    from expectations.common import key_unique, schema_ok
 
     table: schema.Table = module.TABLE
-    checks: list[Check] = module.checks(frame, refs, run) if schema_ok(frame, table) else []
+    conform = schema_ok(frame, table)
+    checks: list[Check] = [*module.checks(frame, refs, run), key_unique(frame, table)] if conform else []
     rejecting = [c.passed for c in checks if c.action == "reject" and c.passed is not None]
     if rejecting:
         keep = pl.DataFrame(rejecting).select(pl.all_horizontal(pl.all())).to_series()
@@ -257,13 +167,21 @@ def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo) -> 
         refs.add(table.name, kept)
     else:
         kept = frame
-        if schema_ok(frame, table):
+        if conform:
             refs.add(table.name, kept)
-    return _Plan(module, frame, checks, kept, _rejected_rows(table, frame, checks), run)
+    names = units.unit_names(frame, table, days)
+    return _Plan(module, frame, checks, kept, _rejected_rows(table, frame, checks), run, names)
+
+
+def _checked(plan: _Plan) -> pl.DataFrame:
+    """Returns the plan's frame with its computed check columns appended."""
+    cols = [c.passed.alias(c.column) for c in plan.checks if c.passed is not None]
+    return plan.frame.with_columns(cols) if cols else plan.frame
 
 
 def to_pandas(frame: pl.DataFrame, checks: list[Check] | None = None) -> pd.DataFrame:
-    """Returns the frame as pandas for GX, with the computed check columns appended.
+    """Returns the frame as pandas for GX, with the computed check columns ``checks`` appended
+    (a frame that has them already needs none).
 
     Int64 becomes pandas' nullable Int64 (so a null does not turn it into float64) and list
     columns become tuples: GX fingerprints every batch, and numpy arrays in an object column
@@ -340,14 +258,9 @@ def _label(result: ExpectationValidationResult) -> str:
             return f"{head}: error {error.get('exception_message')}"
     res = result.result or {}
     meta = cfg.meta or {}
-    if meta.get("kind") == "drift":
-        return (
-            f"row count {res.get('observed_value')} < {kwargs.get('min_value')} "
-            f"(previous release {meta.get('previous_rows')}, input changed: {meta.get('input_changed')})"
-        )
     if "unexpected_count" in res:
         detail = f"{res['unexpected_count']} of {res.get('element_count')} rows"
-        if meta.get("kind") in ("row", "soft"):
+        if meta.get("kind") in ("row", "soft", "key"):
             detail += f" fail '{meta.get('check')}'"
         # the failing rows' keys say more than their values (a check column's value is just False)
         index = res.get("partial_unexpected_index_list") or []
@@ -361,27 +274,39 @@ def _label(result: ExpectationValidationResult) -> str:
     return head
 
 
-def _suite_result(name: str, plan: _Plan | None, gx_result: ExpectationSuiteValidationResult) -> SuiteResult:
-    """Returns the SuiteResult of one GX validation (critical failures block, others warn)."""
+def _forget_batches(source: Any) -> None:
+    """Drops what GX's pandas execution engine keeps after a run: the batch (the pandas copy)
+    and every metric computed on it (per-row results among them). Without this, each batch of
+    the run stays in memory until the end."""
+    engine = source.get_execution_engine()
+    engine.batch_manager.reset_batch_cache()
+    engine.batch_manager.batch_data_cache.clear()
+    cache = getattr(engine, "_metric_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+
+
+def _suite_result(
+    name: str, plan: _Plan | None, gx_results: list[ExpectationSuiteValidationResult]
+) -> SuiteResult:
+    """Returns the SuiteResult of a table's GX validations, one per batch (critical failures
+    block, others warn; none when no unit of the table changed)."""
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     blocking: list[str] = []
     warnings: list[str] = []
-    for r in gx_result.results:
-        if r.success:
-            continue
-        cfg = r.expectation_config
-        severity = cfg.severity if cfg is not None else FailureSeverity.CRITICAL
-        (blocking if severity == FailureSeverity.CRITICAL else warnings).append(_label(r))
-    stats = gx_result.statistics
-    result = SuiteResult(
-        name=name,
-        success=not blocking,
-        evaluated=int(stats.get("evaluated_expectations", 0)),
-        failed=int(stats.get("unsuccessful_expectations", 0)),
-        blocking=blocking,
-        warnings=warnings,
-    )
+    evaluated = failed = 0
+    for gx_result in gx_results:
+        for r in gx_result.results:
+            if r.success:
+                continue
+            cfg = r.expectation_config
+            severity = cfg.severity if cfg is not None else FailureSeverity.CRITICAL
+            (blocking if severity == FailureSeverity.CRITICAL else warnings).append(_label(r))
+        stats = gx_result.statistics
+        evaluated += int(stats.get("evaluated_expectations", 0))
+        failed += int(stats.get("unsuccessful_expectations", 0))
+    result = SuiteResult(name, not blocking, evaluated, failed, blocking, warnings)
     if plan is not None:
         result.warnings += [
             f"not checked: {c.description} ({c.skipped})" for c in plan.checks if c.passed is None
@@ -392,21 +317,32 @@ def _suite_result(name: str, plan: _Plan | None, gx_result: ExpectationSuiteVali
     return result
 
 
+def _height(frame_or_rows: pl.DataFrame | int) -> int:
+    return frame_or_rows if isinstance(frame_or_rows, int) else frame_or_rows.height
+
+
 def validate(
     tables: dict[str, pl.DataFrame],
-    previous: dict[str, pl.DataFrame] | None,
+    previous: Mapping[str, pl.DataFrame | int] | None,
     input_changed: bool,
     docs_dir: Path,
     max_row_loss: float = 0.2,
     run_date: date | None = None,
+    *,
+    previous_units: Mapping[str, Mapping[str, object]] | None = None,
+    salt: str = "",
 ) -> ValidationResult:
     """Validates the tables and returns the verdict, the tables to publish and the reports.
 
     ``tables`` maps names of ``schema.PUBLISHED_TABLES`` to conformed frames (absent tables are
-    skipped); ``previous`` is the previous release (None on a first run); ``run_date`` (default
-    today) bounds the dates. Writes the GX results under ``docs_dir/gx_results`` and the Data Docs
-    under ``docs_dir/data_docs``. The returned ``tables`` lack the rows moved to ``rejected``
-    (an input ``rejected`` table is validated and merged into it, not returned in ``tables``).
+    skipped); ``previous`` is the previous release, each table as a frame or its row count (None
+    on a first run); ``run_date`` (default today) bounds the dates. ``previous_units`` is what the
+    previous release's manifest recorded per unit (``key``, ``rows``): a unit whose key (salted
+    with ``salt``: the code and parameters) is the recorded one is not validated by GX again, and
+    each partition's row count is compared with the same partition's. Writes the GX results under
+    ``docs_dir/gx_results`` and the Data Docs under ``docs_dir/data_docs``. The returned
+    ``tables`` lack the rows moved to ``rejected`` (an input ``rejected`` table is validated and
+    merged into it, not returned in ``tables``).
     """
     unknown = sorted(set(tables) - {t.name for t in schema.PUBLISHED_TABLES})  # a caller's bug
     if unknown:
@@ -421,79 +357,121 @@ def validate(
         Refs,
         RunInfo,
         check_expectations,
-        drift_expectation,
+        drift_messages,
         schema_ok,
         schema_problems,
         schema_rows,
         schema_suite_expectations,
         table_expectations,
+        too_many_rejected,
     )
 
     modules = _modules()
     today = run_date or date.today()
     refs = Refs()
+    recorded = previous_units or {}
+    prev_unit_rows = {u: int(str(v.get("rows", 0) or 0)) for u, v in recorded.items()}
+    days = units.article_days(tables.get("articles"))
     plans: dict[str, _Plan] = {}
     for name in ORDER:
         if name not in tables:
             continue
         prev = previous.get(name) if previous is not None and name not in NO_DRIFT else None
-        run = RunInfo(today, max_row_loss, input_changed, None if prev is None else prev.height)
-        plans[name] = _plan(modules[name], tables[name], refs, run)
+        run = RunInfo(today, max_row_loss, input_changed, None if prev is None else _height(prev))
+        plans[name] = _plan(modules[name], tables[name], refs, run, days)
 
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("newsfacts")
     run_id = RunIdentifier(run_name="newsfacts", run_time=datetime.now(UTC))
 
-    def run_suite(name: str, frame: pd.DataFrame, expectations: list[Expectation], key: list[str]) -> Any:
+    def run_suite(
+        name: str, frames: Iterable[pd.DataFrame], expectations: list[Expectation], key: list[str]
+    ) -> list[Any]:
+        """Runs the suite on each batch in turn (a batch is converted to pandas only when its turn
+        comes, so one batch's copy is alive at a time); returns the GX results."""
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("release")
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
-        return definition.run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "SUMMARY", "unexpected_index_column_names": key},
-            run_id=run_id,
-        )
+        results = []
+        for frame in frames:
+            results.append(
+                definition.run(
+                    batch_parameters={"dataframe": frame},
+                    result_format={"result_format": "SUMMARY", "unexpected_index_column_names": key},
+                    run_id=run_id,
+                )
+            )
+            _forget_batches(source)
+        return results
 
     # one run-wide suite judges every table's columns, types and required nulls
     rows = {name: schema_rows(plan.module.TABLE, plan.frame) for name, plan in plans.items()}
     suites: list[SuiteResult] = []
     if plans:
         frame = pl.DataFrame([r for rs in rows.values() for r in rs], schema=SCHEMA_FRAME)
-        gx_result = run_suite("schema", frame.to_pandas(), schema_suite_expectations(), ["table", "column"])
+        gx_result = run_suite("schema", [frame.to_pandas()], schema_suite_expectations(), ["table", "column"])
         suites.append(_suite_result("schema", None, gx_result))
         suites[0].rows = suites[0].kept = frame.height
 
+    unit_keys: dict[str, str] = {}
     for name, plan in plans.items():
         table: schema.Table = plan.module.TABLE
         typed = [c for c in table.columns if plan.frame.schema.get(c.name) == c.dtype]
         expectations = (
             table_expectations(table, [c.name for c in typed])
             + check_expectations(plan.checks, max_row_loss)
-            + drift_expectation(plan.run)
             # the table's own expectations may name columns the schema suite reported wrong
             + (plan.module.expectations(plan.run) if len(typed) == len(table.columns) else [])
         )
         key = [k for k in table.key if k in plan.frame.columns]
-        gx_result = run_suite(name, to_pandas(plan.frame, plan.checks), expectations, key)
-        result = _suite_result(name, plan, gx_result)
-        result.blocking = schema_problems(rows[name]) + result.blocking
+        checked = _checked(plan)
+        keys = units.unit_keys(checked, plan.units, f"{salt}\x1f{name}\x1f{max_row_loss!r}")
+        changed = [u for u, k in keys.items() if recorded.get(u, {}).get("key") != k]
+        if not schema_ok(plan.frame, table) or plan.frame.height == 0:
+            todo = checked  # a wrong or empty table is always shown to GX, whole
+        elif len(changed) == len(keys):
+            todo = checked
+        else:
+            todo = checked.filter(plan.units.is_in(changed))
+        batches = list(units.batches(todo))  # polars slices: no copy
+        if not batches and (plan.frame.height == 0 or not schema_ok(plan.frame, table)):
+            batches = [todo]
+        del todo, checked
+        frames = (to_pandas(b) for b in batches)
+        result = _suite_result(name, plan, run_suite(name, frames, expectations, key) if batches else [])
+        unit_rows = plan.units.value_counts().rows() if plan.frame.height else []
+        drift_block, drift_warn = drift_messages(
+            name, plan.frame.height, plan.run, dict(unit_rows), prev_unit_rows if name not in NO_DRIFT else {}
+        )
+        result.blocking = (
+            schema_problems(rows[name])
+            + result.blocking
+            + too_many_rejected(plan.checks, plan.frame.height, max_row_loss)
+            + drift_block
+        )
+        result.warnings += drift_warn
         result.success = not result.blocking
+        result.units = len(keys) or 1
+        result.checked = (len(changed) or 1) if batches else 0
         suites.append(result)
+        if result.success:
+            unit_keys.update(keys)
 
     # a table of the previous release that vanished with an unchanged input is a total loss
     published = {t.name for t in schema.PUBLISHED_TABLES}
     for name, prev_frame in (previous or {}).items():
-        if name in plans or name in NO_DRIFT or name not in published or prev_frame.height == 0:
+        n_prev = _height(prev_frame)
+        if name in plans or name in NO_DRIFT or name not in published or n_prev == 0:
             continue
-        message = f"table missing (previous release had {prev_frame.height} rows)"
-        result = SuiteResult(name, input_changed, 0, 0, previous_rows=prev_frame.height)
+        message = f"table missing (previous release had {n_prev} rows)"
+        result = SuiteResult(name, input_changed, 0, 0, previous_rows=n_prev)
         (result.warnings if input_changed else result.blocking).append(message)
         suites.append(result)
 
     sites = context.build_data_docs()
-    index = _static_index(docs_dir, suites) if sites and datadocs.site_built(docs_dir) else None
+    index = static_index(docs_dir, suites) if sites and datadocs.site_built(docs_dir) else None
     rejected = [schema.empty(schema.REJECTED)] + [plan.rejected for plan in plans.values()]
     if "rejected" in plans and schema_ok(plans["rejected"].frame, schema.REJECTED):
         rejected.insert(0, plans["rejected"].kept)
@@ -503,31 +481,5 @@ def validate(
         rejected=schema.conform(pl.concat(rejected, how="vertical_relaxed"), schema.REJECTED),
         suites=suites,
         docs_index=index,
+        unit_keys=unit_keys,
     )
-
-
-def _static_index(docs_dir: Path, suites: list[SuiteResult]) -> Path:
-    """Writes and returns ``docs_dir/index.html``: every suite with its verdict and a link to its
-    Data Docs page. Plain HTML, so it opens offline (GX's own index lists its pages with
-    JavaScript loaded from a CDN, and shows none without the network)."""
-    by_name = {s.name: s for s in suites}
-    items = []
-    for name, page in datadocs.validation_pages(docs_dir):
-        suite = by_name.get(name)
-        verdict = "passed" if suite is not None and suite.success else "BLOCKED" if suite is not None else "?"
-        detail = (
-            f" — {suite.evaluated} expectations, {suite.failed} failed, {suite.rejected} rows rejected"
-            if suite is not None
-            else ""
-        )
-        link = html.escape(page)
-        items.append(f'<li><a href="{link}">{html.escape(name)}</a>: {verdict}{html.escape(detail)}</li>')
-    body = "\n".join(items) or "<li>no suite was run</li>"
-    site = datadocs.SITE_DIR
-    text = (
-        '<!doctype html>\n<html><head><meta charset="utf-8"><title>newsfacts validation</title></head>'
-        f"<body><h1>Validation of this release</h1>\n<ul>\n{body}\n</ul>\n"
-        f'<p>The Great Expectations Data Docs site: <a href="{site}/index.html">{site}/index.html</a></p>'
-        "</body></html>\n"
-    )
-    return datadocs.write_index(docs_dir, text)

@@ -163,7 +163,13 @@ def newsfacts_pipeline(
                 ver = timed(
                     "validate",
                     lambda: validate_stage(
-                        loc, str(staging), prev_fp != input_fp, p.max_row_loss, vkey, revalidate
+                        loc,
+                        str(staging),
+                        prev_fp != input_fp,
+                        p.max_row_loss,
+                        vkey,
+                        revalidate,
+                        p.publish_text,
                     ),
                 )
 

@@ -19,6 +19,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from expectations import units
 from storage import cache as extract_cache
 from storage import registry, stagecache
 from storage.catalog import write_page
@@ -31,11 +32,10 @@ from storage.files import (
     write_text,
 )
 from storage.locations import Locations
-from storage.partitions import data_files, partition_release, release_problems
+from storage.partitions import data_files, partition_release, release_files, release_problems, write_table
 from storage.raw import read_raw
-from storage.releases import read_release
 from storage.stores import release_store
-from transforms import card, clean, guard, increment, ingest, release, schema
+from transforms import card, clean, guard, increment, ingest, partitions, release, schema
 from transforms.entities.registry import alias_index
 from transforms.extract import ArticleInput, extractor_version
 
@@ -336,66 +336,78 @@ def validate_stage(
     max_row_loss: float,
     validate_key: str,
     refresh: bool = False,
+    publish_text: str = "full",
 ) -> dict[str, Any]:
-    """Runs the expectation suites; writes the validated tables, ``rejected`` and the Data Docs into
-    the staging release. Returns the verdict. Reuses the stored outputs when the tables, the code,
-    the parameters and the current release are those of an earlier validation (unless ``refresh``)."""
+    """Runs the expectation suites and writes the validated tables (partitioned, the text reduced
+    as ``publish_text`` says), ``rejected`` and the Data Docs into the staging release. Returns the
+    verdict. A partition whose rows and check outcomes are those the current release recorded is
+    not validated again and its file is shared, not rewritten (unless ``refresh``, or the current
+    release is damaged). ``validate_key`` names the tables read (publish records it in build.json)."""
+    from expectations.runner import validate  # GX is slow to import: only when validating
+
     log = get_run_logger()
     staging = Path(staging_dir)
     current = release_store(loc).current()
-    key = stagecache.stage_key(
-        "validate",
-        [],
-        {"base": validate_key, "previous": current.name if current else None, "changed": input_changed},
+    prev_files = release_files(current) if current is not None else {}
+    whole = current is not None and not release_problems(current)
+    recorded = units.recorded_units(prev_files, with_keys=whole and not refresh)
+    tables: dict[str, pl.DataFrame] = {}
+    for t in schema.PUBLISHED_TABLES:
+        if t.name in ("quarantine", "rejected"):
+            continue
+        tables[t.name] = read_parquet(loc.work_file(t.name), t)
+    quarantine = pl.concat([read_parquet(loc.work_file(n), schema.QUARANTINE) for n in QUARANTINE_PARTS])
+    tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
+    days = units.article_days(tables.get("articles"))
+    result = validate(
+        tables,
+        guard.rows_of(prev_files) if current is not None else None,
+        input_changed=input_changed,
+        docs_dir=staging / "validation",
+        max_row_loss=max_row_loss,
+        previous_units=recorded,
+        salt=f"{stagecache.code_fingerprint()}\x1f{publish_text}",
     )
-
-    def report(md: str, suites: list[dict[str, object]]) -> None:
-        create_markdown_artifact(md, key="newsfacts-validation", description="Validation verdict per suite")
-        create_table_artifact(suites, key="newsfacts-validation-suites", description="Suites")
-
-    def reused(hit: dict[str, Any]) -> None:
-        log.info("validate: %s (reused the validation of the same tables, stage key %s)", hit["verdict"], key)
-        report(hit["summary"], hit["suites"])
-
-    def compute() -> dict[str, Any]:
-        from expectations.runner import validate  # GX is slow to import: only when validating
-
-        tables: dict[str, pl.DataFrame] = {}
-        for t in schema.PUBLISHED_TABLES:
-            if t.name in ("quarantine", "rejected"):
-                continue
-            tables[t.name] = read_parquet(loc.work_file(t.name), t)
-        quarantine = pl.concat([read_parquet(loc.work_file(n), schema.QUARANTINE) for n in QUARANTINE_PARTS])
-        tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
-        result = validate(
-            tables,
-            read_release(current),
-            input_changed=input_changed,
-            docs_dir=staging / "validation",
-            max_row_loss=max_row_loss,
-        )
-        for name, frame in result.tables.items():
-            write_parquet(
-                schema.conform(frame, schema.TABLES[name]), staging / f"{name}.parquet", schema.TABLES[name]
-            )
-        write_parquet(
-            schema.conform(result.rejected, schema.REJECTED), staging / "rejected.parquet", schema.REJECTED
-        )
-        md = result.summary_markdown()
-        write_text(md, staging / "validation" / "summary.md")
-        report(md, result.summary_rows())
-        verdict = "passed" if result.passed else "blocked"
-        log.info("validate: %s; %d rows rejected", verdict, result.rejected.height)
-        return {
-            "verdict": verdict,
-            "rejected": result.rejected.height,
-            # relative to the release: the staging directory is renamed when published
-            "docs_index": result.docs_index.relative_to(staging).as_posix() if result.docs_index else None,
-            "summary": md,
-            "suites": result.summary_rows(),
-        }
-
-    return cache_or_compute(loc, "validate", key, staging, refresh, compute, None, reused)
+    del tables
+    written = shared = 0
+    facts: dict[str, dict[str, object]] = {}
+    for name in list(result.tables):
+        t = schema.TABLES[name]
+        frame = schema.conform(result.tables.pop(name), t)  # each table freed once written
+        if name == schema.ARTICLES.name:
+            frame = card.reduce_text(frame, publish_text)
+        keys = partitions.partition_keys(frame, t, days) if t.partition is not None else None
+        lend = units.unchanged_files(name, result.unit_keys, recorded)
+        reuse = {k: current / rel for k, rel in lend.items()} if current is not None else {}
+        w, s = write_table(staging, t, frame, keys, reuse, facts)
+        written, shared = written + w, shared + s
+    w, s = write_table(staging, schema.REJECTED, schema.conform(result.rejected, schema.REJECTED), None, {})
+    written += w
+    # For publish: each unit's validation key (into the manifest) and the facts of the files written.
+    write_json({"units": result.unit_keys, "files": facts}, loc.work_file("validation").with_suffix(".json"))
+    md = result.summary_markdown()
+    write_text(md, staging / "validation" / "summary.md")
+    create_markdown_artifact(md, key="newsfacts-validation", description="Validation verdict per suite")
+    create_table_artifact(result.summary_rows(), key="newsfacts-validation-suites", description="Suites")
+    verdict = "passed" if result.passed else "blocked"
+    checked = sum(s.checked for s in result.suites[1:])
+    log.info(
+        "validate: %s; %d rows rejected; %d of %d partitions validated, %d files written, %d shared",
+        verdict,
+        result.rejected.height,
+        checked,
+        sum(s.units for s in result.suites[1:]),
+        written,
+        shared,
+    )
+    return {
+        "verdict": verdict,
+        "rejected": result.rejected.height,
+        # relative to the release: the staging directory is renamed when published
+        "docs_index": result.docs_index.relative_to(staging).as_posix() if result.docs_index else None,
+        "summary": md,
+        "suites": result.summary_rows(),
+    }
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -419,15 +431,17 @@ def publish_stage(
         log.error("publish: blocked by validation; the previous release stays in place")
         reason = "validation blocked the release (see the newsfacts-validation artifact)"
         return {"published": False, "blocked": True, "reason": reason, "release": store.current_location()}
-    if publish_text != "full":  # what the operator publishes of the article texts (see the card)
-        arts = read_parquet(staging / "articles.parquet", schema.ARTICLES)
-        write_parquet(card.reduce_text(arts, publish_text), staging / "articles.parquet", schema.ARTICLES)
-    # The dated tables become Hive-partitioned folders: the manifest lists every data file.
+    # The validate stage wrote the tables partitioned (the text as publish_text says); a dated
+    # table staged as one file (by an older caller) is partitioned here. A file shared with the
+    # current release keeps the facts that release's manifest lists.
     partition_release(staging)
-    tables = table_names(staging)
-    files = data_files(staging)
-    content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
     current = store.current()
+    tables = table_names(staging)
+    work = loc.work_file("validation").with_suffix(".json") if loc.work else None
+    told: dict[str, Any] = (read_json(work) if work is not None else None) or {}
+    written, unit_keys = told.get("files"), told.get("units")
+    files = units.with_unit_keys(data_files(staging, current, written), unit_keys)
+    content = release.content_fingerprint({k: str(v["sha256"]) for k, v in files.items()})
     prev = (read_json(current / "manifest.json") or {}) if current is not None else None
     prev_files = prev.get("files") if prev is not None else None
     prev_rows = guard.rows_of(prev_files) if isinstance(prev_files, dict) else None

@@ -45,13 +45,23 @@ def described(data: pa.Table, table: schema.Table) -> pa.Table:
     return data.cast(pa.schema(fields, metadata=meta))
 
 
-def write_parquet(frame: pl.DataFrame, path: Path, table: schema.Table | None = None) -> None:
+def write_parquet(
+    frame: pl.DataFrame, path: Path, table: schema.Table | None = None, *, sync: bool = True
+) -> None:
     """Writes ``frame`` to ``path`` with fixed settings (same frame → same bytes), via a temp file
     renamed into place so a reader never sees a partial file. With ``table``, the file's schema
-    carries the column descriptions and nullability of the schema module (:func:`described`)."""
+    carries the column descriptions and nullability of the schema module (:func:`described`).
+    ``sync=False`` leaves the flush to the caller (a staging release is flushed whole before its
+    switch)."""
+    write_arrow(frame.to_arrow(), path, table, sync=sync)
+
+
+def write_arrow(data: pa.Table, path: Path, table: schema.Table | None = None, *, sync: bool = True) -> None:
+    """Writes the Arrow table ``data`` as :func:`write_parquet` writes a frame (the same settings,
+    so the same rows give the same bytes): lets a caller convert a frame to Arrow once and write
+    slices of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    data = frame.to_arrow()
     pq.write_table(
         data if table is None else described(data, table),
         tmp,
@@ -62,7 +72,8 @@ def write_parquet(frame: pl.DataFrame, path: Path, table: schema.Table | None = 
         use_dictionary=True,
         store_schema=True,
     )
-    fsync(tmp)
+    if sync:
+        fsync(tmp)
     os.replace(tmp, path)
 
 

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 
-from storage.files import file_sha256, fsync_dir, parquet_facts, read_json, write_parquet
+from storage.files import file_sha256, fsync_dir, parquet_facts, read_json, write_arrow, write_parquet
 from transforms import partitions, schema
 
 PART_PREFIX = "part-"
+# How much of a table write_table converts to Arrow at once (polars' estimate of the rows' size).
+WRITE_BATCH_BYTES = 32_000_000
 
 
 def table_path(release: Path, name: str) -> Path:
@@ -49,9 +52,21 @@ def read_table(release: Path, table: schema.Table, columns: list[str] | None = N
     files = [f for f in table_files(release, table.name) if f.is_file()]
     if not files:
         return schema.empty(table).select(columns) if columns else schema.empty(table)
-    frame = pl.concat([pl.read_parquet(f, hive_partitioning=False) for f in files], how="vertical_relaxed")
-    if frame.height:
-        frame = frame.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
+    # Only the columns asked for (and those the order needs) are read from each file.
+    sort_by = list(table.sort_by)
+    wanted = None if columns is None else [*columns, *(c for c in sort_by if c not in columns)]
+    if wanted is not None and not set(wanted) <= set(pl.read_parquet_schema(files[0])):
+        wanted = None  # not a table written from the schema: read it whole, as it is
+    try:  # one scan reads the files in parallel (a file at a time costs ~5 ms each)
+        scan = pl.scan_parquet(files, hive_partitioning=False)
+        frame = (scan.select(wanted) if wanted is not None else scan).collect()
+    except pl.exceptions.PolarsError:  # files of different schemas (an older release): one by one
+        frame = pl.concat(
+            [pl.read_parquet(f, columns=wanted, hive_partitioning=False) for f in files],
+            how="vertical_relaxed",
+        )
+    if frame.height and set(sort_by) <= set(frame.columns):
+        frame = frame.sort(sort_by, nulls_last=True, maintain_order=True)
     return frame.select(columns) if columns else frame
 
 
@@ -89,22 +104,122 @@ def release_problems(release: Path) -> list[str]:
     return problems
 
 
-def write_partitioned(frame: pl.DataFrame, keys: pl.Series, dest: Path, table: schema.Table) -> list[Path]:
+def write_partitioned(
+    frame: pl.DataFrame, keys: pl.Series, dest: Path, table: schema.Table, *, sync: bool = True
+) -> list[Path]:
     """Writes ``frame`` (conformed to ``table``) under the folder ``dest`` as one content-named file
     per partition key (``keys``, one per row); an empty frame becomes one empty file in the undated
-    partition. Returns the files written."""
+    partition. Returns the files written (flushed unless ``sync`` is False)."""
     if table.partition is None:
         raise ValueError(f"{table.name} is not partitioned")
     parts = partitions.split(frame, keys) or [(schema.UNDATED, frame)]
-    written = []
-    for key, rows in parts:
-        folder = dest / f"{table.partition.name}={key}"
-        tmp = folder / f".{PART_PREFIX}new.parquet"
-        write_parquet(rows, tmp, table)
-        final = folder / f"{PART_PREFIX}{file_sha256(tmp)[:16]}.parquet"
-        os.replace(tmp, final)
-        written.append(final)
-    return written
+    return [_write_part(rows, dest / f"{table.partition.name}={key}", table, sync) for key, rows in parts]
+
+
+def _write_part(
+    rows: pl.DataFrame | pa.Table,
+    folder: Path,
+    table: schema.Table,
+    sync: bool,
+    facts: dict[str, dict[str, object]] | None = None,
+) -> Path:
+    tmp = folder / f".{PART_PREFIX}new.parquet"
+    data = rows.to_arrow() if isinstance(rows, pl.DataFrame) else rows
+    write_arrow(data, tmp, table, sync=sync)
+    sha = file_sha256(tmp)
+    final = folder / f"{PART_PREFIX}{sha[:16]}.parquet"
+    os.replace(tmp, final)
+    if facts is not None:  # what data_files would read back, known now
+        rel = final.relative_to(folder.parent.parent).as_posix()
+        facts[rel] = {"rows": data.num_rows, "bytes": final.stat().st_size, "sha256": sha}
+    return final
+
+
+def write_table(
+    release: Path,
+    table: schema.Table,
+    frame: pl.DataFrame,
+    keys: pl.Series | None,
+    reuse: Mapping[str | None, Path],
+    facts: dict[str, dict[str, object]] | None = None,
+) -> tuple[int, int]:
+    """Writes ``frame`` (conformed to ``table``, in its order) as the table's files of the
+    (staging) ``release``: one file, or one content-named file per partition key ``keys`` (one per
+    row; None for a one-file table; an empty frame is one empty file in the undated partition).
+    A partition (None: the one file) whose file ``reuse`` names is not written: that earlier file,
+    known to hold the very same rows, is hard-linked (copied when links fail). The other partitions
+    are converted to Arrow at once and written as slices. Files are not flushed: the release is
+    flushed whole before it is switched to. Returns (files written, files shared); ``facts`` gets
+    the rows, bytes and sha256 of each partition file written (path relative to ``release``)."""
+    if keys is None:
+        dest = table_path(release, table.name)
+        if (src := reuse.get(None)) is not None and src.is_file() and _link_or_copy(src, dest):
+            return 0, 1
+        write_parquet(frame, dest, table, sync=False)
+        return 1, 0
+    if table.partition is None:
+        raise ValueError(f"{table.name} is not partitioned")
+    if frame.height != keys.len():
+        raise ValueError("one partition key per row")
+    folder = table_path(release, table.name)
+    if frame.height == 0:
+        frame, keys = frame.clear(), pl.Series([schema.UNDATED]).clear()
+        present = [schema.UNDATED]
+    else:
+        present = sorted(str(k) for k in keys.unique())
+    todo, shared = [], 0
+    for key in present:
+        src = reuse.get(key)
+        here = folder / f"{table.partition.name}={key}"
+        if src is not None and src.is_file() and _link_or_copy(src, here / src.name):
+            shared += 1
+        else:
+            todo.append(key)
+    if frame.height == 0:
+        for key in todo:
+            _write_part(frame, folder / f"{table.partition.name}={key}", table, False, facts)
+        return len(todo), shared
+    # The partitions to write, in groups of about WRITE_BATCH_BYTES: each group's rows are sorted
+    # by partition (keeping the frame's order within one) and converted to Arrow at once, then
+    # written as slices; one group's copy is alive at a time.
+    tagged = frame.with_columns(keys.alias("__partition"), pl.int_range(pl.len()).alias("__row"))
+    sizes = dict(tagged.group_by("__partition").len().rows())
+    per_row = max(1, int(frame.estimated_size()) // frame.height)
+    groups: list[list[str]] = [[]]
+    budget = 0
+    for key in todo:
+        if groups[-1] and budget + sizes[key] * per_row > WRITE_BATCH_BYTES:
+            groups.append([])
+            budget = 0
+        groups[-1].append(key)
+        budget += sizes[key] * per_row
+    for group in groups:
+        rows = tagged.filter(pl.col("__partition").is_in(group)).sort(["__partition", "__row"])
+        data = rows.drop("__partition", "__row").to_arrow()
+        offset = 0
+        for key in sorted(group):
+            n = sizes[key]
+            _write_part(data.slice(offset, n), folder / f"{table.partition.name}={key}", table, False, facts)
+            offset += n
+        del rows, data
+    return len(todo), shared
+
+
+def _link_or_copy(src: Path, dest: Path) -> bool:
+    """Puts the file ``src`` at ``dest`` as a hard link, else a copy; returns False when neither
+    worked (the caller writes it)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.link")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        try:
+            shutil.copyfile(src, tmp)
+        except OSError:
+            return False
+    os.replace(tmp, dest)
+    return True
 
 
 def partition_release(release: Path) -> list[str]:
@@ -137,19 +252,47 @@ def partition_release(release: Path) -> list[str]:
     return done
 
 
-def data_files(release: Path) -> dict[str, dict[str, object]]:
+def data_files(
+    release: Path, previous: Path | None = None, written: Mapping[str, Mapping[str, object]] | None = None
+) -> dict[str, dict[str, object]]:
     """Returns every data file of ``release`` (path relative to it → rows, bytes, sha256, table),
-    in both layouts."""
+    in both layouts. A file that is the very file (a hard link) the ``previous`` release's manifest
+    lists at the same path, or one whose facts its writer gave (``written``, of the same size),
+    is not read and hashed again."""
+    known = _manifest_files(previous) if previous is not None else {}
     out: dict[str, dict[str, object]] = {}
     for t in schema.PUBLISHED_TABLES:
         path = table_path(release, t.name)
         files = [path] if path.is_file() else sorted(path.glob(f"*=*/{PART_PREFIX}*.parquet"))
         for f in files:
             rel = f.relative_to(release).as_posix()
-            out[rel] = {**parquet_facts(f), "table": t.name}
+            before = known.get(rel)
+            facts: dict[str, object]
+            told = (written or {}).get(rel)
+            if before is not None and previous is not None and _same_file(f, previous / rel, before):
+                facts = {k: before[k] for k in ("rows", "bytes", "sha256")}
+            elif (
+                told is not None and {"rows", "sha256"} <= set(told) and told.get("bytes") == f.stat().st_size
+            ):
+                facts = {k: told[k] for k in ("rows", "bytes", "sha256")}
+            else:
+                facts = parquet_facts(f)
+            out[rel] = {**facts, "table": t.name}
             if f != path:
                 out[rel]["partition"] = f.parent.name
     return out
+
+
+def _same_file(f: Path, there: Path, facts: Mapping[str, object]) -> bool:
+    """Returns True when ``f`` is ``there`` (one inode) of the size its manifest ``facts`` say."""
+    try:
+        return (
+            os.path.samefile(f, there)
+            and f.stat().st_size == facts.get("bytes")
+            and {"rows", "sha256"} <= set(facts)
+        )
+    except OSError:
+        return False
 
 
 def table_of(rel: str) -> str:
@@ -188,6 +331,11 @@ def share_files(staging: Path, files: dict[str, dict[str, object]], sources: Ite
         os.replace(tmp, here)
         linked += 1
     return linked
+
+
+def release_files(release: Path) -> dict[str, dict[str, object]]:
+    """Returns the data files ``release``'s manifest lists (path → facts; empty without any)."""
+    return _manifest_files(release)
 
 
 def _manifest_files(release: Path) -> dict[str, dict[str, object]]:
