@@ -38,6 +38,7 @@ from storage.stores import release_store
 from transforms import card, clean, guard, increment, ingest, partitions, release, schema
 from transforms.entities.registry import alias_index
 from transforms.extract import ArticleInput, extractor_version
+from transforms.ids import sha256_hex
 
 from . import release_docs
 from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
@@ -276,7 +277,14 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
     them, recording in ``entity_merges`` how the previous registry's entities were merged or split.
     Either way the outputs become the registry for the next run."""
     log = get_run_logger()
-    key = stagecache.stage_key("resolve", [loc.work_file(t.name) for t in schema.EXTRACT_TABLES], {})
+    # Publication days bound which undated event mentions may merge: they are part of the key.
+    days = increment.publication_days(
+        read_parquet(loc.work_file("articles"), schema.ARTICLES, ["article_id", "published_at"])
+    )
+    days_key = sha256_hex(days.sort("article_id").write_csv())
+    key = stagecache.stage_key(
+        "resolve", [loc.work_file(t.name) for t in schema.EXTRACT_TABLES], {"days": days_key}
+    )
     code = stagecache.code_fingerprint()
     x_names = ("x_entity_mentions", "x_entity_aliases", "x_quotes", "x_event_mentions")
 
@@ -290,11 +298,10 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
         usable = prev if prev is not None and prev[2] == code and not refresh else None
         new = increment.plan(usable[1] if usable else None, signatures)
         if usable is not None and new is not None:
-            days = increment.publication_days(read_parquet(loc.work_file("articles")))
             out, stats = increment.resolve_new(usable[0], x, new, days)
             log.info("resolve: %d new articles linked to the registry (%s)", len(new), stats)
         else:
-            out, stats = increment.resolve_all(x), {}
+            out, stats = increment.resolve_all(x, days), {}
             if prev is not None:
                 stats["registry_changes"] = increment.record_changes(out, prev[0])
         for name, frame in out.items():

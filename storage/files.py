@@ -77,14 +77,17 @@ def write_arrow(data: pa.Table, path: Path, table: schema.Table | None = None, *
     os.replace(tmp, path)
 
 
-def read_parquet(path: Path, table: schema.Table | None = None) -> pl.DataFrame:
-    """Reads a Parquet file written by :func:`write_parquet`; an absent file reads as the table's
-    empty frame when ``table`` is given."""
+def read_parquet(
+    path: Path, table: schema.Table | None = None, columns: list[str] | None = None
+) -> pl.DataFrame:
+    """Reads a Parquet file written by :func:`write_parquet` (only ``columns`` when given); an
+    absent file reads as the table's empty frame when ``table`` is given."""
     if not path.exists():
         if table is None:
             raise FileNotFoundError(path)
-        return schema.empty(table)
-    return pl.read_parquet(path)
+        empty = schema.empty(table)
+        return empty.select(columns) if columns else empty
+    return pl.read_parquet(path, columns=columns)
 
 
 def parquet_facts(path: Path) -> dict[str, object]:

@@ -232,6 +232,52 @@ def test_distant_dates_are_different_events() -> None:
     assert ev.height == 2
 
 
+def _days(**pub: dt.date | None) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"article_id": list(pub), "__pub": list(pub.values())},
+        schema={"article_id": pl.String, "__pub": pl.Date},
+    )
+
+
+def test_undated_mentions_of_articles_months_apart_are_different_events() -> None:
+    x = pl.DataFrame(
+        [
+            _x("a1", "ACCUSE", (0, 5), (20, 25), 10),
+            _x("a2", "ACCUSE", (0, 5), (20, 25), 10),
+        ],
+        schema=schema.X_EVENT_MENTIONS.polars_schema,
+    )
+    apart = _days(a1=dt.date(2024, 1, 19), a2=dt.date(2024, 6, 13))
+    ev, _ = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES, article_days=apart)
+    assert ev.height == 2 and ev["event_id"].n_unique() == 2
+    close = _days(a1=dt.date(2024, 6, 12), a2=dt.date(2024, 6, 13))
+    ev, _ = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES, article_days=close)
+    assert ev.height == 1 and ev["n_articles"].to_list() == [2]
+    # without publication days (no dates anywhere) they still merge, as before
+    ev, _ = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES)
+    assert ev.height == 1
+
+
+def test_an_undated_mention_joins_a_dated_event_only_near_its_article_day() -> None:
+    x = pl.DataFrame(
+        [
+            _x("a1", "ACCUSE", (0, 5), (20, 25), 10, date=dt.date(2024, 4, 5)),
+            _x("a2", "ACCUSE", (0, 5), (20, 25), 10),  # reported the next day: the same event
+            _x("a3", "ACCUSE", (0, 5), (20, 25), 10),  # months earlier: another occurrence
+        ],
+        schema=schema.X_EVENT_MENTIONS.polars_schema,
+    )
+    days = _days(a1=dt.date(2024, 4, 6), a2=dt.date(2024, 4, 6), a3=dt.date(2024, 1, 19))
+    ev, em = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES, article_days=days)
+    assert ev.height == 2
+    dated = ev.filter(pl.col("event_date") == dt.date(2024, 4, 5))
+    assert dated["article_ids"].to_list() == [["a1", "a2"]]
+    assert ev.filter(pl.col("event_date").is_null())["article_ids"].to_list() == [["a3"]]
+    # deterministic whatever the row order
+    ev2, _ = events.resolve_events(x.reverse(), ENTITY_MENTIONS, ENTITIES, article_days=days)
+    assert sorted(ev2["event_id"].to_list()) == sorted(ev["event_id"].to_list())
+
+
 def test_quote_said_at_meeting_links_to_it() -> None:
     em = pl.DataFrame(
         {

@@ -14,12 +14,13 @@ RESOLVED = ("entities", "entity_mentions", "entity_merges", "quotes", "events", 
 XTables = dict[str, pl.DataFrame]  # x_entity_mentions, x_entity_aliases, x_quotes, x_event_mentions
 
 
-def resolve_all(x: XTables) -> dict[str, pl.DataFrame]:
-    """Resolves every article: canonical entities, quotes and events of the whole corpus."""
+def resolve_all(x: XTables, article_days: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """Resolves every article: canonical entities, quotes and events of the whole corpus.
+    ``article_days`` (article_id, ``__pub``) keeps undated event mentions of distant days apart."""
     ents, mentions, merges = entities.resolve_entities(x["x_entity_mentions"])
     ents, merges = entities.add_headline_aliases(ents, merges, x["x_entity_aliases"])
     qs = quotes.resolve_quotes(x["x_quotes"], mentions, ents)
-    evs, ev_mentions = events.resolve_events(x["x_event_mentions"], mentions, ents)
+    evs, ev_mentions = events.resolve_events(x["x_event_mentions"], mentions, ents, article_days=article_days)
     qs = events.link_quotes_to_events(qs, ev_mentions, x["x_event_mentions"])
     out = dict(zip(RESOLVED, (ents, mentions, merges, qs, evs, ev_mentions), strict=True))
     return {k: schema.conform(v, schema.TABLES[k]) for k, v in out.items()}

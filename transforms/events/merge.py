@@ -3,6 +3,7 @@ that name only some parties, and building the event row from its mentions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -12,6 +13,8 @@ from typing import Any
 from transforms.events.lexicon import is_symmetric
 from transforms.ids import stable_id
 from transforms.schema import EVENT_COUNTS
+
+_NO_DAY = dt.date.min
 
 # Modality ranks: a merged event takes the strongest factual modality of its mentions.
 _FACT_RANK = {"asserted": 0, "reported": 1, "planned": 2}
@@ -34,6 +37,7 @@ class _M:
     place: str  # place key: country code, entity id or phrase; "" when unknown
     place_id: str | None
     cls: str  # fact, negated or hypothetical: only mentions of one class merge
+    pub: dt.date | None = None  # the article's publication day
 
     @property
     def article(self) -> str:
@@ -52,24 +56,62 @@ class _M:
         return (self.side("actor"), self.side("target"))
 
 
+# An undated mention joins a dated run only when its article appeared from one day before to this
+# many days after the run's dates (news reports an event within days); undated mentions of articles
+# further apart than this are different occurrences ("X has criticised Y" in January and in June).
+REPORT_LAG_DAYS = 3
+
+
 def _cluster_dates(ms: list[_M], tolerance: int) -> list[list[_M]]:
-    """Splits mentions into runs of dates no more than ``tolerance`` days apart; undated ones join
-    the largest run (ties: the earliest), or form their own when no mention is dated."""
+    """Splits mentions into runs of dates no more than ``tolerance`` days apart. An undated mention
+    joins the largest run (ties: the earliest) whose dates lie within its article's publication day
+    (``_M.pub``) minus :data:`REPORT_LAG_DAYS` and plus ``tolerance``; undated mentions that join
+    no run form runs of publication days spanning at most :data:`REPORT_LAG_DAYS`. Mentions with
+    neither date join the largest run, or form their own run."""
     dated = sorted(
         (m for m in ms if m.row["event_date"] is not None), key=lambda m: (m.row["event_date"], _sort_key(m))
     )
-    undated = [m for m in ms if m.row["event_date"] is None]
     runs: list[list[_M]] = []
     for m in dated:
         if runs and (m.row["event_date"] - runs[-1][-1].row["event_date"]).days <= tolerance:
             runs[-1].append(m)
         else:
             runs.append([m])
+    n_dated = len(runs)
+    spans = [(r[0].row["event_date"], r[-1].row["event_date"]) for r in runs]
+    loose: list[_M] = []
+    no_day: list[_M] = []
+    for m in sorted(
+        (m for m in ms if m.row["event_date"] is None), key=lambda m: (m.pub or _NO_DAY, _sort_key(m))
+    ):
+        if m.pub is None:
+            no_day.append(m)
+            continue
+        fits = [
+            i
+            for i, (first, last) in enumerate(spans)
+            if (m.pub - last).days <= REPORT_LAG_DAYS and (first - m.pub).days <= tolerance
+        ]
+        if fits:
+            runs[max(fits, key=lambda i: (len(runs[i]), -i))].append(m)
+        else:
+            loose.append(m)
+    for m in loose:  # sorted by publication day
+        last = runs[-1] if len(runs) > n_dated else None
+        if (
+            last is not None
+            and m.pub is not None
+            and last[0].pub is not None
+            and ((m.pub - last[0].pub).days <= REPORT_LAG_DAYS)
+        ):
+            last.append(m)
+        else:
+            runs.append([m])
     if not runs:
-        return [undated] if undated else []
-    if undated:
+        return [no_day] if no_day else []
+    if no_day:
         biggest = max(range(len(runs)), key=lambda i: (len(runs[i]), -i))
-        runs[biggest].extend(undated)
+        runs[biggest].extend(no_day)
     return runs
 
 
@@ -208,9 +250,11 @@ def _event(
     else:
         modality = cls
     place_key = _most_common(m.place for m in ms) or ""
-    event_id = stable_id(
-        "ev", etype, cls, repr(key[2:]), event_date.isoformat() if event_date else "", place_key
-    )
+    # An undated event is told apart from the same parties' undated event of other days by the
+    # first publication day of its articles (when known).
+    pubs = [m.pub for m in ms if m.pub is not None]
+    day = event_date.isoformat() if event_date else (f"pub:{min(pubs).isoformat()}" if pubs else "")
+    event_id = stable_id("ev", etype, cls, repr(key[2:]), day, place_key)
     articles = sorted({m.article for m in ms})
     cameo = _most_common(m.row["cameo_code"] for m in ms)
     counted = next((m.row for m in ms if m.row.get("count_text")), {})

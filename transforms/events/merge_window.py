@@ -83,7 +83,7 @@ def merge_window(
     touched = pl.concat([old_x["article_id"], new_x["article_id"]]).unique()
     w_x = pl.concat([old_x, new_x], how="vertical_relaxed")
     w_mentions = entity_mentions.filter(pl.col("article_id").is_in(touched.implode()))
-    w_events, w_ev_mentions = resolve_events(w_x, w_mentions, entities)
+    w_events, w_ev_mentions = resolve_events(w_x, w_mentions, entities, article_days=article_days)
     stats["window_events_after"] = w_events.height
     kept = ~pl.col("event_id").is_in(ids.implode())
     events = pl.concat([prev_events.filter(kept), w_events]).unique(

@@ -3,6 +3,7 @@ one event; :func:`link_quotes_to_events` ties quotes to the event they were said
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -140,6 +141,7 @@ def resolve_events(
     entity_mentions: pl.DataFrame,
     entities: pl.DataFrame,
     date_tolerance_days: int = 1,
+    article_days: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Returns ``(events, event_mentions)`` conformed to ``schema.EVENTS`` and ``schema.EVENT_MENTIONS``.
 
@@ -148,7 +150,8 @@ def resolve_events(
     by the names joined, an unnamed group by its phrase. Mentions merge into one event when they
     share the category, the parties (in either order for symmetric categories; a mention naming
     only some of the parties joins the event of the same article that names them all), dates at
-    most ``date_tolerance_days`` apart (an undated mention joins the best-attested date) and a
+    most ``date_tolerance_days`` apart (an undated mention joins the best-attested date near its
+    article's publication day, from ``article_days``: article_id and ``__pub``) and a
     compatible place (same entity or same country). ``event_id`` hashes type, parties, date and
     place, so it is deterministic, independent of row order and stable across reruns.
 
@@ -170,6 +173,9 @@ def resolve_events(
             x = _link_by_surname(x, prefix, surnames)
     ent_cols = [c for c in ("entity_id", "name", "type", "country_code") if c in entities.columns]
     ents = {r["entity_id"]: r for r in entities.select(ent_cols).to_dicts()}
+    pub: dict[str, dt.date] = {}
+    if article_days is not None:
+        pub = {str(a): d for a, d in article_days.drop_nulls("__pub").iter_rows() if isinstance(d, dt.date)}
 
     mentions: list[_M] = []
     for row in x.sort("__evrow").to_dicts():
@@ -184,7 +190,15 @@ def resolve_events(
         modality = row["modality"]
         cls = modality if modality in ("negated", "hypothetical") else "fact"
         mentions.append(
-            _M(row, tuple(row["actor_ids"] or ()), tuple(row["target_ids"] or ()), place, place_id, cls)
+            _M(
+                row,
+                tuple(row["actor_ids"] or ()),
+                tuple(row["target_ids"] or ()),
+                place,
+                place_id,
+                cls,
+                pub.get(str(row["article_id"])),
+            )
         )
 
     groups: dict[tuple[Any, ...], list[_M]] = defaultdict(list)
