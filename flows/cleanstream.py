@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -28,10 +29,32 @@ from transforms import clean
 from transforms.extract import ArticleInput, extractor_version
 from transforms.ids import stable_id
 
-from .parallel import BATCH_CHARS, prefetch_extract, trim_memory
+from .parallel import BATCH_CHARS, prefetch_extract, take_prefetched, trim_memory
 
 # Texts cleaned between two hand-overs to the parse: small, so the parse starts early.
 CLEAN_CHUNK = 32
+
+# The chunks parsed while cleaning and already in the extraction cache: (article id → cache key,
+# batch key), for the extract stage (:func:`parsed_while_cleaning`).
+_COLLECTED: list[tuple[dict[str, str], str]] = []
+
+
+def collect_parsed(cache_root: Path, version: str, wait: bool) -> None:
+    """Writes the chunks the warm pool has parsed (all, waiting, when ``wait``; else those done)
+    into the extraction cache as they arrive, so this process never holds their frames long."""
+    for chunk, frames in take_prefetched(wait):
+        batch = {a.article_id: a.cache_key() for a in chunk}
+        _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch)))
+        del frames
+
+
+def parsed_while_cleaning(cache_root: Path, version: str) -> list[tuple[dict[str, str], str]]:
+    """Returns (article id → cache key, batch key) of every chunk parsed while cleaning, once all
+    are in the extraction cache (waits for those still running); forgets them."""
+    collect_parsed(cache_root, version, wait=True)
+    out = list(_COLLECTED)
+    _COLLECTED.clear()
+    return out
 
 
 @dataclass
@@ -47,11 +70,15 @@ class Stream:
     pending: list[ArticleInput] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
     articles: int = 0
+    cache_root: Path | None = None
+    version: str = ""
 
     def start(self, loc: Locations) -> None:
         """Reads what the extraction cache holds (once) unless every article is to be parsed."""
+        _COLLECTED.clear()  # left by a run that stopped before its extract stage
+        self.cache_root, self.version = loc.cache_root, extractor_version(self.model)
         if not self.reparse:
-            self.cached = extract_cache.cached_keys(loc.cache_root, extractor_version(self.model))
+            self.cached = extract_cache.cached_keys(loc.cache_root, self.version)
 
     def add(self, item: ArticleInput) -> None:
         """Queues one cleaned article; hands a full chunk to the parse."""
@@ -70,6 +97,8 @@ class Stream:
             if prefetch_extract(chunk, self.model, self.batch_size):
                 self.articles += len(chunk)
             self.pending = []
+        if self.cache_root is not None:
+            collect_parsed(self.cache_root, self.version, wait=False)
 
 
 def extract_input(rec: Mapping[str, Any], row: Mapping[str, Any], english_only: bool) -> ArticleInput | None:

@@ -22,7 +22,6 @@ clean; the extract stage collects those results (``take_prefetched``) before it 
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import ctypes
 import multiprocessing as mp
@@ -245,15 +244,16 @@ def prefetch_extract(chunk: Sequence[ArticleInput], model: str, batch_size: int)
     return True
 
 
-def take_prefetched() -> Iterator[tuple[Sequence[ArticleInput], dict[str, pl.DataFrame]]]:
-    """Yields (chunk, intermediate frames) of every prefetched chunk, in submission order, waiting
-    for those still running. A chunk whose parse failed is left out (its articles are parsed by the
-    extract map, which quarantines what fails); after a failure the warm pool is stopped, as its
-    workers may be gone."""
+def take_prefetched(wait: bool = True) -> Iterator[tuple[Sequence[ArticleInput], dict[str, pl.DataFrame]]]:
+    """Yields (chunk, intermediate frames) of the prefetched chunks, in submission order: all of
+    them, waiting for those still running, or without ``wait`` only those done before the first
+    that is not. A chunk whose parse failed is left out (its articles are parsed by the extract
+    map, which quarantines what fails); after a failure the warm pool is stopped, as its workers
+    may be gone."""
     failed = False
     while True:
         with _WARM_LOCK:
-            if not _PREFETCH:
+            if not _PREFETCH or not (wait or _PREFETCH[0][1].done()):
                 break
             chunk, fut = _PREFETCH.pop(0)
         try:
@@ -265,9 +265,6 @@ def take_prefetched() -> Iterator[tuple[Sequence[ArticleInput], dict[str, pl.Dat
         del frames
     if failed:
         shutdown_warm_pool()
-
-
-atexit.register(shutdown_warm_pool)
 
 
 def map_extract(

@@ -39,8 +39,8 @@ from transforms import card, clean, entities, events, guard, ingest, quotes, rel
 from transforms.extract import ArticleInput, extractor_version
 
 from . import release_docs
-from .cleanstream import Stream, clean_incremental
-from .parallel import map_extract, plan_chunks, shutdown_warm_pool, take_prefetched, warm_pool
+from .cleanstream import Stream, clean_incremental, parsed_while_cleaning
+from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
 from .params import RERUN_CHOICES
 
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
@@ -188,11 +188,9 @@ def extract_stage(
         # What the clean stage handed to the parse as it cleaned: into the cache first.
         written: set[str] = set()
         streamed: set[str] = set()
-        for chunk, frames in take_prefetched():
-            batch = {a.article_id: a.cache_key() for a in chunk}
-            written.add(extract_cache.write_cached(loc.cache_root, version, frames, batch))
+        for batch, batch_key in parsed_while_cleaning(loc.cache_root, version):
+            written.add(batch_key)
             streamed.update(i for i, k in batch.items() if keys.get(i) == k)
-            del frames
         done = streamed if full_refresh else extract_cache.cached_ids(loc.cache_root, version, keys)
         todo = [a for a in inputs if a.article_id not in done]
         del inputs

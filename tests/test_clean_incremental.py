@@ -186,7 +186,9 @@ def test_extract_stage_takes_what_was_parsed_while_cleaning(
     stale = ArticleInput(inputs[2].article_id, inputs[2].text, dt.date(2020, 1, 1), ())
     streamed = [inputs[:2], [stale]]
     monkeypatch.setattr(
-        stages, "take_prefetched", lambda: ((c, parallel.extract_bounded(nlp, c, 8)) for c in streamed)
+        cleanstream,
+        "take_prefetched",
+        lambda wait: ((c, parallel.extract_bounded(nlp, c, 8)) for c in streamed),
     )
     mapped: list[str] = []
 
