@@ -131,11 +131,42 @@ def test_rerun_cleans_only_new_texts_and_remarks_near_duplicates(tmp_path: Path)
 def test_other_code_does_not_reuse_stored_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loc = _loc(tmp_path, _raw(_corpus()))
     cleanstream.clean_incremental(loc, True, False, None)
-    monkeypatch.setattr(cleancache, "code_fingerprint", lambda: "other-code")
+    monkeypatch.setattr(cleancache, "clean_code_version", lambda: "other-code")
     _, _, counts = cleanstream.clean_incremental(loc, True, False, None)
     assert counts["texts_cleaned"] == 7
     assert sorted(p.name for p in (loc.cache_root / "clean").iterdir())[-1] == "other-code"
     assert len(cleancache.prune(loc.cache_root, keep=1)) == 1
+
+
+def test_clean_version_follows_the_code_the_clean_imports(tmp_path: Path) -> None:
+    def write(rel: str, text: str) -> None:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+
+    write("transforms/__init__.py", "")
+    write("transforms/clean/__init__.py", "from transforms.clean.rules import clean\n")
+    write("transforms/clean/rules.py", "from . import helper\nfrom transforms import ids\n")
+    write("transforms/clean/helper.py", "X = 1\n")
+    write("transforms/ids.py", "Y = 1\n")
+    write("transforms/resolve.py", "Z = 1\n")
+    write("transforms/lexicons/boilerplate.toml", "a = 1\n")
+
+    def version() -> str:
+        cleancache.clean_code_version.cache_clear()
+        return cleancache.clean_code_version(tmp_path)
+
+    first = version()
+    write("transforms/resolve.py", "Z = 2\n")  # not imported by the clean: same version
+    assert version() == first
+    for rel, text in (
+        ("transforms/ids.py", "Y = 2\n"),
+        ("transforms/clean/helper.py", "X = 2\n"),
+        ("transforms/lexicons/boilerplate.toml", "a = 2\n"),
+    ):
+        before = version()
+        write(rel, text)
+        assert version() != before, rel
+    cleancache.clean_code_version.cache_clear()
 
 
 def test_new_articles_stream_to_the_parse_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

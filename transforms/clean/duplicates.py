@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+from numpy.typing import NDArray
+
 NUM_PERM = 128
 # The hashing scheme of datasketch's MinHash; signatures are rebuilt under the same one.
 _SCHEME = "affine32"
@@ -33,16 +36,15 @@ def signature(text: str, num_perm: int = NUM_PERM) -> list[int]:
 
 
 def mark_near_duplicates_from_signatures(
-    ids: Sequence[str], signatures: Sequence[Sequence[int]], threshold: float = 0.8
+    ids: Sequence[str], signatures: Sequence[Sequence[int]] | NDArray[np.uint32], threshold: float = 0.8
 ) -> tuple[list[str | None], list[float | None]]:
     """Returns, per article, the id of the earlier article it near-duplicates (else None) and the
     estimated Jaccard similarity of their word 5-shingles, from their :func:`signature`. "Earlier"
     is the order given, so the caller passes a stable order. MinHash LSH keeps this near-linear in
     the number of articles."""
-    import numpy as np
     from datasketch import MinHash, MinHashLSH
 
-    num_perm = len(signatures[0]) if signatures else NUM_PERM
+    num_perm = len(signatures[0]) if len(signatures) else NUM_PERM
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes: dict[str, MinHash] = {}
     dup_of: list[str | None] = []

@@ -11,14 +11,14 @@ run, so an article that arrives later (or sorts earlier) is judged exactly as in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from transforms import schema
 from transforms.clean.boilerplate import clean_meta, clean_text
-from transforms.clean.duplicates import mark_near_duplicates_from_signatures, signature
+from transforms.clean.duplicates import NUM_PERM, mark_near_duplicates_from_signatures, signature
 from transforms.clean.language import language_verdict
 from transforms.ids import sha256_hex, stable_id
 
@@ -98,13 +98,16 @@ def clean_articles(
     processed in (source_path, record) order so "earlier" is stable.
     """
     ordered = raw.sort(["source_path", "record"], nulls_last=False)
-    per = _per_text(ordered["text"].to_list(), cleaned)
+    table = _per_text(ordered["text"].to_list(), cleaned)
+    # The signatures stay in Arrow (128 Python ints per article would cost kilobytes each).
+    per = {r["text_key"]: r for r in table.drop("minhash").iter_rows(named=True)}
     rows: list[dict[str, object]] = []
-    sigs: list[Sequence[int]] = []
+    kept: list[str] = []
     quarantine: list[dict[str, object]] = []
     seen: dict[str, str] = {}
     for rec in ordered.iter_rows(named=True):
-        c = per[text_key(rec["text"])]
+        key = text_key(rec["text"])
+        c = per[key]
         where = rec["source_path"] + (f"#{rec['record']}" if rec["record"] is not None else "")
         if not str(c["text"]).strip():
             quarantine.append(_q(rec, "no_text", "nothing left after removing boilerplate"))
@@ -121,7 +124,7 @@ def clean_articles(
         method = "metadata" if rec["published_at"] else ("dateline" if published else "none")
         if method == "none" and rec.get("published_at_problem"):
             method = "invalid_metadata"  # the file gave a date, refused at ingest (see raw_articles)
-        sigs.append(c["minhash"])
+        kept.append(key)
         rows.append(
             {
                 "article_id": article_id,
@@ -142,6 +145,13 @@ def clean_articles(
             }
         )
     ids = [str(r["article_id"]) for r in rows]
+    sigs = (
+        pl.DataFrame({"text_key": kept}, schema={"text_key": pl.String()})
+        .join(table.select("text_key", "minhash"), on="text_key", how="left", maintain_order="left")
+        .get_column("minhash")
+        .list.to_array(NUM_PERM)
+        .to_numpy()
+    )
     dup_of, scores = mark_near_duplicates_from_signatures(ids, sigs)
     for r, d, s in zip(rows, dup_of, scores, strict=True):
         r["duplicate_of"], r["duplicate_score"] = d, s
@@ -151,16 +161,15 @@ def clean_articles(
     return schema.conform(frame, schema.ARTICLES), quarantine
 
 
-def _per_text(raw_texts: Sequence[str], cleaned: pl.DataFrame | None) -> Mapping[str, dict[str, Any]]:
-    """Returns text key → per-article clean results for every raw text, from ``cleaned`` where it
-    has them, computed here for the rest."""
-    per: dict[str, dict[str, Any]] = {}
-    if cleaned is not None:
-        per = {r["text_key"]: r for r in cleaned.iter_rows(named=True)}
-    missing = [t for t in raw_texts if text_key(t) not in per]
-    if missing:
-        per.update((r["text_key"], r) for r in clean_texts(missing).iter_rows(named=True))
-    return per
+def _per_text(raw_texts: Sequence[str], cleaned: pl.DataFrame | None) -> pl.DataFrame:
+    """Returns the per-article clean results of every raw text (one row per text key), from
+    ``cleaned`` where it has them, computed here for the rest."""
+    known = cleaned if cleaned is not None else pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
+    have = set(known["text_key"].to_list())
+    missing = [t for t in raw_texts if text_key(t) not in have]
+    if not missing:
+        return known
+    return pl.concat([known.select(list(CLEANED_TEXT_SCHEMA)), clean_texts(missing)])
 
 
 def _q(rec: dict[str, Any], reason: str, detail: str) -> dict[str, object]:
