@@ -14,7 +14,7 @@ first chunks instead of after the whole clean, and the extract stage collects th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,13 +39,18 @@ CLEAN_CHUNK = 32
 _COLLECTED: list[tuple[dict[str, str], str]] = []
 
 
-def collect_parsed(cache_root: Path, version: str, wait: bool) -> None:
+def collect_parsed(
+    cache_root: Path, version: str, wait: bool, log: Callable[[str], None] | None = None
+) -> None:
     """Writes the chunks the warm pool has parsed (all, waiting, when ``wait``; else those done)
-    into the extraction cache as they arrive, so this process never holds their frames long."""
+    into the extraction cache as they arrive, so this process never holds their frames long;
+    ``log`` is told the progress."""
     for chunk, frames in take_prefetched(wait):
         batch = {a.article_id: a.cache_key() for a in chunk}
         _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch)))
         del frames
+        if log is not None:
+            log(f"extract: parsed {sum(len(b) for b, _ in _COLLECTED)} articles while cleaning")
 
 
 def parsed_while_cleaning(cache_root: Path, version: str) -> list[tuple[dict[str, str], str]]:
@@ -72,6 +77,7 @@ class Stream:
     articles: int = 0
     cache_root: Path | None = None
     version: str = ""
+    log: Callable[[str], None] | None = None
 
     def start(self, loc: Locations) -> None:
         """Reads what the extraction cache holds (once) unless every article is to be parsed."""
@@ -98,7 +104,7 @@ class Stream:
                 self.articles += len(chunk)
             self.pending = []
         if self.cache_root is not None:
-            collect_parsed(self.cache_root, self.version, wait=False)
+            collect_parsed(self.cache_root, self.version, wait=False, log=self.log)
 
 
 def extract_input(rec: Mapping[str, Any], row: Mapping[str, Any], english_only: bool) -> ArticleInput | None:

@@ -123,7 +123,7 @@ def clean_stage(
         stream = None
         if warm_model and warm_processes > 1:
             warm_pool(warm_model, warm_processes)
-            stream = Stream(warm_model, batch_size, reparse)
+            stream = Stream(warm_model, batch_size, reparse, log=log.info)
         articles, bad, counts = clean_incremental(loc, english_only, refresh, stream)
         write_parquet(articles, loc.work_file("articles"))
         quarantine = schema.conform(
@@ -141,7 +141,9 @@ def clean_stage(
             counts["texts_reused"],
             counts["streamed"],
         )
-        return {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad), **counts}
+        # Only what the articles are: the result goes into the manifest, which must not depend on
+        # what an earlier run left in the cache.
+        return {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
 
     try:
         outputs = ["articles.parquet", "quarantine_clean.parquet"]
