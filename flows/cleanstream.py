@@ -53,10 +53,12 @@ def collect_parsed(
             log(f"extract: parsed {sum(len(b) for b, _ in _COLLECTED)} articles while cleaning")
 
 
-def parsed_while_cleaning(cache_root: Path, version: str) -> list[tuple[dict[str, str], str]]:
+def parsed_while_cleaning(
+    cache_root: Path, version: str, log: Callable[[str], None] | None = None
+) -> list[tuple[dict[str, str], str]]:
     """Returns (article id → cache key, batch key) of every chunk parsed while cleaning, once all
-    are in the extraction cache (waits for those still running); forgets them."""
-    collect_parsed(cache_root, version, wait=True)
+    are in the extraction cache (waits for those still running, telling ``log``); forgets them."""
+    collect_parsed(cache_root, version, wait=True, log=log)
     out = list(_COLLECTED)
     _COLLECTED.clear()
     return out

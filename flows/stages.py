@@ -190,7 +190,7 @@ def extract_stage(
         # What the clean stage handed to the parse as it cleaned: into the cache first.
         written: set[str] = set()
         streamed: set[str] = set()
-        for batch, batch_key in parsed_while_cleaning(loc.cache_root, version):
+        for batch, batch_key in parsed_while_cleaning(loc.cache_root, version, log.info):
             written.add(batch_key)
             streamed.update(i for i, k in batch.items() if keys.get(i) == k)
         done = streamed if full_refresh else extract_cache.cached_ids(loc.cache_root, version, keys)
