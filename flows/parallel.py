@@ -14,12 +14,16 @@ made a bigger batch).
 Start-up: the spawned workers take seconds to import spaCy and load the model. ``warm_pool`` starts
 them early (the flow's clean stage calls it) so that the load overlaps ingest and clean; the
 extract map then takes that pool over and always shuts it down when it ends.
+
+Streaming: while the clean stage cleans, it hands each chunk of newly cleaned articles to the warm
+pool (``prefetch_extract``), so the parse starts on the first chunks instead of after the whole
+clean; the extract stage collects those results (``take_prefetched``) before it maps the rest.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
+import ctypes
 import multiprocessing as mp
 import os
 import signal
@@ -135,6 +139,13 @@ def plan_chunks(items: Sequence[ArticleInput], chunk_size: int, workers: int) ->
     return chunk_by_chars(items, chunk_size, max(1, target))
 
 
+def trim_memory() -> None:
+    """Returns the C heap's free pages to the system (glibc ``malloc_trim``), after a step that
+    freed much native memory (the language models the clean step unloads); a no-op elsewhere."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 # ---- the warm pool ----
 
 
@@ -148,6 +159,8 @@ class _Warm:
 
 _WARM: _Warm | None = None
 _WARM_LOCK = threading.Lock()
+# Chunks handed to the warm pool by the clean stage, with their futures, in submission order.
+_PREFETCH: list[tuple[Sequence[ArticleInput], Future[dict[str, pl.DataFrame]]]] = []
 
 
 def _new_pool(model: str, workers: int) -> ProcessPoolExecutor:
@@ -202,6 +215,7 @@ def _take_warm(model: str) -> _Warm | None:
     global _WARM
     with _WARM_LOCK:
         warm, _WARM = _WARM, None
+        _PREFETCH.clear()  # collected by the extract stage before it maps; anything left is moot
     if warm is not None and warm.model != model:
         warm.pool.shutdown(wait=False, cancel_futures=True)
         return None
@@ -209,15 +223,48 @@ def _take_warm(model: str) -> _Warm | None:
 
 
 def shutdown_warm_pool() -> None:
-    """Stops the warm pool's workers if one is still waiting (a run that failed or parsed nothing)."""
+    """Stops the warm pool's workers if one is still waiting (a run that failed or parsed nothing);
+    prefetched chunks not yet collected are dropped."""
     global _WARM
     with _WARM_LOCK:
         warm, _WARM = _WARM, None
+        _PREFETCH.clear()
     if warm is not None:
         warm.pool.shutdown(wait=True, cancel_futures=True)
 
 
-atexit.register(shutdown_warm_pool)
+def prefetch_extract(chunk: Sequence[ArticleInput], model: str, batch_size: int) -> bool:
+    """Hands a chunk to the warm pool of ``model`` to parse now; returns False (nothing submitted)
+    when no such pool is warm. Collect the results with :func:`take_prefetched`."""
+    with _WARM_LOCK:
+        warm = _WARM
+        if warm is None or warm.model != model or not chunk:
+            return False
+        _PREFETCH.append((chunk, warm.pool.submit(_extract_chunk, chunk, batch_size)))
+    return True
+
+
+def take_prefetched(wait: bool = True) -> Iterator[tuple[Sequence[ArticleInput], dict[str, pl.DataFrame]]]:
+    """Yields (chunk, intermediate frames) of the prefetched chunks, in submission order: all of
+    them, waiting for those still running, or without ``wait`` only those done before the first
+    that is not. A chunk whose parse failed is left out (its articles are parsed by the extract
+    map, which quarantines what fails); after a failure the warm pool is stopped, as its workers
+    may be gone."""
+    failed = False
+    while True:
+        with _WARM_LOCK:
+            if not _PREFETCH or not (wait or _PREFETCH[0][1].done()):
+                break
+            chunk, fut = _PREFETCH.pop(0)
+        try:
+            frames = fut.result()
+        except Exception:  # a broken pool or a crashed chunk: the extract map redoes these articles
+            failed = True
+            continue
+        yield chunk, frames
+        del frames
+    if failed:
+        shutdown_warm_pool()
 
 
 def map_extract(

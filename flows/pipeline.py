@@ -112,8 +112,18 @@ def newsfacts_pipeline(
             )
             # Without Dask, the clean stage starts the parse workers while it runs.
             local_pool = not p.dask_address and not p.dask_workers
-            warm = (p.model, p.n_process) if local_pool else (None, 0)
-            cln = timed("clean", lambda: clean_stage(loc, p.english_only, redo("clean"), *warm))
+            cln = timed(
+                "clean",
+                lambda: clean_stage(
+                    loc,
+                    p.english_only,
+                    redo("clean"),
+                    warm_model=p.model if local_pool else None,
+                    warm_processes=p.n_process if local_pool else 0,
+                    batch_size=p.batch_size,
+                    reparse=redo("extract"),
+                ),
+            )
             ext = timed(
                 "extract",
                 lambda: extract_stage(

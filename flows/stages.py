@@ -41,6 +41,7 @@ from transforms.extract import ArticleInput, extractor_version
 from transforms.ids import sha256_hex
 
 from . import release_docs
+from .cleanstream import Stream, clean_incremental, parsed_while_cleaning
 from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
 from .params import RERUN_CHOICES
 
@@ -102,10 +103,14 @@ def clean_stage(
     refresh: bool = False,
     warm_model: str | None = None,
     warm_processes: int = 0,
+    batch_size: int = 32,
+    reparse: bool = False,
 ) -> dict[str, Any]:
     """Cleans every raw record into ``articles``; refused ones go to ``quarantine_clean``. Reuses the
-    stored outputs when the raw records and the code are unchanged (unless ``refresh``). When it
-    cleans, ``warm_processes`` parse workers start loading ``warm_model`` meanwhile."""
+    stored outputs when the raw records and the code are unchanged, and otherwise the per-article
+    results of every text cleaned before (neither when ``refresh``). When it cleans,
+    ``warm_processes`` parse workers start loading ``warm_model`` and parse the new articles
+    (``batch_size`` per pipe batch; those extracted before too when ``reparse``) as they are cleaned."""
     log = get_run_logger()
     key = stagecache.stage_key("clean", [loc.work_file("raw_articles")], {"english_only": english_only})
 
@@ -116,11 +121,12 @@ def clean_stage(
 
     def compute() -> dict[str, Any]:
         # New or changed articles: the extract stage will likely parse. Its workers load the model
-        # now, while this stage runs.
+        # now and parse what this stage cleans as it goes.
+        stream = None
         if warm_model and warm_processes > 1:
             warm_pool(warm_model, warm_processes)
-        raw = read_parquet(loc.work_file("raw_articles"))
-        articles, bad = clean.clean_articles(raw, english_only=english_only)
+            stream = Stream(warm_model, batch_size, reparse, log=log.info)
+        articles, bad, counts = clean_incremental(loc, english_only, refresh, stream)
         write_parquet(articles, loc.work_file("articles"))
         quarantine = schema.conform(
             pl.DataFrame(bad, schema=schema.QUARANTINE.polars_schema), schema.QUARANTINE
@@ -128,8 +134,17 @@ def clean_stage(
         write_parquet(quarantine, loc.work_file("quarantine_clean"))
         n_dup = articles.filter(pl.col("duplicate_of").is_not_null()).height
         log.info(
-            "clean: %d articles (%d near-duplicates marked), %d quarantined", articles.height, n_dup, len(bad)
+            "clean: %d articles (%d near-duplicates marked), %d quarantined; %d texts cleaned, %d reused, "
+            "%d articles handed to the parse",
+            articles.height,
+            n_dup,
+            len(bad),
+            counts["texts_cleaned"],
+            counts["texts_reused"],
+            counts["streamed"],
         )
+        # Only what the articles are: the result goes into the manifest, which must not depend on
+        # what an earlier run left in the cache.
         return {"articles": articles.height, "near_duplicates": n_dup, "quarantined": len(bad)}
 
     try:
@@ -174,26 +189,32 @@ def extract_stage(
         # The cache holds an article under the key of its other inputs too: a date added or
         # changed later re-extracts it (its events' days depend on it).
         keys = {a.article_id: a.cache_key() for a in inputs}
-        done = set() if full_refresh else extract_cache.cached_ids(loc.cache_root, version, keys)
+        # What the clean stage handed to the parse as it cleaned: into the cache first.
+        written: set[str] = set()
+        streamed: set[str] = set()
+        for batch, batch_key in parsed_while_cleaning(loc.cache_root, version, log.info):
+            written.add(batch_key)
+            streamed.update(i for i, k in batch.items() if keys.get(i) == k)
+        done = streamed if full_refresh else extract_cache.cached_ids(loc.cache_root, version, keys)
         todo = [a for a in inputs if a.article_id not in done]
         del inputs
         # Long articles first spreads the work evenly over the processes.
         todo.sort(key=lambda a: (-len(a.text), a.article_id))
         log.info(
-            "extract: %d articles, %d from cache, %d to parse (extractor %s)",
+            "extract: %d articles, %d from cache, %d parsed while cleaning, %d to parse (extractor %s)",
             len(ids),
-            len(done),
+            len(done - streamed),
+            len(streamed),
             len(todo),
             version,
         )
-        if todo:
+        if todo or streamed:
             # Importing GX takes seconds: do it in a thread while the parse runs in its processes
             # (with nothing to parse, the run may well not validate at all).
             from expectations.runner import preload
 
             preload()
         n_done = 0
-        written: set[str] = set()
         started = time.perf_counter()
         # Chunks of about equal characters, several per worker, so a small run still spreads over
         # every process and the longest articles do not all land in one chunk.
@@ -226,8 +247,8 @@ def extract_stage(
                 )
         return {
             "articles": len(ids),
-            "cached": len(done),
-            "parsed": len(todo),
+            "cached": len(done - streamed),
+            "parsed": len(todo) + len(streamed),
             "quarantined": failed,
             "extractor_version": version,
         }

@@ -134,3 +134,13 @@ def write_cached(
         base / _DONE.name / f"{key}.parquet",
     )
     return key
+
+
+def cached_keys(cache_root: Path, version: str) -> set[tuple[str, str]]:
+    """Returns every (article id, cache key) whose extraction is complete in the cache of
+    ``version`` (one scan, for a caller that learns its articles one chunk at a time)."""
+    files = _files(cache_root, version, _DONE, None)
+    if not files:
+        return set()
+    done = pl.scan_parquet(files).select("article_id", "cache_key").unique().collect()
+    return set(zip(done["article_id"].to_list(), done["cache_key"].to_list(), strict=True))

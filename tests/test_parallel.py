@@ -3,6 +3,8 @@ worker's memory follows the characters it holds), and the warm pool's life cycle
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -79,3 +81,22 @@ def test_the_warm_pool_is_taken_over_once_and_shut_down() -> None:
         parallel.shutdown_warm_pool()
         parallel.shutdown_warm_pool()  # idempotent
     assert parallel.warm_pool(DEFAULT_MODEL, 1) is False  # one process parses in-process
+
+
+def test_prefetched_chunks_come_back_in_order_and_a_failed_one_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chunks = [[_art(i, 10)] for i in range(3)]
+    futures: list[Future[dict[str, pl.DataFrame]]] = [Future() for _ in chunks]
+    stopped: list[bool] = []
+    monkeypatch.setattr(parallel, "shutdown_warm_pool", lambda: stopped.append(True))
+    monkeypatch.setattr(parallel, "_PREFETCH", list(zip(chunks, futures, strict=True)))
+    futures[0].set_result({"t": pl.DataFrame({"x": [0]})})
+    futures[2].set_result({"t": pl.DataFrame({"x": [2]})})
+    # Without waiting: only what is done before the first chunk still running.
+    assert [c for c, _ in parallel.take_prefetched(wait=False)] == [chunks[0]]
+    futures[1].set_exception(RuntimeError("worker died"))
+    got = list(parallel.take_prefetched(wait=True))
+    assert [c for c, _ in got] == [chunks[2]] and got[0][1]["t"]["x"].to_list() == [2]
+    assert stopped == [True]  # after a failure the pool is not trusted
+    assert parallel.prefetch_extract(chunks[0], DEFAULT_MODEL, 8) is False  # no warm pool

@@ -17,28 +17,39 @@ from transforms.clean.boilerplate import (
     related_headlines,
     rules,
 )
-from transforms.clean.duplicates import mark_near_duplicates
+from transforms.clean.duplicates import (
+    mark_near_duplicates,
+    mark_near_duplicates_from_signatures,
+    signature,
+)
 from transforms.clean.language import (
     LOW_ACCURACY_LETTERS,
     LanguageVerdict,
     detect_language,
     language_verdict,
     own_prose,
+    release_models,
 )
-from transforms.clean.stage import clean_articles
+from transforms.clean.stage import CLEANED_TEXT_SCHEMA, clean_articles, clean_texts, text_key
 
 __all__ = [
+    "CLEANED_TEXT_SCHEMA",
     "LOW_ACCURACY_LETTERS",
     "Cleaned",
     "LanguageVerdict",
     "clean_articles",
     "clean_meta",
     "clean_text",
+    "clean_texts",
     "detect_language",
     "fix_unicode",
     "language_verdict",
     "mark_near_duplicates",
+    "mark_near_duplicates_from_signatures",
     "own_prose",
     "related_headlines",
+    "release_models",
     "rules",
+    "signature",
+    "text_key",
 ]

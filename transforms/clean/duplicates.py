@@ -1,9 +1,21 @@
-"""Near-duplicate articles: MinHash LSH over word 5-shingles (near-linear in the number of texts)."""
+"""Near-duplicate articles: MinHash LSH over word 5-shingles (near-linear in the number of texts).
+
+The signature of a text (:func:`signature`) depends on that text alone, so it is computed once per
+article and kept with the article's other per-article clean results; the marking itself
+(:func:`mark_near_duplicates_from_signatures`) is the small corpus-level step redone on every run.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+NUM_PERM = 128
+# The hashing scheme of datasketch's MinHash; signatures are rebuilt under the same one.
+_SCHEME = "affine32"
 
 
 def _shingles(text: str, k: int = 5) -> set[bytes]:
@@ -13,21 +25,32 @@ def _shingles(text: str, k: int = 5) -> set[bytes]:
     return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
 
 
-def mark_near_duplicates(
-    ids: Sequence[str], texts: Sequence[str], threshold: float = 0.8, num_perm: int = 128
+def signature(text: str, num_perm: int = NUM_PERM) -> list[int]:
+    """Returns the MinHash signature (``num_perm`` unsigned 32-bit values) of the text's word
+    5-shingles."""
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME)
+    mh.update_batch(list(_shingles(text)))
+    return [int(v) for v in mh.hashvalues]
+
+
+def mark_near_duplicates_from_signatures(
+    ids: Sequence[str], signatures: Sequence[Sequence[int]] | NDArray[np.uint32], threshold: float = 0.8
 ) -> tuple[list[str | None], list[float | None]]:
-    """Returns, per text, the id of the earlier text it near-duplicates (else None) and the
-    estimated Jaccard similarity of their word 5-shingles. "Earlier" is the order given, so the
-    caller passes a stable order. MinHash LSH keeps this near-linear in the number of texts."""
+    """Returns, per article, the id of the earlier article it near-duplicates (else None) and the
+    estimated Jaccard similarity of their word 5-shingles, from their :func:`signature`. "Earlier"
+    is the order given, so the caller passes a stable order. MinHash LSH keeps this near-linear in
+    the number of articles."""
     from datasketch import MinHash, MinHashLSH
 
+    num_perm = len(signatures[0]) if len(signatures) else NUM_PERM
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes: dict[str, MinHash] = {}
     dup_of: list[str | None] = []
     scores: list[float | None] = []
-    for art_id, text in zip(ids, texts, strict=True):
-        mh = MinHash(num_perm=num_perm, seed=1)
-        mh.update_batch(list(_shingles(text)))
+    for art_id, sig in zip(ids, signatures, strict=True):
+        mh = MinHash(num_perm=num_perm, seed=1, hashvalues=np.asarray(sig, dtype=np.uint32), scheme=_SCHEME)
         best: tuple[float, str] | None = None
         for other in lsh.query(mh):
             sim = mh.jaccard(hashes[other])
@@ -39,3 +62,13 @@ def mark_near_duplicates(
             hashes[art_id] = mh
             lsh.insert(art_id, mh)
     return dup_of, scores
+
+
+def mark_near_duplicates(
+    ids: Sequence[str], texts: Sequence[str], threshold: float = 0.8, num_perm: int = NUM_PERM
+) -> tuple[list[str | None], list[float | None]]:
+    """Returns, per text, the id of the earlier text it near-duplicates (else None) and the
+    estimated Jaccard similarity of their word 5-shingles (see
+    :func:`mark_near_duplicates_from_signatures`; the order given is the order of "earlier")."""
+    sigs = [signature(t, num_perm) for t in texts]
+    return mark_near_duplicates_from_signatures(ids, sigs, threshold)
