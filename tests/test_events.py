@@ -268,7 +268,7 @@ def test_an_undated_mention_joins_a_dated_event_only_near_its_article_day() -> N
         schema=schema.X_EVENT_MENTIONS.polars_schema,
     )
     days = _days(a1=dt.date(2024, 4, 6), a2=dt.date(2024, 4, 6), a3=dt.date(2024, 1, 19))
-    ev, em = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES, article_days=days)
+    ev, _ = events.resolve_events(x, ENTITY_MENTIONS, ENTITIES, article_days=days)
     assert ev.height == 2
     dated = ev.filter(pl.col("event_date") == dt.date(2024, 4, 5))
     assert dated["article_ids"].to_list() == [["a1", "a2"]]
