@@ -211,3 +211,25 @@ def test_lists_of_an_article_stay_and_button_runs_go() -> None:
     c = clean_text("\n\n".join([lead, "\n".join(buttons), close]))
     assert all(b not in c.text for b in buttons)
     assert set(c.rules) == {"widget_words"}
+
+
+def test_an_author_bio_after_the_article_is_removed() -> None:
+    c = clean_text(f"{BODY}\n\nJane Roe is a columnist for the Harbour Gazette and the author of two books.")
+    assert "columnist" not in c.text and "author_bio" in c.rules
+    assert BODY.split()[0] in c.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a one-paragraph article is never its own trailer
+        'Ana Vela was elected president of the Dock Workers Union on Friday. "I will serve every member," '
+        "Vela said. The union will hold a rally on Sunday.",
+        # news about a person's election is no biography
+        f"{BODY}\n\nOmar Lind was elected president of the council in 2019.",
+    ],
+)
+def test_news_about_a_role_is_not_an_author_bio(text: str) -> None:
+    c = clean_text(text)
+    assert "author_bio" not in c.rules
+    assert "president" in c.text

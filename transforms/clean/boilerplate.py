@@ -297,8 +297,9 @@ def _drop_widgets(kept: list[tuple[int, str]], out: Cleaned, r: _Rules, page: bo
 
 
 def _take_trailers(kept: list[tuple[int, str]], out: Cleaned, r: _Rules) -> list[tuple[int, str]]:
-    # Only the last few short lines can be credit/source trailers.
-    while kept:
+    # Only the last few short lines can be credit/source trailers, and only after the article's
+    # first paragraph: a one-paragraph article is never its own trailer.
+    while len(kept) > 1 and kept[-1][0] != kept[0][0]:
         line = kept[-1][1]
         hit = None
         for name, fld, max_words, pats in r.trailers:
