@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from prefect import flow, get_run_logger
@@ -154,7 +155,10 @@ def newsfacts_pipeline(
             damage = release_problems(current) if current is not None else []
             for problem in damage:
                 log.warning("current release %s is damaged: %s", current, problem)
-            changes = report.article_changes(loc.work_file("articles"), current)
+            unreadable: list[Path] = []
+            changes = report.article_changes(loc.work_file("articles"), current, unreadable)
+            for f in unreadable:
+                log.warning("current release: unreadable file %s left out of the change counts", f)
             revalidate = redo("validate")
             vkey = validate_key(loc, p.max_row_loss)
             built = (read_json(current / "build.json") or {}) if current else {}

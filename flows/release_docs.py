@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from storage.files import write_json, write_text
-from storage.partitions import read_columns, read_table
+from storage.partitions import read_columns, read_table, table_path
 from storage.stores import ReleaseStore
 from transforms import card, datapackage, schema
 
@@ -31,13 +31,21 @@ def evaluations(store: ReleaseStore) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _keys(release: Path) -> dict[str, pl.DataFrame]:
+def _keys(release: Path, skipped: list[Path] | None = None) -> dict[str, pl.DataFrame]:
+    """Returns the key columns of each published table of ``release``; with ``skipped`` given, a
+    damaged file is left out (added to it) and a table none of whose files reads is left out."""
     out = {}
     for t in schema.PUBLISHED_TABLES:
-        cols = read_columns(release, t)
+        try:
+            cols = read_columns(release, t)
+        except (OSError, pl.exceptions.PolarsError):
+            if skipped is None:
+                raise
+            skipped.append(table_path(release, t.name))
+            continue
         # a table without its key columns (not written from the schema) has no changelog row
         if cols is not None and set(t.key) <= set(cols):
-            frame = read_table(release, t, list(t.key))
+            frame = read_table(release, t, list(t.key), skipped)
             if frame is not None:
                 out[t.name] = frame
     return out
@@ -61,7 +69,8 @@ def write_docs(
         man,
         quarantine,
         cov=card.coverage(articles),
-        changes=card.table_changes(_keys(staging), _keys(current) if current is not None else None),
+        # a damaged file of the current release (it is being replaced) drops out of the changelog
+        changes=card.table_changes(_keys(staging), _keys(current, []) if current is not None else None),
         previous=current.name if current is not None else None,
         evaluations=evaluations(store),
         validation_md=validation_md,

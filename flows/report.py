@@ -45,13 +45,17 @@ def unchanged(current: Path, location: str | None) -> tuple[dict[str, Any], dict
     return ver, pub
 
 
-def article_changes(articles_path: Path, current: Path | None) -> dict[str, int]:
+def article_changes(
+    articles_path: Path, current: Path | None, skipped: list[Path] | None = None
+) -> dict[str, int]:
     """Counts this run's articles against the current release's: ``new`` (a source not seen
     before), ``changed`` (same source, different content), ``removed`` and ``unchanged``.
-    A source is the raw file plus the record's own id where it has one."""
+    A source is the raw file plus the record's own id where it has one. A damaged file of the
+    current release is left out (added to ``skipped`` when given): its articles count as new."""
     cols = ["article_id", "source_path", "source_id"]
     now = read_parquet(articles_path).select(cols)
-    prev = load_table(current, "articles").select(cols) if current is not None else now.clear()
+    lost: list[Path] = [] if skipped is None else skipped
+    prev = load_table(current, "articles", lost).select(cols) if current is not None else now.clear()
 
     def keyed(f: pl.DataFrame) -> pl.DataFrame:
         return f.with_columns(
@@ -109,7 +113,8 @@ def summary(
         if isinstance(files, dict):
             rows = guard.rows_of(files)
         if quarantine is None:
-            quarantine = load_table(current, "quarantine")
+            # A damaged file of the current release is left out (the run already said so).
+            quarantine = load_table(current, "quarantine", [])
     if quarantine is None:
         quarantine = schema.empty(schema.QUARANTINE)
     # A bad feed can quarantine thousands of records: the summary lists a few, the table all.

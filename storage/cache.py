@@ -9,12 +9,13 @@ under its current key, so the same text with another date is never served an old
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 
-from storage.files import write_parquet
+from storage.files import drop_unreadable, write_parquet
 from transforms import schema
 from transforms.ids import sha256_hex
 
@@ -30,6 +31,7 @@ _DONE = schema.Table(
     published=False,
 )
 _FILE = "_cache_file"
+log = logging.getLogger(__name__)
 
 
 def cache_dir_for(cache_root: Path, version: str) -> Path:
@@ -62,13 +64,50 @@ def _current(
         {"article_id": list(keys), "cache_key": list(keys.values())},
         schema={"article_id": pl.String, "cache_key": pl.String},
     )
-    return (
-        pl.scan_parquet(files, include_file_paths=_FILE)
-        .select("article_id", "cache_key", _FILE)
-        .join(want.lazy(), on=["article_id", "cache_key"])
-        .select(_batch_of(_FILE), "article_id", "cache_key")
-        .collect()
-    )
+
+    def lookup(found: list[Path]) -> pl.DataFrame:
+        return (
+            pl.scan_parquet(found, include_file_paths=_FILE)
+            .select("article_id", "cache_key", _FILE)
+            .join(want.lazy(), on=["article_id", "cache_key"])
+            .select(_batch_of(_FILE), "article_id", "cache_key")
+            .collect()
+        )
+
+    try:
+        return lookup(files)
+    except (OSError, pl.exceptions.PolarsError):
+        # A damaged or foreign file never stops a run: removed, its articles are parsed again.
+        files = _readable(files, ["article_id", "cache_key"])
+        if not files:
+            return pl.DataFrame(schema={"_batch": pl.String, "article_id": pl.String, "cache_key": pl.String})
+        return lookup(files)
+
+
+def _readable(files: list[Path], columns: list[str]) -> list[Path]:
+    """Returns the files of ``files`` that read (with ``columns``); removes (and logs) the others."""
+    good, bad = drop_unreadable(files, columns)
+    for f in bad:
+        log.warning("extract cache: unreadable file %s removed; its articles are parsed again", f)
+    return good
+
+
+def _drop_damaged_batches(cache_root: Path, version: str, batches: set[str]) -> set[str]:
+    """Returns the batches of ``batches`` whose table files all have a readable Parquet footer;
+    the ``_inputs`` file of any other batch is removed, so its articles count as not cached."""
+    base = cache_dir_for(cache_root, version)
+    bad = set()
+    for b in batches:
+        for t in schema.EXTRACT_TABLES:
+            try:
+                pl.read_parquet_schema(base / t.name / f"{b}.parquet")
+            except (OSError, pl.exceptions.PolarsError):
+                bad.add(b)
+                break
+    for b in bad:
+        log.warning("extract cache: batch %s has a damaged or missing file; its articles are parsed again", b)
+        (base / _DONE.name / f"{b}.parquet").unlink(missing_ok=True)
+    return batches - bad
 
 
 def read_cached_table(
@@ -103,8 +142,9 @@ def read_cached_table(
 def cached_ids(cache_root: Path, version: str, keys: Mapping[str, str]) -> set[str]:
     """Returns the articles of ``keys`` (article id → cache key) whose extraction under that key is
     complete in the cache."""
-    done = read_cached_table(cache_root, version, keys, _DONE)
-    return set(done["article_id"].to_list())
+    current = _current(cache_root, version, keys, None)
+    ok = _drop_damaged_batches(cache_root, version, set(current["_batch"].to_list()))
+    return set(current.filter(pl.col("_batch").is_in(list(ok)))["article_id"].to_list())
 
 
 def read_cached(cache_root: Path, version: str, keys: Mapping[str, str]) -> dict[str, pl.DataFrame]:
@@ -142,5 +182,11 @@ def cached_keys(cache_root: Path, version: str) -> set[tuple[str, str]]:
     files = _files(cache_root, version, _DONE, None)
     if not files:
         return set()
-    done = pl.scan_parquet(files).select("article_id", "cache_key").unique().collect()
+    try:
+        done = pl.scan_parquet(files).select("article_id", "cache_key").unique().collect()
+    except (OSError, pl.exceptions.PolarsError):
+        files = _readable(files, ["article_id", "cache_key"])
+        if not files:
+            return set()
+        done = pl.scan_parquet(files).select("article_id", "cache_key").unique().collect()
     return set(zip(done["article_id"].to_list(), done["cache_key"].to_list(), strict=True))

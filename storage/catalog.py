@@ -85,10 +85,14 @@ def _tables(release: Path) -> dict[str, pl.DataFrame]:
     }
     found = {}
     for name, want in cols.items():
-        have = read_columns(release, schema.TABLES[name])
-        # a table without the plotted columns (an older layout) is left out of the plots
+        try:
+            have = read_columns(release, schema.TABLES[name])
+        except (OSError, pl.exceptions.PolarsError):  # no readable file: left out of the plots
+            continue
+        # a table without the plotted columns (an older layout) is left out of the plots;
+        # a damaged file (a release being replaced) is left out of them too
         if have is not None and set(want) <= set(have):
-            frame = read_table(release, schema.TABLES[name], want)
+            frame = read_table(release, schema.TABLES[name], want, [])
             if frame is not None:
                 found[name] = frame
     return found

@@ -14,6 +14,7 @@ import ast
 import contextlib
 import functools
 import importlib.metadata
+import logging
 import os
 import shutil
 from collections.abc import Iterable
@@ -21,11 +22,12 @@ from pathlib import Path
 
 import polars as pl
 
-from storage.files import file_sha256, write_parquet
+from storage.files import drop_unreadable, file_sha256, write_parquet
 from storage.stagecache import CODE_PACKAGES
 from transforms.clean.stage import CLEANED_TEXT_SCHEMA
 from transforms.ids import sha256_hex
 
+log = logging.getLogger(__name__)
 # Files of one code version before a write merges them into one (a lookup scans every file).
 MAX_FILES = 32
 CLEAN_PACKAGE = "transforms.clean"
@@ -99,13 +101,30 @@ def read_cleaned(cache_root: Path, keys: Iterable[str]) -> pl.DataFrame:
     if not files or want.is_empty():
         return pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
     os.utime(folder)  # recently used: kept by prune()
-    return (
-        pl.scan_parquet(files)
-        .join(want.lazy(), on="text_key", how="semi")
-        .unique(subset=["text_key"], keep="first", maintain_order=True)
-        .collect()
-        .select(list(CLEANED_TEXT_SCHEMA))
-    )
+
+    def lookup(found: list[Path]) -> pl.DataFrame:
+        return (
+            pl.scan_parquet(found)
+            .join(want.lazy(), on="text_key", how="semi")
+            .unique(subset=["text_key"], keep="first", maintain_order=True)
+            .select(list(CLEANED_TEXT_SCHEMA))
+            .collect()
+        )
+
+    try:
+        return lookup(files)
+    except (OSError, pl.exceptions.PolarsError):
+        # A damaged or foreign file never stops a run: it is removed and its texts cleaned again.
+        files = _readable(files)
+        return lookup(files) if files else pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
+
+
+def _readable(files: list[Path]) -> list[Path]:
+    """Returns the files of ``files`` that read as clean results; removes (and logs) the others."""
+    good, bad = drop_unreadable(files, list(CLEANED_TEXT_SCHEMA))
+    for f in bad:
+        log.warning("clean cache: unreadable file %s removed; its texts are cleaned again", f)
+    return good
 
 
 def write_cleaned(cache_root: Path, rows: pl.DataFrame) -> str:
@@ -120,7 +139,15 @@ def write_cleaned(cache_root: Path, rows: pl.DataFrame) -> str:
     files = sorted(folder.glob("*.parquet"))
     if len(files) > MAX_FILES:
         # One run adds one file: merged now and then, so a lookup reads a few files, not thousands.
-        merged = pl.scan_parquet(files).unique(subset=["text_key"], keep="first").sort("text_key").collect()
+        try:
+            merged = (
+                pl.scan_parquet(files).unique(subset=["text_key"], keep="first").sort("text_key").collect()
+            )
+        except (OSError, pl.exceptions.PolarsError):
+            files = _readable(files)
+            merged = (
+                pl.scan_parquet(files).unique(subset=["text_key"], keep="first").sort("text_key").collect()
+            )
         keep = sha256_hex("\n".join(merged["text_key"].to_list()))[:16]
         write_parquet(merged, folder / f"{keep}.parquet")
         for f in files:

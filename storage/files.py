@@ -90,6 +90,23 @@ def read_parquet(
     return pl.read_parquet(path, columns=columns)
 
 
+def drop_unreadable(files: list[Path], columns: list[str]) -> tuple[list[Path], list[Path]]:
+    """Returns (readable, dropped) of the cache files ``files``: a file that does not read whole
+    as Parquet or lacks one of ``columns`` (damaged, truncated, foreign) is removed, so the next
+    lookup does not meet it again and what it held is computed afresh. For caches only."""
+    good: list[Path] = []
+    bad: list[Path] = []
+    for f in files:
+        try:
+            ok = set(columns) <= set(pl.read_parquet(f, columns=None).columns)
+        except (OSError, pl.exceptions.PolarsError, pa.ArrowException):
+            ok = False
+        (good if ok else bad).append(f)
+    for f in bad:
+        f.unlink(missing_ok=True)
+    return good, bad
+
+
 def parquet_facts(path: Path) -> dict[str, object]:
     """Returns what a manifest records of a Parquet file: its rows, bytes and sha256."""
     return {

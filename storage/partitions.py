@@ -41,30 +41,74 @@ def is_partitioned(release: Path, name: str) -> bool:
     return table_path(release, name).is_dir()
 
 
-def read_table(release: Path, table: schema.Table, columns: list[str] | None = None) -> pl.DataFrame | None:
+def _readable(f: Path, skipped: list[Path] | None) -> bool:
+    """True when ``f``'s Parquet footer reads; else False when ``skipped`` collects such files
+    (``f`` is added to it), and raises when it does not."""
+    try:
+        pl.read_parquet_schema(f)
+    except (OSError, pl.exceptions.PolarsError):
+        if skipped is None:
+            raise
+        skipped.append(f)
+        return False
+    return True
+
+
+def _read_each(files: list[Path], wanted: list[str] | None, skipped: list[Path] | None) -> list[pl.DataFrame]:
+    """Returns the frames of ``files`` read one by one; an unreadable file is added to ``skipped``
+    and left out (raises when ``skipped`` is None)."""
+    frames = []
+    for f in files:
+        try:
+            frames.append(pl.read_parquet(f, columns=wanted, hive_partitioning=False))
+        except (OSError, pl.exceptions.PolarsError):
+            if skipped is None:
+                raise
+            skipped.append(f)
+    return frames
+
+
+def read_table(
+    release: Path,
+    table: schema.Table,
+    columns: list[str] | None = None,
+    skipped: list[Path] | None = None,
+) -> pl.DataFrame | None:
     """Returns the rows of ``table`` in ``release`` in either layout (None when absent): the frame
-    the pipeline wrote, without the partition key, sorted by the table's sort columns."""
+    the pipeline wrote, without the partition key, sorted by the table's sort columns.
+    ``skipped``: when given, a damaged (unreadable) file is left out and added to it, so a reader
+    of a damaged release (the current one, say) gets the rows that remain; else it raises."""
     path = table_path(release, table.name)
     if path.is_file():
-        return pl.read_parquet(path, columns=columns)
+        if skipped is not None and not _readable(path, skipped):
+            return schema.empty(table).select(columns) if columns else schema.empty(table)
+        try:
+            return pl.read_parquet(path, columns=columns)
+        except (OSError, pl.exceptions.PolarsError):
+            if skipped is None:
+                raise
+            skipped.append(path)
+            return schema.empty(table).select(columns) if columns else schema.empty(table)
     if not path.is_dir():
         return None
     files = [f for f in table_files(release, table.name) if f.is_file()]
+    if skipped is not None:
+        files = [f for f in files if _readable(f, skipped)]
     if not files:
         return schema.empty(table).select(columns) if columns else schema.empty(table)
     # Only the columns asked for (and those the order needs) are read from each file.
     sort_by = list(table.sort_by)
     wanted = None if columns is None else [*columns, *(c for c in sort_by if c not in columns)]
-    if wanted is not None and not set(wanted) <= set(pl.read_parquet_schema(files[0])):
+    if wanted is not None and not set(wanted) <= set(read_columns(release, table) or []):
         wanted = None  # not a table written from the schema: read it whole, as it is
     try:  # one scan reads the files in parallel (a file at a time costs ~5 ms each)
         scan = pl.scan_parquet(files, hive_partitioning=False)
         frame = (scan.select(wanted) if wanted is not None else scan).collect()
-    except pl.exceptions.PolarsError:  # files of different schemas (an older release): one by one
-        frame = pl.concat(
-            [pl.read_parquet(f, columns=wanted, hive_partitioning=False) for f in files],
-            how="vertical_relaxed",
-        )
+    except pl.exceptions.PolarsError:  # files of different schemas (an older release) or damaged ones
+        frames = _read_each(files, wanted, skipped)
+        if not frames:
+            return schema.empty(table).select(columns) if columns else schema.empty(table)
+        frame = pl.concat(frames, how="vertical_relaxed")
     if frame.height and set(sort_by) <= set(frame.columns):
         frame = frame.sort(sort_by, nulls_last=True, maintain_order=True)
     return frame.select(columns) if columns else frame
@@ -76,7 +120,13 @@ def read_columns(release: Path, table: schema.Table) -> list[str] | None:
     if path.is_file():
         return list(pl.read_parquet_schema(path))
     files = [f for f in table_files(release, table.name) if f.is_file()] if path.is_dir() else []
-    return list(pl.read_parquet_schema(files[0])) if files else None
+    for i, f in enumerate(files):
+        try:
+            return list(pl.read_parquet_schema(f))
+        except (OSError, pl.exceptions.PolarsError):
+            if i == len(files) - 1:  # no file readable: the caller sees the damage
+                raise
+    return None
 
 
 def table_files(release: Path, name: str) -> list[Path]:
@@ -343,10 +393,10 @@ def _manifest_files(release: Path) -> dict[str, dict[str, object]]:
     return {k: v for k, v in files.items() if isinstance(v, dict)} if isinstance(files, dict) else {}
 
 
-def load_table(release: Path, name: str) -> pl.DataFrame:
-    """Returns the published table ``name`` of ``release`` (see :func:`read_table`); raises
-    ``FileNotFoundError`` when the release lacks it."""
-    frame = read_table(release, schema.TABLES[name])
+def load_table(release: Path, name: str, skipped: list[Path] | None = None) -> pl.DataFrame:
+    """Returns the published table ``name`` of ``release`` (see :func:`read_table`, ``skipped``
+    included); raises ``FileNotFoundError`` when the release lacks it."""
+    frame = read_table(release, schema.TABLES[name], skipped=skipped)
     if frame is None:
         raise FileNotFoundError(table_path(release, name))
     return frame

@@ -236,3 +236,21 @@ def test_extract_stage_takes_what_was_parsed_while_cleaning(
     mentions = read_parquet(loc.work_file("x_entity_mentions"))
     assert set(mentions["article_id"]) <= {a.article_id for a in inputs}
     assert mentions.height > 0
+
+
+def test_an_unreadable_clean_cache_file_is_removed_and_its_texts_cleaned_again(tmp_path: Path) -> None:
+    raw = _raw(_corpus())
+    loc = _loc(tmp_path, raw)
+    first, _, _ = cleanstream.clean_incremental(loc, True, False, None)
+    folder = cleancache.clean_cache_dir(loc.cache_root)
+    (stored,) = folder.glob("*.parquet")
+    foreign = folder / "zz_foreign.parquet"
+    foreign.write_text("not parquet")
+    again, _, counts = cleanstream.clean_incremental(loc, True, False, None)
+    assert counts["texts_reused"] == 7 and not foreign.exists()
+    assert_frame_equal(again, first)
+    # a truncated file (a crash, a full disk): its texts are cleaned again, the run goes on
+    stored.write_bytes(stored.read_bytes()[:100])
+    third, _, counts = cleanstream.clean_incremental(loc, True, False, None)
+    assert counts == {"texts_reused": 0, "texts_cleaned": 7, "streamed": 0}
+    assert_frame_equal(third, first)

@@ -417,3 +417,27 @@ def test_a_blocked_run_reports_its_own_quarantine(tmp_path: Path) -> None:
     assert f"quarantined: 2 by this run (in {kept})" in text
     assert "junk/bin.txt: binary — not text" in text
     assert "rows of the current release (unchanged): " in text
+
+
+def test_damaged_bytes_in_the_current_release_are_skipped_and_it_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _publish(str(out), _tables())
+    cur = releases_dir(out) / first["release_id"]
+    bad = next((cur / "articles.parquet" / "published_date=2024-05-02").glob("part-*.parquet"))
+    bad.unlink()
+    bad.write_bytes(b"junkjunk")  # damaged in place, not deleted
+    with pytest.raises(pl.exceptions.PolarsError):
+        read_table(cur, schema.ARTICLES)
+    skipped: list[Path] = []
+    frame = read_table(cur, schema.ARTICLES, skipped=skipped)
+    assert skipped == [bad] and frame is not None and 0 < frame.height < 4
+    arts = tmp_path / "now.parquet"
+    write_parquet(_articles(), arts, schema.ARTICLES)
+    lost: list[Path] = []
+    changes = report.article_changes(arts, cur, lost)
+    assert lost == [bad] and changes["new"] == 4 - frame.height
+    # the run is not stopped: the tables are validated and published again (card, page included)
+    again = _publish(str(out), _tables())
+    assert again["published"], again
+    assert release_problems(current_release(out) or cur) == []
+    assert read_out_table(out, "articles").height == 4
