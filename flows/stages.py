@@ -71,15 +71,18 @@ def cache_or_compute(
     compute: Callable[[], dict[str, Any]],
     outputs: Sequence[str] | None,
     reused: Callable[[dict[str, Any]], None],
+    keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> dict[str, Any]:
     """Returns the stage's result: the stored one when ``key`` is in the stage cache (its outputs
     copied into ``dest``, ``reused`` told), else ``compute()``'s, stored with the outputs
-    ``outputs`` of ``dest`` (every entry when None). ``refresh`` skips the lookup."""
+    ``outputs`` of ``dest`` (every entry when None) unless ``keep`` says no. ``refresh`` skips the
+    lookup."""
     if not refresh and (hit := stagecache.restore(loc.cache_root, stage, key, dest)):
         reused(hit)
         return hit
     result = compute()
-    stagecache.store(loc.cache_root, stage, key, dest, outputs, result)
+    if keep is None or keep(result):
+        stagecache.store(loc.cache_root, stage, key, dest, outputs, result)
     return result
 
 
@@ -314,7 +317,7 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         x = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
-        signatures = registry.article_signatures(x)
+        signatures = registry.article_signatures(x, days)
         prev = registry.load(loc.cache_root, None)
         usable = prev if prev is not None and prev[2] == code and not refresh else None
         new = increment.plan(usable[1] if usable else None, signatures)
@@ -338,13 +341,22 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
         }
 
     outputs = [f"{name}.parquet" for name in increment.RESOLVED]
-    result = cache_or_compute(loc, "resolve", key, loc.work_dir, refresh, compute, outputs, reused)
+    # An incremental result depends on the registry it linked against, not only on the input:
+    # only full resolves are kept, so a later run never brings back rows of a registry since replaced.
+    result = cache_or_compute(
+        loc, "resolve", key, loc.work_dir, refresh, compute, outputs, reused, lambda r: not r["incremental"]
+    )
     if not registry.is_current(loc.cache_root, key):  # reused outputs: they are the registry now
         x = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
         ents, merges = (read_parquet(loc.work_file(n)) for n in ("entities", "entity_merges"))
         meta = {"code": code}
         registry.save(
-            loc.cache_root, key, loc.work_dir, alias_index(ents, merges), registry.article_signatures(x), meta
+            loc.cache_root,
+            key,
+            loc.work_dir,
+            alias_index(ents, merges),
+            registry.article_signatures(x, days),
+            meta,
         )
     return result
 

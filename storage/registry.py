@@ -29,9 +29,11 @@ def _root(cache_root: Path) -> Path:
     return cache_root / "registry"
 
 
-def article_signatures(x_tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def article_signatures(x_tables: dict[str, pl.DataFrame], days: pl.DataFrame | None = None) -> pl.DataFrame:
     """Returns ``schema.REGISTRY_ARTICLES`` rows: each article of the x tables with a digest of its
-    rows in all of them (order-independent), so a re-extracted article is seen as changed."""
+    rows in all of them (order-independent) and of its publication day in ``days`` (article_id,
+    ``__pub``), so a re-extracted or re-dated article is seen as changed (undated event ids carry
+    the day)."""
     parts = []
     for name, frame in sorted(x_tables.items()):
         cols = sorted(c for c in frame.columns if c != "article_id")
@@ -43,8 +45,13 @@ def article_signatures(x_tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
         pl.concat(parts)
         .group_by("article_id")
         .agg(pl.col("__h").sort().cast(pl.String).str.join(",").alias("__s"))
-        .select("article_id", pl.col("__s").hash(seed=7).cast(pl.String).alias("signature"))
     )
+    if days is not None:
+        day = days.select("article_id", pl.col("__pub").cast(pl.String).fill_null("-").alias("__d"))
+        rows = rows.join(day, on="article_id", how="left").with_columns(
+            pl.concat_str([pl.col("__s"), pl.col("__d").fill_null("-")], separator="|").alias("__s")
+        )
+    rows = rows.select("article_id", pl.col("__s").hash(seed=7).cast(pl.String).alias("signature"))
     return schema.conform(rows, schema.REGISTRY_ARTICLES)
 
 
@@ -79,20 +86,20 @@ def save(
     meta: dict[str, Any],
 ) -> Path:
     """Makes the resolved tables in ``work_dir`` (with the alias ``index`` and ``articles``) the
-    current registry, version ``key``; removes older versions. Returns the version folder."""
+    current registry, version ``key``; removes older versions. Returns the version folder.
+    Always written whole, even when version ``key`` is current: the same input may resolve to other
+    rows (a full re-resolve after an incremental one), and the registry must be what was resolved."""
     root = _root(cache_root)
     final = root / f"v-{key}"
-    pointer = read_json(root / POINTER) or {}
-    if not (pointer.get("version") == final.name and final.is_dir()):
-        tmp = root / f".tmp-{key}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for n in RESOLVED:
-            shutil.copy2(work_dir / f"{n}.parquet", tmp / f"{n}.parquet")
-        write_parquet(index, tmp / "entity_aliases.parquet", schema.ENTITY_ALIASES)
-        write_parquet(articles, tmp / "registry_articles.parquet", schema.REGISTRY_ARTICLES)
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(tmp, final)
+    tmp = root / f".tmp-{key}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for n in RESOLVED:
+        shutil.copy2(work_dir / f"{n}.parquet", tmp / f"{n}.parquet")
+    write_parquet(index, tmp / "entity_aliases.parquet", schema.ENTITY_ALIASES)
+    write_parquet(articles, tmp / "registry_articles.parquet", schema.REGISTRY_ARTICLES)
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
     write_json({**meta, "version": final.name}, root / POINTER)
     for old in root.iterdir():
         if old.is_dir() and old.name != final.name:

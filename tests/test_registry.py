@@ -6,9 +6,11 @@ re-resolve, events merged again within a window of days, and the registry on dis
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from storage import registry
 from transforms import increment, schema
@@ -270,3 +272,73 @@ def test_word_the_registry_knows_as_a_firm_is_not_taken_for_a_surname() -> None:
     assert stats["relinked_forms"] == 1
     firm = out["entities"].filter(pl.col("entity_id") == _entity_of(prev, A, 0)).row(0, named=True)
     assert firm["n_mentions"] == 3 and firm["article_ids"] == [A, B, D]
+
+
+def test_a_redated_article_changes_its_signature() -> None:
+    # Undated event ids carry the publication day: a new date alone must not take the incremental path.
+    x = _x(OLD)
+    before = registry.article_signatures(x, _days(A, B))
+    later = _days(A, B).with_columns(
+        pl.when(pl.col("article_id") == B).then(dt.date(2024, 6, 9)).otherwise(pl.col("__pub")).alias("__pub")
+    )
+    after = registry.article_signatures(x, later)
+    assert increment.plan(before, before) == [] and increment.plan(before, after) is None
+    assert before.filter(pl.col("article_id") == A).equals(after.filter(pl.col("article_id") == A))
+
+
+def test_bare_surname_the_registry_takes_elsewhere_is_no_alias_of_the_person() -> None:
+    # "Brannock" alone is the registry's firm; the new article's person keeps no alias or merge row
+    # for a form none of her mentions carries.
+    old = [(A, 0, "Brannock", "ORG"), (B, 0, "Brannock", "ORG"), (C, 0, "Brannock", "ORG")]
+    new = [(D, 0, "Jane Brannock", "PERSON"), (D, 20, "Brannock", "ORG")]
+    prev = increment.resolve_all(_x(old))
+    out, stats = increment.resolve_new(prev, _x(old + new), [D], _days(A, B, C, D))
+    firm = _entity_of(prev, A, 0)
+    assert _entity_of(out, D, 20) == firm and stats["relinked_forms"] == 1
+    person = _entity_of(out, D, 0)
+    assert person != firm
+    row = out["entities"].filter(pl.col("entity_id") == person).row(0, named=True)
+    assert "Brannock" not in row["aliases"] and row["n_mentions"] == 1
+    merges = out["entity_merges"].filter(pl.col("alias") == "Brannock")
+    assert set(merges["entity_id"].to_list()) <= {firm}
+
+
+def _stage_run(
+    tmp_path: Path, rows: list[tuple[str, int, str, str]], refresh: bool = False
+) -> dict[str, object]:
+    """Runs the resolve stage on the x tables of ``rows`` (articles dated 2024-05-01)."""
+    from flows import stages
+    from storage.files import write_parquet
+    from storage.locations import Locations
+
+    loc = Locations.resolve(str(tmp_path / "out"), str(tmp_path / "cache")).for_run("r1")
+    loc.work_dir.mkdir(parents=True, exist_ok=True)
+    x = _x(rows)
+    for t in schema.EXTRACT_TABLES:
+        write_parquet(x.get(t.name, schema.empty(t)), loc.work_file(t.name), t)
+    ids = sorted({r[0] for r in rows})
+    day = [dt.date(2024, 5, 1)] * len(ids)
+    pl.DataFrame({"article_id": ids, "published_at": day}).write_parquet(loc.work_file("articles"))
+    return stages.resolve_stage.fn(loc, refresh)  # type: ignore[no-any-return]
+
+
+def test_full_reresolve_rewrites_the_registry_and_incremental_results_are_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.stages
+
+    monkeypatch.setattr(flows.stages, "get_run_logger", lambda: logging.getLogger("test"))
+    old = [(a, 0, "Amara Okafor", "PERSON") for a in (A, B, C)] + [(D, 0, "Brannock", "ORG")]
+    new = [*old, ("a_000000000000000e", 0, "Okafor", "PERSON")]
+    _stage_run(tmp_path, old)
+    assert _stage_run(tmp_path, new)["incremental"] is True
+    # Only the full resolve's stage cache entry: an incremental result depends on the registry.
+    assert len(list((tmp_path / "cache" / "stages" / "resolve").iterdir())) == 1
+    assert _stage_run(tmp_path, new, refresh=True)["incremental"] is False
+    loaded = registry.load(tmp_path / "cache", None)
+    assert loaded is not None
+    # The registry is the full resolve's, though the stage key is the incremental run's.
+    full = increment.resolve_all(_x(new))
+    assert sorted(loaded[0]["entity_mentions"]["entity_id"].to_list(), key=str) == sorted(
+        full["entity_mentions"]["entity_id"].to_list(), key=str
+    )

@@ -572,11 +572,13 @@ ENTITY_ALIASES = Table(
 )
 REGISTRY_ARTICLES = Table(
     name="registry_articles",
-    description="The articles the registry has resolved, with a digest of their extracted rows: an article "
-    "whose rows changed, or that left the input, makes the next run re-resolve everything.",
+    description="The articles the registry has resolved, with a digest of their extracted rows and publication "
+    "day: an article whose rows or date changed, or that left the input, makes the next run re-resolve everything.",
     columns=(
         _c("article_id", S, False, "The article.", pattern=ID_PATTERN),
-        _c("signature", S, False, "Digest of the article's rows in the x_ tables."),
+        _c(
+            "signature", S, False, "Digest of the article's rows in the x_ tables and of its publication day."
+        ),
     ),
     key=("article_id",),
     sort_by=("article_id",),

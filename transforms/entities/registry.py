@@ -88,14 +88,15 @@ def _relink(
     reg_merges: pl.DataFrame,
     index: pl.DataFrame,
     batch_ents: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, set[tuple[str, str]]]:
     """Returns the batch's mentions with the registry's word on single forms, and their merge rows.
 
     What the batch alone cannot know, the registry tells: a form the registry holds as a shared key
     of one entity is that entity where the batch left it unlinked ("Vilnius" tagged PERSON once) or
     took a word tagged other than PERSON for a person's surname (the firm "Doe" beside "Jane Doe");
     an unlinked bare surname the registry links across articles to one person
-    (``surname_prominent``) is that person."""
+    (``surname_prominent``) is that person. Also returns the (batch entity, form) pairs whose every
+    mention was taken away from that entity: it no longer has the form as an alias."""
     by_key: dict[str, set[str]] = defaultdict(set)
     for k, eid in index.select("alias_key", "entity_id").iter_rows():
         by_key[k].add(eid)
@@ -108,6 +109,8 @@ def _relink(
     prominent = _prominent_bearers(reg_merges)
     ids: list[str | None] = []
     rows: list[dict[str, str]] = []
+    moved: set[tuple[str, str]] = set()
+    kept: set[tuple[str, str]] = set()
     for text, label, eid, note in mentions.select("text", "label", "entity_id", "link_note").iter_rows():
         form = " ".join(str(text).split())
         hits = by_key.get(name_key(form), set())
@@ -128,6 +131,10 @@ def _relink(
             new, why = hit, ("exact", "a form the registry holds for this entity, not a surname")
         if new != eid and new is not None:
             rows.append({"entity_id": new, "alias": form, "rule": why[0], "evidence": why[1]})
+            if eid is not None:
+                moved.add((eid, form))
+        elif eid is not None:
+            kept.add((eid, form))
         ids.append(new)
     out = mentions.with_columns(pl.Series("entity_id", ids, dtype=pl.String)).with_columns(
         pl.when(pl.col("entity_id").is_null()).then(pl.col("link_note")).alias("link_note")
@@ -135,7 +142,32 @@ def _relink(
     extra = pl.DataFrame(rows, schema=schema.ENTITY_MERGES.polars_schema).unique(
         ["entity_id", "alias"], keep="first", maintain_order=True
     )
-    return out, extra
+    return out, extra, moved - kept
+
+
+def _without(frame: pl.DataFrame, pairs: set[tuple[str, str]]) -> pl.DataFrame:
+    """Returns batch ``frame`` (merge rows: entity_id, alias) without the rows of ``pairs``."""
+    if not pairs:
+        return frame
+    drop = pl.DataFrame(
+        {"entity_id": [e for e, _ in pairs], "alias": [a for _, a in pairs]},
+        schema={"entity_id": pl.String, "alias": pl.String},
+    )
+    return frame.join(drop, on=["entity_id", "alias"], how="anti")
+
+
+def _drop_aliases(ents: pl.DataFrame, pairs: set[tuple[str, str]]) -> pl.DataFrame:
+    """Returns batch entities ``ents`` with the forms of ``pairs`` taken out of their aliases."""
+    if not pairs:
+        return ents
+    gone: dict[str, set[str]] = defaultdict(set)
+    for e, a in pairs:
+        gone[e].add(a)
+    kept = [
+        [a for a in al if a not in gone.get(e, set())]
+        for e, al in zip(ents["entity_id"].to_list(), ents["aliases"].to_list(), strict=True)
+    ]
+    return ents.with_columns(pl.Series("aliases", kept, dtype=pl.List(pl.String)))
 
 
 def link_batch(
@@ -151,18 +183,20 @@ def link_batch(
     batch's mentions with registry ids (see :class:`Linked`). Registry entities keep their id and
     name; their counts, articles and aliases grow."""
     mapping, ambiguous = _mapping(index, batch_ents, batch_merges)
-    mentions, orphan_rows = _relink(
+    mentions, orphan_rows, moved = _relink(
         batch_mentions.with_columns(pl.col("entity_id").replace(mapping)),
         reg_entities,
         reg_merges,
         index,
         batch_ents,
     )
-    new_merges = batch_merges.with_columns(pl.col("entity_id").replace(mapping))
+    # A form whose mentions the registry took elsewhere is no alias (nor merge row) of the batch
+    # entity any more: aliases and merge rows say only what some mention is linked to.
+    new_merges = _without(batch_merges.with_columns(pl.col("entity_id").replace(mapping)), moved)
     merges = pl.concat([reg_merges, new_merges, orphan_rows]).unique(
         ["entity_id", "alias"], keep="first", maintain_order=True
     )
-    entities = _grow(reg_entities, batch_ents, mapping, mentions, orphan_rows)
+    entities = _grow(reg_entities, batch_ents, mapping, mentions, orphan_rows, moved)
     merges = merges.filter(pl.col("entity_id").is_in(entities["entity_id"].implode()))
     known = set(reg_entities["entity_id"].to_list())
     stats = {
@@ -186,11 +220,12 @@ def _grow(
     mapping: dict[str, str],
     mentions: pl.DataFrame,
     orphan_rows: pl.DataFrame,
+    moved: set[tuple[str, str]],
 ) -> pl.DataFrame:
-    """Returns the registry's entities with the batch's mentions counted in (and its aliases added),
-    followed by the batch's new entities."""
+    """Returns the registry's entities with the batch's mentions counted in (and its aliases added,
+    but for the ``moved`` forms), followed by the batch's new entities."""
     known = set(reg_entities["entity_id"].to_list())
-    mapped = batch_ents.with_columns(pl.col("entity_id").replace(mapping))
+    mapped = _drop_aliases(batch_ents.with_columns(pl.col("entity_id").replace(mapping)), moved)
     fresh = mapped.filter(~pl.col("entity_id").is_in(list(known)))
     added_aliases = (
         pl.concat(
