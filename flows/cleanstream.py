@@ -35,8 +35,9 @@ from .parallel import BATCH_CHARS, prefetch_extract, take_prefetched, trim_memor
 CLEAN_CHUNK = 32
 
 # The chunks parsed while cleaning and already in the extraction cache: (article id → cache key,
-# batch key), for the extract stage (:func:`parsed_while_cleaning`).
-_COLLECTED: list[tuple[dict[str, str], str]] = []
+# batch key, extractor version it was stored under), for the extract stage
+# (:func:`parsed_while_cleaning`).
+_COLLECTED: list[tuple[dict[str, str], str, str]] = []
 
 
 def collect_parsed(
@@ -47,10 +48,10 @@ def collect_parsed(
     ``log`` is told the progress."""
     for chunk, frames in take_prefetched(wait):
         batch = {a.article_id: a.cache_key() for a in chunk}
-        _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch)))
+        _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch), version))
         del frames
         if log is not None:
-            log(f"extract: parsed {sum(len(b) for b, _ in _COLLECTED)} articles while cleaning")
+            log(f"extract: parsed {sum(len(b) for b, _, _ in _COLLECTED)} articles while cleaning")
 
 
 def parsed_while_cleaning(
@@ -59,7 +60,10 @@ def parsed_while_cleaning(
     """Returns (article id → cache key, batch key) of every chunk parsed while cleaning, once all
     are in the extraction cache (waits for those still running, telling ``log``); forgets them."""
     collect_parsed(cache_root, version, wait=True, log=log)
-    out = list(_COLLECTED)
+    # Only chunks stored under this extractor version count: were the code or lexicons changed
+    # between clean and extract, the other chunks' rows are not where the extract stage reads, and
+    # their articles must be parsed again (else they would be silently missing).
+    out = [(batch, key) for batch, key, v in _COLLECTED if v == version]
     _COLLECTED.clear()
     return out
 

