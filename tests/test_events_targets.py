@@ -23,7 +23,10 @@ def test_fallback_prepositions_are_data_per_category() -> None:
 
 
 def test_owner_of_the_object_is_the_target(nlp: Language) -> None:
-    assert target_of(nlp, "A federal judge on Tuesday blocked Arkansas's new voting law.", "REJECT") == "Arkansas"
+    assert (
+        target_of(nlp, "A federal judge on Tuesday blocked Arkansas's new voting law.", "REJECT")
+        == "Arkansas"
+    )
 
 
 def test_doer_of_a_participle_on_the_object_is_the_target(nlp: Language) -> None:

@@ -64,7 +64,13 @@ def _objects(trig: Token) -> list[Token]:
     if trig.pos_ == "VERB":
         deps = ("dobj", "nsubjpass") if any(c.dep_ == "nsubjpass" for c in trig.children) else ("dobj",)
         return [c for c in trig.children if c.dep_ in deps]
-    return [o for p in trig.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    return [
+        o
+        for p in trig.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
 
 
 def _clause_subjects(trig: Token) -> list[Token]:
