@@ -22,41 +22,41 @@ _RELATIVE = frozenset({"which", "who", "whom", "that"})
 def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Mentions) -> Party | None:
     """Returns the target the sentence names around the trigger (see the module), the first of
     the steps in order that finds one other than the actor, or None."""
-    for tok, party in _candidates(trig, event_type, ms):
+    for _step, tok, party in _candidates(trig, event_type, ms):
         if party is not None and _acceptable(tok, party, actor):
             return party
     return None
 
 
-def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[Token, Party | None]]:
+def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[str, Token, Party | None]]:
     objects = _objects(trig)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects:
-        yield obj, _owner(obj, ms)
+        yield "owner", obj, _owner(obj, ms)
     # (1b) with "that" among the category's words, the subject of a that-clause complement:
     # "demanded that X's report include…", "the demand that X resign"
     preps = tuple(lexicon().fallback_preps.get(event_type, ()))
     if "that" in preps:
         for subj in _clause_subjects(trig):
-            yield subj, _parties(subj, ms) or _owner(subj, ms)
+            yield "clause", subj, _parties(subj, ms) or _owner(subj, ms)
     # (2) the doer of a passive participle on it: "vetoed the bill passed by X"
     for obj in objects:
         for agent in _participle_agents(obj):
-            yield agent, _parties(agent, ms)
+            yield "agent", agent, _parties(agent, ms)
     # (3) the category's prepositions on the trigger ("met with and prayed over X": a stranded
     # preposition leaves its object to the coordinated verb)
     for obj in _prep_objects(trig, preps):
-        yield obj, _parties(obj, ms) or _owner(obj, ms)
+        yield "prep", obj, _parties(obj, ms) or _owner(obj, ms)
     # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
     for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
         for obj in _embedded_objects(x):
-            yield obj, _parties(obj, ms)
+            yield "xcomp", obj, _parties(obj, ms)
     # (5) a relative pronoun stands for the noun its clause modifies: "the group, which X blamed"
     if trig.dep_ == "relcl" and trig.head.pos_ in ("NOUN", "PROPN"):
         rel = [c for c in trig.children if c.dep_ in ("dobj", "pobj", "dative") and c.lower_ in _RELATIVE]
         rel += [o for p in trig.children if p.dep_ == "prep" for o in p.children if o.lower_ in _RELATIVE]
         if rel:
-            yield trig.head, _antecedent(trig.head, ms)
+            yield "relative", trig.head, _antecedent(trig.head, ms)
 
 
 def _objects(trig: Token) -> list[Token]:
