@@ -58,3 +58,13 @@ def test_never_the_actor_a_date_or_a_number(nlp: Language) -> None:
     assert target_of(nlp, "Johnson criticized the January decision.", "ACCUSE") is None
     rows = extract(nlp, "Mr. Lund demanded that he resign.")
     assert all(r["target_text"] != "Lund" for r in rows)
+
+
+def test_a_participle_of_opposition_names_no_owner(nlp: Language) -> None:
+    text = "A district judge blocked the new voting law, opposed by the Greens, on Monday."
+    assert target_of(nlp, text, "REJECT") != "the Greens"
+
+
+def test_a_pronoun_object_keeps_the_fallback_out(nlp: Language) -> None:
+    rows = extract(nlp, '"I was attacked by Mr. Lund at the Trade Council," Perez said.')
+    assert all(r["target_text"] != "the Trade Council" for r in rows)

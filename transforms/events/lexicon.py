@@ -72,6 +72,7 @@ class Lexicon:
     owner_target: frozenset[str] = frozenset()
     two_party: frozenset[str] = frozenset()
     fallback_preps: dict[str, frozenset[str]] = field(default_factory=dict)
+    fallback: dict[str, frozenset[str]] = field(default_factory=dict)
     noun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     violence: frozenset[str] = frozenset()
     private: frozenset[str] = frozenset()
@@ -176,6 +177,7 @@ def lexicon() -> Lexicon:
         owner_target=frozenset(lex["roles"]["owner_target"]),
         two_party=frozenset(lex["roles"]["two_party"]),
         fallback_preps={k: frozenset(v) for k, v in lex.get("target_preps", {}).items()},
+        fallback={k: frozenset(v) for k, v in lex.get("target_fallback", {}).items()},
         noun_classes={k: frozenset(v) for k, v in lex["noun_classes"].items()},
         violence=frozenset(lex["violence"]["cues"]),
         private=frozenset(lex["violence"]["private"]),

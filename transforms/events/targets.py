@@ -22,6 +22,8 @@ _RELATIVE = frozenset({"which", "who", "whom", "that"})
 def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Mentions) -> Party | None:
     """Returns the target the sentence names around the trigger (see the module), the first of
     the steps in order that finds one other than the actor, or None."""
+    if any(c.dep_ in ("nsubjpass", "dobj") and c.pos_ == "PRON" for c in trig.children):
+        return None  # "I was attacked", "attacked me": the target is named, as a pronoun
     for _step, tok, party in _candidates(trig, event_type, ms):
         if party is not None and _acceptable(tok, party, actor):
             return party
@@ -30,23 +32,24 @@ def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Ment
 
 def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[str, Token, Party | None]]:
     objects = _objects(trig)
+    lex = lexicon()
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
-    for obj in objects:
-        yield "owner", obj, _owner(obj, ms)
+    for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
+        yield "owner", obj, _named_owner(obj, ms)
     # (1b) with "that" among the category's words, the subject of a that-clause complement:
     # "demanded that X's report include…", "the demand that X resign"
-    preps = tuple(lexicon().fallback_preps.get(event_type, ()))
+    preps = tuple(lex.fallback_preps.get(event_type, ()))
     if "that" in preps:
         for subj in _clause_subjects(trig):
-            yield "clause", subj, _parties(subj, ms) or _owner(subj, ms)
+            yield "clause", subj, _parties(subj, ms) or _named_owner(subj, ms)
     # (2) the doer of a passive participle on it: "vetoed the bill passed by X"
     for obj in objects:
-        for agent in _participle_agents(obj):
+        for agent in _participle_agents(obj, lex.fallback.get("by_participles", frozenset())):
             yield "agent", agent, _parties(agent, ms)
     # (3) the category's prepositions on the trigger ("met with and prayed over X": a stranded
     # preposition leaves its object to the coordinated verb)
     for obj in _prep_objects(trig, preps):
-        yield "prep", obj, _parties(obj, ms) or _owner(obj, ms)
+        yield "prep", obj, _parties(obj, ms) or _named_owner(obj, ms)
     # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
     for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
         for obj in _embedded_objects(x):
@@ -62,8 +65,7 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
 def _objects(trig: Token) -> list[Token]:
     """What the trigger acts on: a verb's object (a passive's subject), a noun's "of" object."""
     if trig.pos_ == "VERB":
-        deps = ("dobj", "nsubjpass") if any(c.dep_ == "nsubjpass" for c in trig.children) else ("dobj",)
-        return [c for c in trig.children if c.dep_ in deps]
+        return [c for c in trig.children if c.dep_ == "dobj"]
     return [
         o
         for p in trig.children
@@ -71,6 +73,14 @@ def _objects(trig: Token) -> list[Token]:
         for o in p.children
         if o.dep_ == "pobj"
     ]
+
+
+def _named_owner(tok: Token, ms: _Mentions) -> Party | None:
+    """The owner of what a noun names, unless a possessive pronoun owns it ("his campaign's
+    decision": whose it is the clause's own reading decides, not a fallback)."""
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
+        return None
+    return _owner(tok, ms)
 
 
 def _clause_subjects(trig: Token) -> list[Token]:
@@ -84,12 +94,12 @@ def _clause_subjects(trig: Token) -> list[Token]:
     ]
 
 
-def _participle_agents(obj: Token) -> list[Token]:
+def _participle_agents(obj: Token, verbs: frozenset[str]) -> list[Token]:
     """The objects of "by" on a passive participle that modifies the noun ("the bill passed by X")."""
     return [
         o
         for acl in obj.children
-        if acl.dep_ == "acl" and acl.tag_ == "VBN"
+        if acl.dep_ == "acl" and acl.tag_ == "VBN" and acl.lemma_.lower() in verbs
         for a in acl.children
         if a.dep_ == "agent"
         for o in a.children
