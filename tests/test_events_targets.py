@@ -68,3 +68,10 @@ def test_a_participle_of_opposition_names_no_owner(nlp: Language) -> None:
 def test_a_pronoun_object_keeps_the_fallback_out(nlp: Language) -> None:
     rows = extract(nlp, '"I was attacked by Mr. Lund at the Trade Council," Perez said.')
     assert all(r["target_text"] != "the Trade Council" for r in rows)
+
+
+def test_the_embedded_verb_gives_no_place_and_no_second_object(nlp: Language) -> None:
+    rows = extract(nlp, "Mr. Lund declined to comment on the dispute in Geneva.")
+    assert all(r["target_text"] != "Geneva" for r in rows)
+    rows = extract(nlp, "The militia urged followers to carry out attacks against Norway.")
+    assert all(r["target_text"] != "Norway" for r in rows if r["event_type"] == "REQUEST")

@@ -16,6 +16,7 @@ from transforms.events.parties import _group_phrase, _owner, _parties, _party
 from transforms.syntax import prep_objects
 
 _NOT_PARTY = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_OWN = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 _RELATIVE = frozenset({"which", "who", "whom", "that"})
 
 
@@ -49,9 +50,11 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     # (3) the category's prepositions on the trigger ("met with and prayed over X": a stranded
     # preposition leaves its object to the coordinated verb)
     for obj in _prep_objects(trig, preps):
-        yield "prep", obj, _parties(obj, ms) or _named_owner(obj, ms)
+        yield "prep", obj, _parties(obj, ms) or _possessor(obj, ms)
     # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
-    for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+    # (an object-control verb's own object is the target: "urged followers to attack X")
+    has_obj = any(c.dep_ in ("dobj", "dative") for c in trig.children)
+    for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and not has_obj):
         for obj in _embedded_objects(x):
             yield "xcomp", obj, _parties(obj, ms)
     # (5) a relative pronoun stands for the noun its clause modifies: "the group, which X blamed"
@@ -81,6 +84,12 @@ def _named_owner(tok: Token, ms: _Mentions) -> Party | None:
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
         return None
     return _owner(tok, ms)
+
+
+def _possessor(tok: Token, ms: _Mentions) -> Party | None:
+    """The named possessor of a noun ("X's appearance"), not a name modifying it ("the X debate")."""
+    own = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    return _parties(own, ms) if own is not None else None
 
 
 def _clause_subjects(trig: Token) -> list[Token]:
@@ -123,10 +132,13 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
 def _embedded_objects(verb: Token) -> list[Token]:
     """The embedded verb's objects, its prepositions' objects ("bomb the hell out of X") too."""
     out = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
-    todo = [c for c in verb.children if c.dep_ in ("prep", "dobj")]
+    places = lexicon().location_preps
+    todo = [c for c in verb.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ not in places)]
     while todo:
         t = todo.pop(0)
         for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in places:
+                continue  # "to comment on the fighting in X": X is where, not whom
             if c.dep_ == "pobj":
                 out.append(c)
             if c.dep_ in ("prep", "pobj"):
@@ -153,6 +165,8 @@ def _acceptable(tok: Token, party: Party, actor: Party | None) -> bool:
         party.text == actor.text or (party.start < actor.end and actor.start < party.end)
     ):
         return False
+    if party.kind == "group" and party.text.lower().split(" ")[0] in _OWN:
+        return False  # "apologized for his campaign's decision": the doer's own side
     if party.label in _NOT_PARTY or tok.ent_type_ in _NOT_PARTY or tok.like_num:
         return False
     if any(ch.isdigit() for ch in party.text) and not any(ch.isalpha() for ch in party.text):
