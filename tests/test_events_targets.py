@@ -18,8 +18,8 @@ def target_of(nlp: Language, text: str, event_type: str) -> object:
 def test_fallback_prepositions_are_data_per_category() -> None:
     preps = lexicon().fallback_preps
     assert {"with", "over"} <= preps["CONSULT"]
-    assert {"about", "against", "at", "of"} <= preps["ACCUSE"]
-    assert {"to", "of"} <= preps["REQUEST"]
+    assert {"about", "against", "at"} <= preps["ACCUSE"]
+    assert {"to", "that"} <= preps["REQUEST"]
 
 
 def test_owner_of_the_object_is_the_target(nlp: Language) -> None:

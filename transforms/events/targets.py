@@ -59,8 +59,8 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
             yield "xcomp", obj, _parties(obj, ms)
     # (5) a relative pronoun stands for the noun its clause modifies: "the group, which X blamed"
     if trig.dep_ == "relcl" and trig.head.pos_ in ("NOUN", "PROPN"):
-        rel = [c for c in trig.children if c.dep_ in ("dobj", "pobj", "dative") and c.lower_ in _RELATIVE]
-        rel += [o for p in trig.children if p.dep_ == "prep" for o in p.children if o.lower_ in _RELATIVE]
+        # only as the object: "for which he apologized" names the cause, not the other side
+        rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
 
