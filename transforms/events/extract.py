@@ -26,6 +26,7 @@ from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges
 from transforms.events.nominal import _nominal
 from transforms.events.parties import PARTY_LABELS
+from transforms.events.targets import fallback_target
 from transforms.events.triggers import _Found, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
 from transforms.schema import EVENT_COUNTS
@@ -186,6 +187,9 @@ def events_from_doc(
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
+        if found.target is None:
+            # the trigger's own arguments name none; the sentence may ("blocked X's law")
+            found.target = fallback_target(tok, found.entry.event_type, found.actor, ms)
         # "X said it would cooperate": no other side named, yet X's statement of intent (AGREE)
         intent_only = False
         if not _coded(found, in_quote, bool(counts)):

@@ -71,6 +71,8 @@ class Lexicon:
     recipient_verbs: frozenset[str] = frozenset()
     owner_target: frozenset[str] = frozenset()
     two_party: frozenset[str] = frozenset()
+    fallback_preps: dict[str, frozenset[str]] = field(default_factory=dict)
+    fallback: dict[str, frozenset[str]] = field(default_factory=dict)
     noun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     violence: frozenset[str] = frozenset()
     private: frozenset[str] = frozenset()
@@ -174,6 +176,8 @@ def lexicon() -> Lexicon:
         recipient_verbs=frozenset(lex["roles"]["recipient_verbs"]),
         owner_target=frozenset(lex["roles"]["owner_target"]),
         two_party=frozenset(lex["roles"]["two_party"]),
+        fallback_preps={k: frozenset(v) for k, v in lex.get("target_preps", {}).items()},
+        fallback={k: frozenset(v) for k, v in lex.get("target_fallback", {}).items()},
         noun_classes={k: frozenset(v) for k, v in lex["noun_classes"].items()},
         violence=frozenset(lex["violence"]["cues"]),
         private=frozenset(lex["violence"]["private"]),

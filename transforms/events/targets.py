@@ -1,0 +1,174 @@
+"""A fallback for the target of an event whose trigger's own arguments name none, while the
+sentence does: the owner of what is acted on ("blocked X's law"), the doer of a participle on it
+("vetoed the bill passed by X"), a category's preposition on the trigger ("met with and prayed
+over X", "complained about X"), the object of the embedded verb ("promising to bomb X"), and the
+noun a relative pronoun stands for ("the group, which X blamed")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+from transforms.events.lexicon import lexicon
+from transforms.events.mentions import Party, _Mentions
+from transforms.events.parties import _group_phrase, _owner, _parties, _party
+from transforms.syntax import prep_objects
+
+_NOT_PARTY = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_OWN = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+_RELATIVE = frozenset({"which", "who", "whom", "that"})
+
+
+def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Mentions) -> Party | None:
+    """Returns the target the sentence names around the trigger (see the module), the first of
+    the steps in order that finds one other than the actor, or None."""
+    if any(c.dep_ in ("nsubjpass", "dobj") and c.pos_ == "PRON" for c in trig.children):
+        return None  # "I was attacked", "attacked me": the target is named, as a pronoun
+    for _step, tok, party in _candidates(trig, event_type, ms):
+        if party is not None and _acceptable(tok, party, actor):
+            return party
+    return None
+
+
+def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[str, Token, Party | None]]:
+    objects = _objects(trig)
+    lex = lexicon()
+    # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
+    for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
+        yield "owner", obj, _named_owner(obj, ms)
+    # (1b) with "that" among the category's words, the subject of a that-clause complement:
+    # "demanded that X's report include…", "the demand that X resign"
+    preps = tuple(lex.fallback_preps.get(event_type, ()))
+    if "that" in preps:
+        for subj in _clause_subjects(trig):
+            yield "clause", subj, _parties(subj, ms) or _named_owner(subj, ms)
+    # (2) the doer of a passive participle on it: "vetoed the bill passed by X"
+    for obj in objects:
+        for agent in _participle_agents(obj, lex.fallback.get("by_participles", frozenset())):
+            yield "agent", agent, _parties(agent, ms)
+    # (3) the category's prepositions on the trigger ("met with and prayed over X": a stranded
+    # preposition leaves its object to the coordinated verb)
+    for obj in _prep_objects(trig, preps):
+        yield "prep", obj, _parties(obj, ms) or _possessor(obj, ms)
+    # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
+    # (an object-control verb's own object is the target: "urged followers to attack X")
+    has_obj = any(c.dep_ in ("dobj", "dative") for c in trig.children)
+    for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and not has_obj):
+        for obj in _embedded_objects(x):
+            yield "xcomp", obj, _parties(obj, ms)
+    # (5) a relative pronoun stands for the noun its clause modifies: "the group, which X blamed"
+    if trig.dep_ == "relcl" and trig.head.pos_ in ("NOUN", "PROPN"):
+        # only as the object: "for which he apologized" names the cause, not the other side
+        rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
+        if rel:
+            yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _objects(trig: Token) -> list[Token]:
+    """What the trigger acts on: a verb's object (a passive's subject), a noun's "of" object."""
+    if trig.pos_ == "VERB":
+        return [c for c in trig.children if c.dep_ == "dobj"]
+    return [
+        o
+        for p in trig.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
+
+
+def _named_owner(tok: Token, ms: _Mentions) -> Party | None:
+    """The owner of what a noun names, unless a possessive pronoun owns it ("his campaign's
+    decision": whose it is the clause's own reading decides, not a fallback)."""
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
+        return None
+    return _owner(tok, ms)
+
+
+def _possessor(tok: Token, ms: _Mentions) -> Party | None:
+    """The named possessor of a noun ("X's appearance"), not a name modifying it ("the X debate")."""
+    own = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    return _parties(own, ms) if own is not None else None
+
+
+def _clause_subjects(trig: Token) -> list[Token]:
+    """The subjects of the trigger's clausal complements opened by "that" ("demanded that X…")."""
+    return [
+        s
+        for c in trig.children
+        if c.dep_ in ("ccomp", "acl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for s in c.children
+        if s.dep_ in ("nsubj", "nsubjpass")
+    ]
+
+
+def _participle_agents(obj: Token, verbs: frozenset[str]) -> list[Token]:
+    """The objects of "by" on a passive participle that modifies the noun ("the bill passed by X")."""
+    return [
+        o
+        for acl in obj.children
+        if acl.dep_ == "acl" and acl.tag_ == "VBN" and acl.lemma_.lower() in verbs
+        for a in acl.children
+        if a.dep_ == "agent"
+        for o in a.children
+        if o.dep_ == "pobj"
+    ]
+
+
+def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
+    """The objects of the prepositions on the trigger; for a preposition without an object ("met
+    with and prayed over X"), those on the verbs coordinated with the trigger."""
+    if not preps:
+        return []
+    found = prep_objects(trig, preps)
+    stranded = any(c.dep_ == "prep" and not any(o.dep_ == "pobj" for o in c.children) for c in trig.children)
+    if stranded:
+        for conj in (c for c in trig.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+            found += prep_objects(conj, preps)
+    return found
+
+
+def _embedded_objects(verb: Token) -> list[Token]:
+    """The embedded verb's objects, its prepositions' objects ("bomb the hell out of X") too."""
+    out = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    places = lexicon().location_preps
+    todo = [c for c in verb.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ not in places)]
+    while todo:
+        t = todo.pop(0)
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in places:
+                continue  # "to comment on the fighting in X": X is where, not whom
+            if c.dep_ == "pobj":
+                out.append(c)
+            if c.dep_ in ("prep", "pobj"):
+                todo.append(c)
+    return out
+
+
+def _antecedent(noun: Token, ms: _Mentions) -> Party | None:
+    """The party a relative clause's noun stands for: its entity, or the noun phrase when a
+    name modifies it ("the militant offshoot", "the Chicago-based group")."""
+    party = _party(noun, ms)
+    if party is not None:
+        return party
+    named = any(
+        c.dep_ in ("compound", "nmod", "amod") and c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
+        for c in noun.children
+    )
+    return _group_phrase(noun) if named and noun.pos_ == "NOUN" else None
+
+
+def _acceptable(tok: Token, party: Party, actor: Party | None) -> bool:
+    """Whether the party may be the target: not the actor, no date or number, no place adjective."""
+    if actor is not None and (
+        party.text == actor.text or (party.start < actor.end and actor.start < party.end)
+    ):
+        return False
+    if party.kind == "group" and party.text.lower().split(" ")[0] in _OWN:
+        return False  # "apologized for his campaign's decision": the doer's own side
+    if party.label in _NOT_PARTY or tok.ent_type_ in _NOT_PARTY or tok.like_num:
+        return False
+    if any(ch.isdigit() for ch in party.text) and not any(ch.isalpha() for ch in party.text):
+        return False
+    return not (tok.dep_ == "amod" or (party.label == "NORP" and tok.tag_ == "JJ"))
