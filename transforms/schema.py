@@ -2,8 +2,9 @@
 
 Writers cast frames to these definitions (:func:`conform`), the Great Expectations suites read
 columns, types, keys and value sets from here, and the dataset card's data dictionary is rendered
-from here (:func:`data_dictionary`). Tables marked ``published=False`` are the intermediate
-per-article extraction frames that the ``extract`` stage caches and ``resolve`` reads.
+from here (:func:`data_dictionary`). Tables marked ``published=False`` are work tables: the raw
+records, and (declared in :mod:`transforms.schema_work`, listed here) the per-article extraction
+frames the ``extract`` stage caches and ``resolve`` reads, and the entity registry.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from transforms.plover import MODE_DEFINITIONS, PLOVER_DEFINITIONS
 
 ID_PATTERN = r"^[a-z]{1,3}_[0-9a-f]{16}$"
 
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW")
-QUOTE_KINDS = ("full", "partial")
-SPEAKER_METHODS = (
+ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW")
+QUOTE_KINDS: tuple[str, ...] = ("full", "partial")
+SPEAKER_METHODS: tuple[str, ...] = (
     "cue_subject",  # a cue verb with its subject in the same sentence
     "according_to",  # "according to X"
     "pronoun",  # he/she/they resolved to a person named before
@@ -31,8 +32,8 @@ SPEAKER_METHODS = (
     "unresolved",  # a pronoun with no person before it: the pronoun as written
     "none",  # no speaker could be found
 )
-MODALITIES = ("asserted", "planned", "negated", "reported", "hypothetical")
-DATE_METHODS = (
+MODALITIES: tuple[str, ...] = ("asserted", "planned", "negated", "reported", "hypothetical")
+DATE_METHODS: tuple[str, ...] = (
     "explicit",  # the sentence names the day ("on Nov. 11, 2014", "March 3"), or month and year ("in May 2009")
     "relative",  # a day counted from published_at ("last Tuesday", "in June")
     "published",  # the article's date
@@ -40,8 +41,8 @@ DATE_METHODS = (
     "none",  # no date phrase, or one that names no day ("for years", "every weekend")
 )
 
-PLOVER_TYPES = tuple(PLOVER_DEFINITIONS)
-EVENT_MODES = tuple(MODE_DEFINITIONS)
+PLOVER_TYPES: tuple[str, ...] = tuple(PLOVER_DEFINITIONS)
+EVENT_MODES: tuple[str, ...] = tuple(MODE_DEFINITIONS)
 # Counts an event mention states (ACLED-style): the column and what it counts.
 EVENT_COUNTS = ("n_killed", "n_injured", "n_arrested", "crowd_size")
 
@@ -115,11 +116,11 @@ class Table:
         raise KeyError(f"{self.name} has no column {name!r}")
 
 
-S = pl.String()
-I = pl.Int64()
-F = pl.Float64()
-D = pl.Date()
-LS = pl.List(pl.String())
+S: pl.DataType = pl.String()
+I: pl.DataType = pl.Int64()
+F: pl.DataType = pl.Float64()
+D: pl.DataType = pl.Date()
+LS: pl.DataType = pl.List(pl.String())
 
 
 def _c(
@@ -238,7 +239,7 @@ QUARANTINE = Table(
     sort_by=("source_path", "record"),
 )
 
-ENTITIES = Table(
+ENTITIES: Table = Table(
     name="entities",
     description="Canonical entities: every spelling of one person, organisation or place merged.",
     columns=(
@@ -432,93 +433,6 @@ RAW_ARTICLES = Table(
     published=False,
 )
 
-# ---- intermediate frames: written by extract (one set per article, cached), read by resolve ----
-
-X_ENTITY_MENTIONS = Table(
-    name="x_entity_mentions",
-    description="Entity mentions as the parse found them, before linking.",
-    columns=(
-        _c("article_id", S, False, "The article."),
-        _c("start", I, False, "Start offset into articles.text."),
-        _c("end", I, False, "End offset into articles.text."),
-        _c("text", S, False, "The mention as written."),
-        _c("label", S, False, "The model's label.", ENTITY_TYPES),
-        _c("title", S, True, "A title or honorific right before it (Mr, President…), lower case."),
-    ),
-    key=("article_id", "start", "end"),
-    sort_by=("article_id", "start", "end"),
-    published=False,
-)
-
-X_ENTITY_ALIASES = Table(
-    name="x_entity_aliases",
-    description="Names seen in an article's related-story headlines, which cleaning removed from its text: "
-    "alias evidence only (no offsets, never a mention).",
-    columns=(
-        _c("article_id", S, False, "The article whose boilerplate held the headline."),
-        _c("text", S, False, "The name as written in the headline."),
-        _c("label", S, False, "The model's label.", ENTITY_TYPES),
-        _c("headline", S, False, "The headline it was seen in."),
-    ),
-    key=("article_id", "text", "label"),
-    sort_by=("article_id", "text", "label"),
-    published=False,
-)
-
-X_QUOTES = Table(
-    name="x_quotes",
-    description="Quotes found in one article, with the speaker mention the attribution rests on.",
-    columns=(
-        _c("article_id", S, False, "The article."),
-        _c("start", I, False, "Start offset of the quoted words."),
-        _c("end", I, False, "End offset of the quoted words."),
-        _c("text", S, False, "The quoted words."),
-        _c("kind", S, False, "full or partial.", QUOTE_KINDS),
-        _c("cue", S, True, "The cue word."),
-        _c("speaker_text", S, True, "The speaker phrase as written (the antecedent for pronouns)."),
-        _c("speaker_start", I, True, "Start offset of the speaker mention (antecedent for pronouns)."),
-        _c("speaker_end", I, True, "End offset of the speaker mention."),
-        _c("speaker_method", S, False, "How the speaker was found.", SPEAKER_METHODS),
-    ),
-    key=("article_id", "start", "end"),
-    sort_by=("article_id", "start", "end"),
-    published=False,
-)
-
-X_EVENT_MENTIONS = Table(
-    name="x_event_mentions",
-    description="Event mentions found in one article, parties as spans, before merging.",
-    columns=(
-        _c("article_id", S, False, "The article."),
-        _c("event_type", S, False, "PLOVER category.", PLOVER_TYPES),
-        _c("cameo_code", S, True, "CAMEO code."),
-        _c("mode", S, True, "PLOVER mode.", EVENT_MODES),
-        _c("trigger", S, False, "Trigger word."),
-        _c("trigger_start", I, False, "Start offset of the trigger."),
-        _c("trigger_end", I, False, "End offset of the trigger."),
-        _c("sent_start", I, False, "Start offset of the sentence."),
-        _c("sent_end", I, False, "End offset of the sentence."),
-        _c("sentence", S, True, "The sentence as written (text[sent_start:sent_end])."),
-        _c("actor_text", S, True, "Actor as written (antecedent for pronouns)."),
-        _c("actor_start", I, True, "Start offset of the actor mention."),
-        _c("actor_end", I, True, "End offset of the actor mention."),
-        _c("target_text", S, True, "Target as written."),
-        _c("target_start", I, True, "Start offset of the target mention."),
-        _c("target_end", I, True, "End offset of the target mention."),
-        _c("location_text", S, True, "Place as written."),
-        _c("location_start", I, True, "Start offset of the place mention."),
-        _c("location_end", I, True, "End offset of the place mention."),
-        _c("event_date", D, True, "Resolved date."),
-        _c("date_text", S, True, "Words that gave the date."),
-        _c("date_method", S, False, "How the date was found.", DATE_METHODS),
-        _c("modality", S, False, "Modality.", MODALITIES),
-        *_count_columns(),
-    ),
-    key=("article_id", "trigger_start", "event_type"),
-    sort_by=("article_id", "trigger_start", "event_type"),
-    published=False,
-)
-
 PUBLISHED_TABLES: tuple[Table, ...] = (
     ARTICLES,
     ENTITIES,
@@ -530,69 +444,32 @@ PUBLISHED_TABLES: tuple[Table, ...] = (
     QUARANTINE,
     REJECTED,
 )
-X_EXTRACT_ERRORS = Table(
-    name="x_extract_errors",
-    description="Articles whose extraction failed (an exception or the time budget): none of their rows "
-    "are in the other intermediate tables; the flow quarantines them.",
-    columns=(
-        _c("article_id", S, False, "The article."),
-        _c(
-            "reason",
-            S,
-            False,
-            "Machine-readable reason.",
-            ("crashed_in_extract", "extract_timeout", "unstorable_extract"),
-        ),
-        _c("detail", S, False, "The exception and its message (trimmed), or the budget spent."),
-    ),
-    key=("article_id",),
-    sort_by=("article_id",),
-    published=False,
-)
-
-# The entity registry: state a run leaves under the cache folder (``registry/``) for the next run,
-# not published. Its canonical entities are an ``entities`` table; beside it the alias index and
-# the articles it covers, with the resolved rows of those articles (reused by an incremental run).
-ENTITY_ALIASES = Table(
-    name="entity_aliases",
-    description="The registry's alias index: each name key a new mention is looked up by, and its entity. "
-    "Only forms shared across articles (not bare surnames, given names or titled forms, which "
-    "link inside their article).",
-    columns=(
-        _c(
-            "alias_key", S, False, "The key mentions are grouped by: the folded form without a leading 'the'."
-        ),
-        _c("entity_id", S, False, "The registry entity.", pattern=ID_PATTERN),
-        _c("alias", S, False, "The surface form."),
-        _c("rule", S, False, "The entity_merges rule that joined the form."),
-    ),
-    key=("alias_key", "entity_id", "alias"),
-    sort_by=("alias_key", "entity_id", "alias"),
-    published=False,
-)
-REGISTRY_ARTICLES = Table(
-    name="registry_articles",
-    description="The articles the registry has resolved, with a digest of their extracted rows and publication "
-    "day: an article whose rows or date changed, or that left the input, makes the next run re-resolve everything.",
-    columns=(
-        _c("article_id", S, False, "The article.", pattern=ID_PATTERN),
-        _c(
-            "signature", S, False, "Digest of the article's rows in the x_ tables and of its publication day."
-        ),
-    ),
-    key=("article_id",),
-    sort_by=("article_id",),
-    published=False,
-)
-REGISTRY_TABLES: tuple[Table, ...] = (ENTITIES, ENTITY_ALIASES, REGISTRY_ARTICLES)
-
-EXTRACT_TABLES: tuple[Table, ...] = (
-    X_ENTITY_MENTIONS,
+# The work tables (extract frames, the entity registry) are declared in :mod:`transforms.schema_work`,
+# built from the classes above; imported here so that this module lists every table.
+from transforms.schema_work import (  # noqa: E402
+    ENTITY_ALIASES,
+    EXTRACT_TABLES,
+    REGISTRY_ARTICLES,
+    REGISTRY_TABLES,
     X_ENTITY_ALIASES,
-    X_QUOTES,
+    X_ENTITY_MENTIONS,
     X_EVENT_MENTIONS,
     X_EXTRACT_ERRORS,
+    X_QUOTES,
 )
+
+__all__ = [
+    "ENTITY_ALIASES",
+    "EXTRACT_TABLES",
+    "REGISTRY_ARTICLES",
+    "REGISTRY_TABLES",
+    "X_ENTITY_ALIASES",
+    "X_ENTITY_MENTIONS",
+    "X_EVENT_MENTIONS",
+    "X_EXTRACT_ERRORS",
+    "X_QUOTES",
+]
+
 TABLES: dict[str, Table] = {
     t.name: t for t in (*PUBLISHED_TABLES, *EXTRACT_TABLES, RAW_ARTICLES, ENTITY_ALIASES, REGISTRY_ARTICLES)
 }
