@@ -96,6 +96,8 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
     out.append("\nThroughput (articles/s; ratio = whole run ÷ bare nlp.pipe, same texts and processes)")
     rows = []
     for s in scales:
+        if "bare" not in s:  # bare spaCy skipped at this scale (--bare-scales)
+            continue
         f, b = s["full"], s["bare"]
         run_tp = s["articles"] / f["wall_s"]
         bare_tp = b["articles"] / b["pipe_s"]
@@ -155,16 +157,16 @@ def report(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool, str]]]:
     )
     rows = []
     for s in scales:
-        f, b = s["full"], s["bare"]
+        f, b = s["full"], s.get("bare")
         rows.append(
             [
                 f"{s['scale']}×",
                 _gb(f["peak_rss_bytes"]),
                 _gb(f.get("peak_pss_bytes", 0)),
                 str(f["peak_processes"]),
-                _gb(b["peak_rss_bytes"]),
-                _gb(b.get("peak_pss_bytes", 0)),
-                str(b["peak_processes"]),
+                _gb(b["peak_rss_bytes"]) if b else "—",
+                _gb(b.get("peak_pss_bytes", 0)) if b else "—",
+                str(b["peak_processes"]) if b else "—",
             ]
         )
         checks.append(
