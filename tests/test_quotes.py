@@ -795,6 +795,22 @@ SPEAKERS = [
         None,
         id="unnamed_person_of_the_other_gender_is_no_antecedent",
     ),
+    pytest.param(
+        'Ada Brook runs the phone bank.\n\n"Hello, is this the Reed house?" Brook said into the phone.'
+        '\n\nShe waits.\n\n"Well, thanks for your time -."\n\nSilence.\n\n"You take care now."',
+        "You take care",
+        {"speaker_method": "continuation", "speaker_text": "Brook"},
+        None,
+        id="a_short_beat_of_narration_does_not_end_a_speakers_run",
+    ),
+    pytest.param(
+        'Ada Brook runs the phone bank.\n\n"Hello, is this the Reed house?" Brook said into the phone.'
+        '\n\nTom Reed hangs up.\n\n"Well, thanks for your time -."',
+        "Well, thanks",
+        {"speaker_method": "none"},
+        None,
+        id="a_beat_naming_someone_ends_the_run",
+    ),
 ]
 
 

@@ -325,15 +325,34 @@ def _signature(ctx: _Ctx, q: QuoteSpan) -> _Attr | None:
     return _Attr("signature", None, name, s, e, _key(name), a)
 
 
+# A beat of narration between two quotes of one speaker: at most this many paragraphs and words.
+_BEAT_PARAS = 2
+_BEAT_WORDS = 6
+
+
+def _beat_between(ctx: _Ctx, prev: QuoteSpan, q: QuoteSpan) -> bool:
+    """True when only a short beat of narration stands between two quotes ('She pauses.',
+    'Pause.'): whole paragraphs of a few words, no one named in them (a person would take the floor).
+    The rest of the previous quote's paragraph (its cue) does not count."""
+    start = ctx.text.find("\n", prev.end, q.open_at)
+    if start < 0:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", ctx.text[start : q.open_at])
+    if len(words) > _BEAT_WORDS or any(start <= p.start < q.open_at for p in ctx.persons):
+        return False
+    return not any(start <= int(m["start"]) < q.open_at for m in ctx.mentions)
+
+
 def _continues(ctx: _Ctx, q: QuoteSpan, last: _Attr | None, last_q: QuoteSpan | None) -> _Attr | None:
     """Returns the previous speaker for a quote with no cue of its own, when it goes on speaking.
 
     The previous quote must be in the same paragraph or the one before (or earlier, when every
-    paragraph in between is itself a quote of that speaker's run).
+    paragraph in between is itself a quote of that speaker's run), or a short beat of narration
+    naming no one may stand between them ('She pauses.', see :func:`_beat_between`).
     """
     if last is None or last_q is None or last.method == "none":
         return None
     gap = ctx.para_of_char[q.start] - ctx.para_of_char[last_q.start]
-    if gap > 1:
+    if gap > 1 and not (gap <= _BEAT_PARAS + 1 and _beat_between(ctx, last_q, q)):
         return None
     return _Attr("continuation", None, last.text, last.start, last.end, last.person_key, last.cue_tok)
