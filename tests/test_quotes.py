@@ -819,6 +819,14 @@ SPEAKERS = [
         None,
         id="a_manner_of_speaking_verb_is_a_cue",
     ),
+    pytest.param(
+        "Critics were harsh. Here’s Ann Lee in May 1990: “Our new plan must rest on the new facts. "
+        "The world we face is one of skills.”",
+        "Our new plan",
+        {"speaker_method": "colon", "speaker_text": "Ann Lee"},
+        None,
+        id="here_is_a_person_before_a_colon_introduces_the_quote",
+    ),
 ]
 
 

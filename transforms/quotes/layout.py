@@ -108,7 +108,10 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     ):
         return _name_at_colon(ctx, prev)
     # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
-    verbs = [sent.root] + [t for t in reversed(lead) if t.pos_ in ("VERB", "AUX")]
+    # (a head with a subject counts as a verb: "Here’s Doe in 1992:" tags the curly "’s" as a mark)
+    verbs = [sent.root] + [
+        t for t in reversed(lead) if t.pos_ in ("VERB", "AUX") or any(c.dep_ == "nsubj" for c in t.children)
+    ]
     for root in verbs:
         if ctx.in_quote(root) or root.i >= colon.start:
             continue
