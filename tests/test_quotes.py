@@ -827,6 +827,29 @@ SPEAKERS = [
         None,
         id="here_is_a_person_before_a_colon_introduces_the_quote",
     ),
+    pytest.param(
+        "Tom Ray resigned on Sunday.\n\nAt his request, the Acme Corporation issued a statement to the "
+        "players.\n\n“On behalf of everyone at the company, we offer a sincere apology. These comments "
+        "do not reflect our values.”",
+        "On behalf",
+        {"speaker_method": "colon", "speaker_text": "the Acme Corporation"},
+        None,
+        id="a_paragraph_ending_on_a_statement_introduces_the_quote_paragraph",
+    ),
+    pytest.param(
+        "Ann Lee told the crowd the plan had failed.\n\n“We lost. We will be back next year.”",
+        "We lost",
+        {"speaker_method": "colon", "speaker_text": "Ann Lee"},
+        None,
+        id="a_paragraph_ending_on_a_cue_introduces_the_quote_paragraph",
+    ),
+    pytest.param(
+        "Ann Lee watched the rain fall on the town.\n\n“We lost. We will be back next year.”",
+        "We lost",
+        {"speaker_method": "none"},
+        None,
+        id="a_paragraph_without_a_cue_introduces_no_one",
+    ),
 ]
 
 

@@ -359,3 +359,43 @@ def _continues(ctx: _Ctx, q: QuoteSpan, last: _Attr | None, last_q: QuoteSpan | 
     if gap > 1 and not (gap <= _BEAT_PARAS + 1 and _beat_between(ctx, last_q, q)):
         return None
     return _Attr("continuation", None, last.text, last.start, last.end, last.person_key, last.cue_tok)
+
+
+def lead_in_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
+    """Returns the speaker a paragraph ending on a statement gives the quote paragraph right after
+    it, or None: 'The league issued a statement on Sunday.' then '"On behalf of…"'.
+
+    The quote opens its paragraph; the previous paragraph's last sentence holds no quotation and
+    ends on a full stop; its cue verb, or a verb taking a statement noun as object, has a subject
+    naming someone. Published as ``colon``: the sentence introduces the quote as a colon would.
+    """
+    doc = ctx.doc
+    line = ctx.text.rfind("\n", 0, q.open_at)
+    if line < 0 or ctx.text[line : q.open_at].strip():
+        return None
+    end = len(ctx.text[:line].rstrip())
+    if end == 0 or ctx.text[end - 1] != "." or ctx.para_of_char[q.start] - ctx.para_of_char[end - 1] != 1:
+        return None
+    span = doc.char_span(end - 1, end, alignment_mode="expand")
+    if span is None:
+        return None
+    sent = ctx.sents[ctx.sent_of_tok[span.start]]
+    if any(ctx.in_quote(t) or t.text in '"“”' for t in sent):
+        return None
+    nouns = _lex().statement_nouns
+    for t in sent:
+        stated = t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in nouns for c in t.children
+        )
+        if not (stated or _is_cue(t)):
+            continue
+        subj = _subject_of(ctx, t, None)
+        if subj is None:
+            continue
+        at = _attribute_cue(ctx, t, subj, q, last)
+        if at.method in ("cue_subject", "pronoun", "description"):
+            if at.method == "cue_subject":
+                at.method = "colon"
+            at.cue = None
+            return at
+    return None
