@@ -795,6 +795,61 @@ SPEAKERS = [
         None,
         id="unnamed_person_of_the_other_gender_is_no_antecedent",
     ),
+    pytest.param(
+        'Ada Brook runs the phone bank.\n\n"Hello, is this the Reed house?" Brook said into the phone.'
+        '\n\nShe waits.\n\n"Well, thanks for your time -."\n\nSilence.\n\n"You take care now."',
+        "You take care",
+        {"speaker_method": "continuation", "speaker_text": "Brook"},
+        None,
+        id="a_short_beat_of_narration_does_not_end_a_speakers_run",
+    ),
+    pytest.param(
+        'Ada Brook runs the phone bank.\n\n"Hello, is this the Reed house?" Brook said into the phone.'
+        '\n\nTom Reed hangs up.\n\n"Well, thanks for your time -."',
+        "Well, thanks",
+        {"speaker_method": "none"},
+        None,
+        id="a_beat_naming_someone_ends_the_run",
+    ),
+    pytest.param(
+        'Ann Lee spoke at the fair.\n\n"The answer is no," the mayor riffed on the question of whether '
+        "Tom Ray was right, drawing laughs from the crowd.",
+        "The answer",
+        {"speaker_method": "unnamed", "speaker_text": "the mayor", "cue": "riffed"},
+        None,
+        id="a_manner_of_speaking_verb_is_a_cue",
+    ),
+    pytest.param(
+        "Critics were harsh. Here’s Ann Lee in May 1990: “Our new plan must rest on the new facts. "
+        "The world we face is one of skills.”",
+        "Our new plan",
+        {"speaker_method": "colon", "speaker_text": "Ann Lee"},
+        None,
+        id="here_is_a_person_before_a_colon_introduces_the_quote",
+    ),
+    pytest.param(
+        "Tom Ray resigned on Sunday.\n\nAt his request, the Acme Corporation issued a statement to the "
+        "players.\n\n“On behalf of everyone at the company, we offer a sincere apology. These comments "
+        "do not reflect our values.”",
+        "On behalf",
+        {"speaker_method": "colon", "speaker_text": "the Acme Corporation"},
+        None,
+        id="a_paragraph_ending_on_a_statement_introduces_the_quote_paragraph",
+    ),
+    pytest.param(
+        "Ann Lee told the crowd the plan had failed.\n\n“We lost. We will be back next year.”",
+        "We lost",
+        {"speaker_method": "colon", "speaker_text": "Ann Lee"},
+        None,
+        id="a_paragraph_ending_on_a_cue_introduces_the_quote_paragraph",
+    ),
+    pytest.param(
+        "Ann Lee watched the rain fall on the town.\n\n“We lost. We will be back next year.”",
+        "We lost",
+        {"speaker_method": "none"},
+        None,
+        id="a_paragraph_without_a_cue_introduces_no_one",
+    ),
 ]
 
 

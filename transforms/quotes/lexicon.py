@@ -21,6 +21,7 @@ class _Lex:
     object_speaker: frozenset[str]
     naming: frozenset[str]
     continuing: frozenset[str]
+    statement_nouns: frozenset[str]
     pron_male: frozenset[str]
     pron_female: frozenset[str]
     pron_thing: frozenset[str]
@@ -57,6 +58,7 @@ def _lex() -> _Lex:
         object_speaker=f(cues["phrases"]["object_speaker"]),
         naming=f(cues["phrases"]["naming"]),
         continuing=f(cues["phrases"]["continuing"]),
+        statement_nouns=f(cues["phrases"]["statement_nouns"]),
         pron_male=f(roles["pronouns"]["male"]),
         pron_female=f(roles["pronouns"]["female"]),
         pron_thing=f(roles["pronouns"]["thing"]),
