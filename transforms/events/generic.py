@@ -337,3 +337,25 @@ def press_talk(event_type: str, target_text: str | None) -> bool:
         return False
     words = target_text.lower().replace("'s", "").split()
     return bool(words) and words[-1] in _words("press_parties")
+
+
+def sourcing(verb: Token, event_type: str) -> bool:
+    """Whether a talk is how the writer names a source: a relative clause on the subject of a
+    speech verb ("officials who spoke with the paper said…"), not a consultation between parties."""
+    if event_type != "CONSULT" or verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl"):
+        return False
+    noun = verb.head
+    return noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_.lower() in lexicon().modality["reported_verbs"]
+
+
+def background_appraisal(verb: Token, event_type: str) -> bool:
+    """Whether an appraisal describes a party in passing: a passive of blame or praise in a relative
+    clause with no doer ("a president whose government was widely criticized", "a candidate who
+    was lambasted as…") characterizes the noun, it reports no occasion."""
+    if event_type not in ("ACCUSE", "SUPPORT") or verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl"):
+        return False
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    )
+    # a doer or a time makes it an occasion ("who was criticized by X on Tuesday")
+    return passive and not any(c.dep_ == "agent" or c.ent_type_ in ("DATE", "TIME") for c in verb.children)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
-from transforms.events.clauses import _np_position
+from transforms.events.clauses import _np_position, conj_head
 from transforms.events.lexicon import lexicon
 
 _QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
@@ -336,14 +336,32 @@ def _reported(chain: list[Token], anchor: Token | None) -> bool:
     for _ in range(6):
         if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:
             coordinated = top.dep_ == "conj"
-            top = top.head
+            top = conj_head(top) if coordinated else top.head
             if not coordinated and top.lemma_.lower() in mod["reported_verbs"]:
                 return True
-        elif top.dep_ in ("acl", "ccomp") and top.head.lemma_.lower() in mod["reported_nouns"]:
+        elif (
+            top.dep_ in ("acl", "ccomp")
+            and top.head.lemma_.lower() in mod["reported_nouns"]
+            # "issued a statement calling on X": the statement is the act, not a claim about one
+            and not (top.dep_ == "acl" and top.tag_ == "VBG")
+        ):
             return True  # "criticism that X was urging Y", "claims that X bombed Y"
         else:
             break
     return False
+
+
+def endorsed(sent: Span) -> bool:
+    """Returns whether the writer adopts what the sentence tells through a factive "as" clause of
+    telling ("As X pointed out, “Y has declined to…”", "as the paper reported, Y vetoed…"): a quote
+    in it is then asserted, not only the quoted party's claim."""
+    factive = lexicon().modality["factive_verbs"]
+    return any(
+        t.dep_ == "advcl"
+        and t.lemma_.lower() in factive
+        and any(m.dep_ == "mark" and m.lower_ == "as" for m in t.children)
+        for t in sent
+    )
 
 
 def _predicted(chain: list[Token], anchor: Token | None) -> bool:
