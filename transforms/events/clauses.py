@@ -119,7 +119,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         # people sent act themselves ("X dispatched Lee and Ortiz to meet with Y")
         if head.lemma_.lower() in lexicon().object_control:
             sent = next((c for c in head.children if c.dep_ == "dobj"), None)
-            if sent is not None and sent.ent_type_ == "PERSON":
+            if sent is not None and sent.pos_ == "PROPN":
                 return sent
         return _subject(head, depth + 1)
     if (
@@ -147,10 +147,13 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
 
 def conj_head(verb: Token) -> Token:
     """The verb a conjunct is coordinated with. The parser hangs a past-tense conjunct without a
-    subject on the nearest verb, also a bare infinitive deep in a complement ("X said Y did not
-    know…, and accused Z"): then it is the first finite past verb above, the one that has a subject."""
+    subject on the nearest verb, also a bare infinitive or a copula deep in a complement ("X said Y
+    did not know…, and accused Z"): then it is the first finite past verb above with a subject."""
     head = verb.head
-    if not (verb.tag_ == "VBD" and head.tag_ == "VB") or any(c.dep_ == "nsubj" for c in verb.children):
+    misplaced = head.tag_ == "VB" or (
+        head.pos_ == "AUX" and head.dep_ == "ccomp"
+    )  # "said Y was…, and accused Z"
+    if not (verb.tag_ == "VBD" and misplaced) or any(c.dep_ == "nsubj" for c in verb.children):
         return head
     cur = head
     for _ in range(6):

@@ -345,7 +345,10 @@ def sourcing(verb: Token, event_type: str) -> bool:
     if event_type != "CONSULT" or verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl"):
         return False
     noun = verb.head
-    return noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_.lower() in lexicon().modality["reported_verbs"]
+    return (
+        noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.lemma_.lower() in lexicon().modality["reported_verbs"]
+    )
 
 
 def background_appraisal(verb: Token, event_type: str) -> bool:

@@ -1,0 +1,83 @@
+"""Precision round 3: modality of adopted quotes and statements, the doer of a conjunct and of a
+reaction, sources and background descriptions that are no events, open doers. Every text here
+is written for the test."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from tests.test_events import extract
+
+
+def rows_of(nlp: Language, text: str, event_type: str) -> list[dict[str, object]]:
+    return [r for r in extract(nlp, text) if r["event_type"] == event_type]
+
+
+def test_a_quote_the_writer_adopts_with_as_is_asserted(nlp: Language) -> None:
+    text = (
+        "But as the newspaper pointed out, “Still, Mr. Lund has so far declined to release any tax returns.”"
+    )
+    (row,) = rows_of(nlp, text, "REJECT")
+    assert row["modality"] == "asserted"
+
+
+def test_a_statement_calling_on_a_party_is_the_act_itself(nlp: Language) -> None:
+    text = "Hours later, Ms. Lund issued a statement calling on the United States to stop the raids."
+    (row,) = rows_of(nlp, text, "REQUEST")
+    assert (row["actor_text"], row["target_text"], row["modality"]) == (
+        "Lund",
+        "the United States",
+        "asserted",
+    )
+
+
+def test_a_past_conjunct_hung_on_an_infinitive_belongs_to_the_speech_verb(nlp: Language) -> None:
+    text = (
+        "Party leader Nigel Farrow said the warning was a sign that the President did not know what he "
+        "was talking about, and accused Downing Street of putting words in his mouth."
+    )
+    (row,) = rows_of(nlp, text, "ACCUSE")
+    assert (row["actor_text"], row["modality"]) == ("Nigel Farrow", "asserted")
+
+
+def test_who_answers_a_criticism_is_its_target(nlp: Language) -> None:
+    (row,) = rows_of(nlp, "Mr. Sanders took issue with recent criticism over his record.", "ACCUSE")
+    assert (row["actor_text"], row["target_text"]) == (None, "Sanders")
+
+
+def test_a_swipe_in_a_speech_is_the_speakers(nlp: Language) -> None:
+    text = "In a swipe against front-runner Donald Trump, Clinton said the goal was not to win at any cost."
+    (row,) = rows_of(nlp, text, "ACCUSE")
+    assert (row["actor_text"], row["target_text"]) == ("Clinton", "Donald Trump")
+
+
+def test_a_source_who_spoke_with_the_press_is_no_consultation(nlp: Language) -> None:
+    text = "Current and former officials who spoke with The Huffington Post said the agency is in disarray."
+    assert rows_of(nlp, text, "CONSULT") == []
+
+
+def test_a_passive_appraisal_describing_a_noun_is_no_event(nlp: Language) -> None:
+    text = "He is the son-in-law of a former Ukrainian president whose government was widely criticized for corruption."
+    assert rows_of(nlp, text, "ACCUSE") == []
+
+
+def test_a_passive_appraisal_with_a_doer_and_a_day_stays(nlp: Language) -> None:
+    text = "Mr. Sanders, who was criticized by Democrats on Tuesday, resigned."
+    (row,) = rows_of(nlp, text, "ACCUSE")
+    assert (row["actor_text"], row["target_text"]) == ("Democrats", "Sanders")
+
+
+def test_a_recommended_deed_has_no_doer_from_the_adviser(nlp: Language) -> None:
+    text = "FBI Director James Comey announced that he wouldn't recommend prosecuting Hillary Clinton."
+    assert rows_of(nlp, text, "COERCE") == []
+
+
+def test_voters_backing_a_proposal_do_not_do_what_it_proposes(nlp: Language) -> None:
+    text = "Large majorities of primary voters said they support a proposal to ban all imports from the United States."
+    assert rows_of(nlp, text, "COERCE") == []
+
+
+def test_named_people_sent_to_meet_do_the_meeting(nlp: Language) -> None:
+    text = "Clinton dispatched O'Leary and political director Amanda Renteria to meet with doctors and officials in Puerto Rico."
+    (row,) = rows_of(nlp, text, "CONSULT")
+    assert str(row["actor_text"]).startswith("O'Leary")
