@@ -81,3 +81,27 @@ def test_named_people_sent_to_meet_do_the_meeting(nlp: Language) -> None:
     text = "Clinton dispatched O'Leary and political director Amanda Renteria to meet with doctors and officials in Puerto Rico."
     (row,) = rows_of(nlp, text, "CONSULT")
     assert str(row["actor_text"]).startswith("O'Leary")
+
+
+def test_a_thing_destroying_a_country_is_a_figure_of_speech(nlp: Language) -> None:
+    assert rows_of(nlp, "Mr. Lund said that cheap sugar is destroying America.", "ASSAULT") == []
+    assert rows_of(nlp, "A car bomb destroyed Kabul's police headquarters.", "ASSAULT")
+
+
+def test_a_relative_object_names_the_target(nlp: Language) -> None:
+    text = (
+        "They agreed to confront the al-Qaeda offshoot, which French President François Hollande "
+        "blamed for the coordinated attacks."
+    )
+    (row,) = rows_of(nlp, text, "ACCUSE")
+    assert row["target_text"] == "the al-Qaeda offshoot"
+
+
+def test_the_owner_behind_a_quoted_name_is_the_target(nlp: Language) -> None:
+    (row,) = rows_of(nlp, "Judge blocks Mississippi's 'religious liberty' law.", "REJECT")
+    assert row["target_text"] == "Mississippi"
+
+
+def test_the_doer_of_a_passive_gerund_complained_about_is_the_target(nlp: Language) -> None:
+    (row,) = rows_of(nlp, "Senator Lund complained about being ill-treated by Fox News.", "ACCUSE")
+    assert row["target_text"] == "Fox News"

@@ -327,7 +327,24 @@ def figurative(trigger: Token, event_type: str) -> bool:
             return True
         if c.dep_ == "nsubj" and c.pos_ == "NOUN" and (c.lemma_.lower() in causes or c.lower_ in causes):
             return True
-    return False
+    return _thing_against_country(trigger)
+
+
+def _thing_against_country(verb: Token) -> bool:
+    """Whether a thing no one wields is said to do violence to a whole country ("the syrup is
+    destroying America", "cheap imports are killing the nation"): a figure of speech. A weapon,
+    an armed body or an act of violence as the subject stays literal ("airstrikes hit Aleppo")."""
+    lex = lexicon()
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if subj is None or obj is None or subj.pos_ != "NOUN" or subj.ent_type_:
+        return False
+    if obj.ent_type_ != "GPE" and obj.lower_ not in ("country", "nation"):
+        return False
+    words = {subj.lemma_.lower(), subj.lower_}
+    if words & (lex.all_groups | lex.violence) or any(w in lex.nouns for w in words):
+        return False
+    return not any(c.lemma_.lower() in lex.violence for c in subj.subtree)
 
 
 def press_talk(event_type: str, target_text: str | None) -> bool:

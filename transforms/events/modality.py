@@ -121,7 +121,7 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl", "acomp")
         and (steps < 6)
     ):
-        if cur.dep_ == "conj" and conj_head(cur) is not cur.head:
+        if cur.dep_ == "conj" and conj_head(cur).i != cur.head.i:
             break  # "X said Y was…, and accused Z": coordinated with the speech verb, the writer's own
         if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
             # "calling on X to stop… and call on Y…": the conjunct shares its head's governor; a
