@@ -105,3 +105,16 @@ def test_the_owner_behind_a_quoted_name_is_the_target(nlp: Language) -> None:
 def test_the_doer_of_a_passive_gerund_complained_about_is_the_target(nlp: Language) -> None:
     (row,) = rows_of(nlp, "Senator Lund complained about being ill-treated by Fox News.", "ACCUSE")
     assert row["target_text"] == "Fox News"
+
+
+def test_a_share_of_people_who_met_a_party_is_a_statistic(nlp: Language) -> None:
+    text = (
+        "More than half the people outside the government who met with Hillary Clinton gave money "
+        "to the foundation."
+    )
+    assert rows_of(nlp, text, "CONSULT") == []
+
+
+def test_who_a_deed_is_blamed_on_is_the_target(nlp: Language) -> None:
+    (row,) = rows_of(nlp, "Senator Lund blamed the crisis on Governor Maria Ortiz.", "ACCUSE")
+    assert row["target_text"] == "Maria Ortiz"

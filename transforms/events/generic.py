@@ -136,9 +136,23 @@ def statistical(anchor: Token | None) -> bool:
                 for t in c.subtree
             ):
                 return True
+        if cur.dep_ == "relcl" and _share_of(cur.head):
+            return True  # "more than half the people who met with X gave…": a share, no one party
         if cur.dep_ not in ("xcomp", "ccomp", "pcomp", "acl") or cur.head.i == cur.i:
             return False
         cur = cur.head
+    return False
+
+
+def _share_of(noun: Token) -> bool:
+    """Whether a noun phrase (or the one its "outside/of…" phrase hangs on) is a share of people
+    ("more than half the people outside the government")."""
+    for _ in range(3):
+        if any(t.lower_ in lexicon().shares for t in noun.lefts):
+            return True
+        if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+            return False
+        noun = noun.head.head
     return False
 
 

@@ -134,6 +134,9 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
         return []
     found = prep_objects(trig, preps)
     # "complained about being ill-treated by X": the doer of the passive gerund
+    if "on" in preps:
+        # "blamed the crisis on X": the parser hangs the "on" phrase on the object
+        found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("on", "upon"))]
     gerunds = [
         g
         for p in trig.children
