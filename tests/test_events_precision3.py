@@ -118,3 +118,14 @@ def test_a_share_of_people_who_met_a_party_is_a_statistic(nlp: Language) -> None
 def test_who_a_deed_is_blamed_on_is_the_target(nlp: Language) -> None:
     (row,) = rows_of(nlp, "Senator Lund blamed the crisis on Governor Maria Ortiz.", "ACCUSE")
     assert row["target_text"] == "Maria Ortiz"
+
+
+def test_a_warning_of_a_danger_is_no_threat(nlp: Language) -> None:
+    assert rows_of(nlp, "Cruz warned against the fevered dreams of a brokered convention.", "THREATEN") == []
+    assert rows_of(nlp, "A bipartisan group of experts warned of a specific type of fakery.", "THREATEN") == []
+    assert rows_of(nlp, "Iran warned of retaliation against Israel.", "THREATEN")
+
+
+def test_would_have_done_is_a_counterfactual(nlp: Language) -> None:
+    (row,) = rows_of(nlp, "It was the provision that Obama said he would have vetoed.", "REJECT")
+    assert row["modality"] == "hypothetical"

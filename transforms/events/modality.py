@@ -65,6 +65,8 @@ def _modality(
         hypothetical
         and reported
         and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
+        # "said he would have vetoed it": a counterfactual, no plan
+        and not any(a.lower_ in ("have", "'ve") for t in chain for a in t.children if a.dep_ == "aux")
         # "did not know whether X would endorse Y" stays open
         and not any(
             m.dep_ == "mark" and m.lower_ in lexicon().modality["hypothetical_marks"]
