@@ -122,10 +122,21 @@ def test_who_a_deed_is_blamed_on_is_the_target(nlp: Language) -> None:
 
 def test_a_warning_of_a_danger_is_no_threat(nlp: Language) -> None:
     assert rows_of(nlp, "Cruz warned against the fevered dreams of a brokered convention.", "THREATEN") == []
-    assert rows_of(nlp, "A bipartisan group of experts warned of a specific type of fakery.", "THREATEN") == []
+    assert (
+        rows_of(nlp, "A bipartisan group of experts warned of a specific type of fakery.", "THREATEN") == []
+    )
     assert rows_of(nlp, "Iran warned of retaliation against Israel.", "THREATEN")
 
 
 def test_would_have_done_is_a_counterfactual(nlp: Language) -> None:
     (row,) = rows_of(nlp, "It was the provision that Obama said he would have vetoed.", "REJECT")
     assert row["modality"] == "hypothetical"
+
+
+def test_names_beside_the_authors_of_a_deed_are_the_target(nlp: Language) -> None:
+    text = (
+        "The president has denounced suggestions by the GOP presidential front-runners, Donald Trump "
+        "and Sen. Ted Cruz, that they would deport all undocumented immigrants."
+    )
+    (row,) = rows_of(nlp, text, "ACCUSE")
+    assert str(row["target_text"]).startswith("Donald Trump")
