@@ -25,8 +25,8 @@ states (participles describing a party, event nouns as subjects of a present "be
 nouns, poll findings (also "half the people who met X"), tallies, title-case lines, fiction and private
 life, a source named by a talk ("officials who spoke with the paper said"), a doerless passive of
 blame or praise describing a noun ("whose government was widely criticized"), a thing doing
-violence to a country ("the syrup is destroying America"), a warning of a danger (no threat). Stated counts are kept
-ACLED-style (``n_killed``, ``n_injured``, ``n_arrested``, ``crowd_size``, ``count_text``).
+violence to a country ("the syrup is destroying America"), a warning of a danger (no threat).
+Stated counts are kept ACLED-style (``n_killed``, ``n_injured``, ``n_arrested``, ``crowd_size``, ``count_text``).
 A weak party is still left out: an unresolved pronoun, an interaction with one party only, and
 inside a quote an event whose party is the speaker ("we"). A he/she pronoun resolves only when one
 person can be meant; "X said it/they would…" resolves to the speaker.
