@@ -393,3 +393,25 @@ def background_appraisal(verb: Token, event_type: str) -> bool:
     )
     # a doer or a time makes it an occasion ("who was criticized by X on Tuesday")
     return passive and not any(c.dep_ == "agent" or c.ent_type_ in ("DATE", "TIME") for c in verb.children)
+
+
+def threat_object(verb: Token, preps: tuple[str, ...]) -> bool:
+    """Whether a warning given only by a preposition ("warned of X", "warned against Y") names a
+    threat: a conflictual event noun or a word of consequences (``noun_classes.threat_objects``);
+    "warned of fakery" is a forecast. A warning with an object, a clause or an infinitive is left
+    to the other checks."""
+    kids = list(verb.children)
+    if any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in kids):
+        return True
+    objs = [o for c in kids if c.dep_ == "prep" and c.lower_ in preps for o in c.children if o.dep_ == "pobj"]
+    if not objs:
+        return True
+    lex = lexicon()
+    conflictual = (*lex.intent_threaten, "THREATEN")
+    for o in objs:
+        hit = lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())
+        if o.lemma_.lower() in lex.noun_classes["threat_objects"] or (
+            hit is not None and hit.event_type in conflictual
+        ):
+            return True
+    return False

@@ -17,7 +17,15 @@ from transforms.events.clauses import (
     _subject,
 )
 from transforms.events.counts import counted_noun, up_to_object
-from transforms.events.generic import aggregate, fiction, frequentative, habitual, idiom, modifier_participle
+from transforms.events.generic import (
+    aggregate,
+    fiction,
+    frequentative,
+    habitual,
+    idiom,
+    modifier_participle,
+    threat_object,
+)
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
@@ -147,30 +155,9 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         own = subj is not None and subj.pos_ == "PRON" and subj.lower_ not in _NOT_OWN
         if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
             return False
-    if entry.own_clause and entry.event_type == "THREATEN" and not _threat_object(verb, entry):
+    if entry.own_clause and entry.event_type == "THREATEN" and not threat_object(verb, entry.preps or ()):
         return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
-
-
-def _threat_object(verb: Token, entry: Entry) -> bool:
-    """Whether a warning given only by a preposition ("warned of X", "warned against Y") names a
-    threat: a conflictual event noun or a word of consequences (``noun_classes.threat_objects``).
-    A warning with an object, a clause or an infinitive is left to the other checks."""
-    kids = list(verb.children)
-    if any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in kids):
-        return True
-    preps = entry.preps or ()
-    objs = [o for c in kids if c.dep_ == "prep" and c.lower_ in preps for o in c.children if o.dep_ == "pobj"]
-    if not objs:
-        return True
-    lex = lexicon()
-    for o in objs:
-        hit = _noun_entry(o)
-        if o.lemma_.lower() in lex.noun_classes["threat_objects"] or (
-            hit is not None and hit.event_type in (*lex.intent_threaten, "THREATEN")
-        ):
-            return True
-    return False
 
 
 def _clause_object(verb: Token) -> Token | None:
