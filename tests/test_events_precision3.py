@@ -140,3 +140,12 @@ def test_names_beside_the_authors_of_a_deed_are_the_target(nlp: Language) -> Non
     )
     (row,) = rows_of(nlp, text, "ACCUSE")
     assert str(row["target_text"]).startswith("Donald Trump")
+
+
+def test_a_description_of_the_speaker_after_the_quote_is_the_writers(nlp: Language) -> None:
+    text = (
+        "''She needs one or two big ideas,'' said Robert Reich, who served as labor secretary during "
+        "Mr. Clinton's first term yet endorsed Bernie Sanders in the Democratic primary."
+    )
+    (row,) = rows_of(nlp, text, "SUPPORT")
+    assert (row["actor_text"], row["modality"]) == ("Robert Reich", "asserted")

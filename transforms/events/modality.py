@@ -340,9 +340,10 @@ def _reported(chain: list[Token], anchor: Token | None) -> bool:
     for _ in range(6):
         if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:
             coordinated = top.dep_ == "conj"
+            inner = top
             top = conj_head(top) if coordinated else top.head
             if not coordinated and top.lemma_.lower() in mod["reported_verbs"]:
-                return True
+                return not _speaker_description(inner, top)
         elif (
             top.dep_ in ("acl", "ccomp")
             and top.head.lemma_.lower() in mod["reported_nouns"]
@@ -353,6 +354,17 @@ def _reported(chain: list[Token], anchor: Token | None) -> bool:
         else:
             break
     return False
+
+
+def _speaker_description(clause: Token, verb: Token) -> bool:
+    """Whether a clause the parser hangs on a speech verb as what was said describes the speaker
+    instead: the quote stands before the inverted verb and the clause's subject is the speaker
+    right after it ("“…,” said X, who … endorsed Y": X's endorsement is the writer's fact)."""
+    if clause.i < verb.i or any(c.dep_ == "nsubj" for c in verb.children):
+        return False
+    said_before = any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    return said_before and subj is not None and subj.left_edge.i == verb.i + 1
 
 
 def endorsed(sent: Span) -> bool:
