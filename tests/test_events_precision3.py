@@ -149,3 +149,9 @@ def test_a_description_of_the_speaker_after_the_quote_is_the_writers(nlp: Langua
     )
     (row,) = rows_of(nlp, text, "SUPPORT")
     assert (row["actor_text"], row["modality"]) == ("Robert Reich", "asserted")
+
+
+def test_declining_to_give_a_figure_is_a_no_comment(nlp: Language) -> None:
+    text = "“It was a sizable purchase,” said company president Bruce Willsie, who declined to give a specific price tag."
+    assert rows_of(nlp, text, "REJECT") == []
+    assert rows_of(nlp, "Senator Lund refused to release his tax returns.", "REJECT")
