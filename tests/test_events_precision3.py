@@ -155,3 +155,9 @@ def test_declining_to_give_a_figure_is_a_no_comment(nlp: Language) -> None:
     text = "“It was a sizable purchase,” said company president Bruce Willsie, who declined to give a specific price tag."
     assert rows_of(nlp, text, "REJECT") == []
     assert rows_of(nlp, "Senator Lund refused to release his tax returns.", "REJECT")
+
+
+def test_the_negation_of_a_predicate_stays_off_a_coordinated_deed(nlp: Language) -> None:
+    text = "WikiLeaks wasn't happy about the criticism - and hit Snowden back by accusing him of pandering to Clinton."
+    rows = [r for r in rows_of(nlp, text, "ACCUSE") if r["trigger"] == "hit"]
+    assert rows and rows[0]["modality"] == "asserted"

@@ -137,7 +137,13 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
                 chain.append(cur)
             steps += 1
             continue
-        if cur.dep_ == "conj" and cur.head.pos_ in ("VERB", "AUX") and _shares_head(cur):
+        if (
+            cur.dep_ == "conj"
+            and cur.head.pos_ in ("VERB", "AUX")
+            and _shares_head(cur)
+            # "wasn't happy about it and hit X back": the negation is the predicate's, not the deed's
+            and not (cur.head.pos_ == "AUX" and any(c.dep_ in ("acomp", "attr") for c in cur.head.children))
+        ):
             # "did not criticize X or call for Y": the conjunct shares its head's auxiliaries, not
             # the head's own meaning ("refused to meet X and criticized Y")
             cur = cur.head
