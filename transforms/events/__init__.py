@@ -22,8 +22,11 @@ cooperative event is also an AGREE of its actor, a planned conflictual one a THR
 
 Not events, from the parse (:mod:`generic`): simple-present habits and generic statements, standing
 states (participles describing a party, event nouns as subjects of a present "be"), predicate
-nouns, poll findings, tallies, title-case lines, fiction and private life. Stated counts are kept
-ACLED-style (``n_killed``, ``n_injured``, ``n_arrested``, ``crowd_size``, ``count_text``).
+nouns, poll findings (also "half the people who met X"), tallies, title-case lines, fiction and private
+life, a source named by a talk ("officials who spoke with the paper said"), a doerless passive of
+blame or praise describing a noun ("whose government was widely criticized"), a thing doing
+violence to a country ("the syrup is destroying America"), a warning of a danger (no threat).
+Stated counts are kept ACLED-style (``n_killed``, ``n_injured``, ``n_arrested``, ``crowd_size``, ``count_text``).
 A weak party is still left out: an unresolved pronoun, an interaction with one party only, and
 inside a quote an event whose party is the speaker ("we"). A he/she pronoun resolves only when one
 person can be meant; "X said it/they would…" resolves to the speaker.
@@ -54,7 +57,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "9"  # this session: appraisal, material entries, parties and coref, precision rounds, counts per clause, dates
+VERSION = "10"  # precision round 3: adopted quotes, conjuncts of speech verbs, reactions, sources, open doers, warnings
 
 __all__ = [
     "PARTY_LABELS",

@@ -76,6 +76,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         if c.dep_ == "nsubj":
             return c
     head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp") and verb.tag_ == "VBG" and head.lemma_.lower() in lexicon().open_doer:
+        return None  # "would not recommend prosecuting her": who would prosecute is left open
     if verb.dep_ == "xcomp" and _is_passive(head) and _agent(head) is None:
         # raising: "X is set to hold talks", "X is expected to sign" — X does the holding
         for c in head.children:
@@ -94,6 +96,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
         # "X is ready to send troops", "they are willing to forgive Y"
         return _subject(head.head, depth + 1)
+    if verb.dep_ == "conj":
+        head = conj_head(verb)
     if verb.dep_ in ("xcomp", "conj") and head.pos_ in ("VERB", "AUX") and head is not verb:
         # "X became the first to slap…", "X met Y and signed…": the subject is the head's
         return _subject(head, depth + 1)
@@ -111,7 +115,12 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         and head.pos_ in ("VERB", "AUX")
     ):
-        # a purpose: "X sent inspectors to investigate…" — X investigates
+        # a purpose: "X sent inspectors to investigate…" — X investigates through them; named
+        # people sent act themselves ("X dispatched Lee and Ortiz to meet with Y")
+        if head.lemma_.lower() in lexicon().object_control:
+            sent = next((c for c in head.children if c.dep_ == "dobj"), None)
+            if sent is not None and sent.pos_ == "PROPN":
+                return sent
         return _subject(head, depth + 1)
     if (
         verb.dep_ == "advcl"
@@ -134,6 +143,26 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return _author(noun, depth)
         return noun
     return None
+
+
+def conj_head(verb: Token) -> Token:
+    """The verb a conjunct is coordinated with. The parser hangs a past-tense conjunct without a
+    subject on the nearest verb, also a bare infinitive or a copula deep in a complement ("X said Y
+    did not know…, and accused Z"): then it is the first finite past verb above with a subject."""
+    head = verb.head
+    misplaced = head.tag_ == "VB" or (
+        head.pos_ == "AUX" and head.dep_ == "ccomp"
+    )  # "said Y was…, and accused Z"
+    if not (verb.tag_ == "VBD" and misplaced) or any(c.dep_ == "nsubj" for c in verb.children):
+        return head
+    cur = head
+    for _ in range(6):
+        if cur.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or cur.head is cur:
+            break
+        cur = cur.head
+        if cur.pos_ == "VERB" and cur.tag_ == "VBD" and any(c.dep_ == "nsubj" for c in cur.children):
+            return cur
+    return head
 
 
 def _bare_participle(verb: Token) -> bool:
@@ -159,6 +188,8 @@ def _author(noun: Token, depth: int) -> Token | None:
             continue
         break
     if cur.dep_ == "dobj" and cur.head.pos_ in ("VERB", "AUX"):
+        if cur.head.lemma_.lower() in lexicon().open_doer:
+            return None  # "voters support a proposal to ban X": they take a stance, they did not make it
         return _subject(cur.head, depth + 1)
     return None
 

@@ -12,18 +12,20 @@ from transforms.events.coref import pronoun_subject
 from transforms.events.counts import clause_counts, counts_at, crowd_of
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
+    background_appraisal,
     figurative,
     generic_population,
     habitual_noun,
     naming,
     press_talk,
     question,
+    sourcing,
     statistical,
     title_case,
 )
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
-from transforms.events.modality import _modality, _quote_ranges
+from transforms.events.modality import _modality, _quote_ranges, endorsed
 from transforms.events.nominal import _nominal
 from transforms.events.parties import PARTY_LABELS
 from transforms.events.targets import fallback_target
@@ -130,6 +132,8 @@ def _not_event(found: _Found) -> bool:
         return True  # "asked whether X would endorse Y", "killed the bill"
     if press_talk(found.entry.event_type, found.target.text if found.target is not None else None):
         return True  # "met with reporters"
+    if sourcing(trig, found.entry.event_type) or background_appraisal(trig, found.entry.event_type):
+        return True  # "officials who spoke with the paper said", "a leader who was widely criticized"
     if trig.pos_ == "VERB":
         return naming(trig)
     return habitual_noun(trig)
@@ -196,7 +200,8 @@ def events_from_doc(
             if not (_one_sided(found) and _coded(found, in_quote, bool(counts), other_side=False)):
                 continue
             intent_only = True
-        modality = _modality(tok, found.anchor, in_quote, found.nominal_free, found.governed, found.detached)
+        quoted = in_quote and not endorsed(sent)  # "As X pointed out, “…”": the writer's own
+        modality = _modality(tok, found.anchor, quoted, found.nominal_free, found.governed, found.detached)
         date_ent = _date_ent(sent, found.date_heads, shared=modality not in ("planned", "hypothetical"))
         event_date, date_text, method = _dated(
             date_ent, published_at, "future" if modality == "planned" else "past"
@@ -238,7 +243,7 @@ def events_from_doc(
         }
         if not intent_only:
             rows.setdefault((tok.idx, found.entry.event_type), row)
-        intent = _intent(found, modality, in_quote, published_at)
+        intent = _intent(found, modality, quoted, published_at)
         if intent is not None:
             rows.setdefault((tok.idx, intent[0]), {**row, **intent[1]})
     # "a bombing killed five", "killed in an attack": one event, reported by the verb

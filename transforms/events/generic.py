@@ -136,9 +136,23 @@ def statistical(anchor: Token | None) -> bool:
                 for t in c.subtree
             ):
                 return True
+        if cur.dep_ == "relcl" and _share_of(cur.head):
+            return True  # "more than half the people who met with X gave…": a share, no one party
         if cur.dep_ not in ("xcomp", "ccomp", "pcomp", "acl") or cur.head.i == cur.i:
             return False
         cur = cur.head
+    return False
+
+
+def _share_of(noun: Token) -> bool:
+    """Whether a noun phrase (or the one its "outside/of…" phrase hangs on) is a share of people
+    ("more than half the people outside the government")."""
+    for _ in range(3):
+        if any(t.lower_ in lexicon().shares for t in noun.lefts):
+            return True
+        if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+            return False
+        noun = noun.head.head
     return False
 
 
@@ -327,7 +341,24 @@ def figurative(trigger: Token, event_type: str) -> bool:
             return True
         if c.dep_ == "nsubj" and c.pos_ == "NOUN" and (c.lemma_.lower() in causes or c.lower_ in causes):
             return True
-    return False
+    return _thing_against_country(trigger)
+
+
+def _thing_against_country(verb: Token) -> bool:
+    """Whether a thing no one wields is said to do violence to a whole country ("the syrup is
+    destroying America", "cheap imports are killing the nation"): a figure of speech. A weapon,
+    an armed body or an act of violence as the subject stays literal ("airstrikes hit Aleppo")."""
+    lex = lexicon()
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if subj is None or obj is None or subj.pos_ != "NOUN" or subj.ent_type_:
+        return False
+    if obj.ent_type_ != "GPE" and obj.lower_ not in ("country", "nation"):
+        return False
+    words = {subj.lemma_.lower(), subj.lower_}
+    if words & (lex.all_groups | lex.violence) or any(w in lex.nouns for w in words):
+        return False
+    return not any(c.lemma_.lower() in lex.violence for c in subj.subtree)
 
 
 def press_talk(event_type: str, target_text: str | None) -> bool:
@@ -337,3 +368,50 @@ def press_talk(event_type: str, target_text: str | None) -> bool:
         return False
     words = target_text.lower().replace("'s", "").split()
     return bool(words) and words[-1] in _words("press_parties")
+
+
+def sourcing(verb: Token, event_type: str) -> bool:
+    """Whether a talk is how the writer names a source: a relative clause on the subject of a
+    speech verb ("officials who spoke with the paper said…"), not a consultation between parties."""
+    if event_type != "CONSULT" or verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl"):
+        return False
+    noun = verb.head
+    return (
+        noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.lemma_.lower() in lexicon().modality["reported_verbs"]
+    )
+
+
+def background_appraisal(verb: Token, event_type: str) -> bool:
+    """Whether an appraisal describes a party in passing: a passive of blame or praise in a relative
+    clause with no doer ("a president whose government was widely criticized", "a candidate who
+    was lambasted as…") characterizes the noun, it reports no occasion."""
+    if event_type not in ("ACCUSE", "SUPPORT") or verb.pos_ != "VERB" or verb.dep_ not in ("relcl", "acl"):
+        return False
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    )
+    # a doer or a time makes it an occasion ("who was criticized by X on Tuesday")
+    return passive and not any(c.dep_ == "agent" or c.ent_type_ in ("DATE", "TIME") for c in verb.children)
+
+
+def threat_object(verb: Token, preps: tuple[str, ...]) -> bool:
+    """Whether a warning given only by a preposition ("warned of X", "warned against Y") names a
+    threat: a conflictual event noun or a word of consequences (``noun_classes.threat_objects``);
+    "warned of fakery" is a forecast. A warning with an object, a clause or an infinitive is left
+    to the other checks."""
+    kids = list(verb.children)
+    if any(c.dep_ in ("dobj", "dative", "xcomp", "ccomp") for c in kids):
+        return True
+    objs = [o for c in kids if c.dep_ == "prep" and c.lower_ in preps for o in c.children if o.dep_ == "pobj"]
+    if not objs:
+        return True
+    lex = lexicon()
+    conflictual = (*lex.intent_threaten, "THREATEN")
+    for o in objs:
+        hit = lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())
+        if o.lemma_.lower() in lex.noun_classes["threat_objects"] or (
+            hit is not None and hit.event_type in conflictual
+        ):
+            return True
+    return False

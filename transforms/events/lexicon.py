@@ -68,6 +68,7 @@ class Lexicon:
     speech_settings: frozenset[str] = frozenset()
     speaker_pronouns: frozenset[str] = frozenset()
     object_control: frozenset[str] = frozenset()
+    open_doer: frozenset[str] = frozenset()
     recipient_verbs: frozenset[str] = frozenset()
     owner_target: frozenset[str] = frozenset()
     two_party: frozenset[str] = frozenset()
@@ -100,6 +101,8 @@ class Lexicon:
     participation_verbs: frozenset[str] = frozenset()
     offerable: frozenset[str] = frozenset()
     attempt_nouns: frozenset[str] = frozenset()
+    reaction: frozenset[str] = frozenset()
+    speech_setting_preps: frozenset[str] = frozenset()
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
@@ -173,6 +176,7 @@ def lexicon() -> Lexicon:
         speech_settings=frozenset(lex["speech_settings"]["nouns"]),
         speaker_pronouns=frozenset(lex["pronouns"]["speaker"]),
         object_control=frozenset(lex["roles"]["object_control"]),
+        open_doer=frozenset(lex["roles"]["open_doer"]),
         recipient_verbs=frozenset(lex["roles"]["recipient_verbs"]),
         owner_target=frozenset(lex["roles"]["owner_target"]),
         two_party=frozenset(lex["roles"]["two_party"]),
@@ -203,6 +207,8 @@ def lexicon() -> Lexicon:
         collective_nouns=frozenset(lex["support_verbs"]["collective_nouns"]),
         participation_verbs=frozenset(lex["support_verbs"]["participation"]),
         attempt_nouns=frozenset(lex["support_verbs"]["attempt_nouns"]),
+        reaction=frozenset(lex["support_verbs"]["reaction"]),
+        speech_setting_preps=frozenset(lex["support_verbs"]["speech_setting_preps"]),
         offerable=frozenset(lex["noun_classes"]["supplies"]) | frozenset(lex["noun_classes"]["personnel"]),
     )
 

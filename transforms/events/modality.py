@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
-from transforms.events.clauses import _np_position
+from transforms.events.clauses import _np_position, conj_head
 from transforms.events.lexicon import lexicon
 
 _QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
@@ -65,6 +65,8 @@ def _modality(
         hypothetical
         and reported
         and any(a.lower_ == "would" for t in chain for a in t.children if a.dep_ == "aux")
+        # "said he would have vetoed it": a counterfactual, no plan
+        and not any(a.lower_ in ("have", "'ve") for t in chain for a in t.children if a.dep_ == "aux")
         # "did not know whether X would endorse Y" stays open
         and not any(
             m.dep_ == "mark" and m.lower_ in lexicon().modality["hypothetical_marks"]
@@ -121,6 +123,8 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         in ("xcomp", "ccomp", "advcl", "acl", "conj", "pcomp", "prep", "pobj", "dobj", "relcl", "acomp")
         and (steps < 6)
     ):
+        if cur.dep_ == "conj" and conj_head(cur).i != cur.head.i:
+            break  # "X said Y was…, and accused Z": coordinated with the speech verb, the writer's own
         if cur.dep_ == "conj" and cur.head.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
             # "calling on X to stop… and call on Y…": the conjunct shares its head's governor; a
             # conjunct with a subject of its own ("X aren't sure…, and Y has been attacking Z")
@@ -133,7 +137,13 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
                 chain.append(cur)
             steps += 1
             continue
-        if cur.dep_ == "conj" and cur.head.pos_ in ("VERB", "AUX") and _shares_head(cur):
+        if (
+            cur.dep_ == "conj"
+            and cur.head.pos_ in ("VERB", "AUX")
+            and _shares_head(cur)
+            # "wasn't happy about it and hit X back": the negation is the predicate's, not the deed's
+            and not (cur.head.pos_ == "AUX" and any(c.dep_ in ("acomp", "attr") for c in cur.head.children))
+        ):
             # "did not criticize X or call for Y": the conjunct shares its head's auxiliaries, not
             # the head's own meaning ("refused to meet X and criticized Y")
             cur = cur.head
@@ -336,14 +346,44 @@ def _reported(chain: list[Token], anchor: Token | None) -> bool:
     for _ in range(6):
         if top.dep_ in ("ccomp", "parataxis", "conj") and top.head is not top:
             coordinated = top.dep_ == "conj"
-            top = top.head
+            inner = top
+            top = conj_head(top) if coordinated else top.head
             if not coordinated and top.lemma_.lower() in mod["reported_verbs"]:
-                return True
-        elif top.dep_ in ("acl", "ccomp") and top.head.lemma_.lower() in mod["reported_nouns"]:
+                return not _speaker_description(inner, top)
+        elif (
+            top.dep_ in ("acl", "ccomp")
+            and top.head.lemma_.lower() in mod["reported_nouns"]
+            # "issued a statement calling on X": the statement is the act, not a claim about one
+            and not (top.dep_ == "acl" and top.tag_ == "VBG")
+        ):
             return True  # "criticism that X was urging Y", "claims that X bombed Y"
         else:
             break
     return False
+
+
+def _speaker_description(clause: Token, verb: Token) -> bool:
+    """Whether a clause the parser hangs on a speech verb as what was said describes the speaker
+    instead: the quote stands before the inverted verb and the clause's subject is the speaker
+    right after it ("“…,” said X, who … endorsed Y": X's endorsement is the writer's fact)."""
+    if clause.i < verb.i or any(c.dep_ == "nsubj" for c in verb.children):
+        return False
+    said_before = any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    return said_before and subj is not None and subj.left_edge.i == verb.i + 1
+
+
+def endorsed(sent: Span) -> bool:
+    """Returns whether the writer adopts what the sentence tells through a factive "as" clause of
+    telling ("As X pointed out, “Y has declined to…”", "as the paper reported, Y vetoed…"): a quote
+    in it is then asserted, not only the quoted party's claim."""
+    factive = lexicon().modality["factive_verbs"]
+    return any(
+        t.dep_ == "advcl"
+        and t.lemma_.lower() in factive
+        and any(m.dep_ == "mark" and m.lower_ == "as" for m in t.children)
+        for t in sent
+    )
 
 
 def _predicted(chain: list[Token], anchor: Token | None) -> bool:

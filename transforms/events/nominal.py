@@ -196,6 +196,11 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
     crackdown"), an adverbial phrase ("after talks with X"), else the nearest verb above it."""
     lex = lexicon()
     g = pos.head
+    reacting = _reaction_verb(pos)
+    if reacting is not None and entry.event_type in ("ACCUSE", "COERCE", "SANCTION", "THREATEN", "REQUEST"):
+        # "X took issue with the criticism", "X dismissed the charges": X is its other side
+        subj = _subject(reacting)
+        return _Frame(reacting, None, [subj] if subj is not None else [], [noun], detached=True)
     if (
         pos.dep_ in ("dobj", "nsubjpass")
         and g.pos_ in ("VERB", "AUX")
@@ -257,6 +262,18 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         )
         subj = next((c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return _Frame(anchor, _parties(doer, ms), [subj] if subj is not None else [], [noun])
+    if (
+        pos.dep_ == "pobj"
+        and g.dep_ == "prep"
+        and g.lower_ in lex.speech_setting_preps
+        and g.i < pos.i
+        and g.head.pos_ == "VERB"
+        and g.head.lemma_.lower() in lex.modality["reported_verbs"]
+        and entry.event_type in ("ACCUSE", "SUPPORT", "REJECT", "REQUEST", "THREATEN")
+        and not has_poss
+    ):
+        # "In a swipe at X, Y said…": the speaker is the doer; the saying carries the event
+        return _Frame(g.head, _parties(_subject(g.head), ms), [], [noun, g.head])
     if pos.dep_ == "dobj" and g.lemma_.lower() in lex.reception:
         subj = _subject(g)
         return _Frame(g, None, [subj] if subj is not None else [], [noun])
@@ -280,6 +297,26 @@ def _frame(noun: Token, pos: Token, entry: Entry, has_poss: bool, ms: _Mentions)
         # "thousands converged for a rally": those who gather take part in it (their number is its size)
         return _Frame(g.head, _parties(_subject(g.head), ms), [], [noun, g.head], support=True)
     return _free_frame(noun, pos)
+
+
+def _reaction_verb(pos: Token) -> Token | None:
+    """The verb of answering whose object, or whose preposition's object, is the event noun's
+    phrase ("took issue with the criticism", "dismissed the charges"; :attr:`Lexicon.reaction`)."""
+    lex = lexicon()
+    prep: Token | None = None
+    verb = pos.head
+    if pos.dep_ == "pobj" and verb.dep_ == "prep":
+        prep, verb = verb, verb.head
+    elif pos.dep_ != "dobj":
+        return None
+    if verb.pos_ != "VERB":
+        return None
+    parts = [verb.lemma_.lower()]
+    parts += [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    if prep is not None:
+        parts += [c.lower_ for c in verb.children if c.dep_ == "dobj"][:1]
+        parts.append(prep.lower_)
+    return verb if " ".join(parts) in lex.reaction else None
 
 
 def _responsibility_claim(pos: Token) -> Token | None:

@@ -318,6 +318,17 @@ def _owner(tok: Token, ms: _Mentions) -> Party | None:
             for o in c.children:
                 if o.dep_ == "pobj" and o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
                     return _parties(o, ms)
+                # "suggestions by the front-runners, X and Y": the names in apposition (or read as conjuncts)
+                named = next(
+                    (
+                        a
+                        for a in o.children
+                        if a.dep_ in ("appos", "conj") and a.ent_type_ in ("PERSON", "ORG")
+                    ),
+                    None,
+                )
+                if o.dep_ == "pobj" and named is not None:
+                    return _parties(named, ms)
     return None
 
 

@@ -85,7 +85,10 @@ def _withheld(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ != "xcomp" or _is_passive(c) or _key(c) not in words("refusal", "disclosure_verbs"):
             continue
-        if _objects(c) or any(p.dep_ in ("prt", "oprd") for p in c.children):
+        objs = _objects(c)
+        if any(o.lemma_.lower() in words("refusal", "no_comment_objects") for o in objs):
+            continue  # "declined to give a price tag": a no comment, no refusal of a demand
+        if objs or any(p.dep_ in ("prt", "oprd") for p in c.children):
             return c
     return None
 

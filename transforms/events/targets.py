@@ -23,7 +23,10 @@ _RELATIVE = frozenset({"which", "who", "whom", "that"})
 def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Mentions) -> Party | None:
     """Returns the target the sentence names around the trigger (see the module), the first of
     the steps in order that finds one other than the actor, or None."""
-    if any(c.dep_ in ("nsubjpass", "dobj") and c.pos_ == "PRON" for c in trig.children):
+    if any(
+        c.dep_ in ("nsubjpass", "dobj") and c.pos_ == "PRON" and c.lower_ not in _RELATIVE
+        for c in trig.children
+    ):
         return None  # "I was attacked", "attacked me": the target is named, as a pronoun
     for _step, tok, party in _candidates(trig, event_type, ms):
         if party is not None and _acceptable(tok, party, actor):
@@ -83,7 +86,15 @@ def _named_owner(tok: Token, ms: _Mentions) -> Party | None:
     decision": whose it is the clause's own reading decides, not a fallback)."""
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children):
         return None
-    return _owner(tok, ms)
+    owner = _owner(tok, ms)
+    if owner is None:
+        # "X's 'religious liberty' law": the quote mark makes the parser chain the possessives
+        inner = next(
+            (c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN" and not c.ent_type_), None
+        )
+        if inner is not None and any(c.dep_ == "poss" and c.ent_type_ for c in inner.children):
+            return _owner(inner, ms)
+    return owner
 
 
 def _possessor(tok: Token, ms: _Mentions) -> Party | None:
@@ -122,6 +133,26 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
     if not preps:
         return []
     found = prep_objects(trig, preps)
+    # "complained about being ill-treated by X": the doer of the passive gerund
+    if "on" in preps:
+        # "blamed the crisis on X": the parser hangs the "on" phrase on the object
+        found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("on", "upon"))]
+    gerunds = [
+        g
+        for p in trig.children
+        if p.dep_ == "prep" and p.lower_ in preps
+        for g in p.children
+        if g.dep_ == "pcomp"
+    ]
+    found += [
+        o
+        for g in gerunds
+        for v in (g, *(c for c in g.children if c.dep_ in ("acomp", "xcomp", "auxpass")))
+        for a in v.children
+        if a.dep_ == "agent"
+        for o in a.children
+        if o.dep_ == "pobj"
+    ]
     stranded = any(c.dep_ == "prep" and not any(o.dep_ == "pobj" for o in c.children) for c in trig.children)
     if stranded:
         for conj in (c for c in trig.children if c.dep_ == "conj" and c.pos_ == "VERB"):

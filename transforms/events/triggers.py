@@ -17,7 +17,15 @@ from transforms.events.clauses import (
     _subject,
 )
 from transforms.events.counts import counted_noun, up_to_object
-from transforms.events.generic import aggregate, fiction, frequentative, habitual, idiom, modifier_participle
+from transforms.events.generic import (
+    aggregate,
+    fiction,
+    frequentative,
+    habitual,
+    idiom,
+    modifier_participle,
+    threat_object,
+)
 from transforms.events.lexicon import Entry, lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
@@ -147,6 +155,8 @@ def _fits(verb: Token, entry: Entry, has_dobj: bool, passive: bool) -> bool:
         own = subj is not None and subj.pos_ == "PRON" and subj.lower_ not in _NOT_OWN
         if (clauses and not own) or (subj is not None and subj.lower_ == "it" and not _sayer_like(verb)):
             return False
+    if entry.own_clause and entry.event_type == "THREATEN" and not threat_object(verb, entry.preps or ()):
+        return False
     return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in lex.private for c in kids)
 
 
