@@ -9,7 +9,9 @@ are cut at ``BATCH_CHARS`` as well as at ``batch_size`` articles. Measured on 20
 (one worker, longest first): peak RSS 1.26 GB with 32-article batches, 0.54 GB at 100k characters,
 0.38 GB at 50k, 0.32 GB at 20k, for the same CPU time within noise (26.6-29.0 s). The peak then no
 longer depends on the corpus (the longest articles of a bigger corpus are longer, and 32 of them
-made a bigger batch).
+made a bigger batch). Again on 200 articles, one process, a loaded machine: 20k / 30k / 50k gave
+0.28 / 0.31 / 0.39 GB for 30.6 / 30.2 / 30.4 CPU s, so the workers now cut at 20k (two of them
+are alive beside the main process through clean and extract: 0.2 GB of the tree's peak).
 
 Start-up: the spawned workers take seconds to import spaCy and load the model. ``warm_pool`` starts
 them early (the flow's clean stage calls it) so that the load overlaps ingest and clean; the
@@ -41,7 +43,7 @@ from transforms.extract import ArticleInput, extract_articles
 from transforms.nlp import load_model
 
 # Characters per nlp.pipe batch (see the module docstring for the measurement).
-BATCH_CHARS = 50_000
+BATCH_CHARS = 20_000
 # Chunks per worker: enough that the longest-first order evens out the work at the end.
 CHUNKS_PER_WORKER = 4
 

@@ -9,6 +9,7 @@ under a content key, so a rerun (or a retried run) reuses them when nothing they
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -42,7 +43,7 @@ from transforms.ids import sha256_hex
 
 from . import release_docs
 from .cleanstream import Stream, clean_incremental, parsed_while_cleaning
-from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
+from .parallel import map_extract, plan_chunks, shutdown_warm_pool, trim_memory, warm_pool
 from .params import RERUN_CHOICES
 
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
@@ -333,6 +334,11 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
         index = alias_index(out["entities"], out["entity_merges"])
         registry.save(loc.cache_root, key, loc.work_dir, index, signatures, {"code": code})
         counts = {k: v.height for k, v in out.items()}
+        del out, x
+        # The resolve's per-mention objects are garbage now: give their pages back before
+        # validation reads the tables (else the tree keeps both peaks at once).
+        gc.collect()
+        trim_memory()
         log.info("resolve: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
         return {
             **counts,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from transforms.entities.rules import _given_names, _title_key
 
 # Labels whose single-word mentions may be a person's surname the model mislabelled.
 _SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+# Mentions turned into rows per block: the block's columns as Python lists are the peak, not the
+# whole corpus's (six lists of every mention's values).
+_ROWS_BLOCK = 50_000
 # A word labelled other than PERSON, alone in this many articles naming nobody of that surname, is
 # the name of a firm or place ("Doe" the agency), not a surname where it is labelled so.
 _FIRM_ARTICLES = 2
@@ -68,16 +72,20 @@ def mention_rows(frame: pl.DataFrame) -> list[_Row]:
         return shared.setdefault(value, value)
 
     out: list[_Row] = []
-    cols = [frame[c].to_list() for c in ("article_id", "start", "end", "text", "label", "title")]
-    for art, start, end, text, label, title in zip(*cols, strict=True):
-        text = one(str(text))
-        if text not in keys:
-            form = one(" ".join(text.split()))
-            keys[text] = (form, one(name_key(form)))
-        form, key = keys[text]
-        out.append(
-            _Row(one(art), start, end, text, one(label), None if title is None else one(title), form, key)
-        )
+    for block in frame.select("article_id", "start", "end", "text", "label", "title").iter_slices(
+        _ROWS_BLOCK
+    ):
+        cols = [block[c].to_list() for c in block.columns]
+        for art, start, end, text, label, title in zip(*cols, strict=True):
+            text = one(str(text))
+            if text not in keys:
+                form = one(" ".join(text.split()))
+                keys[text] = (form, one(name_key(form)))
+            form, key = keys[text]
+            out.append(
+                _Row(one(art), start, end, text, one(label), None if title is None else one(title), form, key)
+            )
+        del cols
     return out
 
 
@@ -116,7 +124,7 @@ class _Node:
     cands: list[tuple[str, int]] = field(default_factory=list)  # bare names: article's bearers
     given_target: str | None = None  # bare given name: the article's one full name with it
     forms: Counter[str] = field(default_factory=Counter)
-    mentions: list[int] = field(default_factory=list)
+    mentions: array[int] = field(default_factory=lambda: array("l"))  # row numbers: 8 bytes each
     articles: set[str] = field(default_factory=set)
     note: str | None = None  # why the node stays unlinked
     link_rule: str | None = None  # the cross-article rule that linked a bare name (audit)
@@ -159,10 +167,11 @@ class _Graph:
             self.edges[b].append((a, rule, evidence))
 
 
-def _build_nodes(rows: list[_Row]) -> tuple[list[_Node], list[int]]:
+def _build_nodes(rows: list[_Row]) -> tuple[list[_Node], array[int]]:
     """Groups mentions into nodes and finds, for each bare name, the full names of its article.
 
-    Returns the nodes (sorted, so ids are deterministic) and each mention's node id. A bare name
+    Returns the nodes (sorted, so ids are deterministic) and each mention's node id (an array:
+    8 bytes a mention, not a Python int each). A bare name
     (a surname or given name alone) mostly labelled PERSON in the corpus (or written with a title)
     gets a node of its own per article and title, holding the full names of its article with that
     surname (keys with their counts) for :func:`_merge_surnames`; so does one with no such full
@@ -184,6 +193,8 @@ def _build_nodes(rows: list[_Row]) -> tuple[list[_Node], list[int]]:
         return places[key]
 
     assignment: list[tuple[str, str, str]] = [("", "", "")] * len(rows)
+    # Equal assignments are one tuple: most mentions share their node's with many others.
+    shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     found: dict[tuple[str, str, str], tuple[list[tuple[str, int]], str | None]] = {}
     people = {a: _article_people(rows, idxs, personish, is_place) for a, idxs in by_article.items()}
     # Words used alone, labelled other than PERSON, in articles naming nobody of that surname
@@ -214,10 +225,10 @@ def _build_nodes(rows: list[_Row]) -> tuple[list[_Node], list[int]]:
             if r["label"] == "PERSON" and (target := _epithet_target(r["form"], given_idx)) is not None:
                 local = (article, key, _title_key(r["title"] or ""))
                 found[local] = ([], target)  # "Sly Jane" beside "Jane Doe": Jane Doe, an epithet before
-                assignment[i] = local
+                assignment[i] = shared.setdefault(local, local)
                 continue
             if name is None or name.given is not None or placeish or short or other:
-                assignment[i] = ("", key, "")
+                assignment[i] = shared.setdefault(("", key, ""), ("", key, ""))
                 continue
             title = _title_key(r["title"] or "")
             cands = sorted(surname_idx.get(name.surname_key, Counter()).items())
@@ -227,14 +238,16 @@ def _build_nodes(rows: list[_Row]) -> tuple[list[_Node], list[int]]:
             if cands or given:
                 local = (article, key, title)
                 found[local] = (cands, given)
-                assignment[i] = local
+                assignment[i] = shared.setdefault(local, local)
             elif title or key in personish:
-                assignment[i] = (article, key, title)  # an orphan: see _merge_surnames
+                orphan = (article, key, title)  # an orphan: see _merge_surnames
+                assignment[i] = shared.setdefault(orphan, orphan)
             else:
-                assignment[i] = ("", key, title)
+                assignment[i] = shared.setdefault(("", key, title), ("", key, title))
     node_of: dict[tuple[str, str, str], int] = {a: n for n, a in enumerate(sorted(set(assignment)))}
     nodes = [_Node(key=k, article=a or None, title=t) for a, k, t in node_of]
-    node_ids = []
+    del shared
+    node_ids = array("l")
     for i, a in enumerate(assignment):
         nid = node_of[a]
         n = nodes[nid]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from transforms.entities.geo import country_code
 from transforms.entities.graph import _Graph, _node_country, _person_full, _Row
@@ -102,7 +102,7 @@ def _middle_name_evidence(g: _Graph, plain: int, longer: int, n_given: int) -> s
     return None
 
 
-def _merge_longer_forms(g: _Graph, rows: list[_Row], node_ids: list[int]) -> None:
+def _merge_longer_forms(g: _Graph, rows: list[_Row], node_ids: Sequence[int]) -> None:
     """Joins, inside one article, a person's name to a longer name of the article ending with it.
 
     "Keith Lamont Scott" and "Lamont Scott", or a slip like "Universe Jane Doe" beside "Jane Doe":
@@ -138,7 +138,7 @@ def _merge_countries(g: _Graph) -> None:
             g.join(members[0], m, "country", f"{g.nodes[m].form} → {code}")
 
 
-def _merge_acronyms(g: _Graph, rows: list[_Row], node_ids: list[int]) -> None:
+def _merge_acronyms(g: _Graph, rows: list[_Row], node_ids: Sequence[int]) -> None:
     """Joins acronyms to their expansions.
 
     In an article, an expansion followed within 3 characters by its acronym (the "(OSCE)" pattern)

@@ -4,6 +4,7 @@ seen in related-story headlines."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -64,7 +65,7 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
 
 
 def _tables(
-    g: _Graph, rows: list[_Row], node_ids: list[int], frame: pl.DataFrame
+    g: _Graph, rows: list[_Row], node_ids: Sequence[int], frame: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Builds the three output frames from the merged graph (``frame``: the mentions, in the
     order of ``rows``)."""

@@ -34,13 +34,18 @@ def _last_name_word(text: str) -> str:
     return words[-1].removesuffix("'s").strip(".,;:").casefold()
 
 
-def _person_surnames(entity_mentions: pl.DataFrame) -> dict[tuple[str, str], set[str]]:
+def _person_surnames(
+    entity_mentions: pl.DataFrame, articles: pl.DataFrame | None = None
+) -> dict[tuple[str, str], set[str]]:
     """Returns, per (article, last name word), the PERSON entities mentioned in that article by a
-    name ending in that word."""
+    name ending in that word; only for the articles of ``articles`` (an article_id column) when
+    given: the event mentions' articles, not the corpus's every person mention."""
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     if entity_mentions.height == 0 or "label" not in entity_mentions.columns:
         return out
     people = entity_mentions.filter(pl.col("label") == "PERSON").select("article_id", "entity_id", "text")
+    if articles is not None:
+        people = people.join(articles.select("article_id").unique(), on="article_id", how="semi")
     for art, eid, text in people.iter_rows():
         if eid is not None and (key := _last_name_word(text)):
             out[(art, key)].add(eid)
@@ -113,6 +118,10 @@ def _unlink_modifiers(x: pl.DataFrame, prefix: str, entity_mentions: pl.DataFram
     places = entity_mentions.filter(
         pl.col("label").is_in([*_MODIFIER_LABELS, "PERSON", "ORG"]) & pl.col("entity_id").is_not_null()
     )
+    # Only the articles of rows with parties to check: the corpus's mentions as tuples would cost
+    # memory as the history.
+    needed = x.filter(pl.col(ids_col).list.len() > 0).select("article_id").unique()
+    places = places.join(needed, on="article_id", how="semi")
     for art, ms, me, lab, eid in places.select(
         "article_id", "start", "end", "label", "entity_id"
     ).iter_rows():
@@ -164,7 +173,7 @@ def resolve_events(
     if x_events.height == 0:
         return schema.empty(schema.EVENTS), schema.empty(schema.EVENT_MENTIONS)
     x = schema.conform(x_events, schema.X_EVENT_MENTIONS).with_row_index("__evrow")
-    surnames = _person_surnames(entity_mentions)
+    surnames = _person_surnames(entity_mentions, x)
     for prefix in ("actor", "target", "location"):
         x = link_spans(x, prefix, entity_mentions)
         x = link_span_entities(x, prefix, entity_mentions)
