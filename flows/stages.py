@@ -9,6 +9,7 @@ under a content key, so a rerun (or a retried run) reuses them when nothing they
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -217,6 +218,8 @@ def extract_stage(
             from expectations.runner import preload
 
             preload()
+            # The gazetteers the resolve stage reads load meanwhile too (about a second).
+            threading.Thread(target=increment.warm, name="gazetteers", daemon=True).start()
         n_done = 0
         started = time.perf_counter()
         # Chunks of about equal characters, several per worker, so a small run still spreads over
