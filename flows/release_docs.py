@@ -119,7 +119,9 @@ def write_docs(
 ) -> None:
     """Writes README.md (the card), CITATION.cff, datapackage.json and load.sql into ``staging``."""
     contact = os.environ.get(CONTACT_ENV) or None
-    articles = read_table(staging, schema.ARTICLES)
+    have = set(read_columns(staging, schema.ARTICLES) or [])
+    # only what the coverage counts: not the texts
+    articles = read_table(staging, schema.ARTICLES, [c for c in card.COVERAGE_COLUMNS if c in have] or None)
     quarantine = read_table(staging, schema.QUARANTINE)
     articles = schema.empty(schema.ARTICLES) if articles is None else articles
     quarantine = schema.empty(schema.QUARANTINE) if quarantine is None else quarantine
