@@ -9,7 +9,10 @@ full runs recorded in ``<work>/results.json``, with the CPU seconds of every pro
 rerun adds articles no earlier run has seen (a shuffle of its own), so the corpus grows by 1% per
 repeat. Before the timed runs, one no-change rerun settles the work folder (not counted): after a
 code change since the kept full run, the first rerun resolves, validates and publishes everything
-again (the code is part of every stage key), which is no rerun "with nothing new". The median of
+again (the code is part of every stage key), which is no rerun "with nothing new". When that
+rerun's tables equal the current release's, nothing is published and the release keeps the old
+code's validation keys, so every later rerun validates every partition again: measure folders
+kept by the code measured (``run_benchmarks --keep`` first). The median of
 the walls is compared with the full run's wall; the in-flow stage timings (median per stage) and
 whether resolve ran incrementally are printed beside. Nothing is asserted; the targets (issue 18:
 ≤ 2% with nothing new, ≤ 5% with 1% new) are printed beside the figures.
