@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from storage.files import write_json, write_text
-from storage.partitions import read_columns, read_table, table_path
+from storage.partitions import read_columns, read_table, release_files, table_path
 from storage.stores import ReleaseStore
 from transforms import card, datapackage, schema
 
@@ -51,6 +51,64 @@ def _keys(release: Path, skipped: list[Path] | None = None) -> dict[str, pl.Data
     return out
 
 
+def _files_of(files: Mapping[str, Mapping[str, object]], name: str) -> dict[str, Mapping[str, object]]:
+    """The manifest entries of table ``name`` (its one file, or its partition files)."""
+    one = f"{name}.parquet"
+    return {k: v for k, v in files.items() if k == one or k.startswith(one + "/")}
+
+
+def _read_keys(release: Path, rels: list[str], key: list[str], skipped: list[Path] | None) -> pl.DataFrame:
+    """Returns the ``key`` columns of the files ``rels`` of ``release`` (a damaged one is left
+    out and added to ``skipped`` when given, else raises)."""
+    files = [release / r for r in sorted(rels)]
+    if not files:
+        return pl.DataFrame()
+    try:  # one scan reads the files in parallel
+        return pl.scan_parquet(files, hive_partitioning=False).select(key).collect()
+    except (OSError, pl.exceptions.PolarsError):
+        frames = []
+        for f in files:
+            try:
+                frames.append(pl.read_parquet(f, columns=key, hive_partitioning=False))
+            except (OSError, pl.exceptions.PolarsError):
+                if skipped is None:
+                    raise
+                skipped.append(f)
+        return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+
+
+def changes(staging: Path, current: Path | None) -> dict[str, dict[str, int]]:
+    """Returns the changelog (rows, added, removed per table) of ``staging`` against ``current``.
+
+    A file both manifests list with the same sha256 holds the same rows in both releases, and a
+    key is in one file of a release (validation blocks duplicate keys): only the files that differ
+    are read, so the cost follows what changed, not the history. Without file lists (an older
+    release) the key columns of both releases are read whole."""
+    new_files = release_files(staging)
+    old_files = release_files(current) if current is not None else {}
+    if current is None or not new_files or not old_files:
+        return card.table_changes(_keys(staging), _keys(current, []) if current is not None else None)
+    out: dict[str, dict[str, int]] = {}
+    for t in schema.PUBLISHED_TABLES:
+        mine, theirs = _files_of(new_files, t.name), _files_of(old_files, t.name)
+        cols = read_columns(staging, t) if mine else None
+        rows = [v.get("rows") for v in mine.values()]
+        if cols is None or not set(t.key) <= set(cols):
+            continue  # absent, or not written from the schema: no changelog row
+        if not all(isinstance(r, int) for r in rows):
+            return card.table_changes(_keys(staging), _keys(current, []))
+        same = {k for k, v in mine.items() if k in theirs and theirs[k].get("sha256") == v.get("sha256")}
+        key = list(t.key)
+        a = _read_keys(staging, [k for k in mine if k not in same], key, None).unique()
+        b = _read_keys(current, [k for k in theirs if k not in same], key, []).unique()
+        out[t.name] = {
+            "rows": sum(r for r in rows if isinstance(r, int)),
+            "added": a.join(b, on=key, how="anti", nulls_equal=True).height if b.height else a.height,
+            "removed": b.join(a, on=key, how="anti", nulls_equal=True).height if a.height else b.height,
+        }
+    return out
+
+
 def write_docs(
     store: ReleaseStore,
     staging: Path,
@@ -61,7 +119,9 @@ def write_docs(
 ) -> None:
     """Writes README.md (the card), CITATION.cff, datapackage.json and load.sql into ``staging``."""
     contact = os.environ.get(CONTACT_ENV) or None
-    articles = read_table(staging, schema.ARTICLES)
+    have = set(read_columns(staging, schema.ARTICLES) or [])
+    # only what the coverage counts: not the texts
+    articles = read_table(staging, schema.ARTICLES, [c for c in card.COVERAGE_COLUMNS if c in have] or None)
     quarantine = read_table(staging, schema.QUARANTINE)
     articles = schema.empty(schema.ARTICLES) if articles is None else articles
     quarantine = schema.empty(schema.QUARANTINE) if quarantine is None else quarantine
@@ -70,7 +130,7 @@ def write_docs(
         quarantine,
         cov=card.coverage(articles),
         # a damaged file of the current release (it is being replaced) drops out of the changelog
-        changes=card.table_changes(_keys(staging), _keys(current, []) if current is not None else None),
+        changes=changes(staging, current),
         previous=current.name if current is not None else None,
         evaluations=evaluations(store),
         validation_md=validation_md,

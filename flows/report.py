@@ -12,7 +12,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from storage.catalog import public_base
 from storage.files import read_json, read_parquet, read_text, write_parquet
 from storage.locations import is_url
-from storage.partitions import load_table
+from storage.partitions import load_table, read_table
 from storage.releases import RELEASES
 from storage.stores import ReleaseStore
 from transforms import guard, schema
@@ -45,6 +45,13 @@ def unchanged(current: Path, location: str | None) -> tuple[dict[str, Any], dict
     return ver, pub
 
 
+def _article_sources(release: Path, cols: list[str], skipped: list[Path] | None) -> pl.DataFrame:
+    frame = read_table(release, schema.ARTICLES, cols, skipped)
+    if frame is None:
+        raise FileNotFoundError(release / "articles.parquet")
+    return frame.select(cols)
+
+
 def article_changes(
     articles_path: Path, current: Path | None, skipped: list[Path] | None = None
 ) -> dict[str, int]:
@@ -53,9 +60,14 @@ def article_changes(
     A source is the raw file plus the record's own id where it has one. A damaged file of the
     current release is left out (added to ``skipped`` when given): its articles count as new."""
     cols = ["article_id", "source_path", "source_id"]
-    now = read_parquet(articles_path).select(cols)
+    now = read_parquet(articles_path, columns=cols)  # not the texts
     lost: list[Path] = [] if skipped is None else skipped
-    prev = load_table(current, "articles", lost).select(cols) if current is not None else now.clear()
+    prev = now.clear()
+    if current is not None:
+        try:  # one parallel scan of the id columns
+            prev = _article_sources(current, cols, None)
+        except (OSError, pl.exceptions.PolarsError):  # a damaged file: left out, the rest read
+            prev = _article_sources(current, cols, lost)
 
     def keyed(f: pl.DataFrame) -> pl.DataFrame:
         return f.with_columns(

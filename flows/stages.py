@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -218,6 +219,8 @@ def extract_stage(
             from expectations.runner import preload
 
             preload()
+            # The gazetteers the resolve stage reads load meanwhile too (about a second).
+            threading.Thread(target=increment.warm, name="gazetteers", daemon=True).start()
         n_done = 0
         started = time.perf_counter()
         # Chunks of about equal characters, several per worker, so a small run still spreads over

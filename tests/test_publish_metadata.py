@@ -258,3 +258,36 @@ def test_public_url_from_the_environment_or_a_running_serve_data(
     assert public_base(store) is None
     monkeypatch.setenv(PUBLIC_URL_ENV, "https://data.example.org/newsfacts/")
     assert public_base(store) == "https://data.example.org/newsfacts"
+
+
+def _release(root: Path, days: dict[str, list[str]], entities: list[str]) -> Path:
+    """A release of partitioned articles (day → article ids) and a one-file entities table, with
+    a manifest listing each file's rows and sha256."""
+    from storage.files import file_sha256, write_json
+
+    root.mkdir(parents=True)
+    files: dict[str, dict[str, object]] = {}
+    parts = {f"articles.parquet/published_date={d}/part-{d}.parquet": ids for d, ids in days.items()}
+    ents = pl.DataFrame({"entity_id": entities}).cast(pl.String)
+    for rel, ids in parts.items():
+        (root / rel).parent.mkdir(parents=True)
+        pl.DataFrame({"article_id": ids}, schema={"article_id": pl.String}).write_parquet(root / rel)
+    ents.write_parquet(root / "entities.parquet")
+    for rel in [*parts, "entities.parquet"]:
+        n = pl.read_parquet(root / rel).height
+        files[rel] = {"rows": n, "sha256": file_sha256(root / rel)}
+    write_json({"files": files}, root / "manifest.json")
+    return root
+
+
+def test_changelog_reads_only_the_files_the_releases_do_not_share(tmp_path: Path) -> None:
+    from flows import release_docs
+
+    old = _release(tmp_path / "old", {"d1": ["a1", "a2"], "d2": ["a3"]}, ["e1", "e2"])
+    new = _release(tmp_path / "new", {"d1": ["a1", "a2"], "d2": ["a3", "a4"], "d3": ["a5"]}, ["e2", "e3"])
+    # a shared file is not read: damaging the old release's copy changes nothing
+    (old / "articles.parquet/published_date=d1/part-d1.parquet").write_bytes(b"not parquet")
+    got = release_docs.changes(new, old)
+    assert got["articles"] == {"rows": 5, "added": 2, "removed": 0}
+    assert got["entities"] == {"rows": 2, "added": 1, "removed": 1}
+    assert release_docs.changes(new, None)["articles"] == {"rows": 5, "added": 5, "removed": 0}

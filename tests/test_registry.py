@@ -185,6 +185,30 @@ def test_events_merge_again_only_within_the_window() -> None:
     assert may_event["n_articles"] == 2 and may_event["article_ids"] == [A, C]
 
 
+def test_only_events_that_may_share_a_group_with_new_mentions_merge_again() -> None:
+    may = dt.date(2024, 5, 1)
+    accuse = {"event_type": "ACCUSE", "trigger": "accused"}
+    rows = [
+        _x_event(A, 10, may, "the council"),
+        _x_event(A, 50, may, "the board"),  # same day and category, other parties: kept as it is
+        {**_x_event(B, 10, may, "the council"), **accuse},
+        {**_x_event(B, 50, may, "the union"), **accuse},
+        _x_event(C, 10, may, "the council"),
+        {**_x_event(C, 50, may, "the council"), **accuse},
+    ]
+    x = schema.conform(
+        pl.DataFrame(rows, schema=schema.X_EVENT_MENTIONS.polars_schema, strict=False),
+        schema.X_EVENT_MENTIONS,
+    )
+    tables = {**_x([]), "x_event_mentions": x}
+    old = {k: v.filter(pl.col("article_id") != C) for k, v in tables.items()}
+    days = pl.DataFrame({"article_id": [A, B, C], "__pub": [may] * 3})
+    out, stats = increment.resolve_new(increment.resolve_all(old), tables, [C], days)
+    full = increment.resolve_all(tables)
+    assert stats["window_events_before"] == 2  # the council's meeting and its accusation
+    assert out["events"].equals(full["events"]) and out["event_mentions"].equals(full["event_mentions"])
+
+
 def test_span_links_are_the_same_by_blocks_of_articles(monkeypatch: object) -> None:
     import transforms.resolve as r
 

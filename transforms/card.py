@@ -51,10 +51,14 @@ def reduce_text(articles: pl.DataFrame, publish_text: str) -> pl.DataFrame:
     return articles.with_columns(text.alias("text"), empty.alias("boilerplate_removed"))
 
 
+# The columns of articles that :func:`coverage` reads.
+COVERAGE_COLUMNS = ("publisher", "published_at", "language")
+
+
 def coverage(articles: pl.DataFrame) -> dict[str, Any]:
     """Returns what the articles cover: publishers (with counts), date range and languages
     (a column the frame lacks counts as unknown)."""
-    missing = [c for c in ("publisher", "published_at", "language") if c not in articles.columns]
+    missing = [c for c in COVERAGE_COLUMNS if c not in articles.columns]
     articles = articles.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
     pubs = (
         articles.group_by("publisher").len().sort(["len", "publisher"], descending=[True, False]).to_dicts()

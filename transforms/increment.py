@@ -103,6 +103,15 @@ def plan(registry_articles: pl.DataFrame | None, articles: pl.DataFrame) -> list
     return new
 
 
+def warm() -> None:
+    """Loads the gazetteers the entity rules consult (about a second, once per process), so a
+    caller waiting on other processes can have it done before resolving."""
+    from transforms.entities import geo
+
+    geo.city("")
+    geo.country_code("")
+
+
 def publication_days(articles: pl.DataFrame) -> pl.DataFrame:
     """Returns article_id and ``__pub`` (the publication day, a date; null when unknown)."""
     return articles.select("article_id", pl.col("published_at").cast(pl.Date).alias("__pub"))

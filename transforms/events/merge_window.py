@@ -1,5 +1,6 @@
-"""Event merging for an incremental run: only the events of the new mentions' categories within a
-window of days around them are merged again, with the new mentions; the others are kept as they are."""
+"""Event merging for an incremental run: only the events that may share a merge group with the new
+mentions, within a window of days around them, are merged again with the new mentions; the others
+are kept as they are."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import datetime as dt
 import polars as pl
 
 from transforms import schema
+from transforms.events.lexicon import is_symmetric
+from transforms.events.merge import _norm_phrase
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
 # Days either side of the new mentions' days whose events are merged again with them: the merge
@@ -32,6 +35,70 @@ def _event_days(events: pl.DataFrame, article_days: pl.DataFrame) -> pl.DataFram
     )
 
 
+def _cls(modality: str | None) -> str:
+    """The class an event's mentions share (only mentions of one class merge)."""
+    return modality if modality in ("negated", "hypothetical") else "fact"
+
+
+def _party(entity_id: str | None, name: str | None) -> str:
+    """An event side as the group key that made it names it: its first entity, else the phrase."""
+    if entity_id is not None:
+        return "@" + entity_id
+    phrase = _norm_phrase(name)
+    return "~" + phrase if phrase else ""
+
+
+def _sym_parties(ev: dict[str, object]) -> set[str] | None:
+    """The party keys a symmetric event's row shows (its first party and the first of the others),
+    or None when the others are phrases joined into one name (then it could be any group)."""
+    actor, target = ev["actor"], ev["target"]
+    if actor is None:
+        return {""}
+    first = "@" + str(ev["actor_entity_id"]) if ev["actor_entity_id"] else "~" + _norm_phrase(str(actor))
+    if ev["target_entity_id"]:
+        return {first, "@" + str(ev["target_entity_id"])}
+    return {first} if target is None else None
+
+
+def _same_group_possible(window: pl.DataFrame, new_events: pl.DataFrame) -> list[str]:
+    """Returns the events of ``window`` that may share a merge group (category, class and parties,
+    :func:`transforms.events.resolve.resolve_events`) with one of ``new_events``: the only old events
+    the new mentions can change. Each event row shows of its group key the category, the class
+    (from its modality) and each side's first entity or its phrase; a symmetric category's row
+    shows two of its parties, and two rows of one group always share one of them. Rows that show
+    too little are kept (never fewer events than may merge)."""
+    plain: set[tuple[str, str, str, str]] = set()
+    sym: dict[tuple[str, str], set[str]] = {}
+    sym_any: set[tuple[str, str]] = set()
+    for ev in new_events.iter_rows(named=True):
+        kind = (str(ev["event_type"]), _cls(ev["modality"]))
+        if not is_symmetric(kind[0]):
+            plain.add(
+                (
+                    *kind,
+                    _party(ev["actor_entity_id"], ev["actor"]),
+                    _party(ev["target_entity_id"], ev["target"]),
+                )
+            )
+            continue
+        keys = _sym_parties(ev)
+        if keys is None:
+            sym_any.add(kind)
+        sym.setdefault(kind, set()).update(keys or ())
+    out: list[str] = []
+    for ev in window.iter_rows(named=True):
+        kind = (str(ev["event_type"]), _cls(ev["modality"]))
+        if not is_symmetric(kind[0]):
+            side = (_party(ev["actor_entity_id"], ev["actor"]), _party(ev["target_entity_id"], ev["target"]))
+            if (*kind, *side) in plain:
+                out.append(str(ev["event_id"]))
+        elif kind in sym:
+            keys = _sym_parties(ev)
+            if kind in sym_any or keys is None or keys & sym[kind]:
+                out.append(str(ev["event_id"]))
+    return out
+
+
 def merge_window(
     prev_events: pl.DataFrame,
     prev_event_mentions: pl.DataFrame,
@@ -49,8 +116,9 @@ def merge_window(
     ``article_days`` article_id and ``__pub`` (publication day); ``entity_mentions`` and
     ``entities`` are resolved already, for every article. The old events whose day (date, else
     first publication day) lies within ``window_days`` of a new mention's day (date, else its
-    article's day) and of a category of the new mentions are merged again with them, from their x
-    rows; the rest are kept.
+    article's day) and that may share a merge group (category, class, parties) with a new mention
+    are merged again with them, from their x rows; the rest are kept (merging them again would
+    give them back unchanged: groups never merge across keys).
     Quotes of the articles touched are linked to events again; ``prev_quotes`` must hold every
     article's quotes (the new ones with ``event_id`` unset).
     """
@@ -71,7 +139,12 @@ def merge_window(
     # Mentions merge only within one category: events of other categories stay as they are.
     types = new_x["event_type"].unique().implode()
     same_type = prev_events.filter(pl.col("event_type").is_in(types))
-    ids = _event_days(same_type, article_days).filter(in_window)["event_id"]
+    in_days = _event_days(same_type, article_days).filter(in_window)["event_id"]
+    # Of those, only the events that may share a merge group with a new one: the new mentions
+    # merged alone show their groups (a group's mentions are all of one article or linked already).
+    new_events, _ = resolve_events(new_x, entity_mentions.filter(new), entities, article_days=article_days)
+    window = same_type.filter(pl.col("event_id").is_in(in_days.implode()))
+    ids = pl.Series("event_id", _same_group_possible(window, new_events), dtype=pl.String)
     stats["window_events_before"] = ids.len()
     old_rows = (
         prev_event_mentions.filter(pl.col("event_id").is_in(ids.implode()))
