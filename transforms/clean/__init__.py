@@ -23,7 +23,6 @@ from transforms.clean.duplicates import (
     signature,
 )
 from transforms.clean.language import (
-    LOW_ACCURACY_LETTERS,
     LanguageVerdict,
     detect_language,
     language_verdict,
@@ -34,7 +33,6 @@ from transforms.clean.stage import CLEANED_TEXT_SCHEMA, clean_articles, clean_te
 
 __all__ = [
     "CLEANED_TEXT_SCHEMA",
-    "LOW_ACCURACY_LETTERS",
     "Cleaned",
     "LanguageVerdict",
     "clean_articles",

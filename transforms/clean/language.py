@@ -11,14 +11,16 @@ from typing import Any
 
 from transforms import lexicons
 
-# Samples with at least this many letters use lingua's low-accuracy mode (trigram models only:
-# ~25 MB in the main process instead of ~390 MB). Measured on PolNeAR: every article and every
-# paragraph of 150+ letters gets the same language both ways; shorter texts use the full models.
-LOW_ACCURACY_LETTERS = 200
+# lingua runs in low-accuracy mode only (trigram models: ~25 MB in the main process). Its full
+# models take ~0.4 GB, held in the main process beside the parse workers while clean streams into
+# the parse: that was the run's memory peak. Measured: every PolNeAR train article gets the same
+# verdict both ways; of 6,000 short lines (20-400 characters, PolNeAR and web pages) 238 moved
+# between 'en' and 'und' (both kept) and none to or from a foreign language. Short English-looking
+# articles are mostly decided before the detector by their English function words.
 
 
 @cache
-def _detector(low_accuracy: bool) -> Any:
+def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     langs = [
@@ -48,15 +50,13 @@ def _detector(low_accuracy: bool) -> Any:
         Language.VIETNAMESE,
         Language.BELARUSIAN,
     ]
-    builder = LanguageDetectorBuilder.from_languages(*langs)
-    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
 def release_models() -> None:
-    """Unloads the detector's language models (the full ones take ~350 MB once a short text needed
-    them); the next detection loads what it needs again. Decisions do not change."""
-    for low_accuracy in (True, False):
-        _detector(low_accuracy).unload_language_models()
+    """Unloads the detector's language models; the next detection loads them again. Decisions do
+    not change."""
+    _detector().unload_language_models()
 
 
 def detect_language(text: str) -> str:
@@ -65,7 +65,7 @@ def detect_language(text: str) -> str:
     letters = sum(ch.isalpha() for ch in sample)
     if letters < 20:
         return "und"
-    lang = _detector(letters >= LOW_ACCURACY_LETTERS).detect_language_of(sample)
+    lang = _detector().detect_language_of(sample)
     return lang.iso_code_639_1.name.lower() if lang is not None else "und"
 
 
@@ -162,7 +162,7 @@ def _is_latin(ch: str) -> bool:
 
 
 def _confidences(sample: str, letters: int) -> list[tuple[str, float]]:
-    values = _detector(letters >= LOW_ACCURACY_LETTERS).compute_language_confidence_values(sample[:2000])
+    values = _detector().compute_language_confidence_values(sample[:2000])
     return [(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values]
 
 
