@@ -143,11 +143,16 @@ def rules() -> _Rules:
     )
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def _fold(line: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a line, to find repeats."""
-    s = unicodedata.normalize("NFKD", line.casefold())
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return re.sub(r"\W+", " ", s).strip()
+    s = line.casefold()
+    if not s.isascii():  # ASCII has nothing to decompose (most lines: skips a per-character loop)
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", s).strip()
 
 
 def _is_widget(line: str, r: _Rules) -> bool:

@@ -7,8 +7,11 @@ article and kept with the article's other per-article clean results; the marking
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,9 +33,27 @@ def signature(text: str, num_perm: int = NUM_PERM) -> list[int]:
     5-shingles."""
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME)
+    mh = MinHash(
+        num_perm=num_perm, seed=1, scheme=_SCHEME, permutations=_permutations(num_perm), hashfunc=_sha1_32
+    )
     mh.update_batch(list(_shingles(text)))
     return [int(v) for v in mh.hashvalues]
+
+
+@functools.cache
+def _permutations(num_perm: int) -> Any:
+    """Returns the permutation parameters of a MinHash of ``num_perm`` (seed 1, :data:`_SCHEME`):
+    drawn once, not for every text (datasketch draws them in every constructor)."""
+    from datasketch import MinHash
+
+    perms = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME).permutations
+    perms.setflags(write=False)  # shared by every signature: never changed in place
+    return perms
+
+
+def _sha1_32(data: bytes) -> int:
+    """datasketch's ``sha1_hash32`` (the first 4 bytes of SHA-1, little-endian), without ``struct``."""
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
 
 
 def mark_near_duplicates_from_signatures(

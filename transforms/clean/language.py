@@ -62,7 +62,7 @@ def release_models() -> None:
 def detect_language(text: str) -> str:
     """Returns the ISO 639-1 code of the text's language (from its first 2,000 characters), or 'und'."""
     sample = text[:2000]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(map(str.isalpha, sample))
     if letters < 20:
         return "und"
     lang = _detector().detect_language_of(sample)
@@ -175,13 +175,13 @@ def language_verdict(text: str) -> LanguageVerdict:
     prose = own_prose(text)
     words = [w.lower() for w in _WORD_RE.findall(prose)]
     en_hits = sum(1 for w in words if w in r.english)
-    letters = sum(ch.isalpha() for ch in prose)
+    letters = sum(map(str.isalpha, prose))
     if en_hits >= r.en_min_hits and en_hits >= r.en_min_share * len(words):
         return LanguageVerdict("en", False, None, letters, f"{en_hits} English function words")
     if letters < r.min_letters:
         # Nothing of its own to decide on: the whole text may still read as English.
         sample = text[: r.sample_chars]
-        n = sum(ch.isalpha() for ch in sample)
+        n = sum(map(str.isalpha, sample))
         if n >= r.min_letters:
             lang, conf = _confidences(sample, n)[0]
             if lang == "en":

@@ -7,6 +7,7 @@ double-quoted quote stay inside it.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -43,28 +44,22 @@ class _Mark:
     glyph: str  # "open", "close" or "either"
 
 
+# The double marks, leftmost first: ``''`` and ````` (two characters) before a single glyph, as a
+# left-to-right scan would take them (an opening glyph before a closing one).
+_DOUBLE_MARK = re.compile(
+    "(''|``)|([" + re.escape(_OPEN_GLYPHS) + "])|([" + re.escape(_CLOSE_GLYPHS) + '])|(")'
+)
+
+
 def _double_marks(line: str) -> list[_Mark]:
     """Returns the double quotation marks of a line (``''`` and ````` count as one mark)."""
     marks: list[_Mark] = []
-    i = 0
-    while i < len(line):
-        c = line[i]
-        two = line[i : i + 2]
-        if two == "''":
-            marks.append(_Mark(i, 2, "either"))
-            i += 2
-            continue
-        if two == "``":
-            marks.append(_Mark(i, 2, "open"))
-            i += 2
-            continue
-        if c in _OPEN_GLYPHS:
-            marks.append(_Mark(i, 1, "open"))
-        elif c in _CLOSE_GLYPHS:
-            marks.append(_Mark(i, 1, "close"))
-        elif c == '"':
-            marks.append(_Mark(i, 1, "either"))
-        i += 1
+    for m in _DOUBLE_MARK.finditer(line):
+        two, opening, closing = m.group(1, 2, 3)
+        if two is not None:
+            marks.append(_Mark(m.start(), 2, "either" if two == "''" else "open"))
+        else:
+            marks.append(_Mark(m.start(), 1, "open" if opening else "close" if closing else "either"))
     return marks
 
 
@@ -197,6 +192,17 @@ def _single_closer_after(line: str, start: int) -> int | None:
     return None
 
 
+_SINGLE_OPEN_MARK = re.compile("[" + re.escape(_SINGLE_OPEN) + "]")
+
+
+def _could_open(line: str, i: int) -> bool:
+    """Whether the single mark at ``i`` stands where :func:`_single_pieces` lets a quote open (space
+    or bracket before, a letter after); what else it requires is checked there."""
+    before = line[i - 1] if i > 0 else " "
+    after = line[i + 1] if i + 1 < len(line) else " "
+    return (before.isspace() or before in "([—–:") and after.isalpha()
+
+
 def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
     """Quotes in single marks outside the double-quoted parts of a line (British style, headlines).
 
@@ -208,6 +214,8 @@ def _single_pieces(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
     unmatched marks costs a bisect per mark, not a scan to the line's end.
     """
     n = len(line)
+    if not any(_could_open(line, m.start()) for m in _SINGLE_OPEN_MARK.finditer(line)):
+        return []  # no quote can open on this line (most lines): skip the per-character scans
     blocked = bytearray(n + 1)
     for a, b in taken:
         blocked[max(a, 0) : min(b, n)] = b"\x01" * max(min(b, n) - max(a, 0), 0)
