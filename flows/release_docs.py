@@ -101,10 +101,12 @@ def changes(staging: Path, current: Path | None) -> dict[str, dict[str, int]]:
         key = list(t.key)
         a = _read_keys(staging, [k for k in mine if k not in same], key, None).unique()
         b = _read_keys(current, [k for k in theirs if k not in same], key, []).unique()
+        # A side with no differing files is a frame without columns (a day added or removed): no join.
+        both = a.height > 0 and b.height > 0
         out[t.name] = {
             "rows": sum(r for r in rows if isinstance(r, int)),
-            "added": a.join(b, on=key, how="anti", nulls_equal=True).height if b.height else a.height,
-            "removed": b.join(a, on=key, how="anti", nulls_equal=True).height if a.height else b.height,
+            "added": a.join(b, on=key, how="anti", nulls_equal=True).height if both else a.height,
+            "removed": b.join(a, on=key, how="anti", nulls_equal=True).height if both else b.height,
         }
     return out
 

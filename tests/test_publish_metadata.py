@@ -291,3 +291,13 @@ def test_changelog_reads_only_the_files_the_releases_do_not_share(tmp_path: Path
     assert got["articles"] == {"rows": 5, "added": 2, "removed": 0}
     assert got["entities"] == {"rows": 2, "added": 1, "removed": 1}
     assert release_docs.changes(new, None)["articles"] == {"rows": 5, "added": 5, "removed": 0}
+
+
+def test_changelog_when_a_day_is_only_added_or_only_removed(tmp_path: Path) -> None:
+    from flows import release_docs
+
+    old = _release(tmp_path / "old", {"d1": ["a1", "a2"]}, ["e1"])
+    new = _release(tmp_path / "new", {"d1": ["a1", "a2"], "d3": ["a5"]}, ["e1"])
+    # only new files on one side, none on the other: no join of a frame without columns
+    assert release_docs.changes(new, old)["articles"] == {"rows": 3, "added": 1, "removed": 0}
+    assert release_docs.changes(old, new)["articles"] == {"rows": 2, "added": 0, "removed": 1}
