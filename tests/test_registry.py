@@ -366,3 +366,27 @@ def test_full_reresolve_rewrites_the_registry_and_incremental_results_are_not_ca
     assert sorted(loaded[0]["entity_mentions"]["entity_id"].to_list(), key=str) == sorted(
         full["entity_mentions"]["entity_id"].to_list(), key=str
     )
+
+
+def test_new_mention_without_any_day_merges_into_an_old_dated_event() -> None:
+    # The new article has no publication day and its mention no date: the full merge joins it to
+    # its group's largest run whatever the day, so the window takes the old dated event in.
+    may = dt.date(2024, 5, 1)
+    x = schema.conform(
+        pl.DataFrame(
+            [_x_event(A, 10, may, "the harbour board"), _x_event(C, 10, None, "the harbour board")],
+            schema=schema.X_EVENT_MENTIONS.polars_schema,
+            strict=False,
+        ),
+        schema.X_EVENT_MENTIONS,
+    )
+    tables = {**_x([]), "x_event_mentions": x}
+    old = {k: v.filter(pl.col("article_id") != C) for k, v in tables.items()}
+    days = pl.DataFrame(
+        {"article_id": [A, C], "__pub": [may, None]}, schema={"article_id": pl.String, "__pub": pl.Date}
+    )
+    out, stats = increment.resolve_new(increment.resolve_all(old, days), tables, [C], days)
+    full = increment.resolve_all(tables, days)
+    assert stats["window_events_before"] == 1
+    assert out["events"].equals(full["events"]) and out["event_mentions"].equals(full["event_mentions"])
+    assert out["events"].height == 1

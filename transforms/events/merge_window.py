@@ -99,6 +99,23 @@ def _same_group_possible(window: pl.DataFrame, new_events: pl.DataFrame) -> list
     return out
 
 
+def _no_day_events(
+    new_x: pl.DataFrame, new_ev_mentions: pl.DataFrame, new_events: pl.DataFrame, article_days: pl.DataFrame
+) -> pl.DataFrame:
+    """Returns the rows of ``new_events`` (the new mentions merged alone) holding a mention with
+    neither an event date nor a publication day."""
+    undated = (
+        new_x.filter(pl.col("event_date").is_null())
+        .join(article_days, on="article_id", how="left")
+        .filter(pl.col("__pub").is_null())
+        .select("article_id", "trigger_start")
+    )
+    if undated.is_empty():
+        return new_events.clear()
+    ids = new_ev_mentions.join(undated, on=["article_id", "trigger_start"], how="semi")["event_id"]
+    return new_events.filter(pl.col("event_id").is_in(ids.unique().implode()))
+
+
 def merge_window(
     prev_events: pl.DataFrame,
     prev_event_mentions: pl.DataFrame,
@@ -142,9 +159,21 @@ def merge_window(
     in_days = _event_days(same_type, article_days).filter(in_window)["event_id"]
     # Of those, only the events that may share a merge group with a new one: the new mentions
     # merged alone show their groups (a group's mentions are all of one article or linked already).
-    new_events, _ = resolve_events(new_x, entity_mentions.filter(new), entities, article_days=article_days)
+    new_events, new_ev_mentions = resolve_events(
+        new_x, entity_mentions.filter(new), entities, article_days=article_days
+    )
     window = same_type.filter(pl.col("event_id").is_in(in_days.implode()))
-    ids = pl.Series("event_id", _same_group_possible(window, new_events), dtype=pl.String)
+    found = _same_group_possible(window, new_events)
+    # A mention with neither a date nor a publication day joins its group's largest run of any
+    # day: the old events of those groups are in the window whatever their day.
+    no_day = _no_day_events(new_x, new_ev_mentions, new_events, article_days)
+    if not no_day.is_empty():
+        anyday = same_type.filter(
+            pl.col("event_type").is_in(no_day["event_type"].unique().implode())
+            & ~pl.col("event_id").is_in(in_days.implode())
+        )
+        found += _same_group_possible(anyday, no_day)
+    ids = pl.Series("event_id", found, dtype=pl.String)
     stats["window_events_before"] = ids.len()
     old_rows = (
         prev_event_mentions.filter(pl.col("event_id").is_in(ids.implode()))
