@@ -390,3 +390,15 @@ def test_new_mention_without_any_day_merges_into_an_old_dated_event() -> None:
     assert stats["window_events_before"] == 1
     assert out["events"].equals(full["events"]) and out["event_mentions"].equals(full["event_mentions"])
     assert out["events"].height == 1
+
+
+def test_new_spelling_of_a_registry_person_links_by_transliteration_key() -> None:
+    # The registry calls him "Mykola Brodskyy", the new article "Mykola Brodsky": the full run
+    # joins the two by their transliteration key (rule translit), so the batch links to him.
+    old = [(A, 0, "Mykola Brodskyy", "PERSON"), (B, 0, "Mykola Brodskyy", "PERSON")]
+    new = [(C, 0, "Mykola Brodsky", "PERSON")]
+    prev = increment.resolve_all(_x(old))
+    out, stats = increment.resolve_new(prev, _x(old + new), [C], _days(A, B, C))
+    full = increment.resolve_all(_x(old + new))
+    assert _entity_of(out, C, 0) == _entity_of(prev, A, 0) == _entity_of(full, C, 0)
+    assert stats["new"] == 0 and out["entities"].height == full["entities"].height == 1

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from transforms import schema
+from transforms.entities.geo import country_code
 from transforms.entities.graph import name_key
+from transforms.entities.persons import parse_person
 
 # Rules that join a form inside one article (or from a headline): the form is no key of its own.
 BARE_RULES = frozenset(
@@ -52,14 +54,49 @@ class Linked:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+def _person_key(alias: str) -> str | None:
+    """Returns the key two full person names share when the full run joins them by rule
+    ``translit`` (same transliteration keys of given name and surname, same suffix, same first
+    middle initial or none), or None for a form that is no full person name."""
+    if country_code(name_key(alias)) is not None:
+        return None
+    name = parse_person(alias)
+    if name is None or name.given is None:
+        return None
+    middle = name.middles[0][:1] if name.middles else ""
+    return f"\x00{name.given_key}|{middle}|{name.surname_key}|{name.suffix or ''}"
+
+
+def _person_keys(index: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
+    """Returns entity_id and ``alias_key`` (:func:`_person_key`) of the aliases of ``index`` whose
+    entity is a PERSON in ``ents``: the transliteration keys the full run compares people by."""
+    people = ents.filter(pl.col("type") == "PERSON").select("entity_id")
+    rows = index.join(people, on="entity_id", how="semi").filter(pl.col("alias").str.contains(r"\S\s+\S"))
+    return (
+        rows.select(
+            "entity_id",
+            pl.col("alias").map_elements(_person_key, return_dtype=pl.String).alias("alias_key"),
+        )
+        .drop_nulls("alias_key")
+        .unique()
+    )
+
+
 def _mapping(
-    index: pl.DataFrame, batch_ents: pl.DataFrame, batch_merges: pl.DataFrame
+    index: pl.DataFrame, batch_ents: pl.DataFrame, batch_merges: pl.DataFrame, reg_entities: pl.DataFrame
 ) -> tuple[dict[str, str], int]:
     """Returns each batch entity's registry id (itself when new) and how many batch entities met
     several registry entities (kept with the one of their own id, else the most mentioned: a full
     run might merge those; counted, not guessed further)."""
-    keys = alias_index(batch_ents, batch_merges).select(pl.col("entity_id").alias("batch_id"), "alias_key")
+    batch_index = alias_index(batch_ents, batch_merges)
+    keys = batch_index.select(pl.col("entity_id").alias("batch_id"), "alias_key")
     reg = index.select("alias_key", "entity_id").unique()
+    # People: the full run joins two full names of one transliteration key (rule ``translit``).
+    b_people = _person_keys(batch_index, batch_ents)
+    if not b_people.is_empty():
+        r_people = _person_keys(index, reg_entities)
+        keys = pl.concat([keys, b_people.rename({"entity_id": "batch_id"})])
+        reg = pl.concat([reg, r_people.select("alias_key", "entity_id")]).unique()
     hits = keys.join(reg, on="alias_key", how="inner").select("batch_id", "entity_id").unique()
     by_batch = hits.group_by("batch_id").agg(pl.col("entity_id").sort())
     mapping = {eid: eid for eid in batch_ents["entity_id"].to_list()}
@@ -182,7 +219,7 @@ def link_batch(
     registry (its entities, merge rows and :func:`alias_index`). Returns the grown registry and the
     batch's mentions with registry ids (see :class:`Linked`). Registry entities keep their id and
     name; their counts, articles and aliases grow."""
-    mapping, ambiguous = _mapping(index, batch_ents, batch_merges)
+    mapping, ambiguous = _mapping(index, batch_ents, batch_merges, reg_entities)
     mentions, orphan_rows, moved = _relink(
         batch_mentions.with_columns(pl.col("entity_id").replace(mapping)),
         reg_entities,
