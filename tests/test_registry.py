@@ -402,3 +402,17 @@ def test_new_spelling_of_a_registry_person_links_by_transliteration_key() -> Non
     full = increment.resolve_all(_x(old + new))
     assert _entity_of(out, C, 0) == _entity_of(prev, A, 0) == _entity_of(full, C, 0)
     assert stats["new"] == 0 and out["entities"].height == full["entities"].height == 1
+
+
+def test_unlinked_form_links_to_the_registry_only_where_the_full_run_would() -> None:
+    # "Ostravel" is a town once and tagged PERSON once in the new article: the corpus's labels tie,
+    # the vote says PERSON, so the full run keeps the new mention a bare name, unlinked.
+    old = [(A, 0, "Ostravel", "GPE"), (B, 0, "Lina Marsk", "PERSON")]
+    new = [(C, 0, "Ostravel", "PERSON")]
+    prev = increment.resolve_all(_x(old))
+    out, stats = increment.resolve_new(prev, _x(old + new), [C], _days(A, B, C))
+    full = increment.resolve_all(_x(old + new))
+    assert _entity_of(full, C, 0) is None
+    assert _entity_of(out, C, 0) is None and stats["relinked_forms"] == 0
+    new_rows = pl.col("article_id") == C
+    assert out["entity_mentions"].filter(new_rows).equals(full["entity_mentions"].filter(new_rows))

@@ -55,7 +55,18 @@ def resolve_new(
     is_new = pl.col("article_id").is_in(new_articles)
     b_ents, b_mentions, b_merges = entities.resolve_entities(x["x_entity_mentions"].filter(is_new))
     index = alias_index(prev["entities"], prev["entity_merges"])
-    linked = link_batch(prev["entities"], prev["entity_merges"], index, b_ents, b_mentions, b_merges)
+    x_new = x["x_entity_mentions"].filter(is_new & pl.col("title").is_not_null())
+    titled = frozenset(zip(x_new["article_id"].to_list(), x_new["start"].to_list(), strict=True))
+    linked = link_batch(
+        prev["entities"],
+        prev["entity_merges"],
+        index,
+        b_ents,
+        b_mentions,
+        b_merges,
+        prev["entity_mentions"],
+        titled,
+    )
     ents, merges = entities.add_headline_aliases(
         linked.entities, linked.merges, x["x_entity_aliases"].filter(is_new)
     )

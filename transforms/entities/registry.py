@@ -13,14 +13,14 @@ Cost: joins on the name key, n log n in the registry's aliases plus the batch.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from transforms import schema
 from transforms.entities.geo import country_code
-from transforms.entities.graph import name_key
+from transforms.entities.graph import _vote, name_key
 from transforms.entities.persons import parse_person
 
 # Rules that join a form inside one article (or from a headline): the form is no key of its own.
@@ -125,6 +125,8 @@ def _relink(
     reg_merges: pl.DataFrame,
     index: pl.DataFrame,
     batch_ents: pl.DataFrame,
+    reg_mentions: pl.DataFrame | None = None,
+    titled: frozenset[tuple[str, int]] = frozenset(),
 ) -> tuple[pl.DataFrame, pl.DataFrame, set[tuple[str, str]]]:
     """Returns the batch's mentions with the registry's word on single forms, and their merge rows.
 
@@ -133,7 +135,11 @@ def _relink(
     took a word tagged other than PERSON for a person's surname (the firm "Doe" beside "Jane Doe");
     an unlinked bare surname the registry links across articles to one person
     (``surname_prominent``) is that person. Also returns the (batch entity, form) pairs whose every
-    mention was taken away from that entity: it no longer has the form as an alias."""
+    mention was taken away from that entity: it no longer has the form as an alias.
+
+    As in the full run, an unlinked form joins the registry's entity only untitled and where the
+    corpus's labels of the form (registry and batch, :func:`_person_voted`) are not mostly PERSON:
+    else the full run keeps it apart as a bare name."""
     by_key: dict[str, set[str]] = defaultdict(set)
     for k, eid in index.select("alias_key", "entity_id").iter_rows():
         by_key[k].add(eid)
@@ -148,12 +154,16 @@ def _relink(
     rows: list[dict[str, str]] = []
     moved: set[tuple[str, str]] = set()
     kept: set[tuple[str, str]] = set()
-    for text, label, eid, note in mentions.select("text", "label", "entity_id", "link_note").iter_rows():
+    personish = _person_voted(mentions, reg_mentions, set(by_key))
+    cols = mentions.select("article_id", "start", "text", "label", "entity_id", "link_note")
+    for art, start, text, label, eid, note in cols.iter_rows():
         form = " ".join(str(text).split())
-        hits = by_key.get(name_key(form), set())
+        key = name_key(form)
+        hits = by_key.get(key, set())
         hit = next(iter(hits)) if len(hits) == 1 else None
         new = eid
-        if eid is None and note in _ORPHAN_NOTES and hit is not None:
+        bare = (art, start) in titled or key in personish  # the full run's bare name: no shared node
+        if eid is None and note in _ORPHAN_NOTES and hit is not None and not bare:
             new, why = hit, ("exact", "a form the registry holds for this entity")
         elif eid is None and note in _ORPHAN_NOTES and form in prominent:
             new, why = prominent[form], ("surname_prominent", "the registry's one person called so alone")
@@ -180,6 +190,28 @@ def _relink(
         ["entity_id", "alias"], keep="first", maintain_order=True
     )
     return out, extra, moved - kept
+
+
+def _person_voted(mentions: pl.DataFrame, reg_mentions: pl.DataFrame | None, known: set[str]) -> set[str]:
+    """Returns the name keys of the batch's unlinked orphan forms that the registry holds
+    (``known``) and whose labels over registry and batch vote PERSON (the full run's vote, ties
+    as :func:`transforms.entities.graph._vote`): the full run keeps such a form a bare name.
+    Only when the batch has such forms are the registry's mentions counted."""
+    orphans = mentions.filter(pl.col("entity_id").is_null() & pl.col("link_note").is_in(list(_ORPHAN_NOTES)))
+    keys = {
+        k for t in orphans["text"].unique().to_list() if (k := name_key(" ".join(str(t).split()))) in known
+    }
+    if not keys:
+        return set()
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    frames = [mentions] if reg_mentions is None else [mentions, reg_mentions]
+    for frame in frames:
+        counted = frame.group_by("text", "label").agg(pl.len().alias("n"))
+        for text, label, n in counted.iter_rows():
+            k = name_key(" ".join(str(text).split()))
+            if k in keys:
+                votes[k][str(label)] += n
+    return {k for k, c in votes.items() if _vote(c) == "PERSON"}
 
 
 def _without(frame: pl.DataFrame, pairs: set[tuple[str, str]]) -> pl.DataFrame:
@@ -214,11 +246,15 @@ def link_batch(
     batch_ents: pl.DataFrame,
     batch_mentions: pl.DataFrame,
     batch_merges: pl.DataFrame,
+    reg_mentions: pl.DataFrame | None = None,
+    titled: frozenset[tuple[str, int]] = frozenset(),
 ) -> Linked:
     """Links a batch resolved on its own (``resolve_entities`` of the new articles' mentions) to the
     registry (its entities, merge rows and :func:`alias_index`). Returns the grown registry and the
     batch's mentions with registry ids (see :class:`Linked`). Registry entities keep their id and
-    name; their counts, articles and aliases grow."""
+    name; their counts, articles and aliases grow. ``reg_mentions`` (the registry's entity
+    mentions) and ``titled`` (the batch mentions written with a title, by article and start) tell
+    whether the full run would put an unlinked batch form in the node of the registry's entity."""
     mapping, ambiguous = _mapping(index, batch_ents, batch_merges, reg_entities)
     mentions, orphan_rows, moved = _relink(
         batch_mentions.with_columns(pl.col("entity_id").replace(mapping)),
@@ -226,6 +262,8 @@ def link_batch(
         reg_merges,
         index,
         batch_ents,
+        reg_mentions,
+        titled,
     )
     # A form whose mentions the registry took elsewhere is no alias (nor merge row) of the batch
     # entity any more: aliases and merge rows say only what some mention is linked to.
