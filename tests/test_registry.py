@@ -402,6 +402,8 @@ def test_new_spelling_of_a_registry_person_links_by_transliteration_key() -> Non
     full = increment.resolve_all(_x(old + new))
     assert _entity_of(out, C, 0) == _entity_of(prev, A, 0) == _entity_of(full, C, 0)
     assert stats["new"] == 0 and out["entities"].height == full["entities"].height == 1
+    row = out["entity_merges"].filter(pl.col("alias") == "Mykola Brodsky").row(0, named=True)
+    assert row["rule"] == "translit"  # as the full run records it; the registry's name stays
 
 
 def test_unlinked_form_links_to_the_registry_only_where_the_full_run_would() -> None:

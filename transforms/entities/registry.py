@@ -214,6 +214,31 @@ def _person_voted(mentions: pl.DataFrame, reg_mentions: pl.DataFrame | None, kno
     return {k for k, c in votes.items() if _vote(c) == "PERSON"}
 
 
+def _translit_rows(merges: pl.DataFrame, reg_entities: pl.DataFrame) -> pl.DataFrame:
+    """Returns batch merge rows (registry ids) where a batch name that joined a registry person by
+    its transliteration key says so (rule ``translit``, as the full run records it), not
+    ``canonical``: the registry's name stays the canonical one."""
+    names = reg_entities.filter(pl.col("type") == "PERSON").select(
+        "entity_id", pl.col("name").alias("__name")
+    )
+    rows = merges.join(names, on="entity_id", how="left")
+    alias, name = rows["alias"].to_list(), rows["__name"].to_list()
+    flip = [
+        r == "canonical" and n is not None and name_key(a) != name_key(n) and _person_key(a) == _person_key(n)
+        for a, n, r in zip(alias, name, rows["rule"].to_list(), strict=True)
+    ]
+    if not any(flip):
+        return merges
+    why = [
+        f"{a} ~ {n}: transliteration key" if f else None for a, n, f in zip(alias, name, flip, strict=True)
+    ]
+    mask = pl.Series(flip, dtype=pl.Boolean)
+    return merges.with_columns(
+        pl.when(mask).then(pl.lit("translit")).otherwise(pl.col("rule")).alias("rule"),
+        pl.when(mask).then(pl.Series(why, dtype=pl.String)).otherwise(pl.col("evidence")).alias("evidence"),
+    )
+
+
 def _without(frame: pl.DataFrame, pairs: set[tuple[str, str]]) -> pl.DataFrame:
     """Returns batch ``frame`` (merge rows: entity_id, alias) without the rows of ``pairs``."""
     if not pairs:
@@ -267,7 +292,9 @@ def link_batch(
     )
     # A form whose mentions the registry took elsewhere is no alias (nor merge row) of the batch
     # entity any more: aliases and merge rows say only what some mention is linked to.
-    new_merges = _without(batch_merges.with_columns(pl.col("entity_id").replace(mapping)), moved)
+    new_merges = _translit_rows(
+        _without(batch_merges.with_columns(pl.col("entity_id").replace(mapping)), moved), reg_entities
+    )
     merges = pl.concat([reg_merges, new_merges, orphan_rows]).unique(
         ["entity_id", "alias"], keep="first", maintain_order=True
     )
