@@ -19,16 +19,9 @@ from storage.files import read_json, write_parquet
 from storage.locations import Locations
 from storage.partitions import read_table
 from storage.stores import open_store
+from tests.test_partitions import META
 from tests.test_validation import RUN_DATE, make_tables
 from transforms import schema
-
-META: dict[str, Any] = {
-    "model": {"name": "m", "version": "0", "spacy_version": "0"},
-    "extractor_version": "test",
-    "input_fingerprint": "0" * 16,
-    "parameters": {},
-    "counts": {},
-}
 
 
 @pytest.fixture(autouse=True)
