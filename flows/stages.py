@@ -36,7 +36,7 @@ from storage.files import (
 from storage.locations import Locations
 from storage.partitions import data_files, partition_release, release_files, release_problems, write_table
 from storage.raw import read_raw
-from storage.stores import release_store
+from storage.stores import record_validation, release_store
 from transforms import card, clean, guard, increment, ingest, partitions, release, schema
 from transforms.entities.registry import alias_index
 from transforms.extract import ArticleInput, extractor_version
@@ -506,6 +506,11 @@ def publish_stage(
         and content
         == release.content_fingerprint({k: v["sha256"] for k, v in prev_files.items() if isinstance(v, dict)})
     ):
+        # The same files, validated by this run's code: the release records the new validation
+        # keys, or every later run would validate every partition again.
+        build = {**meta.get("build", {}), "publish_text": publish_text}
+        if record_validation(store, current, files, build):
+            log.info("publish: release %s now records this run's validation keys", current.name)
         log.info("publish: tables identical to release %s; nothing new to publish", current.name)
         return {
             "published": False,

@@ -88,6 +88,12 @@ class ReleaseStore:
         is stored, relative to the store's root."""
         return f"{releases.RELEASES}/{release_id}/{rel}"
 
+    def rewrite_release_json(self, current: Path, name: str, obj: Mapping[str, object]) -> None:
+        """Replaces the JSON file ``name`` (manifest.json, build.json) of the current release, whose
+        local copy is ``current``, in the store and in that copy; each write is atomic."""
+        self.write_json(obj, f"{releases.RELEASES}/{current.name}/{name}")
+        write_json(obj, current / name)
+
 
 def pointer_for(release_id: str, man: dict[str, object], store: ReleaseStore) -> dict[str, object]:
     """Returns the ``current.json`` content that names ``release_id`` (its manifest ``man``): per
@@ -161,6 +167,9 @@ class LocalStore(ReleaseStore):
     def read_json(self, rel: str) -> dict[str, object] | None:
         return read_json(self.out_dir / rel)
 
+    def rewrite_release_json(self, current: Path, name: str, obj: Mapping[str, object]) -> None:
+        write_json(obj, current / name)  # the local copy is the release itself
+
     def write_json(self, obj: object, rel: str) -> None:
         write_json(obj, self.out_dir / rel)
 
@@ -188,6 +197,43 @@ class LocalStore(ReleaseStore):
         final = releases.point_current(self.out_dir, release_id)
         self.write_json(pointer_for(release_id, read_json(final / "manifest.json") or {}, self), POINTER)
         return str(final)
+
+
+def record_validation(
+    store: ReleaseStore,
+    current: Path,
+    files: Mapping[str, Mapping[str, object]],
+    build: Mapping[str, object],
+) -> bool:
+    """Records in the current release (its local copy ``current``) what a run whose tables are
+    that release's very files learnt: each file's validation key from ``files`` (the run's manifest
+    entries) in manifest.json, and ``build`` (validate key, code fingerprint…) in build.json, so
+    the next run of the same code neither validates those units again nor runs validation at all.
+    Only these two JSON files are replaced (each atomically, the manifest first); no data file is
+    touched. Returns True when anything changed."""
+    man = read_json(current / "manifest.json") or {}
+    old = man.get("files")
+    if not isinstance(old, dict):
+        return False
+    new: dict[str, object] = {}
+    for rel, facts in old.items():
+        if not isinstance(facts, dict):
+            new[rel] = facts
+            continue
+        entry = {k: v for k, v in facts.items() if k != "validation_key"}
+        key = (files.get(rel) or {}).get("validation_key")
+        if isinstance(key, str):
+            entry["validation_key"] = key
+        new[rel] = entry
+    changed = False
+    if new != old:
+        store.rewrite_release_json(current, "manifest.json", {**man, "files": new})
+        changed = True
+    built = read_json(current / "build.json") or {}
+    if {**built, **build} != built:
+        store.rewrite_release_json(current, "build.json", {**built, **build})
+        changed = True
+    return changed
 
 
 def release_store(loc: Locations) -> ReleaseStore:

@@ -120,3 +120,40 @@ class _Today:
     @staticmethod
     def today() -> object:
         return RUN_DATE
+
+
+def test_an_unchanged_release_records_the_validation_keys_of_new_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("expectations.runner.date", _Today)
+    tables = make_tables(n_articles=6)
+    first = _run(tmp_path, tables)
+    rel1 = Path(first["publish"]["release"])
+    data1 = {f: f.stat().st_ino for f in rel1.rglob("part-*.parquet")}
+    keys1 = {
+        k: v.get("validation_key") for k, v in (read_json(rel1 / "manifest.json") or {})["files"].items()
+    }
+
+    # Other code, the same tables: the release stays, and records the keys this code gave.
+    monkeypatch.setattr(stages.stagecache, "code_fingerprint", lambda: "other code")
+    meta = dict(META, build={"validate_key": "v2", "code_fingerprint": "other code"})
+    monkeypatch.setattr("tests.test_validate_stage.META", meta)
+    second = _run(tmp_path, tables)
+    assert second["publish"]["reason"] == "unchanged"
+    assert _validated(second["verdict"], "entity_mentions") == (5, 5)
+    man = read_json(rel1 / "manifest.json") or {}
+    keys2 = {k: v.get("validation_key") for k, v in man["files"].items()}
+    assert keys2.keys() == keys1.keys()
+    assert all(keys2[k] != keys1[k] for k in keys1 if keys1[k] is not None)
+    assert {
+        k: v["validation_key"] for k, v in second["publish"]["files"].items() if "validation_key" in v
+    } == {k: v for k, v in keys2.items() if v is not None}
+    build = read_json(rel1 / "build.json") or {}
+    assert build["validate_key"] == "v2" and build["code_fingerprint"] == "other code"
+    assert {f: f.stat().st_ino for f in rel1.rglob("part-*.parquet")} == data1  # no data rewritten
+
+    # The next run of that code validates nothing again.
+    third = _run(tmp_path, tables)
+    assert third["publish"]["reason"] == "unchanged"
+    assert _validated(third["verdict"], "entity_mentions") == (0, 5)
+    assert _validated(third["verdict"], "articles") == (0, 5)
