@@ -163,7 +163,8 @@ def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo, day
     rejecting = [c.passed for c in checks if c.action == "reject" and c.passed is not None]
     if rejecting:
         keep = pl.DataFrame(rejecting).select(pl.all_horizontal(pl.all())).to_series()
-        kept = frame.filter(keep)
+        # No row rejected (the usual case): the frame itself, not a second copy of the table.
+        kept = frame if keep.all() else frame.filter(keep)
         refs.add(table.name, kept)
     else:
         kept = frame

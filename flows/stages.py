@@ -26,6 +26,7 @@ from storage import cache as extract_cache
 from storage import registry, stagecache
 from storage.catalog import write_page
 from storage.files import (
+    TableFiles,
     read_json,
     read_parquet,
     table_names,
@@ -320,18 +321,34 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
         log.info("resolve: mention tables unchanged; reused %s (stage key %s)", hit, key)
 
     def compute() -> dict[str, Any]:
-        x = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
-        signatures = registry.article_signatures(x, days)
-        prev = registry.load(loc.cache_root, None)
-        usable = prev if prev is not None and prev[2] == code and not refresh else None
+        # What the stages before left (the clean stage's per-text objects, the parse's results)
+        # is garbage by now: its pages go back before the resolve's own peak.
+        gc.collect()
+        trim_memory()
+        x: Mapping[str, pl.DataFrame] = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
+        signatures = registry.article_signatures(dict(x), days)
+        # The whole registry only when the run links against it; a full resolve reads the few
+        # columns it compares, once the resolve's own peak is over.
+        usable = (
+            None
+            if refresh or registry.builder(loc.cache_root) != code
+            else registry.load(loc.cache_root, code)
+        )
         new = increment.plan(usable[1] if usable else None, signatures)
+        incremental = usable is not None and new is not None
         if usable is not None and new is not None:
             out, stats = increment.resolve_new(usable[0], x, new, days)
             log.info("resolve: %d new articles linked to the registry (%s)", len(new), stats)
         else:
+            usable = None
+            # Each x table read when its step comes and dropped after it, not held throughout.
+            x = TableFiles({n: loc.work_file(n) for n in x_names})
             out, stats = increment.resolve_all(x, days), {}
+            prev = registry.load(loc.cache_root, None, increment.CHANGE_COLUMNS)
             if prev is not None:
                 stats["registry_changes"] = increment.record_changes(out, prev[0])
+            del prev
+        del usable
         for name, frame in out.items():
             write_parquet(frame, loc.work_file(name))
         index = alias_index(out["entities"], out["entity_merges"])
@@ -345,7 +362,7 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
         log.info("resolve: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
         return {
             **counts,
-            "incremental": new is not None and usable is not None,
+            "incremental": incremental,
             "new_articles": len(new or []),
         }
 
@@ -395,6 +412,8 @@ def validate_stage(
     from expectations.runner import validate  # GX is slow to import: only when validating
 
     log = get_run_logger()
+    gc.collect()  # what the resolve and the steps between left: freed before the tables are read
+    trim_memory()
     staging = Path(staging_dir)
     current = release_store(loc).current()
     prev_files = release_files(current) if current is not None else {}

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -88,6 +89,23 @@ def read_parquet(
         empty = schema.empty(table)
         return empty.select(columns) if columns else empty
     return pl.read_parquet(path, columns=columns)
+
+
+class TableFiles(Mapping[str, pl.DataFrame]):
+    """Work tables by name, each read from its file whenever it is looked up and never kept: a
+    caller that uses a table for one step and moves on does not hold it through the next."""
+
+    def __init__(self, paths: Mapping[str, Path]) -> None:
+        self._paths = dict(paths)
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return read_parquet(self._paths[name], schema.TABLES[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def drop_unreadable(files: list[Path], columns: list[str]) -> tuple[list[Path], list[Path]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +62,31 @@ def is_current(cache_root: Path, key: str) -> bool:
     return pointer.get("version") == f"v-{key}" and (_root(cache_root) / f"v-{key}").is_dir()
 
 
-def load(cache_root: Path, code: str | None) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, str] | None:
+def builder(cache_root: Path) -> str | None:
+    """Returns the code fingerprint that built the current registry (None: no registry)."""
+    pointer = read_json(_root(cache_root) / POINTER) or {}
+    code = pointer.get("code")
+    return code if isinstance(code, str) else None
+
+
+def load(
+    cache_root: Path,
+    code: str | None,
+    columns: Mapping[str, list[str]] | None = None,
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, str] | None:
     """Returns the current registry's resolved tables, its ``registry_articles`` and the code
     fingerprint that built it, or None when there is none, it is incomplete, or ``code`` is given
-    and differs from its builder's."""
+    and differs from its builder's. ``columns``: only these tables, with only these columns
+    (a full re-resolve compares a few columns of two tables, not the whole registry)."""
     pointer = read_json(_root(cache_root) / POINTER)
     if not pointer or (code is not None and pointer.get("code") != code):
         return None
     folder = _root(cache_root) / str(pointer.get("version"))
+    wanted = {n: None for n in RESOLVED} if columns is None else dict(columns)
     try:
-        tables = {n: read_parquet(folder / f"{n}.parquet", schema.TABLES[n]) for n in RESOLVED}
+        tables = {
+            n: read_parquet(folder / f"{n}.parquet", schema.TABLES[n], cols) for n, cols in wanted.items()
+        }
         arts = read_parquet(folder / "registry_articles.parquet", schema.REGISTRY_ARTICLES)
     except (OSError, pl.exceptions.PolarsError, ValueError):
         return None

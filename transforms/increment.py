@@ -3,6 +3,8 @@ articles against the entity registry of an earlier run (:func:`resolve_new`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from transforms import entities, events, quotes, schema
@@ -11,12 +13,13 @@ from transforms.events.merge_window import WINDOW_DAYS, merge_window
 
 # The resolved tables, in the order the stage writes them.
 RESOLVED = ("entities", "entity_mentions", "entity_merges", "quotes", "events", "event_mentions")
-XTables = dict[str, pl.DataFrame]  # x_entity_mentions, x_entity_aliases, x_quotes, x_event_mentions
+XTables = Mapping[str, pl.DataFrame]  # x_entity_mentions, x_entity_aliases, x_quotes, x_event_mentions
 
 
 def resolve_all(x: XTables, article_days: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Resolves every article: canonical entities, quotes and events of the whole corpus.
-    ``article_days`` (article_id, ``__pub``) keeps undated event mentions of distant days apart."""
+    ``article_days`` (article_id, ``__pub``) keeps undated event mentions of distant days apart.
+    Each x table is looked up in ``x`` when its step comes (``x`` may read it then)."""
     ents, mentions, merges = entities.resolve_entities(x["x_entity_mentions"])
     ents, merges = entities.add_headline_aliases(ents, merges, x["x_entity_aliases"])
     qs = quotes.resolve_quotes(x["x_quotes"], mentions, ents)
@@ -26,9 +29,17 @@ def resolve_all(x: XTables, article_days: pl.DataFrame | None = None) -> dict[st
     return {k: schema.conform(v, schema.TABLES[k]) for k, v in out.items()}
 
 
+# The columns of the previous registry that :func:`record_changes` reads.
+CHANGE_COLUMNS = {
+    "entities": ["entity_id", "name"],
+    "entity_mentions": ["article_id", "start", "end", "entity_id"],
+}
+
+
 def record_changes(out: dict[str, pl.DataFrame], prev: dict[str, pl.DataFrame]) -> int:
     """Adds to ``out["entity_merges"]`` how a full re-resolve changed the previous registry
-    (``prev``'s entities and mentions); returns the number of change rows."""
+    (``prev``'s entities and mentions, at least :data:`CHANGE_COLUMNS`); returns the number of
+    change rows."""
     changes = registry_changes(prev["entity_mentions"], prev["entities"], out["entity_mentions"])
     out["entity_merges"] = with_changes(out["entity_merges"], changes)
     return changes.height

@@ -52,6 +52,7 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("title"))
     frame = frame.select(cols).unique(["article_id", "start", "end"], keep="first", maintain_order=False)
     frame = frame.sort(["article_id", "start", "end", "text", "label"], nulls_last=True)
+    del x_mentions  # the caller's copy may be the only other one: not held through the merges
     rows = mention_rows(frame)
 
     nodes, node_ids = _build_nodes(rows)
