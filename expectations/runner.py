@@ -89,7 +89,6 @@ class _Plan:
     kept: pl.DataFrame
     rejected: pl.DataFrame
     run: RunInfo
-    units: pl.Series  # the unit of each row of ``frame``
 
 
 def preload() -> threading.Thread:
@@ -152,9 +151,9 @@ def _rejected_rows(table: schema.Table, frame: pl.DataFrame, checks: list[Check]
     return pl.concat(parts)
 
 
-def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo, days: pl.DataFrame) -> _Plan:
+def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo) -> _Plan:
     """Computes a table's checks (its own and the key's uniqueness) against the kept rows of its
-    parents, splits kept/rejected and names each row's unit."""
+    parents and splits kept/rejected."""
     from expectations.common import key_unique, schema_ok
 
     table: schema.Table = module.TABLE
@@ -170,8 +169,7 @@ def _plan(module: ModuleType, frame: pl.DataFrame, refs: Refs, run: RunInfo, day
         kept = frame
         if conform:
             refs.add(table.name, kept)
-    names = units.unit_names(frame, table, days)
-    return _Plan(module, frame, checks, kept, _rejected_rows(table, frame, checks), run, names)
+    return _Plan(module, frame, checks, kept, _rejected_rows(table, frame, checks), run)
 
 
 def _checked(plan: _Plan) -> pl.DataFrame:
@@ -379,7 +377,7 @@ def validate(
             continue
         prev = previous.get(name) if previous is not None and name not in NO_DRIFT else None
         run = RunInfo(today, max_row_loss, input_changed, None if prev is None else _height(prev))
-        plans[name] = _plan(modules[name], tables[name], refs, run, days)
+        plans[name] = _plan(modules[name], tables[name], refs, run)
 
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("newsfacts")
@@ -428,21 +426,24 @@ def validate(
         )
         key = [k for k in table.key if k in plan.frame.columns]
         checked = _checked(plan)
-        keys = units.unit_keys(checked, plan.units, f"{salt}\x1f{name}\x1f{max_row_loss!r}")
+        # Each row's unit, named when its table's turn comes: one table's names alive at a time.
+        names = units.unit_names(plan.frame, table, days)
+        keys = units.unit_keys(checked, names, f"{salt}\x1f{name}\x1f{max_row_loss!r}")
         changed = [u for u, k in keys.items() if recorded.get(u, {}).get("key") != k]
         if not schema_ok(plan.frame, table) or plan.frame.height == 0:
             todo = checked  # a wrong or empty table is always shown to GX, whole
         elif len(changed) == len(keys):
             todo = checked
         else:
-            todo = checked.filter(plan.units.is_in(changed))
+            todo = checked.filter(names.is_in(changed))
         batches = list(units.batches(todo))  # polars slices: no copy
         if not batches and (plan.frame.height == 0 or not schema_ok(plan.frame, table)):
             batches = [todo]
         del todo, checked
         frames = (to_pandas(b) for b in batches)
         result = _suite_result(name, plan, run_suite(name, frames, expectations, key) if batches else [])
-        unit_rows = plan.units.value_counts().rows() if plan.frame.height else []
+        unit_rows = names.value_counts().rows() if plan.frame.height else []
+        del names
         drift_block, drift_warn = drift_messages(
             name, plan.frame.height, plan.run, dict(unit_rows), prev_unit_rows if name not in NO_DRIFT else {}
         )

@@ -20,7 +20,7 @@ from transforms import partitions, schema
 # What one Great Expectations batch may hold: GX validates pandas copies, so a batch of changed
 # rows is cut at this many rows or this much polars memory, whichever comes first.
 BATCH_ROWS = 100_000
-BATCH_BYTES = 48_000_000
+BATCH_BYTES = 24_000_000
 UNIT_COLUMN = "__unit"
 HASH_SEEDS = (0x5EED1, 0x5EED2)
 

@@ -459,6 +459,9 @@ def validate_stage(
     create_table_artifact(result.summary_rows(), key="newsfacts-validation-suites", description="Suites")
     verdict = "passed" if result.passed else "blocked"
     checked = sum(s.checked for s in result.suites[1:])
+    result.tables.clear()
+    gc.collect()  # GX's context and batches hold reference cycles: freed here, not at exit
+    trim_memory()
     log.info(
         "validate: %s; %d rows rejected; %d of %d partitions validated, %d files written, %d shared",
         verdict,
@@ -493,6 +496,8 @@ def publish_stage(
     to it, unless validation or the release guard blocked it (``blocked``: True, ``reason`` says
     why) or its tables equal the current release's; then refreshes the download page."""
     log = get_run_logger()
+    gc.collect()  # the validation's leftovers, before the changelog reads the tables' keys
+    trim_memory()
     store = release_store(loc)
     staging = Path(staging_dir)
     if verdict["verdict"] != "passed":
