@@ -344,6 +344,8 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
             # Each x table read when its step comes and dropped after it, not held throughout.
             x = TableFiles({n: loc.work_file(n) for n in x_names})
             out, stats = increment.resolve_all(x, days), {}
+            gc.collect()  # the resolve's per-mention objects: freed before the registries are compared
+            trim_memory()
             prev = registry.load(loc.cache_root, None, increment.CHANGE_COLUMNS)
             if prev is not None:
                 stats["registry_changes"] = increment.record_changes(out, prev[0])

@@ -377,6 +377,10 @@ def _grow(
     return pl.concat([grown, schema.conform(fresh, schema.ENTITIES)], how="vertical_relaxed")
 
 
+# Blocks of articles registry_changes matches the mentions of separately.
+_CHANGE_BLOCKS = 8
+
+
 def registry_changes(
     prev_mentions: pl.DataFrame, prev_entities: pl.DataFrame, mentions: pl.DataFrame
 ) -> pl.DataFrame:
@@ -387,13 +391,19 @@ def registry_changes(
     or ``registry_rename`` (the same mentions under a new canonical name). Mentions are matched by
     article and offsets; none when nothing changed."""
     key = ["article_id", "start", "end"]
-    pairs = (
-        prev_mentions.drop_nulls("entity_id")
-        .select(*key, pl.col("entity_id").alias("old"))
-        .join(mentions.drop_nulls("entity_id").select(*key, "entity_id"), on=key, how="inner")
+    old = prev_mentions.drop_nulls("entity_id").select(*key, pl.col("entity_id").alias("old"))
+    now = mentions.drop_nulls("entity_id").select(*key, "entity_id")
+    # Matched by blocks of articles: one block's join in memory at a time, not the corpus's.
+    block = pl.col("article_id").hash(seed=11) % _CHANGE_BLOCKS
+    parts = [
+        old.filter(block == b)
+        .join(now.filter(block == b), on=key, how="inner")
         .select("old", "entity_id")
         .unique()
-    )
+        for b in range(_CHANGE_BLOCKS)
+    ]
+    del old, now
+    pairs = pl.concat(parts).unique()
     n_new = pairs.group_by("old").agg(pl.len().alias("n_new"))
     n_old = pairs.group_by("entity_id").agg(pl.len().alias("n_old"))
     names = prev_entities.select(pl.col("entity_id").alias("old"), pl.col("name").alias("alias"))
