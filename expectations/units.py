@@ -70,10 +70,12 @@ def unit_keys(frame: pl.DataFrame, units: pl.Series, salt: str) -> dict[str, str
             "h2": frame.hash_rows(seed=HASH_SEEDS[1]),
         }
     )
-    for (name,), rows in hashes.partition_by(UNIT_COLUMN, as_dict=True, maintain_order=True).items():
+    # The hashes gathered per unit (in row order), not the rows: no copy of the unit names.
+    grouped = hashes.group_by(UNIT_COLUMN, maintain_order=True).agg("h1", "h2")
+    for name, h1, h2 in zip(grouped[UNIT_COLUMN].to_list(), grouped["h1"], grouped["h2"], strict=True):
         h = hashlib.sha256(head)
-        h.update(rows["h1"].to_numpy().tobytes())
-        h.update(rows["h2"].to_numpy().tobytes())
+        h.update(h1.to_numpy().tobytes())
+        h.update(h2.to_numpy().tobytes())
         out[str(name)] = h.hexdigest()[:32]
     return out
 

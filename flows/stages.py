@@ -53,6 +53,13 @@ STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
 QUARANTINE_PARTS = ("quarantine_ingest", "quarantine_clean", "quarantine_extract")
 
 
+def _free_memory() -> None:
+    """Collects garbage and returns the freed heap pages to the system (after a step that freed
+    many objects: the process keeps its peak otherwise)."""
+    gc.collect()
+    trim_memory()
+
+
 def ignores_cache(stage: str, rerun_from: str, full_refresh: bool) -> bool:
     """Returns True when ``stage`` must be recomputed: a full refresh, or the operator asked to
     rerun from this stage or an earlier one."""
@@ -323,8 +330,7 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         # What the stages before left (the clean stage's per-text objects, the parse's results)
         # is garbage by now: its pages go back before the resolve's own peak.
-        gc.collect()
-        trim_memory()
+        _free_memory()
         x: Mapping[str, pl.DataFrame] = {n: read_parquet(loc.work_file(n), schema.TABLES[n]) for n in x_names}
         signatures = registry.article_signatures(dict(x), days)
         # The whole registry only when the run links against it; a full resolve reads the few
@@ -343,9 +349,9 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
             usable = None
             # Each x table read when its step comes and dropped after it, not held throughout.
             x = TableFiles({n: loc.work_file(n) for n in x_names})
-            out, stats = increment.resolve_all(x, days), {}
-            gc.collect()  # the resolve's per-mention objects: freed before the registries are compared
-            trim_memory()
+            # The per-mention objects of the entity step: given back before quotes and events.
+            out, stats = increment.resolve_all(x, days, between=_free_memory), {}
+            _free_memory()  # and before the registries are compared
             prev = registry.load(loc.cache_root, None, increment.CHANGE_COLUMNS)
             if prev is not None:
                 stats["registry_changes"] = increment.record_changes(out, prev[0])
@@ -359,8 +365,7 @@ def resolve_stage(loc: Locations, refresh: bool = False) -> dict[str, Any]:
         del out, x
         # The resolve's per-mention objects are garbage now: give their pages back before
         # validation reads the tables (else the tree keeps both peaks at once).
-        gc.collect()
-        trim_memory()
+        _free_memory()
         log.info("resolve: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
         return {
             **counts,
@@ -414,8 +419,7 @@ def validate_stage(
     from expectations.runner import validate  # GX is slow to import: only when validating
 
     log = get_run_logger()
-    gc.collect()  # what the resolve and the steps between left: freed before the tables are read
-    trim_memory()
+    _free_memory()  # what the resolve and the steps between left: freed before the tables are read
     staging = Path(staging_dir)
     current = release_store(loc).current()
     prev_files = release_files(current) if current is not None else {}
@@ -462,8 +466,7 @@ def validate_stage(
     verdict = "passed" if result.passed else "blocked"
     checked = sum(s.checked for s in result.suites[1:])
     result.tables.clear()
-    gc.collect()  # GX's context and batches hold reference cycles: freed here, not at exit
-    trim_memory()
+    _free_memory()  # GX's context and batches hold reference cycles: freed here, not at exit
     log.info(
         "validate: %s; %d rows rejected; %d of %d partitions validated, %d files written, %d shared",
         verdict,
@@ -498,8 +501,7 @@ def publish_stage(
     to it, unless validation or the release guard blocked it (``blocked``: True, ``reason`` says
     why) or its tables equal the current release's; then refreshes the download page."""
     log = get_run_logger()
-    gc.collect()  # the validation's leftovers, before the changelog reads the tables' keys
-    trim_memory()
+    _free_memory()  # the validation's leftovers, before the changelog reads the tables' keys
     store = release_store(loc)
     staging = Path(staging_dir)
     if verdict["verdict"] != "passed":

@@ -3,7 +3,7 @@ articles against the entity registry of an earlier run (:func:`resolve_new`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
@@ -16,11 +16,16 @@ RESOLVED = ("entities", "entity_mentions", "entity_merges", "quotes", "events", 
 XTables = Mapping[str, pl.DataFrame]  # x_entity_mentions, x_entity_aliases, x_quotes, x_event_mentions
 
 
-def resolve_all(x: XTables, article_days: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+def resolve_all(
+    x: XTables, article_days: pl.DataFrame | None = None, between: Callable[[], None] | None = None
+) -> dict[str, pl.DataFrame]:
     """Resolves every article: canonical entities, quotes and events of the whole corpus.
     ``article_days`` (article_id, ``__pub``) keeps undated event mentions of distant days apart.
-    Each x table is looked up in ``x`` when its step comes (``x`` may read it then)."""
+    Each x table is looked up in ``x`` when its step comes (``x`` may read it then); ``between``
+    is called once the entities are resolved (the caller may give freed memory back then)."""
     ents, mentions, merges = entities.resolve_entities(x["x_entity_mentions"])
+    if between is not None:
+        between()
     ents, merges = entities.add_headline_aliases(ents, merges, x["x_entity_aliases"])
     qs = quotes.resolve_quotes(x["x_quotes"], mentions, ents)
     evs, ev_mentions = events.resolve_events(x["x_event_mentions"], mentions, ents, article_days=article_days)
