@@ -48,6 +48,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from spacy.language import Language
@@ -67,7 +68,17 @@ RECYCLE_TASKS = 100
 # list, not pickled in the pool's queues.
 QUEUED_PER_WORKER = 2
 
+# A batch of more characters than this (one long article) makes the worker's peak: its tok2vec
+# arrays alone take about 3 kB per character for a moment. The pool's workers take turns with such
+# batches (``_BIG_LOCK``), so two of those peaks never add up in the tree; a long article is rare
+# and the longest-first order of the extract map puts them all in its first chunk, so the other
+# worker almost never waits.
+BIG_BATCH_CHARS = 2 * BATCH_CHARS
+# Seconds a worker waits for its turn at most (then it parses anyway: never a stuck pool).
+BIG_WAIT_S = 120.0
+
 _NLP: Language | None = None
+_BIG_LOCK: Any = None  # a multiprocessing Lock shared by the pool's workers, in a worker
 
 
 def watch_parent(parent: int, interval_s: float = 1.0) -> None:
@@ -82,8 +93,9 @@ def watch_parent(parent: int, interval_s: float = 1.0) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _init_worker(model: str, parent: int | None = None) -> None:
-    global _NLP
+def _init_worker(model: str, parent: int | None = None, big_lock: Any = None) -> None:
+    global _NLP, _BIG_LOCK
+    _BIG_LOCK = big_lock
     # Ctrl-C in a terminal reaches the whole process group: the parent decides and stops the
     # workers itself (see flows.stop), a worker must not die mid-chunk on its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -104,7 +116,13 @@ def extract_bounded(
     articles and ``batch_chars`` characters (an article longer than that is a batch of its own)."""
     parts = []
     for batch in chunk_by_chars(chunk, batch_size, batch_chars):
-        parts.append(extract_articles(nlp, batch, batch_size=len(batch)))
+        big = _BIG_LOCK is not None and sum(len(a.text) for a in batch) > BIG_BATCH_CHARS
+        turn = big and _BIG_LOCK.acquire(timeout=BIG_WAIT_S)
+        try:
+            parts.append(extract_articles(nlp, batch, batch_size=len(batch)))
+        finally:
+            if turn:
+                _BIG_LOCK.release()
         # The batch's Docs and arrays are freed now: give their pages back (a long article's
         # tok2vec arrays would else stay in the heap for the rest of the worker's life).
         trim_memory()
@@ -233,7 +251,7 @@ def _new_pool(model: str, workers: int) -> ProcessPoolExecutor:
         workers,
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(model, os.getpid()),
+        initargs=(model, os.getpid(), ctx.Lock()),
         max_tasks_per_child=RECYCLE_TASKS,
     )
 

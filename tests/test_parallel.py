@@ -152,3 +152,26 @@ def test_map_extract_queues_a_few_chunks_ahead_not_all(monkeypatch: pytest.Monke
     got = [first, *gen]
     assert [c for c, _ in got] == chunks and [f["n"]["n"][0] for _, f in got] == list(range(1, 11))
     assert submitted == list(range(1, 11))  # each chunk once, in order
+
+
+def test_workers_take_turns_with_a_long_article_only(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    turns: list[str] = []
+
+    class Lock:
+        def acquire(self, timeout: float) -> bool:
+            turns.append("acquire")
+            return True
+
+        def release(self) -> None:
+            turns.append("release")
+
+    monkeypatch.setattr(parallel, "_BIG_LOCK", Lock())
+    monkeypatch.setattr(parallel, "BIG_BATCH_CHARS", 60)
+    chunk = [
+        ArticleInput("c1", "The mayor said the talks would go on for another week at least.", None, ()),
+        ArticleInput("c2", "Police arrested two people.", None, ()),
+        ArticleInput("c3", "Officials met.", None, ()),
+    ]
+    frames = parallel.extract_bounded(nlp, chunk, batch_size=32, batch_chars=30)
+    assert turns == ["acquire", "release"]  # the one batch over 60 characters; not the short ones
+    assert frames["x_extract_errors"].is_empty()
