@@ -35,9 +35,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import datetime as dt
+import json
 import multiprocessing as mp
 import os
-import pickle
 import shutil
 import signal
 import tempfile
@@ -139,7 +140,12 @@ def _extract_chunk(chunk: Sequence[ArticleInput], batch_size: int) -> dict[str, 
 def _extract_spilled(path: str, batch_size: int) -> dict[str, pl.DataFrame]:
     """Parses the chunk that :func:`spill_chunk` wrote to ``path`` (and removes the file)."""
     file = Path(path)
-    chunk: list[ArticleInput] = pickle.loads(file.read_bytes())
+    chunk = [
+        ArticleInput(
+            r["id"], r["text"], dt.date.fromisoformat(r["day"]) if r["day"] else None, tuple(r["related"])
+        )
+        for r in json.loads(file.read_text(encoding="utf-8"))
+    ]
     file.unlink(missing_ok=True)
     return _extract_chunk(chunk, batch_size)
 
@@ -147,9 +153,19 @@ def _extract_spilled(path: str, batch_size: int) -> dict[str, pl.DataFrame]:
 def spill_chunk(chunk: Sequence[ArticleInput], folder: Path) -> tuple[str, list[ArticleInput]]:
     """Writes ``chunk`` to a new file in ``folder``; returns its path and the chunk without its
     texts (ids, dates and related headlines: enough for the cache keys)."""
-    fd, path = tempfile.mkstemp(suffix=".chunk", dir=folder)
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(list(chunk), f, protocol=pickle.HIGHEST_PROTOCOL)
+    fd, path = tempfile.mkstemp(suffix=".json", dir=folder)
+    rows = [
+        {
+            "id": a.article_id,
+            "text": a.text,
+            "day": a.published_at.isoformat() if a.published_at is not None else None,
+            "related": list(a.related),
+        }
+        for a in chunk
+    ]
+    # JSON, not pickle: no code path of the pipeline loads a pickle (see tests/test_security.py).
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(rows, f)
     return path, [dataclasses.replace(a, text="") for a in chunk]
 
 
