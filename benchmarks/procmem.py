@@ -69,6 +69,8 @@ class Measured:
     processes: list[dict[str, Any]] = field(default_factory=list)
     # (seconds since start, summed RSS, summed PSS, processes) at every sample
     timeline: list[tuple[float, int, int, int]] = field(default_factory=list)
+    # (seconds since start, {pid: RSS}) at every sample: who held the memory when
+    per_process: list[tuple[float, dict[int, int]]] = field(default_factory=list)
 
 
 def _descendants_psutil(pid: int) -> list[int]:
@@ -187,6 +189,7 @@ def run_measured(
     peak = {"rss": 0, "pss": 0, "n": 0}
     procs: dict[int, ProcPeak] = {}
     timeline: list[tuple[float, int, int, int]] = []
+    per_process: list[tuple[float, dict[int, int]]] = []
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -195,11 +198,13 @@ def run_measured(
         while not done.is_set():
             now = time.perf_counter() - started
             rss_sum = pss_sum = n = 0
+            each: dict[int, int] = {}
             for pid in descendants(proc.pid):
                 m = rss_pss(pid)
                 if m is None:
                     continue
                 rss, pss = m
+                each[pid] = rss
                 rss_sum, pss_sum, n = rss_sum + rss, pss_sum + pss, n + 1
                 pp = procs.get(pid)
                 if pp is None or not pp.cmdline:
@@ -215,6 +220,7 @@ def run_measured(
                 pp.cpu_s = max(pp.cpu_s, cpu_seconds(pid))
                 pp.last_s = now
             timeline.append((round(now, 2), rss_sum, pss_sum, n))
+            per_process.append((round(now, 2), each))
             peak["rss"] = max(peak["rss"], rss_sum)
             peak["pss"] = max(peak["pss"], pss_sum)
             peak["n"] = max(peak["n"], n)
@@ -236,6 +242,7 @@ def run_measured(
         peak_pss_bytes=peak["pss"],
         processes=[p.as_dict() for p in sorted(procs.values(), key=lambda p: p.first_s)],
         timeline=timeline,
+        per_process=per_process,
     )
 
 
@@ -267,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         "processes": m.processes,
     }
     if args.timeline is not None:
-        args.timeline.write_text(json.dumps({**report, "timeline": m.timeline}) + "\n")
+        samples = [{"t": t, "rss": each} for t, each in m.per_process]
+        args.timeline.write_text(
+            json.dumps({**report, "timeline": m.timeline, "per_process": samples}) + "\n"
+        )
     print(json.dumps(report, indent=1), file=sys.stderr)
     return m.returncode
 

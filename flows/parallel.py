@@ -20,21 +20,36 @@ extract map then takes that pool over and always shuts it down when it ends.
 Streaming: while the clean stage cleans, it hands each chunk of newly cleaned articles to the warm
 pool (``prefetch_extract``), so the parse starts on the first chunks instead of after the whole
 clean; the extract stage collects those results (``take_prefetched``) before it maps the rest.
+The clean runs far ahead of the parse, so a chunk waits in a file of the pool's spill folder, not
+in this process: the parent keeps only the articles' ids and keys, whatever the corpus's size.
+
+Workers over a long run: each batch's arrays are returned to the system after the batch
+(``trim_memory``: the tok2vec of one 70k-character article alone takes 0.23 GB for a moment, and
+without the trim the heap kept it), and a worker is replaced after ``RECYCLE_TASKS`` chunks, so
+what grows with every new word (spaCy's string store and vocabulary) is bounded by the chunks one
+worker parses, not by the corpus. A new worker costs about 1.5 CPU s (imports and model load).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
+import datetime as dt
+import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 from spacy.language import Language
@@ -46,8 +61,25 @@ from transforms.nlp import load_model
 BATCH_CHARS = 20_000
 # Chunks per worker: enough that the longest-first order evens out the work at the end.
 CHUNKS_PER_WORKER = 4
+# Chunks a parse worker runs before it is replaced by a fresh one (see the module docstring): the
+# clean stage's chunks are at most 2 * BATCH_CHARS characters, so a worker lives for a few million
+# characters (about a minute of parse at most, for 1.5 CPU s of start-up).
+RECYCLE_TASKS = 100
+# Chunks of the extract map queued in the pool at once, per worker: the others wait in the parent's
+# list, not pickled in the pool's queues.
+QUEUED_PER_WORKER = 2
+
+# A batch of more characters than this (one long article) makes the worker's peak: its tok2vec
+# arrays alone take about 3 kB per character for a moment. The pool's workers take turns with such
+# batches (``_BIG_LOCK``), so two of those peaks never add up in the tree; a long article is rare
+# and the longest-first order of the extract map puts them all in its first chunk, so the other
+# worker almost never waits.
+BIG_BATCH_CHARS = 2 * BATCH_CHARS
+# Seconds a worker waits for its turn at most (then it parses anyway: never a stuck pool).
+BIG_WAIT_S = 120.0
 
 _NLP: Language | None = None
+_BIG_LOCK: Any = None  # a multiprocessing Lock shared by the pool's workers, in a worker
 
 
 def watch_parent(parent: int, interval_s: float = 1.0) -> None:
@@ -62,8 +94,9 @@ def watch_parent(parent: int, interval_s: float = 1.0) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _init_worker(model: str, parent: int | None = None) -> None:
-    global _NLP
+def _init_worker(model: str, parent: int | None = None, big_lock: Any = None) -> None:
+    global _NLP, _BIG_LOCK
+    _BIG_LOCK = big_lock
     # Ctrl-C in a terminal reaches the whole process group: the parent decides and stops the
     # workers itself (see flows.stop), a worker must not die mid-chunk on its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -82,10 +115,18 @@ def extract_bounded(
 ) -> dict[str, pl.DataFrame]:
     """Returns the intermediate frames of the chunk, parsed in batches of at most ``batch_size``
     articles and ``batch_chars`` characters (an article longer than that is a batch of its own)."""
-    parts = [
-        extract_articles(nlp, batch, batch_size=len(batch))
-        for batch in chunk_by_chars(chunk, batch_size, batch_chars)
-    ]
+    parts = []
+    for batch in chunk_by_chars(chunk, batch_size, batch_chars):
+        big = _BIG_LOCK is not None and sum(len(a.text) for a in batch) > BIG_BATCH_CHARS
+        turn = big and _BIG_LOCK.acquire(timeout=BIG_WAIT_S)
+        try:
+            parts.append(extract_articles(nlp, batch, batch_size=len(batch)))
+        finally:
+            if turn:
+                _BIG_LOCK.release()
+        # The batch's Docs and arrays are freed now: give their pages back (a long article's
+        # tok2vec arrays would else stay in the heap for the rest of the worker's life).
+        trim_memory()
     if len(parts) == 1:
         return parts[0]
     return {name: pl.concat([p[name] for p in parts], how="vertical_relaxed") for name in parts[0]}
@@ -94,6 +135,38 @@ def extract_bounded(
 def _extract_chunk(chunk: Sequence[ArticleInput], batch_size: int) -> dict[str, pl.DataFrame]:
     assert _NLP is not None, "worker not initialised"
     return extract_bounded(_NLP, chunk, batch_size)
+
+
+def _extract_spilled(path: str, batch_size: int) -> dict[str, pl.DataFrame]:
+    """Parses the chunk that :func:`spill_chunk` wrote to ``path`` (and removes the file)."""
+    file = Path(path)
+    chunk = [
+        ArticleInput(
+            r["id"], r["text"], dt.date.fromisoformat(r["day"]) if r["day"] else None, tuple(r["related"])
+        )
+        for r in json.loads(file.read_text(encoding="utf-8"))
+    ]
+    file.unlink(missing_ok=True)
+    return _extract_chunk(chunk, batch_size)
+
+
+def spill_chunk(chunk: Sequence[ArticleInput], folder: Path) -> tuple[str, list[ArticleInput]]:
+    """Writes ``chunk`` to a new file in ``folder``; returns its path and the chunk without its
+    texts (ids, dates and related headlines: enough for the cache keys)."""
+    fd, path = tempfile.mkstemp(suffix=".json", dir=folder)
+    rows = [
+        {
+            "id": a.article_id,
+            "text": a.text,
+            "day": a.published_at.isoformat() if a.published_at is not None else None,
+            "related": list(a.related),
+        }
+        for a in chunk
+    ]
+    # JSON, not pickle: no code path of the pipeline loads a pickle (see tests/test_security.py).
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(rows, f)
+    return path, [dataclasses.replace(a, text="") for a in chunk]
 
 
 # Dask workers: one model per worker process, loaded by the first chunk it runs. The lock makes a
@@ -157,6 +230,13 @@ class _Warm:
     workers: int
     pool: ProcessPoolExecutor
     ready: list[Future[int]]
+    spill: Path | None = None  # where prefetched chunks wait for a worker
+
+    def close(self, wait: bool) -> None:
+        """Shuts the pool down (chunks not started are cancelled) and removes the spill folder."""
+        self.pool.shutdown(wait=wait, cancel_futures=True)
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
 
 
 _WARM: _Warm | None = None
@@ -165,11 +245,30 @@ _WARM_LOCK = threading.Lock()
 _PREFETCH: list[tuple[Sequence[ArticleInput], Future[dict[str, pl.DataFrame]]]] = []
 
 
+class RecyclingPool(ProcessPoolExecutor):
+    """A process pool whose workers, with ``max_tasks_per_child``, are always replaced when they
+    exit at their limit. Python 3.11's pool decides on a replacement by an idle-worker semaphore
+    that can hold a token of a worker gone since, and then spawns none: with a backlog queued the
+    pool shrinks, and hangs once no worker is left (CPython gh-115634, fixed in later releases)."""
+
+    def _adjust_process_count(self) -> None:
+        # The pool's manager thread calls this after a worker exited; submit() calls it otherwise.
+        if threading.current_thread() is getattr(self, "_executor_manager_thread", None):
+            if len(self._processes) < self._max_workers:  # type: ignore[attr-defined]
+                self._spawn_process()  # type: ignore[attr-defined]
+            return
+        super()._adjust_process_count()
+
+
 def _new_pool(model: str, workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the parent runs Prefect's threads, which a fork would copy mid-flight.
     ctx = mp.get_context("spawn")
-    return ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_worker, initargs=(model, os.getpid())
+    return RecyclingPool(
+        workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(model, os.getpid(), ctx.Lock()),
+        max_tasks_per_child=RECYCLE_TASKS,
     )
 
 
@@ -192,11 +291,12 @@ def terminate_workers() -> int:
     return len(children)
 
 
-def warm_pool(model: str, n_process: int) -> bool:
+def warm_pool(model: str, n_process: int, spill_under: Path | None = None) -> bool:
     """Starts ``n_process`` parse workers loading ``model`` in the background, for the next
     ``map_extract`` to take over; returns whether a pool was started (not for one process, nor when
-    a pool for the same model and size is already warm). Pair with ``shutdown_warm_pool`` on paths
-    that may not reach the extract map."""
+    a pool for the same model and size is already warm). Prefetched chunks wait in a folder made
+    under ``spill_under`` (the system's temporary folder when None). Pair with
+    ``shutdown_warm_pool`` on paths that may not reach the extract map."""
     global _WARM
     if n_process <= 1:
         return False
@@ -204,10 +304,13 @@ def warm_pool(model: str, n_process: int) -> bool:
         if _WARM is not None:
             if _WARM.model == model and _WARM.workers == n_process:
                 return False
-            _WARM.pool.shutdown(wait=False, cancel_futures=True)
+            _WARM.close(wait=False)
+        if spill_under is not None:
+            spill_under.mkdir(parents=True, exist_ok=True)
+        spill = Path(tempfile.mkdtemp(prefix="parse-queue-", dir=spill_under))
         pool = _new_pool(model, n_process)
         # A spawn pool starts one process per submit that finds no idle worker: one task per worker.
-        _WARM = _Warm(model, n_process, pool, [pool.submit(_ready) for _ in range(n_process)])
+        _WARM = _Warm(model, n_process, pool, [pool.submit(_ready) for _ in range(n_process)], spill)
     return True
 
 
@@ -218,8 +321,12 @@ def _take_warm(model: str) -> _Warm | None:
     with _WARM_LOCK:
         warm, _WARM = _WARM, None
         _PREFETCH.clear()  # collected by the extract stage before it maps; anything left is moot
+    if warm is not None and warm.spill is not None:
+        # Prefetched chunks not collected are moot: their files go, so their tasks fail at once.
+        shutil.rmtree(warm.spill, ignore_errors=True)
+        warm.spill = None
     if warm is not None and warm.model != model:
-        warm.pool.shutdown(wait=False, cancel_futures=True)
+        warm.close(wait=False)
         return None
     return warm
 
@@ -232,17 +339,22 @@ def shutdown_warm_pool() -> None:
         warm, _WARM = _WARM, None
         _PREFETCH.clear()
     if warm is not None:
-        warm.pool.shutdown(wait=True, cancel_futures=True)
+        warm.close(wait=True)
 
 
 def prefetch_extract(chunk: Sequence[ArticleInput], model: str, batch_size: int) -> bool:
-    """Hands a chunk to the warm pool of ``model`` to parse now; returns False (nothing submitted)
-    when no such pool is warm. Collect the results with :func:`take_prefetched`."""
+    """Hands a chunk to the warm pool of ``model`` to parse; returns False (nothing submitted)
+    when no such pool is warm. The chunk waits for a worker in the pool's spill folder. Collect
+    the results with :func:`take_prefetched` (it yields the chunks without their texts)."""
     with _WARM_LOCK:
         warm = _WARM
         if warm is None or warm.model != model or not chunk:
             return False
-        _PREFETCH.append((chunk, warm.pool.submit(_extract_chunk, chunk, batch_size)))
+        if warm.spill is None:
+            _PREFETCH.append((chunk, warm.pool.submit(_extract_chunk, chunk, batch_size)))
+        else:
+            path, stub = spill_chunk(chunk, warm.spill)
+            _PREFETCH.append((stub, warm.pool.submit(_extract_spilled, path, batch_size)))
     return True
 
 
@@ -286,7 +398,7 @@ def map_extract(
     warm = _take_warm(model)
     if not chunks or dask_address or dask_workers > 0:
         if warm is not None:
-            warm.pool.shutdown(wait=False, cancel_futures=True)
+            warm.close(wait=False)
         if chunks:
             yield from _map_extract_dask(chunks, model, batch_size, dask_address, dask_workers)
         return
@@ -298,12 +410,17 @@ def map_extract(
         return
     # A warm pool is used even for one chunk: its workers hold the model already.
     pool = warm.pool if warm is not None else _new_pool(model, workers)
+    ahead = max(1, (warm.workers if warm is not None else workers) * QUEUED_PER_WORKER)
     try:
-        futures = deque(pool.submit(_extract_chunk, chunk, batch_size) for chunk in chunks)
-        for chunk in chunks:
+        # A few chunks queued ahead keep every worker busy; submitting all at once would keep
+        # every chunk's work item (and, for those queued, its pickled texts) in the pool.
+        futures = deque(pool.submit(_extract_chunk, chunk, batch_size) for chunk in chunks[:ahead])
+        for i, chunk in enumerate(chunks):
             # Popped before yielding: a finished future holds its frames, and the caller has
             # them now (keeping every future would keep every chunk's frames to the end).
             frames = futures.popleft().result()
+            if i + ahead < len(chunks):
+                futures.append(pool.submit(_extract_chunk, chunks[i + ahead], batch_size))
             yield chunk, frames
             del frames
     except BaseException:

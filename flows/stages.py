@@ -137,7 +137,8 @@ def clean_stage(
         # now and parse what this stage cleans as it goes.
         stream = None
         if warm_model and warm_processes > 1:
-            warm_pool(warm_model, warm_processes)
+            # Chunks cleaned ahead of the parse wait in files under the cache, not in memory.
+            warm_pool(warm_model, warm_processes, spill_under=loc.cache_root / "spill")
             stream = Stream(warm_model, batch_size, reparse, log=log.info)
         articles, bad, counts = clean_incremental(loc, english_only, refresh, stream)
         write_parquet(articles, loc.work_file("articles"))
@@ -162,7 +163,11 @@ def clean_stage(
 
     try:
         outputs = ["articles.parquet", "quarantine_clean.parquet"]
-        return cache_or_compute(loc, "clean", key, loc.work_dir, refresh, compute, outputs, reused)
+        result = cache_or_compute(loc, "clean", key, loc.work_dir, refresh, compute, outputs, reused)
+        # The corpus's frames are garbage now: their pages go back before the parse's peak.
+        gc.collect()
+        trim_memory()
+        return result
     except BaseException:
         shutdown_warm_pool()  # the run stops here: the workers would wait for nothing
         raise
@@ -185,19 +190,10 @@ def extract_stage(
     local one of ``dask_workers`` when asked."""
     try:
         log = get_run_logger()
-        articles = read_parquet(loc.work_file("articles")).select(
-            "article_id", "text", "published_at", "boilerplate_removed", "boilerplate_rules"
-        )
+        # Not the texts yet: the parse of the chunks streamed by the clean stage is still running,
+        # and only the articles left to parse need theirs.
         version = extractor_version(model)
-        inputs = [
-            ArticleInput(
-                r["article_id"],
-                r["text"],
-                r["published_at"],
-                tuple(clean.related_headlines(r["boilerplate_removed"], r["boilerplate_rules"])),
-            )
-            for r in articles.iter_rows(named=True)
-        ]
+        inputs = _article_inputs(read_parquet(loc.work_file("articles"), None, _INPUT_COLUMNS[1:]))
         ids = {a.article_id for a in inputs}
         # The cache holds an article under the key of its other inputs too: a date added or
         # changed later re-extracts it (its events' days depend on it).
@@ -209,8 +205,12 @@ def extract_stage(
             written.add(batch_key)
             streamed.update(i for i, k in batch.items() if keys.get(i) == k)
         done = streamed if full_refresh else extract_cache.cached_ids(loc.cache_root, version, keys)
-        todo = [a for a in inputs if a.article_id not in done]
         del inputs
+        todo: list[ArticleInput] = []
+        if len(done) < len(ids):
+            frame = read_parquet(loc.work_file("articles"), None, _INPUT_COLUMNS)
+            todo = _article_inputs(frame.filter(~pl.col("article_id").is_in(list(done))))
+            del frame
         # Long articles first spreads the work evenly over the processes.
         todo.sort(key=lambda a: (-len(a.text), a.article_id))
         log.info(
@@ -221,6 +221,9 @@ def extract_stage(
             len(todo),
             version,
         )
+        if not todo:
+            # The parse is over: its workers go before this process grows by GX and the gazetteers.
+            shutdown_warm_pool()
         if todo or streamed:
             # Importing GX takes seconds: do it in a thread while the parse runs in its processes
             # (with nothing to parse, the run may well not validate at all).
@@ -269,6 +272,24 @@ def extract_stage(
         }
     finally:
         shutdown_warm_pool()  # parse workers started by the clean stage and not used (nothing to parse)
+
+
+_INPUT_COLUMNS = ["text", "article_id", "published_at", "boilerplate_removed", "boilerplate_rules"]
+
+
+def _article_inputs(articles: pl.DataFrame) -> list[ArticleInput]:
+    """Returns what the extractors read of each article; with an empty text when ``articles``
+    has no ``text`` column (enough for the cache keys)."""
+    with_text = "text" in articles.columns
+    return [
+        ArticleInput(
+            r["article_id"],
+            r["text"] if with_text else "",
+            r["published_at"],
+            tuple(clean.related_headlines(r["boilerplate_removed"], r["boilerplate_rules"])),
+        )
+        for r in articles.iter_rows(named=True)
+    ]
 
 
 def quarantine_extract_errors(loc: Locations) -> int:

@@ -3,7 +3,12 @@ worker's memory follows the characters it holds), and the warm pool's life cycle
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+import datetime as dt
+import multiprocessing as mp
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -100,3 +105,73 @@ def test_prefetched_chunks_come_back_in_order_and_a_failed_one_is_left_out(
     assert [c for c, _ in got] == [chunks[2]] and got[0][1]["t"]["x"].to_list() == [2]
     assert stopped == [True]  # after a failure the pool is not trusted
     assert parallel.prefetch_extract(chunks[0], DEFAULT_MODEL, 8) is False  # no warm pool
+
+
+def test_recycling_pool_replaces_each_worker_at_its_limit() -> None:
+    # Python 3.11's own pool may spawn no replacement when tasks are queued (CPython gh-115634).
+    ctx = mp.get_context("spawn")
+    with parallel.RecyclingPool(1, mp_context=ctx, max_tasks_per_child=2) as pool:
+        futures = [pool.submit(os.getpid) for _ in range(6)]
+        pids = [f.result(timeout=120) for f in futures]
+    assert len(set(pids)) == 3  # a new process every two tasks, and none of them hung
+
+
+def test_a_spilled_chunk_waits_in_a_file_and_the_parent_keeps_its_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunk = [ArticleInput("a1", "Some text.", dt.date(2024, 5, 1), ("A headline",)), _art(2, 30)]
+    path, stub = parallel.spill_chunk(chunk, tmp_path)
+    assert [a.text for a in stub] == ["", ""]
+    assert [a.cache_key() for a in stub] == [a.cache_key() for a in chunk]
+    seen: list[list[ArticleInput]] = []
+
+    def parse(c: list[ArticleInput], batch_size: int) -> dict[str, pl.DataFrame]:
+        seen.append(c)
+        return {}
+
+    monkeypatch.setattr(parallel, "_extract_chunk", parse)
+    assert parallel._extract_spilled(path, 8) == {}
+    assert seen == [chunk] and not Path(path).exists()  # the worker read it and removed the file
+
+
+def test_map_extract_queues_a_few_chunks_ahead_not_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    submitted: list[int] = []
+
+    class Pool(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            submitted.append(len(args[0]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_new_pool", lambda model, workers: Pool(workers))
+    monkeypatch.setattr(parallel, "_extract_chunk", lambda c, b: {"n": pl.DataFrame({"n": [len(c)]})})
+    chunks = [[_art(i, 10)] * (i + 1) for i in range(10)]
+    gen = parallel.map_extract(chunks, DEFAULT_MODEL, 8, 2)
+    first = next(gen)
+    assert first[0] == chunks[0]
+    assert len(submitted) == 2 * parallel.QUEUED_PER_WORKER + 1  # not every chunk at once
+    got = [first, *gen]
+    assert [c for c, _ in got] == chunks and [f["n"]["n"][0] for _, f in got] == list(range(1, 11))
+    assert submitted == list(range(1, 11))  # each chunk once, in order
+
+
+def test_workers_take_turns_with_a_long_article_only(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    turns: list[str] = []
+
+    class Lock:
+        def acquire(self, timeout: float) -> bool:
+            turns.append("acquire")
+            return True
+
+        def release(self) -> None:
+            turns.append("release")
+
+    monkeypatch.setattr(parallel, "_BIG_LOCK", Lock())
+    monkeypatch.setattr(parallel, "BIG_BATCH_CHARS", 60)
+    chunk = [
+        ArticleInput("c1", "The mayor said the talks would go on for another week at least.", None, ()),
+        ArticleInput("c2", "Police arrested two people.", None, ()),
+        ArticleInput("c3", "Officials met.", None, ()),
+    ]
+    frames = parallel.extract_bounded(nlp, chunk, batch_size=32, batch_chars=30)
+    assert turns == ["acquire", "release"]  # the one batch over 60 characters; not the short ones
+    assert frames["x_extract_errors"].is_empty()

@@ -11,7 +11,7 @@ run, so an article that arrives later (or sorts earlier) is judged exactly as in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
@@ -98,9 +98,15 @@ def clean_articles(
     processed in (source_path, record) order so "earlier" is stable.
     """
     ordered = raw.sort(["source_path", "record"], nulls_last=False)
-    table = _per_text(ordered["text"].to_list(), cleaned)
-    # The signatures stay in Arrow (128 Python ints per article would cost kilobytes each).
-    per = {r["text_key"]: r for r in table.drop("minhash").iter_rows(named=True)}
+    table = _per_text(ordered["text"], cleaned)
+    # The signatures and the clean texts stay in Arrow (128 Python ints per article would cost
+    # kilobytes each; a Python copy of every text would double the corpus in memory): per text,
+    # only what the loop decides by, the texts joined back by key at the end.
+    per: dict[str, dict[str, Any]] = {}
+    for r in table.drop("minhash").iter_rows(named=True):
+        text = str(r.pop("text"))
+        r["blank"], r["article_id"], r["n_chars"] = not text.strip(), stable_id("a", text), len(text)
+        per[r["text_key"]] = r
     rows: list[dict[str, object]] = []
     kept: list[str] = []
     quarantine: list[dict[str, object]] = []
@@ -109,13 +115,13 @@ def clean_articles(
         key = text_key(rec["text"])
         c = per[key]
         where = rec["source_path"] + (f"#{rec['record']}" if rec["record"] is not None else "")
-        if not str(c["text"]).strip():
+        if c["blank"]:
             quarantine.append(_q(rec, "no_text", "nothing left after removing boilerplate"))
             continue
         if english_only and c["foreign"]:
             quarantine.append(_q(rec, "not_english", str(c["language_detail"])))
             continue
-        article_id = stable_id("a", str(c["text"]))
+        article_id = c["article_id"]
         if article_id in seen:
             quarantine.append(_q(rec, "exact_duplicate", f"same text as {seen[article_id]}"))
             continue
@@ -137,11 +143,10 @@ def clean_articles(
                 "published_at": published,
                 "published_at_method": method,
                 "language": c["language"],
-                "text": c["text"],
                 "raw_sha256": rec["raw_sha256"],
                 "boilerplate_removed": c["removed"],
                 "boilerplate_rules": c["rules"],
-                "n_chars": len(str(c["text"])),
+                "n_chars": c["n_chars"],
             }
         )
     ids = [str(r["article_id"]) for r in rows]
@@ -155,15 +160,24 @@ def clean_articles(
     dup_of, scores = mark_near_duplicates_from_signatures(ids, sigs)
     for r, d, s in zip(rows, dup_of, scores, strict=True):
         r["duplicate_of"], r["duplicate_score"] = d, s
+    if not rows:
+        return schema.conform(schema.empty(schema.ARTICLES), schema.ARTICLES), quarantine
+    # The last row of a text key decides, as in ``per``.
+    texts = table.select("text_key", "text").unique("text_key", keep="last", maintain_order=True)
+    without_text = {k: v for k, v in schema.ARTICLES.polars_schema.items() if k != "text"}
     frame = (
-        pl.DataFrame(rows, schema=schema.ARTICLES.polars_schema) if rows else schema.empty(schema.ARTICLES)
+        pl.DataFrame(rows, schema=without_text)
+        .with_columns(pl.Series("text_key", kept, dtype=pl.String()))
+        .join(texts, on="text_key", how="left", maintain_order="left")
+        .drop("text_key")
     )
     return schema.conform(frame, schema.ARTICLES), quarantine
 
 
-def _per_text(raw_texts: Sequence[str], cleaned: pl.DataFrame | None) -> pl.DataFrame:
+def _per_text(raw_texts: Iterable[str], cleaned: pl.DataFrame | None) -> pl.DataFrame:
     """Returns the per-article clean results of every raw text (one row per text key), from
-    ``cleaned`` where it has them, computed here for the rest."""
+    ``cleaned`` where it has them, computed here for the rest (the texts are read one at a time:
+    a polars Series is not copied into a Python list)."""
     known = cleaned if cleaned is not None else pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
     have = set(known["text_key"].to_list())
     missing = [t for t in raw_texts if text_key(t) not in have]
