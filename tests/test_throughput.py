@@ -39,7 +39,12 @@ def test_parse_workers_start_early_only_for_a_local_parse(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any, changes: dict[str, Any], warms: bool
 ) -> None:
     started: list[tuple[str, int]] = []
-    monkeypatch.setattr("flows.parallel.warm_pool", lambda m, n: started.append((m, n)) or True)
+
+    def warm(model: str, n: int) -> bool:
+        started.append((model, n))
+        return True
+
+    monkeypatch.setattr("flows.parallel.warm_pool", warm)
     (tmp_path / "raw").mkdir()
     p = validate_params(
         raw_dir=str(tmp_path / "raw"), out_dir=str(tmp_path / "out"), allow_outside_roots=True
