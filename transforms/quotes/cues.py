@@ -8,7 +8,6 @@ from bisect import bisect_left
 
 from spacy.tokens import Span, Token
 
-from transforms.doctable import candidates
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _mention_at
 from transforms.quotes.lexicon import _lex
@@ -323,12 +322,8 @@ def _cue_index(ctx: _Ctx) -> list[int]:
     """Returns the token indices of the cue verbs (and "according") outside quotes, in order,
     computed once per article."""
     if ctx.cue_toks is None:
-        # only a verb, an auxiliary, a noun (tagged as a verb form) or "according" can be a cue
-        doc = ctx.doc
         ctx.cue_toks = [
-            i
-            for i in candidates(doc, pos=("VERB", "AUX", "NOUN"), lower=("according",))
-            if not ctx.in_quote(doc[i]) and (_is_cue(doc[i]) or _according_to(doc[i]) is not None)
+            t.i for t in ctx.doc if not ctx.in_quote(t) and (_is_cue(t) or _according_to(t) is not None)
         ]
     return ctx.cue_toks
 

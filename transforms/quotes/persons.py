@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
-from transforms.doctable import candidates
 from transforms.names import title_gender
 from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _Person
@@ -122,9 +121,8 @@ def _add_subject_names(ctx: _Ctx, names: list[_Name]) -> None:
     clause, a personal title or a role word shows a person)."""
     doc = ctx.doc
     covered = _coverage(len(ctx.text), ((n[0], n[1]) for n in names))
-    for i in candidates(doc, pos=("PROPN",), dep=("nsubj", "nsubjpass")):
-        t = doc[i]
-        if ctx.in_quote(t):
+    for t in doc:
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
             continue
         a, b = _proper_chain(t)
         s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
@@ -245,9 +243,8 @@ def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
         [(p.start, p.end) for p in ctx.persons] + [(int(m["start"]), int(m["end"])) for m in ctx.mentions],
     )
     added: list[_Person] = []
-    for i in candidates(doc, pos=_NAME_POS):
-        t = doc[i]
-        if not t.text[:1].isupper() or ctx.in_quote(t):
+    for t in doc:
+        if not t.text[:1].isupper() or t.pos_ not in _NAME_POS or ctx.in_quote(t):
             continue
         key = _key(t.text)
         if key not in person_keys or len(key) < 3:

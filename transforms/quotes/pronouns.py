@@ -8,7 +8,6 @@ from bisect import bisect_left
 
 from spacy.tokens import Token
 
-from transforms.doctable import candidates
 from transforms.quotes.context import _Attr, _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.syntax import main_clause as _main_clause
@@ -215,10 +214,9 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
         return ctx.chain
     lex = _lex()
     ctx.chain = []
-    for i in candidates(ctx.doc, dep=("nsubj", "nsubjpass")):
-        t = ctx.doc[i]
+    for t in ctx.doc:
         low = t.lower_
-        if ctx.in_quote(t):
+        if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t):
             continue
         if low not in lex.pron_male and low not in lex.pron_female:
             continue
@@ -300,10 +298,11 @@ def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
     verbs = _lex().verbs
     doc = ctx.doc
     out: list[_Person] = []
-    for i in candidates(doc, pos=("PROPN", "NOUN"), dep=("nsubj",)):
-        t = doc[i]
+    for t in doc:
         if (
-            not t.text[:1].isupper()
+            t.dep_ != "nsubj"
+            or t.pos_ not in ("PROPN", "NOUN")
+            or not t.text[:1].isupper()
             or t.text.isupper()
             or ctx.in_quote(t)
             or t.head.lemma_.lower() not in verbs
