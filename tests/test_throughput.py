@@ -1,5 +1,4 @@
-"""The throughput helpers: candidate scans on the Doc's arrays give the tokens a Token loop
-gives, and the CLI warms the parse workers early only for runs that will parse locally."""
+"""The CLI warms the parse workers early only for runs that will parse on a local pool."""
 
 from __future__ import annotations
 
@@ -7,21 +6,9 @@ import dataclasses
 from typing import Any
 
 import pytest
-from spacy.language import Language
 
 from flows import cli
 from flows.params import validate_params
-from transforms.doctable import candidates
-
-
-def test_candidates_match_a_token_loop(nlp: Language) -> None:
-    doc = nlp("Ann Lee said he was late. The council, according to officials, voted on Monday.")
-    want = [t.i for t in doc if t.pos_ == "PROPN" and t.dep_ in ("nsubj", "compound")]
-    assert candidates(doc, pos=("PROPN",), dep=("nsubj", "compound")) == want
-    want = [t.i for t in doc if t.pos_ in ("VERB", "AUX") or t.lower_ == "according"]
-    assert candidates(doc, pos=("VERB", "AUX"), lower=("according",)) == want
-    assert candidates(doc, dep=("nsubj",)) == [t.i for t in doc if t.dep_ == "nsubj"]
-    assert candidates(nlp(""), pos=("VERB",)) == []
 
 
 @pytest.mark.parametrize(
