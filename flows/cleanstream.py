@@ -14,6 +14,7 @@ first chunks instead of after the whole clean, and the extract stage collects th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,10 @@ CLEAN_CHUNK = 32
 # batch key, extractor version it was stored under), for the extract stage
 # (:func:`parsed_while_cleaning`).
 _COLLECTED: list[tuple[dict[str, str], str, str]] = []
+# Seconds between two progress lines: each line is a call to the Prefect API (and the server's
+# CPU, beside the parse); the extract stage's summary line gives the total anyway.
+PROGRESS_EVERY_S = 20.0
+_LAST_PROGRESS = [0.0]
 
 
 def collect_parsed(
@@ -50,7 +55,8 @@ def collect_parsed(
         batch = {a.article_id: a.cache_key() for a in chunk}
         _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch), version))
         del frames
-        if log is not None:
+        if log is not None and time.monotonic() - _LAST_PROGRESS[0] >= PROGRESS_EVERY_S:
+            _LAST_PROGRESS[0] = time.monotonic()
             log(f"extract: parsed {sum(len(b) for b, _, _ in _COLLECTED)} articles while cleaning")
 
 

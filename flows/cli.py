@@ -12,7 +12,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from flows.params import RunParams
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -168,6 +171,22 @@ def _start_temporary_server() -> Callable[[], None]:
     return wait
 
 
+def _warm_parse_workers(p: RunParams) -> bool:
+    """Starts the parse workers loading the model now when the run will parse on a local pool (a
+    full refresh, or a rerun from extract or an earlier stage): their seconds of start-up overlap
+    the server's start and the flow's own instead of the clean stage. The clean stage and the
+    extract map take this pool over. Returns whether a pool was started."""
+    from flows.stages import ignores_cache
+
+    if p.dask_address or p.dask_workers or p.n_process <= 1:
+        return False
+    if not ignores_cache("extract", p.rerun_from, p.full_refresh):
+        return False  # the run may well parse nothing: no workers for nothing
+    from flows.parallel import warm_pool
+
+    return warm_pool(p.model, p.n_process)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Runs the flow once and prints the summary; returns the exit code."""
     _prefect_env()
@@ -175,11 +194,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.params import validate_params
 
     try:  # a mistyped path or value: one line and exit 2, before a server is started for nothing
-        validate_params(**_run_kwargs(args))
+        params = validate_params(**_run_kwargs(args))
     except ValueError as err:
         print(f"newsfacts: {err}", file=sys.stderr)
         return EXIT_USAGE
     server_ready = _start_temporary_server()
+    warmed = _warm_parse_workers(params)
     from flows.outcome import ReleaseBlocked
     from flows.pipeline import newsfacts_pipeline
     from flows.stop import StopGuard
@@ -206,6 +226,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return guard.exit_code()
     finally:
         guard.close()
+        if warmed:  # a run that failed before its extract map took the workers over
+            from flows.parallel import shutdown_warm_pool
+
+            shutdown_warm_pool()
     print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
     return EXIT_OK
 
