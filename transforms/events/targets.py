@@ -59,7 +59,7 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     has_obj = any(c.dep_ in ("dobj", "dative") for c in trig.children)
     for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and not has_obj):
         for obj in _embedded_objects(x):
-            yield "xcomp", obj, _parties(obj, ms)
+            yield "xcomp", obj, _parties(obj, ms) or _named_owner(obj, ms)  # "a tax on X vehicles"
     # (5) a relative pronoun stands for the noun its clause modifies: "the group, which X blamed"
     if trig.dep_ == "relcl" and trig.head.pos_ in ("NOUN", "PROPN"):
         # only as the object: "for which he apologized" names the cause, not the other side
