@@ -146,7 +146,7 @@ def _not_event(found: _Found) -> bool:
         return True  # "officials who spoke with the paper said", "a leader who was widely criticized"
     etype, target = found.entry.event_type, found.target.text if found.target is not None else None
     if (
-        refused(trig)
+        refused(trig, etype)
         or conflict_pledge(trig, etype)
         or describing_clause(trig, etype)
         or title_clause(trig)

@@ -206,9 +206,14 @@ def _stray_appos(tok: Token, ms: _Mentions) -> Party | None:
             if t.dep_ != "appos" or t.i <= t.head.i or not _is_person(t, ms) or not _is_person(t.head, ms):
                 continue
             own, other = ms.at(t.idx), ms.at(t.head.idx)
-            if own is not None and other is not None and _person_key(own[2]) != _person_key(other[2]):
-                if t.doc[t.left_edge.i - 1].text == ",":
-                    return _mention_party(own)
+            comma = t.doc[t.left_edge.i - 1].text == ","
+            if (
+                own is not None
+                and other is not None
+                and comma
+                and _person_key(own[2]) != _person_key(other[2])
+            ):
+                return _mention_party(own)
     return None
 
 

@@ -51,9 +51,12 @@ def thing_compound(noun: Token) -> bool:
     return bool(mods) and any(c.dep_ == "compound" and c.lower_ in mods for c in noun.children)
 
 
-def refused(trig: Token) -> bool:
-    """Whether the trigger is what a refusal verb's complement does: "refused to meet X", "declined
-    to sign the agreement" (the noun an infinitive under the refusal acts on)."""
+def refused(trig: Token, event_type: str) -> bool:
+    """Whether the trigger is the cooperation a refusal verb's complement does: "refused to meet X",
+    "declined to sign the agreement" (the noun an infinitive under the refusal acts on). A refused
+    conflict stays a denied event ("declined to criticize X")."""
+    if event_type in words("conflict_types"):
+        return False
     cur = trig
     for _ in range(3):
         if cur.dep_ == "xcomp" and cur.head.lemma_.lower() in words("refusal_verbs"):
