@@ -75,3 +75,13 @@ def test_one_of_the_firms_and_owner_of_an_embedded_object(nlp: Language) -> None
     assert r["target_text"] == "Acme"
     text = "Tom Rivers threatened to impose a 35 percent tax on imported Acme vehicles."
     assert only(extract(nlp, text), "THREATEN")["target_text"] == "Acme"
+
+
+def test_a_described_name_in_apposition_acts(nlp: Language) -> None:
+    text = "The report was filed by Better Futures, a super PAC that backed Tom Rivers until he dropped out."
+    assert only(extract(nlp, text), "SUPPORT")["actor_text"] == "Better Futures"
+
+
+def test_what_a_request_asks_for_is_wished(nlp: Language) -> None:
+    r = only(extract(nlp, "The ministry requested that Tom Rivers be released from prison."), "RETREAT")
+    assert (r["target_text"], r["modality"]) == ("Tom Rivers", "hypothetical")

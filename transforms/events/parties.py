@@ -301,7 +301,12 @@ def _predicated(noun: Token) -> Token:
         cur = cur.head  # "a liar, xenophobe and bully who…"
     if _one_of(cur):
         cur = cur.head.head  # "X was one of several firms sued by Y": X
-    if cur.dep_ == "appos" and (cur.pos_ == "NOUN" or cur.ent_type_ == "NORP") and cur.head.pos_ == "PROPN":
+    kind_noun = (
+        cur.pos_ == "NOUN"
+        or cur.ent_type_ == "NORP"
+        or (cur.pos_ == "PROPN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in cur.children))
+    )
+    if cur.dep_ == "appos" and kind_noun and cur.head.pos_ == "PROPN":
         # "Acme Relief, an organization that endorsed X": the name, not its kind; "Jane Doe, a
         # Tennessee Republican who met X": the person, not the party she belongs to
         return cur.head
