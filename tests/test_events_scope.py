@@ -85,3 +85,11 @@ def test_a_described_name_in_apposition_acts(nlp: Language) -> None:
 def test_what_a_request_asks_for_is_wished(nlp: Language) -> None:
     r = only(extract(nlp, "The ministry requested that Tom Rivers be released from prison."), "RETREAT")
     assert (r["target_text"], r["modality"]) == ("Tom Rivers", "hypothetical")
+
+
+def test_the_one_hired_in_a_reduced_relative_acts(nlp: Language) -> None:
+    text = (
+        "Mary Stone cited Acme Labs, the firm the party has hired to investigate the breach at the ministry."
+    )
+    r = only(extract(nlp, text), "ACCUSE")
+    assert r["actor_text"] == "Acme Labs"
