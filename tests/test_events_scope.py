@@ -28,6 +28,9 @@ def test_a_pledge_of_conflict_is_no_agreement(nlp: Language) -> None:
     assert only(rows, "REJECT")["modality"] == "planned"
     rows = extract(nlp, "Tom Rivers vowed to bomb the Islamic State in Syria.")
     assert only(rows, "THREATEN")["actor_text"] == "Tom Rivers"
+    rows = extract(nlp, "Tom Rivers promised to impose sanctions on Iran.")
+    assert "AGREE" not in {r["event_type"] for r in rows}
+    assert only(rows, "THREATEN")["target_text"] == "Iran"
 
 
 def test_describing_relative_clauses_are_no_events(nlp: Language) -> None:

@@ -389,7 +389,7 @@ def _intent(
         return None
     trig = found.trigger
     etype = found.entry.event_type
-    pledge = pledged_conflict(trig, etype)
+    pledge = pledged_conflict(found.anchor or trig, etype)
     if (
         trig.dep_ == "xcomp"
         and (hit := _verb_key(trig.head, lex.verbs)) is not None

@@ -74,12 +74,19 @@ def conflict_pledge(trig: Token, event_type: str) -> bool:
 
     if event_type != "AGREE" or trig.lemma_.lower() not in words("pledge_verbs"):
         return False
-    verbs = lexicon().verbs
+    from transforms.events.triggers import _noun_entry
+
+    verbs, conflict = lexicon().verbs, words("conflict_types")
     for comp in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")):
         for verb in (comp, *comp.conjuncts):
             hit = _verb_key(verb, verbs)
-            if hit is not None and hit[1].event_type in words("conflict_types"):
+            if hit is not None and hit[1].event_type in conflict:
                 return True
+            # "promised to impose sanctions on X": the event is the support verb's object
+            for obj in (c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+                entry = _noun_entry(obj)
+                if entry is not None and entry.event_type in conflict:
+                    return True
     return False
 
 
@@ -89,10 +96,16 @@ def pledged_conflict(trig: Token, event_type: str) -> Token | None:
         return None
     verb = trig.head if trig.dep_ == "xcomp" else None
     if verb is None and trig.dep_ == "conj" and trig.head.dep_ == "xcomp":
-        verb = trig.head.head
-    if verb is not None and verb.lemma_.lower() in words("pledge_verbs"):
-        return verb
-    return None
+        verb = trig.head.head  # "vowed to fight X and ban Y"
+    from transforms.events.triggers import _conflictual_complement, _verb_key
+
+    if verb is None or verb.lemma_.lower() not in words("pledge_verbs"):
+        return None
+    # a pledge verb of the lexicon is itself coded: a threat when its infinitive is violent
+    coded = _verb_key(verb, lexicon().verbs) is not None
+    if coded and (_conflictual_complement(verb) or not conflict_pledge(verb, "AGREE")):
+        return None
+    return verb
 
 
 def describing_clause(trig: Token, event_type: str) -> bool:
