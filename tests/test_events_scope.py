@@ -96,3 +96,15 @@ def test_the_one_hired_in_a_reduced_relative_acts(nlp: Language) -> None:
     )
     r = only(extract(nlp, text), "ACCUSE")
     assert r["actor_text"] == "Acme Labs"
+
+
+def test_targets_on_the_object_and_in_a_whether_question(nlp: Language) -> None:
+    r = only(extract(nlp, "Tom Rivers settled a dispute with Turkey last week."), "AGREE")
+    assert r["target_text"] == "Turkey"
+    text = "The FBI is continuing its investigation of whether Tom Rivers's email server put secrets at risk."
+    assert only(extract(nlp, text), "ACCUSE")["target_text"] == "Tom Rivers"
+
+
+def test_an_accord_worked_out_is_a_finalised_agreement(nlp: Language) -> None:
+    r = only(extract(nlp, "Tom Rivers worked out an accord with Mary Stone on the bill."), "SUPPORT")
+    assert (r["cameo_code"], r["target_text"]) == ("057", "Mary Stone")
