@@ -108,3 +108,13 @@ def test_targets_on_the_object_and_in_a_whether_question(nlp: Language) -> None:
 def test_an_accord_worked_out_is_a_finalised_agreement(nlp: Language) -> None:
     r = only(extract(nlp, "Tom Rivers worked out an accord with Mary Stone on the bill."), "SUPPORT")
     assert (r["cameo_code"], r["target_text"]) == ("057", "Mary Stone")
+
+
+def test_boundaries_of_refusal_and_loyalty(nlp: Language) -> None:
+    # refusing to disavow an endorsement: the endorsement was given
+    text = "Senator Tom Rivers refuses to disavow the endorsement of Senator Mary Stone."
+    assert only(extract(nlp, text), "SUPPORT")["actor_text"] == "Mary Stone"
+    # named people in apposition, and an act rather than a stance, stay events
+    text = "Some of its biggest backers include Tom Rivers and Ken Moss, two fund managers who have endorsed Jane Roe."
+    assert "SUPPORT" in _types(nlp, text)
+    assert "SUPPORT" in _types(nlp, "The plan was echoed by aides who applauded Jane Roe on Tuesday.")

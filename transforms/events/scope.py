@@ -57,6 +57,8 @@ def refused(trig: Token, event_type: str) -> bool:
     conflict stays a denied event ("declined to criticize X")."""
     if event_type in words("conflict_types"):
         return False
+    from transforms.events.triggers import _verb_key
+
     cur = trig
     for _ in range(3):
         if cur.dep_ == "xcomp" and cur.head.lemma_.lower() in words("refusal_verbs"):
@@ -64,6 +66,9 @@ def refused(trig: Token, event_type: str) -> bool:
         if cur.dep_ not in ("xcomp", "dobj") or cur.head.i == cur.i:
             return False
         cur = cur.head
+        hit = _verb_key(cur, lexicon().verbs)
+        if hit is not None and hit[1].event_type in words("conflict_types"):
+            return False  # "refuses to disavow X's endorsement": the endorsement was given
     return False
 
 
@@ -118,7 +123,10 @@ def describing_clause(trig: Token, event_type: str) -> bool:
     if noun.ent_type_ or noun.pos_ != "NOUN":
         return False
     subj_rel = any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WP", "WDT") for c in trig.children)
-    if event_type in words("loyalty_types") and noun.tag_ == "NNS" and subj_rel:
+    # "X and Y, fund managers who are backing Z": named people, no group described
+    named = noun.dep_ == "appos" or any(c.dep_ == "appos" for c in noun.children)
+    stance = event_type in words("loyalty_types") and trig.lemma_.lower() in words("loyalty_verbs")
+    if stance and noun.tag_ == "NNS" and subj_rel and not named:
         return not any(c.ent_type_ in ("DATE", "TIME") for c in trig.subtree)  # a time makes it an act
     capable = any(c.dep_ == "aux" and c.lower_ in words("capability_modals") for c in trig.children)
     return capable and not subj_rel and noun.lower_ not in lexicon().all_groups
