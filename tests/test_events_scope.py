@@ -20,6 +20,8 @@ def test_a_refused_cooperation_is_the_refusal_only(nlp: Language) -> None:
     # a refused conflict stays a denied event
     r = only(extract(nlp, "The prime minister declined to criticize Hungary."), "ACCUSE")
     assert r["modality"] == "negated"
+    r = only(extract(nlp, "The president has refused to make concessions to his rivals."), "CONCEDE")
+    assert r["modality"] == "negated"
 
 
 def test_a_pledge_of_conflict_is_no_agreement(nlp: Language) -> None:

@@ -54,9 +54,9 @@ def thing_compound(noun: Token) -> bool:
 def refused(trig: Token, event_type: str) -> bool:
     """Whether the trigger is the cooperation a refusal verb's complement does: "refused to meet X",
     "declined to sign the agreement" (the noun an infinitive under the refusal acts on). A refused
-    conflict stays a denied event ("declined to criticize X")."""
-    if event_type in words("conflict_types"):
-        return False
+    conflict or yielding stays a denied event ("declined to criticize X", "refused to resign")."""
+    if event_type not in words("refused_types"):
+        return False  # "refused to make concessions", "refused to resign": a denied yielding
     from transforms.events.triggers import _verb_key
 
     cur = trig
