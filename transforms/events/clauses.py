@@ -93,6 +93,10 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 return c
             if c.dep_ == "prep" and c.lower_ == "on":  # "called on X to…"
                 return next((o for o in c.children if o.dep_ == "pobj"), None)
+        if head.dep_ == "relcl" and not any(c.tag_ in ("WP", "WDT", "WP$") for c in head.children):
+            # "X, the firm the party hired to investigate…": the noun the clause is on is hired
+            noun = head.head
+            return noun.head if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" else noun
     if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
         # "X is ready to send troops", "they are willing to forgive Y"
         return _subject(head.head, depth + 1)

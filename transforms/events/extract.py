@@ -28,6 +28,16 @@ from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges, endorsed
 from transforms.events.nominal import _nominal
 from transforms.events.parties import PARTY_LABELS
+from transforms.events.scope import (
+    conflict_pledge,
+    describing_clause,
+    open_other_side,
+    own_side,
+    pledged_conflict,
+    refused,
+    thing_compound,
+    title_clause,
+)
 from transforms.events.targets import fallback_target
 from transforms.events.triggers import _Found, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
@@ -134,9 +144,19 @@ def _not_event(found: _Found) -> bool:
         return True  # "met with reporters"
     if sourcing(trig, found.entry.event_type) or background_appraisal(trig, found.entry.event_type):
         return True  # "officials who spoke with the paper said", "a leader who was widely criticized"
+    etype, target = found.entry.event_type, found.target.text if found.target is not None else None
+    if (
+        refused(trig, etype)
+        or conflict_pledge(trig, etype)
+        or describing_clause(trig, etype)
+        or title_clause(trig)
+        or open_other_side(target)
+        or own_side(etype, target)
+    ):
+        return True  # "refused to sign the deal": the refusal is the event (see scope)
     if trig.pos_ == "VERB":
         return naming(trig)
-    return habitual_noun(trig)
+    return habitual_noun(trig) or thing_compound(trig)
 
 
 def _caused(found: _Found) -> bool:
@@ -368,14 +388,16 @@ def _intent(
     if found.actor is None or found.actor.kind not in ("entity", "group"):
         return None
     trig = found.trigger
+    etype = found.entry.event_type
+    pledge = pledged_conflict(found.anchor or trig, etype)
     if (
         trig.dep_ == "xcomp"
         and (hit := _verb_key(trig.head, lex.verbs)) is not None
         and hit[1].event_complement
+        and not (pledge is not None and etype in lex.intent_threaten)
     ):
-        return None  # "pledged to ban X": the pledge is already the statement of intent
-    etype = found.entry.event_type
-    said = _statement_verb(found)
+        return None  # "pledged to meet X": the pledge is already the statement of intent
+    said = _statement_verb(found) or pledge  # "vowed to ban X": the vow states a threat
     if modality != "negated" and said is None:
         return None  # a schedule ("X will hold a meeting") is no statement of intent
     if modality == "negated" and etype in ("AGREE", "CONCEDE"):

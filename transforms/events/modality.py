@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from transforms.events.clauses import _np_position, conj_head
 from transforms.events.lexicon import lexicon
+from transforms.events.scope import words
 
 _QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
 
@@ -56,6 +57,8 @@ def _modality(
     """
     chain = _chain(trigger, anchor, detached)
     negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
+    if directed(anchor or trigger):
+        hypothetical, hyp_at = True, len(chain)  # "requested that X be released": wished, not done
     # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
     # writer's background, not the speaker's claim
     reported = not (_presupposed(trigger, anchor) or (detached and anchor is not trigger)) and _reported(
@@ -97,6 +100,16 @@ def _modality(
     if reported:
         return "reported"
     return "asserted"
+
+
+def directed(verb: Token) -> bool:
+    """Whether the verb's clause is what a directive asks for: a "that" clause under a verb of
+    request ("demanded that X resign", "requested that Y be released")."""
+    return (
+        verb.dep_ == "ccomp"
+        and verb.head.lemma_.lower() in words("directive_verbs")
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
+    )
 
 
 def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:

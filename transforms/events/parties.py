@@ -12,6 +12,7 @@ from transforms.events.describe import described_person
 from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions, _person_key
+from transforms.events.scope import maker
 from transforms.names import name_words, title_gender
 from transforms.nlp import doc_text
 
@@ -103,7 +104,9 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         if low == "they":
             return subject_referent(tok, ms, exclude)
     if (tok.tag_ in ("WP", "WDT") or low in lex.relative_pronouns) and tok.head.dep_ in ("relcl", "acl"):
-        return _party(_predicated(tok.head.head), ms, depth + 1)
+        noun = _person_noun(tok.head.head, ms) if low in ("who", "whom") else tok.head.head
+        made = maker(noun) if tok.dep_ == "nsubj" else None
+        return _party(made if made is not None else _predicated(noun), ms, depth + 1)
     m = ms.at(tok.idx)
     for child in tok.children if low in lex.groups["roles"] else ():
         # "the U.S. Vice President, Joe Biden": the person, not the title the NER took for a name
@@ -136,6 +139,10 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
             m = ms.at(child.idx)
             if m is not None:
                 return _mention_party(m)
+    if _one_of(tok) and (whole := _predicated(tok)) is not tok:
+        return _party(whole, ms, depth + 1)  # "X was one of several firms sued by Y": X
+    if (named := _stray_appos(tok, ms)) is not None:
+        return named  # "a governor who has not backed X, Jane Roe of Utah,": Jane Roe
     if low in lex.all_groups or tok.lemma_.lower() in lex.all_groups:
         for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
             # "leaders of the coalition", "members of the Association": the body they belong to
@@ -159,6 +166,54 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return _quantified(tok, _party(obj, ms, depth + 1))
+    return None
+
+
+def _person_noun(noun: Token, ms: _Mentions) -> Token:
+    """The person a "who" clause speaks of when the parser hangs it on an institution in a phrase
+    of the person's title ("X, a secretary during the Y administration who endorsed Z"): up the
+    prepositions to the first noun that is no organisation or place; else the noun itself."""
+    roles = lexicon().groups["roles"]
+    cur = noun
+    for _ in range(3):
+        m = ms.at(cur.idx)
+        person = m[3] == "PERSON" if m is not None else cur.lower_ in roles or cur.pos_ == "PROPN"
+        if person or cur.dep_ != "pobj" or cur.head.head.pos_ not in ("NOUN", "PROPN"):
+            break
+        cur = cur.head.head
+    return cur if _is_person(cur, ms) or cur.lower_ in roles else noun
+
+
+def _one_of(noun: Token) -> bool:
+    """Whether the noun is the "of" object of a predicate "one" ("X was one of the firms…")."""
+    one = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    return one is not None and one.lower_ == "one" and one.dep_ == "attr" and one.head.lemma_ == "be"
+
+
+def _is_person(tok: Token, ms: _Mentions) -> bool:
+    m = ms.at(tok.idx)
+    return m is not None and m[3] == "PERSON"
+
+
+def _stray_appos(tok: Token, ms: _Mentions) -> Party | None:
+    """The name in apposition to a description that the parser hung on a name inside the
+    description's relative clause: a person's name is no apposition to another person's name
+    ("another governor who has not backed X, Jane Roe of Utah, said…"). Returns it, or None."""
+    if tok.tag_ != "NN" or ms.at(tok.idx) is not None:
+        return None
+    for rel in (c for c in tok.children if c.dep_ == "relcl"):
+        for t in rel.subtree:
+            if t.dep_ != "appos" or t.i <= t.head.i or not _is_person(t, ms) or not _is_person(t.head, ms):
+                continue
+            own, other = ms.at(t.idx), ms.at(t.head.idx)
+            comma = t.doc[t.left_edge.i - 1].text == ","
+            if (
+                own is not None
+                and other is not None
+                and comma
+                and _person_key(own[2]) != _person_key(other[2])
+            ):
+                return _mention_party(own)
     return None
 
 
@@ -244,11 +299,18 @@ def _predicated(noun: Token) -> Token:
     cur = noun
     while cur.dep_ == "conj" and cur.head.i != cur.i and cur.head.pos_ in ("NOUN", "PROPN"):
         cur = cur.head  # "a liar, xenophobe and bully who…"
-    if cur.dep_ == "appos" and (cur.pos_ == "NOUN" or cur.ent_type_ == "NORP") and cur.head.pos_ == "PROPN":
+    if _one_of(cur):
+        cur = cur.head.head  # "X was one of several firms sued by Y": X
+    kind_noun = (
+        cur.pos_ == "NOUN"
+        or cur.ent_type_ == "NORP"
+        or (cur.pos_ == "PROPN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in cur.children))
+    )
+    if cur.dep_ == "appos" and kind_noun and cur.head.pos_ == "PROPN":
         # "Acme Relief, an organization that endorsed X": the name, not its kind; "Jane Doe, a
         # Tennessee Republican who met X": the person, not the party she belongs to
         return cur.head
-    if cur.dep_ == "attr" and cur.pos_ == "NOUN" and cur.head.lemma_ == "be":
+    if cur.dep_ == "attr" and cur.pos_ in ("NOUN", "NUM") and cur.head.lemma_ == "be":
         subj = next((c for c in cur.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.pos_ != "PRON":
             return subj

@@ -59,7 +59,7 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     has_obj = any(c.dep_ in ("dobj", "dative") for c in trig.children)
     for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and not has_obj):
         for obj in _embedded_objects(x):
-            yield "xcomp", obj, _parties(obj, ms)
+            yield "xcomp", obj, _parties(obj, ms) or _named_owner(obj, ms)  # "a tax on X vehicles"
     # (5) a relative pronoun stands for the noun its clause modifies: "the group, which X blamed"
     if trig.dep_ == "relcl" and trig.head.pos_ in ("NOUN", "PROPN"):
         # only as the object: "for which he apologized" names the cause, not the other side
@@ -72,13 +72,17 @@ def _objects(trig: Token) -> list[Token]:
     """What the trigger acts on: a verb's object (a passive's subject), a noun's "of" object."""
     if trig.pos_ == "VERB":
         return [c for c in trig.children if c.dep_ == "dobj"]
-    return [
-        o
-        for p in trig.children
-        if p.dep_ == "prep" and p.lower_ == "of"
-        for o in p.children
-        if o.dep_ == "pobj"
+    preps = [p for p in trig.children if p.dep_ == "prep" and p.lower_ in ("of", "into")]
+    # "the investigation of whether X's set-up…": the subject of the question is acted on
+    asked = [
+        s
+        for p in preps
+        for q in p.children
+        if q.dep_ == "pcomp" and any(m.lower_ == "whether" for m in q.children if m.dep_ == "mark")
+        for s in q.children
+        if s.dep_ in ("nsubj", "nsubjpass")
     ]
+    return [o for p in preps if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"] + asked
 
 
 def _named_owner(tok: Token, ms: _Mentions) -> Party | None:
@@ -137,6 +141,9 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
     if "on" in preps:
         # "blamed the crisis on X": the parser hangs the "on" phrase on the object
         found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("on", "upon"))]
+    if "with" in preps:
+        # "settled a dispute with X", "discussed the issue with Y": the phrase hangs on the object
+        found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("with",))]
     gerunds = [
         g
         for p in trig.children
