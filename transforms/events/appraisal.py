@@ -200,6 +200,9 @@ def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         clause = next((c for c in kids if c.dep_ == "ccomp"), None)  # "called [X careless]"
         if clause is not None and clause.pos_ in ("ADJ", "NOUN"):
             pred, obj = clause, next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if pred is not None and obj is None and pred.dep_ == "oprd":
+        # "called X's suspension “arbitrary”": the object parsed as the predicate's modifier
+        obj = next((c for c in pred.children if c.dep_ in ("npadvmod", "nsubj") and c.i < pred.i), None)
     if pred is None and obj is not None:
         # "called X's vote an irresponsible one", the predicate parsed as the object's apposition
         pred = next((c for c in obj.children if c.dep_ == "appos" and polarity(c) != 0), None)
@@ -230,10 +233,27 @@ def _copula(clause: Token) -> tuple[Token | None, Token | None]:
     subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if clause.pos_ == "ADJ":
         return subj, clause  # "she was appalled that…", the adjective heading its clause
+    if clause.lemma_.lower() in words("linking_verbs"):
+        # "Y has gone soft", "Y has become a disgrace": a change of state said of Y
+        pred = next((c for c in clause.children if c.dep_ in ("acomp", "attr", "oprd")), None)
+        return (subj, _likened(pred)) if pred is not None else (None, None)
     if clause.lemma_.lower() != "be" and clause.lower_ not in _BE_FORMS:
         return None, None
     pred = next((c for c in clause.children if c.dep_ in ("attr", "acomp")), None)
-    return subj, pred
+    return subj, _likened(pred)
+
+
+def _likened(pred: Token | None) -> Token | None:
+    """ "was akin to extortion", "is tantamount to fraud": the thing likened to is the predicate
+    (the predicate itself otherwise)."""
+    if pred is None or pred.lower_ not in words("likeness"):
+        return pred
+    for c in pred.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "with"):
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return pred
 
 
 def _feeling(pred: Token, ms: _Mentions, actor: Party | None, accuse_words: frozenset[str]) -> Party | None:
@@ -287,10 +307,22 @@ def _felt(verb: Token, ms: _Mentions) -> _Found | None:
     )
 
 
+def _reported(verb: Token) -> list[Token]:
+    """The clauses a speech verb reports: its clause complements and the reasons they give ("says he
+    quit watching because Y has gone soft")."""
+    out = [c for c in verb.children if c.dep_ == "ccomp"]
+    return out + [
+        a
+        for c in out
+        for a in c.children
+        if a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "because" for m in a.children)
+    ]
+
+
 def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """ "X said Y was a brilliant leader", "“I'm disappointed in Y,” X said": the clause the verb
     reports appraises a party other than the speaker, or voices the speaker's feeling about one."""
-    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+    for clause in _reported(verb):
         subj, pred = _copula(clause)
         if subj is None and pred is None and (found := _deed(verb, clause, ms, actor)) is not None:
             return found
@@ -329,9 +361,11 @@ def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Fo
     """ "X said Y ran a terrible campaign", "X says Y told lies": the clause a speech verb reports
     has a party do a deed (a verb of ``deed_verbs``) the speaker appraises by its object."""
     lemma = clause.lemma_.lower()
-    if _is_passive(clause) or lemma not in words("deed_verbs") | words("misdeed_verbs"):
+    if _is_passive(clause):
         return None
     subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if lemma not in words("deed_verbs") | words("misdeed_verbs"):
+        return _harm(verb, clause, subj, ms, actor)
     if lemma in words("misdeed_verbs"):
         # "X said Y lied", "X says Y failed the voters": the deed itself is the blame
         if subj is None or subj.lower_ in _SPEAKER or _negated(clause) or _modal_hedge(clause):
@@ -350,6 +384,22 @@ def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Fo
         return None
     target = _target(subj, ms, actor, entry.event_type == "ACCUSE")
     return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _harm(
+    verb: Token, clause: Token, subj: Token | None, ms: _Mentions, actor: Party | None
+) -> _Found | None:
+    """ "X argued Y's plan would wreck the economy": a party's deed or word said to do harm (a verb
+    of ``harm_verbs``, or its conjunct) is blame of the party; a thing of no one's is no appraisal."""
+    # the conjunct verb, also when the parse hangs it under the first verb's object
+    verbs = [clause, *(t for t in clause.subtree if t.dep_ == "conj" and t.pos_ == "VERB")]
+    harms = [v for v in verbs if v.lemma_.lower() in words("harm_verbs")]
+    if not harms or subj is None or subj.pos_ == "PRON" or _modal_hedge(clause):
+        return None
+    if _negated(clause) or any(_negated(v) for v in harms):
+        return None
+    target = _target(subj, ms, actor, True)
+    return _found(verb, _ACCUSE, actor, target) if target is not None else None
 
 
 def _reporting_present(verb: Token) -> bool:

@@ -377,7 +377,12 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
     if entry.body_labels is not None and not _event_complement(verb, entry):
         # "the two states agreed to set up a center": a body's commitment to any undertaking
-        body = actor is not None and actor.kind == "entity" and actor.label in entry.body_labels
+        # or "X and Y agreed to divide the states": parties agreeing with each other
+        body = (
+            actor is not None
+            and actor.kind == "entity"
+            and (actor.label in entry.body_labels or len(actor.parts) > 1)
+        )
         preps = entry.preps or ()
         if not body or not any(
             c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in preps) for c in verb.children
