@@ -7,7 +7,7 @@ import datetime as dt
 
 from spacy.language import Language
 
-from tests.test_events import extract
+from tests.test_events import extract, only
 from transforms import dictionary, schema
 
 
@@ -355,3 +355,40 @@ def test_call_for_a_party_to_resign_is_a_request_to_it(nlp: Language) -> None:
     r = first(rows, "REQUEST")
     assert "Holt" in str(r["actor_text"]) and r["target_text"] == "the minister"
     assert first(rows, "RETREAT")["modality"] == "hypothetical"  # asked for, not done
+
+
+def test_lamenting_a_party_s_vote_is_disapproval(nlp: Language) -> None:
+    r = only(
+        extract(nlp, "On taxes, Maria Lindqvist lamented Peter Halvorsen's past vote against the bill."),
+        "ACCUSE",
+    )
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+
+
+def test_campaigning_with_a_candidate_is_support(nlp: Language) -> None:
+    r = only(extract(nlp, "Maria Lindqvist campaigned with Peter Halvorsen in Oslo."), "SUPPORT")
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+
+
+def test_a_trip_to_a_country_is_a_visit(nlp: Language) -> None:
+    r = only(extract(nlp, "Maria Lindqvist made a three-day trip to Vietnam."), "CONSULT")
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Vietnam")
+    assert extract(nlp, "Maria Lindqvist made a trip to the store.") == []
+
+
+def test_confidence_voiced_in_a_party_is_support(nlp: Language) -> None:
+    r = only(extract(nlp, "Peter Halvorsen said he has complete confidence in Maria Lindqvist."), "SUPPORT")
+    assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "Maria Lindqvist")
+
+
+def test_a_sentence_imposed_is_coercion_a_sentence_read_is_not(nlp: Language) -> None:
+    r = only(extract(nlp, "Judge Maria Lindqvist imposed a 52-month sentence on Peter Halvorsen."), "COERCE")
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+    assert extract(nlp, "The student read the sentence aloud.") == []
+
+
+def test_two_parties_agreeing_to_a_deed_is_an_agreement(nlp: Language) -> None:
+    text = "Maria Lindqvist and Peter Halvorsen have agreed to divide the remaining primaries."
+    assert only(extract(nlp, text), "AGREE")["actor_text"] == "Maria Lindqvist and Peter Halvorsen"
+    # one person's consent to her own undertaking is no agreement with anyone
+    assert extract(nlp, "Maria Lindqvist agreed to run for the seat.") == []

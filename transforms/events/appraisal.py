@@ -124,7 +124,7 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     if tok is None:
         return None
     exclude = _name_words(actor.text) if actor is not None else frozenset()
-    if _own(tok, ms, actor):
+    if tok.pos_ != "PROPN" and _own(tok, ms, actor):
         return None  # "X is proud of his campaign", "X said his staff did the wrong thing"
     target = _parties(tok, ms, exclude)
     if target is None and accuse and tok.pos_ == "NOUN":
