@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from spacy.language import Language
 
 from tests.test_events import extract, only
@@ -392,3 +393,32 @@ def test_two_parties_agreeing_to_a_deed_is_an_agreement(nlp: Language) -> None:
     assert only(extract(nlp, text), "AGREE")["actor_text"] == "Maria Lindqvist and Peter Halvorsen"
     # one person's consent to her own undertaking is no agreement with anyone
     assert extract(nlp, "Maria Lindqvist agreed to run for the seat.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Maria Lindqvist went after Peter Halvorsen.", "ACCUSE"),
+        ("Maria Lindqvist ripped into Peter Halvorsen.", "ACCUSE"),
+        ("Critics piled on Peter Halvorsen.", "ACCUSE"),
+        ("Maria Lindqvist sneered at Peter Halvorsen.", "ACCUSE"),
+        ("Maria Lindqvist sat down with Peter Halvorsen.", "CONSULT"),
+        ("Maria Lindqvist threw her support behind Peter Halvorsen.", "SUPPORT"),
+        ("Maria Lindqvist begged Peter Halvorsen to stay.", "REQUEST"),
+        ("Maria Lindqvist declined Peter Halvorsen's invitation.", "REJECT"),
+    ],
+)
+def test_verbs_with_a_preposition_take_its_object_as_target(
+    nlp: Language, text: str, event_type: str
+) -> None:
+    r = only(extract(nlp, text), event_type)
+    assert (r["actor_text"], r["target_text"]) == (
+        "Maria Lindqvist" if "Critics" not in text else "Critics",
+        "Peter Halvorsen",
+    )
+
+
+def test_a_phrasal_verb_on_things_is_no_event(nlp: Language) -> None:
+    assert extract(nlp, "Maria Lindqvist piled on more debt.") == []
+    assert extract(nlp, "Maria Lindqvist got behind the wheel.") == []
+    assert extract(nlp, "The police went after the gunman.") == []
