@@ -180,3 +180,8 @@ def test_the_speaker_s_friend_named_is_another_party(nlp: Language) -> None:
     text = "Peter Halvorsen says his “friend and colleague” Maria Lindqvist ran “an optimistic campaign.”"
     r = only(extract(nlp, text), "SUPPORT")
     assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "Maria Lindqvist")
+
+
+def test_not_just_a_word_of_blame_is_still_blame(nlp: Language) -> None:
+    rows = extract(nlp, "Maria Lindqvist said Peter Halvorsen was not just a liar.")
+    assert only(rows, "ACCUSE")["target_text"] == "Peter Halvorsen"

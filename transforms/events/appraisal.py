@@ -28,6 +28,7 @@ _SUPPORT = Entry(event_type="SUPPORT", cameo="051")
 # Dependents that open a clause or phrase of its own: their words say nothing of the predicate.
 _OWN_CLAUSE = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "prep", "appos", "conj", "cc", "punct"})
 _SPEAKER = frozenset({"i", "we"})
+_NOT_JUST = frozenset({"only", "just", "merely", "simply"})  # "not only/just X": X and more
 _BE_FORMS = frozenset({"'m", "’m", "'re", "’re", "'s", "’s", "am", "is", "are", "was", "were"})
 
 
@@ -71,14 +72,14 @@ def _modifiers(pred: Token) -> list[Token]:
 
 
 def _negated(tok: Token, skip: Token | None = None) -> bool:
-    """Whether a "not"/"never" bears on the token ("not only" is no negation; ``skip``, the "not"
+    """Whether a "not"/"never" bears on the token ("not only", "not just" are no negation; ``skip``, the "not"
     of a contrast, neither)."""
     neg = lexicon().modality["negation_words"]
     return any(
         c.dep_ == "neg"
         and c.lower_ in neg
         and (skip is None or c.i != skip.i)
-        and not any(g.lower_ == "only" for g in c.children)
+        and not any(g.lower_ in _NOT_JUST for g in c.children)
         for c in tok.children
     )
 
@@ -110,8 +111,11 @@ def polarity(pred: Token, clause: Token | None = None) -> int:
     if alt is not None:
         score -= _own_polarity(alt)
     sign = 1 if score > 0 else -1 if score < 0 else 0
-    if _negated(pred, neg) or (clause is not None and clause is not pred and _negated(clause)):
-        sign = -sign
+    not_just = any(c.dep_ == "advmod" and c.lower_ in _NOT_JUST for c in pred.children)
+    if not not_just and (
+        _negated(pred, neg) or (clause is not None and clause is not pred and _negated(clause))
+    ):
+        sign = -sign  # "not qualified" turns; "not just a liar" does not
     return sign
 
 
