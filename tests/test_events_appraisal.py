@@ -185,3 +185,10 @@ def test_the_speaker_s_friend_named_is_another_party(nlp: Language) -> None:
 def test_not_just_a_word_of_blame_is_still_blame(nlp: Language) -> None:
     rows = extract(nlp, "Maria Lindqvist said Peter Halvorsen was not just a liar.")
     assert only(rows, "ACCUSE")["target_text"] == "Peter Halvorsen"
+
+
+def test_a_reason_denied_or_a_harm_undergone_is_no_appraisal(nlp: Language) -> None:
+    text = "The plan failed, not because the NFL is bad, but because the money ran out, Maria Lindqvist said."
+    assert [r for r in extract(nlp, text) if r["event_type"] in ("ACCUSE", "SUPPORT")] == []
+    text = "Maria Lindqvist said the NFL would be damaged by the release of the files."
+    assert extract(nlp, text) == []

@@ -371,21 +371,9 @@ def test_campaigning_with_a_candidate_is_support(nlp: Language) -> None:
     assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
 
 
-def test_a_trip_to_a_country_is_a_visit(nlp: Language) -> None:
-    r = only(extract(nlp, "Maria Lindqvist made a three-day trip to Vietnam."), "CONSULT")
-    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Vietnam")
-    assert extract(nlp, "Maria Lindqvist made a trip to the store.") == []
-
-
 def test_confidence_voiced_in_a_party_is_support(nlp: Language) -> None:
     r = only(extract(nlp, "Peter Halvorsen said he has complete confidence in Maria Lindqvist."), "SUPPORT")
     assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "Maria Lindqvist")
-
-
-def test_a_sentence_imposed_is_coercion_a_sentence_read_is_not(nlp: Language) -> None:
-    r = only(extract(nlp, "Judge Maria Lindqvist imposed a 52-month sentence on Peter Halvorsen."), "COERCE")
-    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
-    assert extract(nlp, "The student read the sentence aloud.") == []
 
 
 def test_two_parties_agreeing_to_a_deed_is_an_agreement(nlp: Language) -> None:
@@ -405,7 +393,6 @@ def test_two_parties_agreeing_to_a_deed_is_an_agreement(nlp: Language) -> None:
         ("Maria Lindqvist sat down with Peter Halvorsen.", "CONSULT"),
         ("Maria Lindqvist threw her support behind Peter Halvorsen.", "SUPPORT"),
         ("Maria Lindqvist begged Peter Halvorsen to stay.", "REQUEST"),
-        ("Maria Lindqvist declined Peter Halvorsen's invitation.", "REJECT"),
     ],
 )
 def test_verbs_with_a_preposition_take_its_object_as_target(
@@ -422,3 +409,7 @@ def test_a_phrasal_verb_on_things_is_no_event(nlp: Language) -> None:
     assert extract(nlp, "Maria Lindqvist piled on more debt.") == []
     assert extract(nlp, "Maria Lindqvist got behind the wheel.") == []
     assert extract(nlp, "The police went after the gunman.") == []
+
+
+def test_a_race_called_for_a_candidate_is_no_demand(nlp: Language) -> None:
+    assert extract(nlp, "Ohio was called for Peter Halvorsen moments after the polls closed.") == []

@@ -319,7 +319,11 @@ def _reported(verb: Token) -> list[Token]:
         a
         for c in out
         for a in c.children
-        if a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "because" for m in a.children)
+        if a.dep_ == "advcl"
+        and any(
+            m.dep_ == "mark" and m.lower_ == "because" and (m.i == 0 or m.doc[m.i - 1].lower_ != "not")
+            for m in a.children
+        )
     ]
 
 
@@ -396,8 +400,15 @@ def _harm(
     """ "X argued Y's plan would wreck the economy": a party's deed or word said to do harm (a verb
     of ``harm_verbs``, or its conjunct) is blame of the party; a thing of no one's is no appraisal."""
     # the conjunct verb, also when the parse hangs it under the first verb's object
-    verbs = [clause, *(t for t in clause.subtree if t.dep_ == "conj" and t.pos_ == "VERB")]
-    harms = [v for v in verbs if v.lemma_.lower() in words("harm_verbs")]
+    verbs = [
+        clause,
+        *(
+            t
+            for t in clause.subtree
+            if t.dep_ == "conj" and t.pos_ == "VERB" and clause in (t.head, t.head.head)
+        ),
+    ]
+    harms = [v for v in verbs if v.lemma_.lower() in words("harm_verbs") and not _is_passive(v)]
     if not harms or subj is None or subj.pos_ == "PRON" or _modal_hedge(clause):
         return None
     if _negated(clause) or any(_negated(v) for v in harms):
