@@ -147,3 +147,48 @@ def test_declining_to_criticize_is_no_rejection(nlp: Language) -> None:
     rows = extract(nlp, "Maria Lindqvist declined to criticize Peter Halvorsen on Sunday.")
     assert "REJECT" not in types(rows)
     assert only(rows, "ACCUSE")["modality"] == "negated"
+
+
+def test_a_change_of_state_said_of_a_party_appraises_it(nlp: Language) -> None:
+    r = only(extract(nlp, "Maria Lindqvist says the NFL has gone soft."), "ACCUSE")
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "NFL")
+    # the reason a speaker gives is what is said too
+    rows = extract(nlp, "Maria Lindqvist says she stopped watching because the NFL has gone soft.")
+    assert only(rows, "ACCUSE")["target_text"] == "NFL"
+
+
+def test_a_deed_likened_to_a_misdeed_is_blame(nlp: Language) -> None:
+    text = "Maria Lindqvist said Peter Halvorsen's acceptance of the gifts was akin to extortion."
+    assert only(extract(nlp, text), "ACCUSE")["target_text"] == "Peter Halvorsen"
+
+
+def test_a_party_s_plan_said_to_do_harm_is_blame(nlp: Language) -> None:
+    text = "Maria Lindqvist argued Peter Halvorsen's plan would trigger inflation and wreck the economy."
+    r = only(extract(nlp, text), "ACCUSE")
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+    # a thing of no one's, or a harm hedged, is no appraisal
+    assert extract(nlp, "Economists said the tariffs would hurt farmers.") == []
+    assert extract(nlp, "Maria Lindqvist said Peter Halvorsen's budget could hurt farmers.") == []
+
+
+def test_called_a_party_s_deed_a_word_of_blame(nlp: Language) -> None:
+    r = only(extract(nlp, "Maria Lindqvist called the NFL's decision “arbitrary.”"), "ACCUSE")
+    assert (r["actor_text"], r["target_text"], r["trigger"]) == ("Maria Lindqvist", "NFL", "called")
+
+
+def test_the_speaker_s_friend_named_is_another_party(nlp: Language) -> None:
+    text = "Peter Halvorsen says his “friend and colleague” Maria Lindqvist ran “an optimistic campaign.”"
+    r = only(extract(nlp, text), "SUPPORT")
+    assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "Maria Lindqvist")
+
+
+def test_not_just_a_word_of_blame_is_still_blame(nlp: Language) -> None:
+    rows = extract(nlp, "Maria Lindqvist said Peter Halvorsen was not just a liar.")
+    assert only(rows, "ACCUSE")["target_text"] == "Peter Halvorsen"
+
+
+def test_a_reason_denied_or_a_harm_undergone_is_no_appraisal(nlp: Language) -> None:
+    text = "The plan failed, not because the NFL is bad, but because the money ran out, Maria Lindqvist said."
+    assert [r for r in extract(nlp, text) if r["event_type"] in ("ACCUSE", "SUPPORT")] == []
+    text = "Maria Lindqvist said the NFL would be damaged by the release of the files."
+    assert extract(nlp, text) == []

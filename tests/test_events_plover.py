@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from spacy.language import Language
 
-from tests.test_events import extract
+from tests.test_events import extract, only
 from transforms import dictionary, schema
 
 
@@ -355,3 +356,60 @@ def test_call_for_a_party_to_resign_is_a_request_to_it(nlp: Language) -> None:
     r = first(rows, "REQUEST")
     assert "Holt" in str(r["actor_text"]) and r["target_text"] == "the minister"
     assert first(rows, "RETREAT")["modality"] == "hypothetical"  # asked for, not done
+
+
+def test_lamenting_a_party_s_vote_is_disapproval(nlp: Language) -> None:
+    r = only(
+        extract(nlp, "On taxes, Maria Lindqvist lamented Peter Halvorsen's past vote against the bill."),
+        "ACCUSE",
+    )
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+
+
+def test_campaigning_with_a_candidate_is_support(nlp: Language) -> None:
+    r = only(extract(nlp, "Maria Lindqvist campaigned with Peter Halvorsen in Oslo."), "SUPPORT")
+    assert (r["actor_text"], r["target_text"]) == ("Maria Lindqvist", "Peter Halvorsen")
+
+
+def test_confidence_voiced_in_a_party_is_support(nlp: Language) -> None:
+    r = only(extract(nlp, "Peter Halvorsen said he has complete confidence in Maria Lindqvist."), "SUPPORT")
+    assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "Maria Lindqvist")
+
+
+def test_two_parties_agreeing_to_a_deed_is_an_agreement(nlp: Language) -> None:
+    text = "Maria Lindqvist and Peter Halvorsen have agreed to divide the remaining primaries."
+    assert only(extract(nlp, text), "AGREE")["actor_text"] == "Maria Lindqvist and Peter Halvorsen"
+    # one person's consent to her own undertaking is no agreement with anyone
+    assert extract(nlp, "Maria Lindqvist agreed to run for the seat.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Maria Lindqvist went after Peter Halvorsen.", "ACCUSE"),
+        ("Maria Lindqvist ripped into Peter Halvorsen.", "ACCUSE"),
+        ("Critics piled on Peter Halvorsen.", "ACCUSE"),
+        ("Maria Lindqvist sneered at Peter Halvorsen.", "ACCUSE"),
+        ("Maria Lindqvist sat down with Peter Halvorsen.", "CONSULT"),
+        ("Maria Lindqvist threw her support behind Peter Halvorsen.", "SUPPORT"),
+        ("Maria Lindqvist begged Peter Halvorsen to stay.", "REQUEST"),
+    ],
+)
+def test_verbs_with_a_preposition_take_its_object_as_target(
+    nlp: Language, text: str, event_type: str
+) -> None:
+    r = only(extract(nlp, text), event_type)
+    assert (r["actor_text"], r["target_text"]) == (
+        "Maria Lindqvist" if "Critics" not in text else "Critics",
+        "Peter Halvorsen",
+    )
+
+
+def test_a_phrasal_verb_on_things_is_no_event(nlp: Language) -> None:
+    assert extract(nlp, "Maria Lindqvist piled on more debt.") == []
+    assert extract(nlp, "Maria Lindqvist got behind the wheel.") == []
+    assert extract(nlp, "The police went after the gunman.") == []
+
+
+def test_a_race_called_for_a_candidate_is_no_demand(nlp: Language) -> None:
+    assert extract(nlp, "Ohio was called for Peter Halvorsen moments after the polls closed.") == []

@@ -209,3 +209,10 @@ def test_a_role_a_party_would_fill_is_appraised(nlp: Language) -> None:
     r = only(extract(nlp, "Tom Hale said Anna Berg would be a disaster as president."), "ACCUSE")
     assert r["target_text"] == "Anna Berg"
     assert only(extract(nlp, "Tom Hale said Anna Berg would be the best president."), "SUPPORT")
+
+
+def test_an_obligation_to_get_out_is_a_demand(nlp: Language) -> None:
+    r = only(extract(nlp, "Peter Halvorsen said Maria Lindqvist should get out of the race."), "REQUEST")
+    assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "Maria Lindqvist")
+    # what befalls the subject is no demand of it
+    assert extract(nlp, "Peter Halvorsen said Maria Lindqvist should get a fair trial.") == []

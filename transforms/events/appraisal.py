@@ -28,6 +28,7 @@ _SUPPORT = Entry(event_type="SUPPORT", cameo="051")
 # Dependents that open a clause or phrase of its own: their words say nothing of the predicate.
 _OWN_CLAUSE = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "prep", "appos", "conj", "cc", "punct"})
 _SPEAKER = frozenset({"i", "we"})
+_NOT_JUST = frozenset({"only", "just", "merely", "simply"})  # "not only/just X": X and more
 _BE_FORMS = frozenset({"'m", "’m", "'re", "’re", "'s", "’s", "am", "is", "are", "was", "were"})
 
 
@@ -71,14 +72,14 @@ def _modifiers(pred: Token) -> list[Token]:
 
 
 def _negated(tok: Token, skip: Token | None = None) -> bool:
-    """Whether a "not"/"never" bears on the token ("not only" is no negation; ``skip``, the "not"
+    """Whether a "not"/"never" bears on the token ("not only", "not just" are no negation; ``skip``, the "not"
     of a contrast, neither)."""
     neg = lexicon().modality["negation_words"]
     return any(
         c.dep_ == "neg"
         and c.lower_ in neg
         and (skip is None or c.i != skip.i)
-        and not any(g.lower_ == "only" for g in c.children)
+        and not any(g.lower_ in _NOT_JUST for g in c.children)
         for c in tok.children
     )
 
@@ -110,8 +111,11 @@ def polarity(pred: Token, clause: Token | None = None) -> int:
     if alt is not None:
         score -= _own_polarity(alt)
     sign = 1 if score > 0 else -1 if score < 0 else 0
-    if _negated(pred, neg) or (clause is not None and clause is not pred and _negated(clause)):
-        sign = -sign
+    not_just = any(c.dep_ == "advmod" and c.lower_ in _NOT_JUST for c in pred.children)
+    if not not_just and (
+        _negated(pred, neg) or (clause is not None and clause is not pred and _negated(clause))
+    ):
+        sign = -sign  # "not qualified" turns; "not just a liar" does not
     return sign
 
 
@@ -124,7 +128,7 @@ def _target(tok: Token | None, ms: _Mentions, actor: Party | None, accuse: bool)
     if tok is None:
         return None
     exclude = _name_words(actor.text) if actor is not None else frozenset()
-    if _own(tok, ms, actor):
+    if tok.pos_ != "PROPN" and _own(tok, ms, actor):
         return None  # "X is proud of his campaign", "X said his staff did the wrong thing"
     target = _parties(tok, ms, exclude)
     if target is None and accuse and tok.pos_ == "NOUN":
@@ -200,6 +204,9 @@ def _naming(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         clause = next((c for c in kids if c.dep_ == "ccomp"), None)  # "called [X careless]"
         if clause is not None and clause.pos_ in ("ADJ", "NOUN"):
             pred, obj = clause, next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if pred is not None and obj is None and pred.dep_ == "oprd":
+        # "called X's suspension “arbitrary”": the object parsed as the predicate's modifier
+        obj = next((c for c in pred.children if c.dep_ in ("npadvmod", "nsubj") and c.i < pred.i), None)
     if pred is None and obj is not None:
         # "called X's vote an irresponsible one", the predicate parsed as the object's apposition
         pred = next((c for c in obj.children if c.dep_ == "appos" and polarity(c) != 0), None)
@@ -230,10 +237,27 @@ def _copula(clause: Token) -> tuple[Token | None, Token | None]:
     subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if clause.pos_ == "ADJ":
         return subj, clause  # "she was appalled that…", the adjective heading its clause
+    if clause.lemma_.lower() in words("linking_verbs"):
+        # "Y has gone soft", "Y has become a disgrace": a change of state said of Y
+        pred = next((c for c in clause.children if c.dep_ in ("acomp", "attr", "oprd")), None)
+        return (subj, _likened(pred)) if pred is not None else (None, None)
     if clause.lemma_.lower() != "be" and clause.lower_ not in _BE_FORMS:
         return None, None
     pred = next((c for c in clause.children if c.dep_ in ("attr", "acomp")), None)
-    return subj, pred
+    return subj, _likened(pred)
+
+
+def _likened(pred: Token | None) -> Token | None:
+    """ "was akin to extortion", "is tantamount to fraud": the thing likened to is the predicate
+    (the predicate itself otherwise)."""
+    if pred is None or pred.lower_ not in words("likeness"):
+        return pred
+    for c in pred.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "with"):
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return pred
 
 
 def _feeling(pred: Token, ms: _Mentions, actor: Party | None, accuse_words: frozenset[str]) -> Party | None:
@@ -287,10 +311,26 @@ def _felt(verb: Token, ms: _Mentions) -> _Found | None:
     )
 
 
+def _reported(verb: Token) -> list[Token]:
+    """The clauses a speech verb reports: its clause complements and the reasons they give ("says he
+    quit watching because Y has gone soft")."""
+    out = [c for c in verb.children if c.dep_ == "ccomp"]
+    return out + [
+        a
+        for c in out
+        for a in c.children
+        if a.dep_ == "advcl"
+        and any(
+            m.dep_ == "mark" and m.lower_ == "because" and (m.i == 0 or m.doc[m.i - 1].lower_ != "not")
+            for m in a.children
+        )
+    ]
+
+
 def _speech(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """ "X said Y was a brilliant leader", "“I'm disappointed in Y,” X said": the clause the verb
     reports appraises a party other than the speaker, or voices the speaker's feeling about one."""
-    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+    for clause in _reported(verb):
         subj, pred = _copula(clause)
         if subj is None and pred is None and (found := _deed(verb, clause, ms, actor)) is not None:
             return found
@@ -329,9 +369,11 @@ def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Fo
     """ "X said Y ran a terrible campaign", "X says Y told lies": the clause a speech verb reports
     has a party do a deed (a verb of ``deed_verbs``) the speaker appraises by its object."""
     lemma = clause.lemma_.lower()
-    if _is_passive(clause) or lemma not in words("deed_verbs") | words("misdeed_verbs"):
+    if _is_passive(clause):
         return None
     subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if lemma not in words("deed_verbs") | words("misdeed_verbs"):
+        return _harm(verb, clause, subj, ms, actor)
     if lemma in words("misdeed_verbs"):
         # "X said Y lied", "X says Y failed the voters": the deed itself is the blame
         if subj is None or subj.lower_ in _SPEAKER or _negated(clause) or _modal_hedge(clause):
@@ -350,6 +392,29 @@ def _deed(verb: Token, clause: Token, ms: _Mentions, actor: Party | None) -> _Fo
         return None
     target = _target(subj, ms, actor, entry.event_type == "ACCUSE")
     return _found(verb, entry, actor, target) if target is not None else None
+
+
+def _harm(
+    verb: Token, clause: Token, subj: Token | None, ms: _Mentions, actor: Party | None
+) -> _Found | None:
+    """ "X argued Y's plan would wreck the economy": a party's deed or word said to do harm (a verb
+    of ``harm_verbs``, or its conjunct) is blame of the party; a thing of no one's is no appraisal."""
+    # the conjunct verb, also when the parse hangs it under the first verb's object
+    verbs = [
+        clause,
+        *(
+            t
+            for t in clause.subtree
+            if t.dep_ == "conj" and t.pos_ == "VERB" and clause in (t.head, t.head.head)
+        ),
+    ]
+    harms = [v for v in verbs if v.lemma_.lower() in words("harm_verbs") and not _is_passive(v)]
+    if not harms or subj is None or subj.pos_ == "PRON" or _modal_hedge(clause):
+        return None
+    if _negated(clause) or any(_negated(v) for v in harms):
+        return None
+    target = _target(subj, ms, actor, True)
+    return _found(verb, _ACCUSE, actor, target) if target is not None else None
 
 
 def _reporting_present(verb: Token) -> bool:

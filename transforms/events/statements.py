@@ -296,4 +296,12 @@ def _no_demand(clause: Token, subj: Token) -> bool:
     """Whether an obligation clause makes no demand of its subject: an inverted conditional
     ("should he win"), or what befalls the subject ("she should face no charges")."""
     modal_first = any(c.dep_ == "aux" and c.i < subj.i for c in clause.children)
-    return modal_first or clause.lemma_.lower() in words("obligation", "undergo")
+    # "she should get out of the race": a verb with its particle is a deed asked for, not what befalls
+    undergoes = clause.lemma_.lower() in words("obligation", "undergo")
+    particle = any(
+        c.dep_ == "prt" or (c.dep_ in ("prep", "advmod") and c.lower_ in _PARTICLES) for c in clause.children
+    )
+    return modal_first or (undergoes and not particle)
+
+
+_PARTICLES = frozenset({"out", "down", "off", "away", "back", "aside"})

@@ -82,6 +82,7 @@ def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
             if c.i > verb.i and any(o.ent_type_ not in ("DATE", "TIME") for o in objs):
                 # "called X on Friday", "On Twitter, X called Y…" are no "call on"
                 keys.append(f"{lemma} {c.lower_}")
+                keys.extend(f"{lemma} {p} {c.lower_}" for p in prts)  # "sat down with X"
     if _for_clauses(verb):
         keys.append(f"{lemma} for")  # "called for X to resign", parsed as a clause, not a phrase
     keys.sort(key=lambda k: -k.count(" "))
@@ -377,7 +378,12 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     actor = _parties(_agent(verb) if passive else _subject(verb), ms)
     if entry.body_labels is not None and not _event_complement(verb, entry):
         # "the two states agreed to set up a center": a body's commitment to any undertaking
-        body = actor is not None and actor.kind == "entity" and actor.label in entry.body_labels
+        # or "X and Y agreed to divide the states": parties agreeing with each other
+        body = (
+            actor is not None
+            and actor.kind == "entity"
+            and (actor.label in entry.body_labels or len(actor.parts) > 1)
+        )
         preps = entry.preps or ()
         if not body or not any(
             c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in preps) for c in verb.children
@@ -398,7 +404,8 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     exclude = _name_words(actor.text) if actor is not None else frozenset()
     target_toks: list[Token] = []
     parts = key.split(" ")
-    prep_key = len(parts) == 2 and parts[1] in lex.target_preps | {"with", "on", "at"}
+    # a key that ends in the verb's preposition ("go after", "sit down with"): its object is the target
+    prep_key = len(parts) > 1 and any(c.dep_ == "prep" and c.lower_ == parts[-1] for c in verb.children)
     if not entry.theme_obj and not prep_key:
         if passive:
             ps = _passive_subject(verb)
@@ -407,7 +414,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
         target_toks += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
         target_toks += [clause_obj] if clause_obj is not None else []
         target_toks += [o for o in [up_to_object(verb)] if o is not None]
-    preps = entry.preps or ((parts[1],) if prep_key else tuple(lex.target_preps))
+    preps = entry.preps or ((parts[-1],) if prep_key else tuple(lex.target_preps))
     target_toks += _prep_objects(verb, preps)
     if parts[-1] == "for":
         # "called for X to resign": X is asked
