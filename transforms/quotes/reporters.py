@@ -37,7 +37,7 @@ def _outlet_after() -> re.Pattern[str]:
     """Returns the pattern of an outlet right after a name opening a short line, set off by a
     separator ("Jane Doe · Channel 5 News · Posted …", "Jane Doe, The Daily Herald")."""
     words = "|".join(re.escape(w.capitalize()) for w in sorted(_lex().media_words, key=len, reverse=True))
-    return re.compile(rf"^[ \t]*[·|•,–—-][ \t]*(?:[A-Z][\w&.'’-]*[ \t]+){{0,3}}(?:{words})\b")
+    return re.compile(rf"^[ \t]*[·|•,–—-][ \t]*(?:[A-Z0-9][\w&.'’-]*[ \t]+){{0,3}}(?:{words})\b")
 
 
 def reporter_keys(ctx: _Ctx) -> set[str]:
