@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from transforms.quotes.context import _Attr, _Ctx, _Person
+from transforms.quotes.context import _Attr, _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
 
 # The person must be quoted or speak in the cue's sentence or the one before.
@@ -47,11 +47,11 @@ def _tied(ctx: _Ctx, p: _Person, word: str) -> bool:
 
 
 def _speaks(ctx: _Ctx, p: _Person) -> bool:
-    """True when a person's mention is the subject of a speech cue outside quotes."""
+    """True when a person's mention is the subject of a cue of speaking aloud outside quotes."""
     span = ctx.doc.char_span(p.start, p.end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return False
-    verbs = _lex().verbs
+    verbs = _lex().spoken
     for t in span:
         head = t.head if t.dep_ == "appos" else t
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in verbs:
@@ -62,9 +62,15 @@ def _speaks(ctx: _Ctx, p: _Person) -> bool:
 def is_organisation(ctx: _Ctx, m: dict[str, Any]) -> bool:
     """True when a mention names an organisation: labelled one, or a single word that opens an
     organisation's longer name written before ("Acme" after "Acme Corp", whatever its label)."""
+    text = str(m["text"])
+    # a surname the NER took for an organisation ("Doe" after "Jane Doe", "the Doe campaign")
+    surnames = {
+        _key(str(o["text"])) for o in ctx.mentions if o.get("label") == "PERSON" and " " in str(o["text"])
+    }
+    if _key(text) in surnames or _key(text) in ctx.reporters:
+        return False
     if m.get("label") == "ORG":
         return True
-    text = str(m["text"])
     if " " in text:
         return False
     return any(
