@@ -178,15 +178,15 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
         if _compatible(ctx, p, gender) == 0 or not _holds(word, classes, rw):
             continue
         score = len(mods & rw)
-        # the role word itself outranks a synonym ("the senator" is "Sen. X" before "Rep. Y", a
-        # lawmaker too)
+        # after the previous speaker, the role word itself outranks a synonym ("the senator" is
+        # "Sen. X" before "Rep. Y", a lawmaker too)
         exact = int(word in rw or "^" + word in rw)
         # the previous speaker is the likelier referent of a description that fits several people
         salient = int(last is not None and last.person_key == p.key)
         if nations and not nations & rw and nats:
             continue  # "the French president" must not take a president of another country
-        if best is None or (score, exact, salient, p.start) >= best[0]:
-            best = ((score, exact, salient, p.start), p)
+        if best is None or (score, salient, exact, p.start) >= best[0]:
+            best = ((score, salient, exact, p.start), p)
     if best is not None:
         return best[1]
     # No one named in that role: after a continuing cue, the previous speaker when that person
