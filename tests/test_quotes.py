@@ -812,7 +812,7 @@ SPEAKERS = [
         id="a_beat_naming_someone_ends_the_run",
     ),
     pytest.param(
-        'Singer Ann Lee spoke at the fair.\n\n"The answer is no," the mayor riffed on the question of whether '
+        'Ann Lee spoke at the fair.\n\n"The answer is no," the mayor riffed on the question of whether '
         "Tom Ray was right, drawing laughs from the crowd.",
         "The answer",
         {"speaker_method": "unnamed", "speaker_text": "the mayor", "cue": "riffed"},

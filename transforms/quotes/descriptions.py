@@ -193,7 +193,7 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
     # is), else None and the caller keeps the description itself ("the senator" after a governor
     # spoke is someone else).
-    return _roleless_previous_speaker(ctx, head, last, gender) or _latest_roleless(ctx, head, gender)
+    return _roleless_previous_speaker(ctx, head, last, gender)
 
 
 def _holds(word: str, classes: frozenset[str], rw: set[str]) -> bool:
@@ -227,32 +227,3 @@ def _roleless_previous_speaker(
         if any(w in lex.roles or w in lex.role_class for w in _role_words(ctx, p)):
             return None
     return same[-1] if same and _compatible(ctx, same[-1], gender) else None
-
-
-_ROLELESS_SENTS = 2
-
-
-def _latest_roleless(ctx: _Ctx, head: Token, gender: str | None) -> _Person | None:
-    """Returns the latest person named within the last two sentences before a description that no
-    mention gives any role word of the lexicon ("Jane Doe scored twice. '…,' the rookie said"),
-    of a gender the description allows, or None. People named in a role are someone else."""
-    lex = _lex()
-    people = ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], _ROLELESS_SENTS, 20)
-    seen: set[str] = set()
-    for p in reversed(people):
-        if p.key in seen or p.key in ctx.reporters or p.ref is not None:
-            continue
-        seen.add(p.key)
-        mentions = [
-            q
-            for q in ctx.persons_before(head.idx, ctx.sent_of_tok[head.i], len(ctx.sents), _DESCRIPTION_LIMIT)
-            if q.key == p.key
-        ]
-        roled = any(
-            w.lstrip("^") in lex.roles or w.lstrip("^") in lex.role_class
-            for q in mentions
-            for w in _role_words(ctx, q)
-        )
-        if not roled and _compatible(ctx, p, gender):
-            return p
-    return None

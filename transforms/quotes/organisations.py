@@ -60,8 +60,9 @@ def _speaks(ctx: _Ctx, p: _Person) -> bool:
 
 
 def is_organisation(ctx: _Ctx, m: dict[str, Any]) -> bool:
-    """True when a mention names an organisation: labelled one, or a single word that opens an
-    organisation's longer name written before ("Acme" after "Acme Corp", whatever its label)."""
+    """True when a mention names an organisation: a name of several words labelled one, or a
+    single word that opens an organisation's longer name written before ("Acme" after "Acme
+    Corp", whatever its label); never the surname of a person named in full, nor a reporter."""
     text = str(m["text"])
     # a surname the NER took for an organisation ("Doe" after "Jane Doe", "the Doe campaign")
     surnames = {
@@ -69,7 +70,8 @@ def is_organisation(ctx: _Ctx, m: dict[str, Any]) -> bool:
     }
     if _key(text) in surnames or _key(text) in ctx.reporters:
         return False
-    if m.get("label") == "ORG":
+    # a whole name ("Acme Corp"); one word the NER calls an organisation is often a surname
+    if m.get("label") == "ORG" and " " in text:
         return True
     if " " in text:
         return False
@@ -99,8 +101,12 @@ def organisation_person(ctx: _Ctx, cue: Token, org: dict[str, Any], last: _Attr 
     for p in ctx.persons_before(start, here, _SENTS_BACK, 20):
         if p.key in ctx.reporters or p.ref is not None:
             continue
-        quoted = last is not None and last.person_key == p.key and last.cue_tok is not None
-        quoted = quoted and here - ctx.sent_of_tok[last.cue_tok] <= _SENTS_BACK  # type: ignore[index]
+        quoted = (
+            last is not None
+            and last.person_key == p.key
+            and last.cue_tok is not None
+            and here - ctx.sent_of_tok[last.cue_tok] <= _SENTS_BACK
+        )
         if (quoted or _speaks(ctx, p)) and _tied(ctx, p, word):
             found = p
     return found
