@@ -64,21 +64,34 @@ def is_organisation(ctx: _Ctx, m: dict[str, Any]) -> bool:
     single word that opens an organisation's longer name written before ("Acme" after "Acme
     Corp", whatever its label); never the surname of a person named in full, nor a reporter."""
     text = str(m["text"])
+    surnames, openers = _org_index(ctx)
     # a surname the NER took for an organisation ("Doe" after "Jane Doe", "the Doe campaign")
-    surnames = {
-        _key(str(o["text"])) for o in ctx.mentions if o.get("label") == "PERSON" and " " in str(o["text"])
-    }
     if _key(text) in surnames or _key(text) in ctx.reporters:
         return False
     # a whole name ("Acme Corp"); one word the NER calls an organisation is often a surname
     if m.get("label") == "ORG" and " " in text:
         return True
-    if " " in text:
-        return False
-    return any(
-        o.get("label") == "ORG" and " " in str(o["text"]) and _org_word(o) == text
-        for o in ctx.mentions_before(int(m["start"]))
-    )
+    return " " not in text and openers.get(text, len(ctx.text)) < int(m["start"])
+
+
+def _org_index(ctx: _Ctx) -> tuple[set[str], dict[str, int]]:
+    """Returns (the surnames of people named in full, the first word of each organisation's
+    name of several words with where it is first written), built once per article."""
+    if ctx.org_index is None:
+        surnames: set[str] = set()
+        openers: dict[str, int] = {}
+        for o in ctx.mentions:
+            text = str(o["text"])
+            if " " not in text:
+                continue
+            if o.get("label") == "PERSON":
+                surnames.add(_key(text))
+            elif o.get("label") == "ORG":
+                word = _org_word(o)
+                if word is not None:
+                    openers.setdefault(word, int(o["start"]))
+        ctx.org_index = (surnames, openers)
+    return ctx.org_index
 
 
 def organisation_person(ctx: _Ctx, cue: Token, org: dict[str, Any], last: _Attr | None) -> _Person | None:
