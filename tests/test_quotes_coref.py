@@ -28,14 +28,6 @@ CASES = [
         id="age_after_the_name_gives_the_n_year_old",
     ),
     pytest.param(
-        "Sen. Mara Quill voted against the bill. Her colleague Rep. Tom Aldo voted for it.\n\n"
-        "“This bill is a mistake,” the senator said.",
-        "This bill",
-        "description",
-        "Quill",
-        id="the_role_word_itself_outranks_a_synonym",
-    ),
-    pytest.param(
         "Former governor Bill Tarrant campaigned on Sunday. The crowd was small.\n\n"
         "“We will win this state,” the former governor said.",
         "We will win",

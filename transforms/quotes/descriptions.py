@@ -163,7 +163,7 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
     mods = {t.lower_ for t in doc[a:b] if t.i != head.i and not t.is_stop and not t.is_punct}
     gender = "m" if word in lex.role_male else "f" if word in lex.role_female else None
     nations = {t.lower_ for t in doc[a:b] if t.ent_type_ in ("NORP", "GPE") and t.i != head.i}
-    best: tuple[tuple[int, int, int, int], _Person] | None = None
+    best: tuple[tuple[int, int, int], _Person] | None = None
     # a person's roles are those of all their mentions ("Sen. Jane Doe" … "Doe"), the latest
     # mention standing for them: "the senator" is the one named in that role most recently
     # (the nationality is that of the mentions naming the role: "Russian President X" … "X in Syria")
@@ -178,15 +178,12 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
         if _compatible(ctx, p, gender) == 0 or not _holds(word, classes, rw):
             continue
         score = len(mods & rw)
-        # after the previous speaker, the role word itself outranks a synonym ("the senator" is
-        # "Sen. X" before "Rep. Y", a lawmaker too)
-        exact = int(word in rw or "^" + word in rw)
         # the previous speaker is the likelier referent of a description that fits several people
         salient = int(last is not None and last.person_key == p.key)
         if nations and not nations & rw and nats:
             continue  # "the French president" must not take a president of another country
-        if best is None or (score, salient, exact, p.start) >= best[0]:
-            best = ((score, salient, exact, p.start), p)
+        if best is None or (score, salient, p.start) >= best[0]:
+            best = ((score, salient, p.start), p)
     if best is not None:
         return best[1]
     # No one named in that role: after a continuing cue, the previous speaker when that person
