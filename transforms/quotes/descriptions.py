@@ -99,10 +99,6 @@ def _introduced_as(ctx: _Ctx, span: Span) -> set[str]:
                 out.add(c.lower_)
     if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
         out.add(span.root.head.lower_)
-    # "Jane Doe is the city's new police chief": the noun the copula gives her
-    root = span.root
-    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
-        out.update(c.lower_ for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN")
     return out
 
 
