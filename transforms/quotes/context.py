@@ -68,6 +68,9 @@ class _Ctx:
     cue_toks: list[int] | None = None
     role_words: dict[int, set[str]] = field(default_factory=dict)
     reporters: set[str] = field(default_factory=set)  # person keys of the article's reporters
+    # surnames of people named in full, and the first words of organisations' longer names with
+    # where each is first written (see organisations.is_organisation), built once per article
+    org_index: tuple[set[str], dict[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.mentions.sort(key=lambda m: (int(m["start"]), int(m["end"])))

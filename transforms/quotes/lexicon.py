@@ -22,6 +22,8 @@ class _Lex:
     naming: frozenset[str]
     continuing: frozenset[str]
     statement_nouns: frozenset[str]
+    spoken: frozenset[str]
+    written_channels: frozenset[str]
     pron_male: frozenset[str]
     pron_female: frozenset[str]
     pron_thing: frozenset[str]
@@ -38,6 +40,7 @@ class _Lex:
     role_abbrev: dict[str, str]
     byline: tuple[str, ...]
     credit: tuple[str, ...]
+    filed: tuple[str, ...]
     media_words: frozenset[str]
 
 
@@ -59,6 +62,8 @@ def _lex() -> _Lex:
         naming=f(cues["phrases"]["naming"]),
         continuing=f(cues["phrases"]["continuing"]),
         statement_nouns=f(cues["phrases"]["statement_nouns"]),
+        spoken=f(cues["phrases"]["spoken"]),
+        written_channels=f(cues["phrases"]["written_channels"]),
         pron_male=f(roles["pronouns"]["male"]),
         pron_female=f(roles["pronouns"]["female"]),
         pron_thing=f(roles["pronouns"]["thing"]),
@@ -75,5 +80,6 @@ def _lex() -> _Lex:
         role_abbrev=dict(roles["role_abbreviations"]),
         byline=tuple(roles["reporters"]["byline"]),
         credit=tuple(roles["reporters"]["credit"]),
+        filed=tuple(roles["reporters"]["filed"]),
         media_words=f(roles["reporters"]["media_words"]),
     )

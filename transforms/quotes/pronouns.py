@@ -338,8 +338,8 @@ def _reported(t: Token) -> bool:
 def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
     """Returns the character span of the named pair or group a "they" refers to, or None.
 
-    The latest subject outside quotes within two sentences before it that is a pair or a list
-    ("Ann Lee and Tom Pratt"), a plural noun phrase ("the researchers") or an organisation;
+    The latest subject outside quotes within two sentences before it that is a pair or a list of
+    names ("Ann Lee and Tom Pratt") or an organisation (a plural noun phrase is skipped);
     a "they" in view, once resolved, is that group.
     """
     doc = ctx.doc
@@ -348,9 +348,10 @@ def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
         t = doc[i]
         if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t) or t.pos_ == "PRON" or _reported(t):
             continue
-        conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
-        plural = t.tag_ in ("NNS", "NNPS")
-        if not (conj or plural or t.ent_type_ in ("ORG", "NORP")):
+        # named people joined by "and", or an organisation: a plural noun between ("Customers
+        # lined up") is no group in focus and the search goes on past it
+        conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ == "PROPN"] if t.pos_ == "PROPN" else []
+        if not (conj or t.ent_type_ in ("ORG", "NORP")):
             continue
         a, b = _np_span(t)
         if conj:

@@ -12,6 +12,7 @@ from transforms.quotes.context import _Attr, _Ctx, _key, _mention_at
 from transforms.quotes.descriptions import _resolve_description, held_role
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
+from transforms.quotes.organisations import is_organisation, organisation_person
 from transforms.quotes.persons import _add_person
 from transforms.quotes.pronouns import _resolve_pronoun, described_subject_before, resolve_group
 from transforms.syntax import np_span as _np_span
@@ -72,11 +73,21 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
     method = "according_to" if cue.lower_ == "according" else "cue_subject"
     # a lower-case head is a common noun whatever the tagger says ("the minister" as PROPN)
     common = spk.pos_ == "NOUN" or (spk.pos_ == "PROPN" and spk.text.islower())
+    # "the Liberal MP", "the Premier": a role word after "the" is no name however it is written
+    common = common or (
+        (low in lex.roles or low in lex.role_class)
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in spk.children)
+    )
     # the head is (part of) a named entity; a common noun inside a mention of another label is
     # no name ("the rookie defenceman" read as ORG)
     m = _mention_at(ctx, spk.idx, spk.idx + len(spk.text))
     if m is not None and common and m.get("label") != "PERSON":
         m = None
+    if m is not None and not common and is_organisation(ctx, m):
+        # '"…," Acme said' after its spokesperson spoke: the person, not the company
+        op = organisation_person(ctx, cue, m, last)
+        if op is not None:
+            return _Attr(method, cue_text, op.text, op.start, op.end, op.key, cue.i)
     if m is not None:
         ms, me = int(m["start"]), int(m["end"])
         if m.get("label") == "PERSON":
@@ -88,6 +99,11 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
         pa, pb = _proper_chain(spk)
         ps, pe = doc[pa].idx, doc[pb - 1].idx + len(doc[pb - 1].text)
         name = doc_text(doc)[ps:pe]
+        bare = {"text": name, "start": ps, "end": pe, "label": None}
+        if is_organisation(ctx, bare):
+            op = organisation_person(ctx, cue, bare, last)
+            if op is not None:
+                return _Attr(method, cue_text, op.text, op.start, op.end, op.key, cue.i)
         _add_person(ctx, ps, pe, name, ctx.sent_of_tok[spk.i])
         return _Attr(method, cue_text, name, ps, pe, _key(name), cue.i)
     # a common noun: a named person in apposition ("the spokesman, John Smith,")
