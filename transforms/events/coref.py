@@ -51,7 +51,7 @@ def subject_referent(pron: Token, ms: _Mentions, exclude: frozenset[str] = froze
         return None
     ctx = _context(pron, ms)
     if low in _PLURAL:
-        span = resolve_group(ctx, pron)
+        span = resolve_group(ctx, pron, plural_nouns=True)
         if span is None:
             return None
         m = ms.at(span[0])

@@ -335,12 +335,14 @@ def _reported(t: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in group for c in verb.head.children)
 
 
-def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
+def resolve_group(ctx: _Ctx, pron: Token, plural_nouns: bool = False) -> tuple[int, int] | None:
     """Returns the character span of the named pair or group a "they" refers to, or None.
 
     The latest subject outside quotes within two sentences before it that is a pair or a list of
-    names ("Ann Lee and Tom Pratt") or an organisation (a plural noun phrase is skipped);
-    a "they" in view, once resolved, is that group.
+    names ("Ann Lee and Tom Pratt") or an organisation; a plural noun phrase ("the senators") or
+    a pair of common nouns too when ``plural_nouns`` (an event's doer may be such a group; as a
+    speaker it lowered the attribution on PolNeAR train); a "they" in view, once resolved, is
+    that group.
     """
     doc = ctx.doc
     first = ctx.sents[max(ctx.sent_of_tok[pron.i] - _GROUP_SENTS, 0)].start
@@ -350,8 +352,15 @@ def resolve_group(ctx: _Ctx, pron: Token) -> tuple[int, int] | None:
             continue
         # named people joined by "and", or an organisation: a plural noun between ("Customers
         # lined up") is no group in focus and the search goes on past it
-        conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ == "PROPN"] if t.pos_ == "PROPN" else []
-        if not (conj or t.ent_type_ in ("ORG", "NORP")):
+        if plural_nouns:
+            conj = [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+            group = bool(conj) or t.tag_ in ("NNS", "NNPS")
+        else:
+            conj = (
+                [c for c in t.children if c.dep_ == "conj" and c.pos_ == "PROPN"] if t.pos_ == "PROPN" else []
+            )
+            group = bool(conj)
+        if not (group or t.ent_type_ in ("ORG", "NORP")):
             continue
         a, b = _np_span(t)
         if conj:
