@@ -34,14 +34,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import dataclasses
-import datetime as dt
-import json
 import multiprocessing as mp
 import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections import deque
@@ -54,6 +49,7 @@ from typing import Any
 import polars as pl
 from spacy.language import Language
 
+from storage.spill import new_queue, remove_queue, spill_chunk, take_spilled
 from transforms.extract import ArticleInput, extract_articles
 from transforms.nlp import load_model
 
@@ -138,35 +134,8 @@ def _extract_chunk(chunk: Sequence[ArticleInput], batch_size: int) -> dict[str, 
 
 
 def _extract_spilled(path: str, batch_size: int) -> dict[str, pl.DataFrame]:
-    """Parses the chunk that :func:`spill_chunk` wrote to ``path`` (and removes the file)."""
-    file = Path(path)
-    chunk = [
-        ArticleInput(
-            r["id"], r["text"], dt.date.fromisoformat(r["day"]) if r["day"] else None, tuple(r["related"])
-        )
-        for r in json.loads(file.read_text(encoding="utf-8"))
-    ]
-    file.unlink(missing_ok=True)
-    return _extract_chunk(chunk, batch_size)
-
-
-def spill_chunk(chunk: Sequence[ArticleInput], folder: Path) -> tuple[str, list[ArticleInput]]:
-    """Writes ``chunk`` to a new file in ``folder``; returns its path and the chunk without its
-    texts (ids, dates and related headlines: enough for the cache keys)."""
-    fd, path = tempfile.mkstemp(suffix=".json", dir=folder)
-    rows = [
-        {
-            "id": a.article_id,
-            "text": a.text,
-            "day": a.published_at.isoformat() if a.published_at is not None else None,
-            "related": list(a.related),
-        }
-        for a in chunk
-    ]
-    # JSON, not pickle: no code path of the pipeline loads a pickle (see tests/test_security.py).
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(rows, f)
-    return path, [dataclasses.replace(a, text="") for a in chunk]
+    """Parses the chunk that :func:`storage.spill.spill_chunk` wrote to ``path`` (and removes the file)."""
+    return _extract_chunk(take_spilled(path), batch_size)
 
 
 # Dask workers: one model per worker process, loaded by the first chunk it runs. The lock makes a
@@ -236,7 +205,7 @@ class _Warm:
         """Shuts the pool down (chunks not started are cancelled) and removes the spill folder."""
         self.pool.shutdown(wait=wait, cancel_futures=True)
         if self.spill is not None:
-            shutil.rmtree(self.spill, ignore_errors=True)
+            remove_queue(self.spill)
 
 
 _WARM: _Warm | None = None
@@ -305,9 +274,7 @@ def warm_pool(model: str, n_process: int, spill_under: Path | None = None) -> bo
             if _WARM.model == model and _WARM.workers == n_process:
                 return False
             _WARM.close(wait=False)
-        if spill_under is not None:
-            spill_under.mkdir(parents=True, exist_ok=True)
-        spill = Path(tempfile.mkdtemp(prefix="parse-queue-", dir=spill_under))
+        spill = new_queue(spill_under)
         pool = _new_pool(model, n_process)
         # A spawn pool starts one process per submit that finds no idle worker: one task per worker.
         _WARM = _Warm(model, n_process, pool, [pool.submit(_ready) for _ in range(n_process)], spill)
@@ -323,7 +290,7 @@ def _take_warm(model: str) -> _Warm | None:
         _PREFETCH.clear()  # collected by the extract stage before it maps; anything left is moot
     if warm is not None and warm.spill is not None:
         # Prefetched chunks not collected are moot: their files go, so their tasks fail at once.
-        shutil.rmtree(warm.spill, ignore_errors=True)
+        remove_queue(warm.spill)
         warm.spill = None
     if warm is not None and warm.model != model:
         warm.close(wait=False)

@@ -16,6 +16,7 @@ from polars.testing import assert_frame_equal
 from spacy.language import Language
 
 from flows import parallel
+from storage import spill
 from transforms.extract import ArticleInput, extract_articles
 from transforms.nlp import DEFAULT_MODEL
 
@@ -120,7 +121,7 @@ def test_a_spilled_chunk_waits_in_a_file_and_the_parent_keeps_its_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chunk = [ArticleInput("a1", "Some text.", dt.date(2024, 5, 1), ("A headline",)), _art(2, 30)]
-    path, stub = parallel.spill_chunk(chunk, tmp_path)
+    path, stub = spill.spill_chunk(chunk, tmp_path)
     assert [a.text for a in stub] == ["", ""]
     assert [a.cache_key() for a in stub] == [a.cache_key() for a in chunk]
     seen: list[list[ArticleInput]] = []
