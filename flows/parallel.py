@@ -51,7 +51,7 @@ from spacy.language import Language
 
 from storage.spill import new_queue, remove_queue, spill_chunk, take_spilled
 from transforms.extract import ArticleInput, extract_articles
-from transforms.nlp import load_model
+from transforms.nlp import load_model, paragraph_pieces
 
 # Characters per nlp.pipe batch (see the module docstring for the measurement).
 BATCH_CHARS = 20_000
@@ -113,10 +113,10 @@ def extract_bounded(
     articles and ``batch_chars`` characters (an article longer than that is a batch of its own)."""
     parts = []
     for batch in chunk_by_chars(chunk, batch_size, batch_chars):
-        big = _BIG_LOCK is not None and sum(len(a.text) for a in batch) > BIG_BATCH_CHARS
+        big = _BIG_LOCK is not None and _tokens_in_flight(batch, batch_chars) > BIG_BATCH_CHARS
         turn = big and _BIG_LOCK.acquire(timeout=BIG_WAIT_S)
         try:
-            parts.append(extract_articles(nlp, batch, batch_size=len(batch)))
+            parts.append(extract_articles(nlp, batch, batch_size=len(batch), max_chars=batch_chars))
         finally:
             if turn:
                 _BIG_LOCK.release()
@@ -126,6 +126,14 @@ def extract_bounded(
     if len(parts) == 1:
         return parts[0]
     return {name: pl.concat([p[name] for p in parts], how="vertical_relaxed") for name in parts[0]}
+
+
+def _tokens_in_flight(batch: Sequence[ArticleInput], batch_chars: int) -> int:
+    """Returns the characters the model holds at once for ``batch``: all of them, but for one
+    long article parsed in pieces (see :func:`transforms.nlp.parse_long`) its longest piece."""
+    if len(batch) == 1 and len(batch[0].text) > batch_chars:
+        return max(len(p) for p in paragraph_pieces(batch[0].text, batch_chars))
+    return sum(len(a.text) for a in batch)
 
 
 def _extract_chunk(chunk: Sequence[ArticleInput], batch_size: int) -> dict[str, pl.DataFrame]:
