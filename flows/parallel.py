@@ -23,9 +23,16 @@ clean; the extract stage collects those results (``take_prefetched``) before it 
 The clean runs far ahead of the parse, so a chunk waits in a file of the pool's spill folder, not
 in this process: the parent keeps only the articles' ids and keys, whatever the corpus's size.
 
+Long articles: an article of more than ``BATCH_CHARS`` characters is parsed paragraph-wise
+(``transforms.nlp.parse_long``: pieces of at most ``BATCH_CHARS`` with whole paragraphs of context
+on either side, the same rows as the whole parse), so no article makes a bigger batch than the
+others. Before, one 78k-character article took its worker to about 0.5 GB for a moment (its
+tok2vec and parser arrays, about 3 kB per character): at 16× every worker life met a few such
+articles and peaked at 0.47-0.54 GB, against 0.33-0.35 GB at 1× (longest article 33k).
+
 Workers over a long run: each batch's arrays are returned to the system after the batch
-(``trim_memory``: the tok2vec of one 70k-character article alone takes 0.23 GB for a moment, and
-without the trim the heap kept it), and a worker is replaced after ``RECYCLE_TASKS`` chunks, so
+(``trim_memory``: without it the heap kept a long batch's arrays), and a worker is replaced
+after ``RECYCLE_TASKS`` chunks, so
 what grows with every new word (spaCy's string store and vocabulary) is bounded by the chunks one
 worker parses, not by the corpus. A new worker costs about 1.5 CPU s (imports and model load).
 """
@@ -65,11 +72,11 @@ RECYCLE_TASKS = 100
 # list, not pickled in the pool's queues.
 QUEUED_PER_WORKER = 2
 
-# A batch of more characters than this (one long article) makes the worker's peak: its tok2vec
-# arrays alone take about 3 kB per character for a moment. The pool's workers take turns with such
-# batches (``_BIG_LOCK``), so two of those peaks never add up in the tree; a long article is rare
-# and the longest-first order of the extract map puts them all in its first chunk, so the other
-# worker almost never waits.
+# A batch of more characters in flight than this makes the worker's peak: its tok2vec arrays alone
+# take about 3 kB per character for a moment. A long article is parsed in pieces of at most
+# ``BATCH_CHARS`` (see the module docstring), so only one long paragraph without a blank line
+# still gets here. The pool's workers take turns with such batches (``_BIG_LOCK``), so two of
+# those peaks never add up in the tree; the other worker almost never waits.
 BIG_BATCH_CHARS = 2 * BATCH_CHARS
 # Seconds a worker waits for its turn at most (then it parses anyway: never a stuck pool).
 BIG_WAIT_S = 120.0
