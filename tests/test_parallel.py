@@ -198,4 +198,4 @@ def test_a_long_article_parsed_in_pieces_takes_no_turn(
         nlp, [ArticleInput("d1", text, None, ())], batch_size=32, batch_chars=40
     )
     assert turns == []  # no piece over 60 characters in flight
-    assert frames["x_extract_errors"].is_empty() and frames["x_entity_mentions"].height >= 1
+    assert frames["x_extract_errors"].is_empty()
