@@ -23,9 +23,16 @@ clean; the extract stage collects those results (``take_prefetched``) before it 
 The clean runs far ahead of the parse, so a chunk waits in a file of the pool's spill folder, not
 in this process: the parent keeps only the articles' ids and keys, whatever the corpus's size.
 
+Long articles: an article of more than ``BATCH_CHARS`` characters is parsed paragraph-wise
+(``transforms.nlp.parse_long``: pieces of at most ``BATCH_CHARS`` with whole paragraphs of context
+on either side, the same rows as the whole parse), so no article makes a bigger batch than the
+others. Before, one 78k-character article took its worker to about 0.5 GB for a moment (its
+tok2vec and parser arrays, about 3 kB per character): at 16× every worker life met a few such
+articles and peaked at 0.47-0.54 GB, against 0.33-0.35 GB at 1× (longest article 33k).
+
 Workers over a long run: each batch's arrays are returned to the system after the batch
-(``trim_memory``: the tok2vec of one 70k-character article alone takes 0.23 GB for a moment, and
-without the trim the heap kept it), and a worker is replaced after ``RECYCLE_TASKS`` chunks, so
+(``trim_memory``: without it the heap kept a long batch's arrays), and a worker is replaced
+after ``RECYCLE_TASKS`` chunks, so
 what grows with every new word (spaCy's string store and vocabulary) is bounded by the chunks one
 worker parses, not by the corpus. A new worker costs about 1.5 CPU s (imports and model load).
 """
@@ -51,7 +58,7 @@ from spacy.language import Language
 
 from storage.spill import new_queue, remove_queue, spill_chunk, take_spilled
 from transforms.extract import ArticleInput, extract_articles
-from transforms.nlp import load_model
+from transforms.nlp import load_model, paragraph_pieces
 
 # Characters per nlp.pipe batch (see the module docstring for the measurement).
 BATCH_CHARS = 20_000
@@ -65,11 +72,11 @@ RECYCLE_TASKS = 100
 # list, not pickled in the pool's queues.
 QUEUED_PER_WORKER = 2
 
-# A batch of more characters than this (one long article) makes the worker's peak: its tok2vec
-# arrays alone take about 3 kB per character for a moment. The pool's workers take turns with such
-# batches (``_BIG_LOCK``), so two of those peaks never add up in the tree; a long article is rare
-# and the longest-first order of the extract map puts them all in its first chunk, so the other
-# worker almost never waits.
+# A batch of more characters in flight than this makes the worker's peak: its tok2vec arrays alone
+# take about 3 kB per character for a moment. A long article is parsed in pieces of at most
+# ``BATCH_CHARS`` (see the module docstring), so only one long paragraph without a blank line
+# still gets here. The pool's workers take turns with such batches (``_BIG_LOCK``), so two of
+# those peaks never add up in the tree; the other worker almost never waits.
 BIG_BATCH_CHARS = 2 * BATCH_CHARS
 # Seconds a worker waits for its turn at most (then it parses anyway: never a stuck pool).
 BIG_WAIT_S = 120.0
@@ -113,10 +120,10 @@ def extract_bounded(
     articles and ``batch_chars`` characters (an article longer than that is a batch of its own)."""
     parts = []
     for batch in chunk_by_chars(chunk, batch_size, batch_chars):
-        big = _BIG_LOCK is not None and sum(len(a.text) for a in batch) > BIG_BATCH_CHARS
+        big = _BIG_LOCK is not None and _tokens_in_flight(batch, batch_chars) > BIG_BATCH_CHARS
         turn = big and _BIG_LOCK.acquire(timeout=BIG_WAIT_S)
         try:
-            parts.append(extract_articles(nlp, batch, batch_size=len(batch)))
+            parts.append(extract_articles(nlp, batch, batch_size=len(batch), max_chars=batch_chars))
         finally:
             if turn:
                 _BIG_LOCK.release()
@@ -126,6 +133,14 @@ def extract_bounded(
     if len(parts) == 1:
         return parts[0]
     return {name: pl.concat([p[name] for p in parts], how="vertical_relaxed") for name in parts[0]}
+
+
+def _tokens_in_flight(batch: Sequence[ArticleInput], batch_chars: int) -> int:
+    """Returns the characters the model holds at once for ``batch``: all of them, but for one
+    long article parsed in pieces (see :func:`transforms.nlp.parse_long`) its longest piece."""
+    if len(batch) == 1 and len(batch[0].text) > batch_chars:
+        return max(len(p) for p in paragraph_pieces(batch[0].text, batch_chars))
+    return sum(len(a.text) for a in batch)
 
 
 def _extract_chunk(chunk: Sequence[ArticleInput], batch_size: int) -> dict[str, pl.DataFrame]:

@@ -176,3 +176,26 @@ def test_workers_take_turns_with_a_long_article_only(nlp: Language, monkeypatch:
     frames = parallel.extract_bounded(nlp, chunk, batch_size=32, batch_chars=30)
     assert turns == ["acquire", "release"]  # the one batch over 60 characters; not the short ones
     assert frames["x_extract_errors"].is_empty()
+
+
+def test_a_long_article_parsed_in_pieces_takes_no_turn(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turns: list[str] = []
+
+    class Lock:
+        def acquire(self, timeout: float) -> bool:
+            turns.append("acquire")
+            return True
+
+        def release(self) -> None:
+            turns.append("release")
+
+    monkeypatch.setattr(parallel, "_BIG_LOCK", Lock())
+    monkeypatch.setattr(parallel, "BIG_BATCH_CHARS", 60)
+    text = "The mayor met union leaders on Monday.\n\nPolice arrested two people.\n\nOfficials met again."
+    frames = parallel.extract_bounded(
+        nlp, [ArticleInput("d1", text, None, ())], batch_size=32, batch_chars=40
+    )
+    assert turns == []  # no piece over 60 characters in flight
+    assert frames["x_extract_errors"].is_empty()

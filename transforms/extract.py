@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from transforms import entities, events, quotes, schema
 from transforms.ids import sha256_hex
-from transforms.nlp import parse
+from transforms.nlp import parse, parse_long
 
 # CPU seconds the extractors may spend on one article after its parse (the longest PolNeAR article
 # takes well under one). Past it the article is an ``extract_timeout`` error, not a hung run.
@@ -184,11 +184,16 @@ def extract_one(
 
 
 def _parse_isolated(
-    nlp: Language, articles: Sequence[ArticleInput], batch_size: int, errors: list[dict[str, object]]
+    nlp: Language,
+    articles: Sequence[ArticleInput],
+    batch_size: int,
+    errors: list[dict[str, object]],
+    max_chars: int | None = None,
 ) -> Iterator[tuple[ArticleInput, Doc]]:
     """Yields (article, Doc) in order. A text over the model's ``max_length`` is an error row
     without a parse (spaCy E088); when a batch fails, the rest are parsed one by one, so only the
-    article that fails becomes an error row."""
+    article that fails becomes an error row. A text over ``max_chars`` is parsed paragraph-wise
+    (:func:`transforms.nlp.parse_long`)."""
     todo: list[ArticleInput] = []
     for a in articles:
         if len(a.text) > nlp.max_length:
@@ -200,7 +205,7 @@ def _parse_isolated(
             todo.append(a)
     done = 0
     try:
-        for doc in parse(nlp, (a.text for a in todo), batch_size=batch_size):
+        for doc in parse(nlp, (a.text for a in todo), batch_size=batch_size, max_chars=max_chars):
             yield todo[done], doc
             done += 1
         return
@@ -210,7 +215,7 @@ def _parse_isolated(
         pass
     for a in todo[done:]:
         try:
-            doc = nlp(a.text)
+            doc = parse_long(nlp, a.text, max_chars) if max_chars and len(a.text) > max_chars else nlp(a.text)
         except OSError:
             raise
         except Exception as err:
@@ -266,8 +271,11 @@ def extract_articles(
     articles: Sequence[ArticleInput],
     batch_size: int = 32,
     budget_s: float | None = EXTRACT_BUDGET_S,
+    max_chars: int | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Parses the articles once each (in batches) and returns the intermediate frames, conformed.
+    """Parses the articles once each (in batches; one over ``max_chars`` characters paragraph-wise,
+    so its parse holds no more tokens at once than a batch) and returns the intermediate frames,
+    conformed.
 
     Never raises for what one article holds: an article whose parse or extraction fails (or spends
     ``budget_s`` CPU seconds) has no rows but one in ``x_extract_errors``, for the flow to quarantine.
@@ -275,7 +283,7 @@ def extract_articles(
     errors: list[dict[str, object]] = []
     found = [
         (a.article_id, extract_one(doc, a, budget_s))
-        for a, doc in _parse_isolated(nlp, articles, batch_size, errors)
+        for a, doc in _parse_isolated(nlp, articles, batch_size, errors, max_chars)
     ]
     aliases = headline_aliases(nlp, articles, batch_size)
     try:

