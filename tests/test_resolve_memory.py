@@ -44,8 +44,13 @@ def test_rows_made_block_by_block_are_the_rows_of_one_block(monkeypatch: pytest.
     fields = ("article_id", "start", "end", "text", "label", "title", "form", "key")
     assert [[r[f] for f in fields] for r in blocks] == [[r[f] for f in fields] for r in whole]
     # equal strings stay one object across blocks: the rows cost little each
-    assert blocks[0].article_id is blocks[3].article_id
-    assert blocks[2].form is blocks[6].form
+    assert blocks.article_id[0] is blocks.article_id[3]
+    assert blocks.form[2] is blocks.form[6]
+    # columns, not an object per mention: the offsets are 8-byte integer arrays
+    assert blocks.start.itemsize == 8 and len(blocks.start) == len(blocks) == 10
+    assert blocks[-1]["start"] == blocks.start[9]
+    with pytest.raises(IndexError):
+        blocks[10]
 
 
 def test_resolve_with_small_blocks_gives_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from transforms.entities.geo import country_code
-from transforms.entities.graph import _Graph, _node_country, _person_full, _Row
+from transforms.entities.graph import _Graph, _node_country, _person_full, _Rows
 from transforms.entities.keys import _is_acronym, _is_subsequence, initials
 from transforms.entities.persons import PersonName, same_person
 from transforms.entities.rules import _rules
@@ -102,17 +102,16 @@ def _middle_name_evidence(g: _Graph, plain: int, longer: int, n_given: int) -> s
     return None
 
 
-def _merge_longer_forms(g: _Graph, rows: list[_Row], node_ids: Sequence[int]) -> None:
+def _merge_longer_forms(g: _Graph, rows: _Rows, node_ids: Sequence[int]) -> None:
     """Joins, inside one article, a person's name to a longer name of the article ending with it.
 
     "Keith Lamont Scott" and "Lamont Scott", or a slip like "Universe Jane Doe" beside "Jane Doe":
     the same article would not name two people so. Both names need two words or more.
     """
     by_article: dict[str, set[int]] = defaultdict(set)
-    for i, r in enumerate(rows):
-        n = g.nodes[node_ids[i]]
-        if r["label"] == "PERSON" and n.article is None and len(r["key"].split()) >= 2:
-            by_article[r["article_id"]].add(node_ids[i])
+    for nid, art, key, label in zip(node_ids, rows.article_id, rows.key, rows.label, strict=True):
+        if label == "PERSON" and g.nodes[nid].article is None and len(key.split()) >= 2:
+            by_article[art].add(nid)
     for article, nids in sorted(by_article.items()):
         words = {nid: g.nodes[nid].key.split() for nid in nids}
         verbs = _rules().headline_verbs
@@ -138,7 +137,7 @@ def _merge_countries(g: _Graph) -> None:
             g.join(members[0], m, "country", f"{g.nodes[m].form} → {code}")
 
 
-def _merge_acronyms(g: _Graph, rows: list[_Row], node_ids: Sequence[int]) -> None:
+def _merge_acronyms(g: _Graph, rows: _Rows, node_ids: Sequence[int]) -> None:
     """Joins acronyms to their expansions.
 
     In an article, an expansion followed within 3 characters by its acronym (the "(OSCE)" pattern)
@@ -147,8 +146,8 @@ def _merge_acronyms(g: _Graph, rows: list[_Row], node_ids: Sequence[int]) -> Non
     appear together in at least one article ("acronym"); several such expansions leave it alone.
     """
     by_article: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        by_article[r["article_id"]].append(i)
+    for i, art in enumerate(rows.article_id):
+        by_article[art].append(i)
     for _, idxs in sorted(by_article.items()):
         for prev, cur in itertools.pairwise(idxs):
             a, b = rows[prev], rows[cur]
@@ -177,8 +176,8 @@ def _merge_acronyms(g: _Graph, rows: list[_Row], node_ids: Sequence[int]) -> Non
             expansions[initials(n.form)].add(nid)
     # Articles of each cluster, for the co-occurrence the corpus-wide rule asks for.
     arts: dict[int, set[str]] = defaultdict(set)
-    for i, r in enumerate(rows):
-        arts[g.uf.find(node_ids[i])].add(r["article_id"])
+    for nid, art in zip(node_ids, rows.article_id, strict=True):
+        arts[g.uf.find(nid)].add(art)
     for nid in acronyms:
         letters = g.nodes[nid].form.replace(".", "")
         own = g.uf.find(nid)

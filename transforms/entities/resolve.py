@@ -16,7 +16,7 @@ from transforms.entities.graph import (
     _build_nodes,
     _Graph,
     _node_country,
-    _Row,
+    _Rows,
     _UnionFind,
     _vote,
     mention_rows,
@@ -66,7 +66,7 @@ def resolve_entities(x_mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
 
 
 def _tables(
-    g: _Graph, rows: list[_Row], node_ids: Sequence[int], frame: pl.DataFrame
+    g: _Graph, rows: _Rows, node_ids: Sequence[int], frame: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Builds the three output frames from the merged graph (``frame``: the mentions, in the
     order of ``rows``)."""
@@ -77,6 +77,7 @@ def _tables(
     entities: list[dict[str, Any]] = []
     merges: list[dict[str, Any]] = []
     entity_of_node: dict[int, str] = {}
+    r_art, r_title, r_form = rows.article_id, rows.title, rows.form
     seen_ids: dict[str, dict[str, Any]] = {}
     for root in sorted(clusters):
         members = clusters[root]
@@ -91,9 +92,9 @@ def _tables(
                 voters.update(g.nodes[nid].labels)
             forms.update(g.nodes[nid].forms)
             for i in g.nodes[nid].mentions:
-                articles.add(rows[i]["article_id"])
-                if rows[i]["title"]:
-                    titled.setdefault(f"{_title_case(rows[i]['title'])} {rows[i]['form']}", rows[i]["title"])
+                articles.add(r_art[i])
+                if title := r_title[i]:
+                    titled.setdefault(f"{_title_case(title)} {r_form[i]}", title)
         codes = sorted({c for nid in members if (c := _node_country(g.nodes[nid])) is not None})
         code = codes[0] if len(codes) == 1 else None
         etype = _vote(voters or labels)
