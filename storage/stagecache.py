@@ -13,6 +13,7 @@ import functools
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -105,3 +106,40 @@ def prune(cache_root: Path, stage: str, keep: int = 3) -> list[str]:
     for p in old:
         shutil.rmtree(p, ignore_errors=True)
     return [p.name for p in old]
+
+
+RAW_LISTING = "raw_listing.json"  # what the last completed run read: its raw files' listing
+
+
+def raw_listing(raw: Path, model: str) -> str:
+    """Returns a hash of the names, sizes and modification times of the files under ``raw`` (no
+    file is read), the parse's ``model`` and the code fingerprint: it changes when a file is
+    added, removed, rewritten or touched, or the code or model changes."""
+    parts = [model, code_fingerprint()]
+    for p in [raw] if raw.is_file() else sorted(raw.rglob("*")):
+        try:
+            st = p.stat()
+        except OSError:  # removed while listed: the listing differs either way
+            parts.append(f"{p}\x1f-")
+            continue
+        if stat.S_ISREG(st.st_mode):
+            parts.append(
+                f"{p.relative_to(raw).as_posix() if p != raw else p.name}\x1f{st.st_size}\x1f{st.st_mtime_ns}"
+            )
+    return sha256_hex("\n".join(parts))
+
+
+def keep_raw_listing(cache_root: Path, raw: Path, listing: str) -> None:
+    """Records ``listing`` (:func:`raw_listing`, taken before the run read ``raw``) as the last
+    completed run's."""
+    write_json({"raw": str(raw), "listing": listing}, cache_root / RAW_LISTING)
+
+
+def raw_may_have_changed(cache_root: Path, raw: Path, model: str) -> bool:
+    """Returns False only when ``raw``'s files, the model and the code are listed exactly as
+    before the last completed run: then nothing is likely to need a parse. A hint for starting
+    parse workers early, never a cache key (the stages hash what they read)."""
+    kept = read_json(cache_root / RAW_LISTING)
+    if kept is None or kept.get("raw") != str(raw):
+        return True
+    return kept.get("listing") != raw_listing(raw, model)
