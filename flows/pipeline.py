@@ -25,6 +25,7 @@ from storage.locations import Locations, local_path
 from storage.partitions import release_problems
 from storage.stores import release_store
 from transforms import release
+from transforms.extract import extractor_version
 from transforms.nlp import DEFAULT_MODEL, model_info
 
 from . import outcome, report
@@ -110,7 +111,11 @@ def newsfacts_pipeline(
         loc = loc.for_run(run_id)
         make_dir(loc.work_dir)
         # What ingest will read, listed first: the next run compares it to start its parse early.
-        listing = None if loc.raw_is_url else stagecache.raw_listing(local_path(loc.raw), p.model)
+        listing = (
+            None
+            if loc.raw_is_url
+            else stagecache.raw_listing(local_path(loc.raw), extractor_version(p.model))
+        )
         try:
             ing = timed(
                 "ingest", lambda: ingest_stage(loc, int(p.max_file_mb * 1_000_000), p.max_article_chars)

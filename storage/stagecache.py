@@ -111,11 +111,11 @@ def prune(cache_root: Path, stage: str, keep: int = 3) -> list[str]:
 RAW_LISTING = "raw_listing.json"  # what the last completed run read: its raw files' listing
 
 
-def raw_listing(raw: Path, model: str) -> str:
+def raw_listing(raw: Path, extractor: str) -> str:
     """Returns a hash of the names, sizes and modification times of the files under ``raw`` (no
-    file is read), the parse's ``model`` and the code fingerprint: it changes when a file is
-    added, removed, rewritten or touched, or the code or model changes."""
-    parts = [model, code_fingerprint()]
+    file is read) and the ``extractor`` version (model and extraction code): it changes when a
+    file is added, removed, rewritten or touched, or when every article would be parsed again."""
+    parts = [extractor]
     for p in [raw] if raw.is_file() else sorted(raw.rglob("*")):
         try:
             st = p.stat()
@@ -135,11 +135,11 @@ def keep_raw_listing(cache_root: Path, raw: Path, listing: str) -> None:
     write_json({"raw": str(raw), "listing": listing}, cache_root / RAW_LISTING)
 
 
-def raw_may_have_changed(cache_root: Path, raw: Path, model: str) -> bool:
-    """Returns False only when ``raw``'s files, the model and the code are listed exactly as
+def raw_may_have_changed(cache_root: Path, raw: Path, extractor: str) -> bool:
+    """Returns False only when ``raw``'s files and the extractor version are listed exactly as
     before the last completed run: then nothing is likely to need a parse. A hint for starting
     parse workers early, never a cache key (the stages hash what they read)."""
     kept = read_json(cache_root / RAW_LISTING)
     if kept is None or kept.get("raw") != str(raw):
         return True
-    return kept.get("listing") != raw_listing(raw, model)
+    return kept.get("listing") != raw_listing(raw, extractor)

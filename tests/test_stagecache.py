@@ -104,7 +104,7 @@ def test_raw_listing_says_when_a_rerun_may_parse(tmp_path: Path) -> None:
     assert stagecache.raw_may_have_changed(cache, raw, "m")  # no run recorded yet
     stagecache.keep_raw_listing(cache, raw, stagecache.raw_listing(raw, "m"))
     assert not stagecache.raw_may_have_changed(cache, raw, "m")
-    assert stagecache.raw_may_have_changed(cache, raw, "other-model")
+    assert stagecache.raw_may_have_changed(cache, raw, "another-extractor")
     (raw / "sub" / "b.txt").write_text("Another invented article.")
     assert stagecache.raw_may_have_changed(cache, raw, "m")
     stagecache.keep_raw_listing(cache, raw, stagecache.raw_listing(raw, "m"))
