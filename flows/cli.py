@@ -197,10 +197,13 @@ def _raw_may_have_changed(p: RunParams) -> bool:
     from storage.stagecache import raw_may_have_changed
     from transforms.extract import extractor_version  # imported by the flow's stages anyway
 
-    loc = Locations.resolve(p.out_dir, p.cache_dir, raw=p.raw_dir)
-    if loc.raw_is_url:
-        return False  # listing a remote folder costs round trips: the clean stage starts them
-    return raw_may_have_changed(loc.cache_root, local_path(p.raw_dir), extractor_version(p.model))
+    try:
+        loc = Locations.resolve(p.out_dir, p.cache_dir, raw=p.raw_dir)
+        if loc.raw_is_url:
+            return False  # listing a remote folder costs round trips: the clean stage starts them
+        return raw_may_have_changed(loc.cache_root, local_path(p.raw_dir), extractor_version(p.model))
+    except (OSError, ValueError):  # the flow reports a bad location; a hint is no place to fail
+        return False
 
 
 def cmd_run(args: argparse.Namespace) -> int:
