@@ -44,6 +44,18 @@ from .stages import (
     validate_stage,
 )
 
+
+def _raw_listing(loc: Locations, model: str) -> str | None:
+    """Returns the listing of the local raw folder (:func:`storage.stagecache.raw_listing`), or
+    None for a remote one or when it cannot be listed (a hint for the next run, never a failure)."""
+    if loc.raw_is_url:
+        return None
+    try:
+        return stagecache.raw_listing(local_path(loc.raw), extractor_version(model))
+    except (OSError, UnicodeError):
+        return None
+
+
 # The highest n_process and dask_workers (the machine's cores), as flows.params bounds them.
 _CPUS = run_params.max_processes()
 
@@ -111,11 +123,7 @@ def newsfacts_pipeline(
         loc = loc.for_run(run_id)
         make_dir(loc.work_dir)
         # What ingest will read, listed first: the next run compares it to start its parse early.
-        listing = (
-            None
-            if loc.raw_is_url
-            else stagecache.raw_listing(local_path(loc.raw), extractor_version(p.model))
-        )
+        listing = _raw_listing(loc, p.model)
         try:
             ing = timed(
                 "ingest", lambda: ingest_stage(loc, int(p.max_file_mb * 1_000_000), p.max_article_chars)

@@ -10,6 +10,7 @@ or JSON; nothing is pickled. Reading a stage back copies the files into the run'
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -126,7 +127,8 @@ def raw_listing(raw: Path, extractor: str) -> str:
             parts.append(
                 f"{p.relative_to(raw).as_posix() if p != raw else p.name}\x1f{st.st_size}\x1f{st.st_mtime_ns}"
             )
-    return sha256_hex("\n".join(parts))
+    # file names that are not UTF-8 (surrogate escapes) are hashed as their bytes
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def keep_raw_listing(cache_root: Path, raw: Path, listing: str) -> None:

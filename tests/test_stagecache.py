@@ -106,6 +106,7 @@ def test_raw_listing_says_when_a_rerun_may_parse(tmp_path: Path) -> None:
     assert not stagecache.raw_may_have_changed(cache, raw, "m")
     assert stagecache.raw_may_have_changed(cache, raw, "another-extractor")
     (raw / "sub" / "b.txt").write_text("Another invented article.")
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text("A file name that is not UTF-8.")
     assert stagecache.raw_may_have_changed(cache, raw, "m")
     stagecache.keep_raw_listing(cache, raw, stagecache.raw_listing(raw, "m"))
     st = (raw / "a.jsonl").stat()
