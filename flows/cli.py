@@ -173,18 +173,37 @@ def _start_temporary_server() -> Callable[[], None]:
 
 def _warm_parse_workers(p: RunParams) -> bool:
     """Starts the parse workers loading the model now when the run will parse on a local pool (a
-    full refresh, or a rerun from extract or an earlier stage): their seconds of start-up overlap
+    full refresh, a rerun from extract or an earlier stage, or raw files changed since the last
+    run, :func:`_raw_may_have_changed`): their seconds of start-up overlap
     the server's start and the flow's own instead of the clean stage. The clean stage and the
     extract map take this pool over. Returns whether a pool was started."""
     from flows.stages import ignores_cache
 
     if p.dask_address or p.dask_workers or p.n_process <= 1:
         return False
-    if not ignores_cache("extract", p.rerun_from, p.full_refresh):
-        return False  # the run may well parse nothing: no workers for nothing
+    if not ignores_cache("extract", p.rerun_from, p.full_refresh) and not _raw_may_have_changed(p):
+        return False  # the raw files are as the last run left them: nothing to parse, no workers
     from flows.parallel import warm_pool
 
     return warm_pool(p.model, p.n_process)
+
+
+def _raw_may_have_changed(p: RunParams) -> bool:
+    """Returns whether the local raw folder's files (or the extractor version) differ from those
+    the last completed run with this cache listed: then a rerun likely parses new articles and its
+    workers start now, their model load overlapping the start, ingest and clean (seconds of a
+    small rerun's wall) instead of starting in the clean stage."""
+    from storage.locations import Locations, local_path
+    from storage.stagecache import raw_may_have_changed
+    from transforms.extract import extractor_version  # imported by the flow's stages anyway
+
+    try:
+        loc = Locations.resolve(p.out_dir, p.cache_dir, raw=p.raw_dir)
+        if loc.raw_is_url:
+            return False  # listing a remote folder costs round trips: the clean stage starts them
+        return raw_may_have_changed(loc.cache_root, local_path(p.raw_dir), extractor_version(p.model))
+    except (OSError, ValueError):  # the flow reports a bad location; a hint is no place to fail
+        return False
 
 
 def cmd_run(args: argparse.Namespace) -> int:

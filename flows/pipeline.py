@@ -21,10 +21,11 @@ from pydantic import Field
 
 from storage import stagecache
 from storage.files import make_dir, read_json, read_parquet, remove_dir
-from storage.locations import Locations
+from storage.locations import Locations, local_path
 from storage.partitions import release_problems
 from storage.stores import release_store
 from transforms import release
+from transforms.extract import extractor_version
 from transforms.nlp import DEFAULT_MODEL, model_info
 
 from . import outcome, report
@@ -42,6 +43,18 @@ from .stages import (
     validate_key,
     validate_stage,
 )
+
+
+def _raw_listing(loc: Locations, model: str) -> str | None:
+    """Returns the listing of the local raw folder (:func:`storage.stagecache.raw_listing`), or
+    None for a remote one or when it cannot be listed (a hint for the next run, never a failure)."""
+    if loc.raw_is_url:
+        return None
+    try:
+        return stagecache.raw_listing(local_path(loc.raw), extractor_version(model))
+    except (OSError, UnicodeError):
+        return None
+
 
 # The highest n_process and dask_workers (the machine's cores), as flows.params bounds them.
 _CPUS = run_params.max_processes()
@@ -90,11 +103,13 @@ def newsfacts_pipeline(
     loc = Locations.resolve(p.out_dir, p.cache_dir, raw=p.raw_dir)
     store = release_store(loc)
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # this process's CPU seconds per stage (walls mislead on a busy machine)
 
     def timed(stage: str, run: Callable[[], Any]) -> Any:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = run()
         timings[stage] = time.perf_counter() - t0
+        cpu[stage] = time.process_time() - c0
         return result
 
     def redo(stage: str) -> bool:
@@ -107,6 +122,8 @@ def newsfacts_pipeline(
         staging = store.new_staging(run_id)
         loc = loc.for_run(run_id)
         make_dir(loc.work_dir)
+        # What ingest will read, listed first: the next run compares it to start its parse early.
+        listing = _raw_listing(loc, p.model)
         try:
             ing = timed(
                 "ingest", lambda: ingest_stage(loc, int(p.max_file_mb * 1_000_000), p.max_article_chars)
@@ -212,6 +229,8 @@ def newsfacts_pipeline(
                 )
             for stage in ("clean", "resolve", "validate"):
                 stagecache.prune(loc.cache_root, stage, keep=3)
+            if listing is not None:
+                stagecache.keep_raw_listing(loc.cache_root, local_path(loc.raw), listing)
         finally:
             remove_dir(loc.work_dir)
             remove_dir(staging)
@@ -219,5 +238,6 @@ def newsfacts_pipeline(
         pub["quarantine_file"] = str(report.keep_blocked_quarantine(quarantine, loc.cache_root, run_id))
     summary = report.summary(store, counts, ver, pub, timings, quarantine)
     summary["changes"] = changes
+    summary["cpu_s"] = {k: round(v, 3) for k, v in cpu.items()}
     report.artifacts(summary, store)
     return outcome.final_state(summary, store)

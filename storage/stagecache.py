@@ -10,9 +10,11 @@ or JSON; nothing is pickled. Reading a stage back copies the files into the run'
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -105,3 +107,41 @@ def prune(cache_root: Path, stage: str, keep: int = 3) -> list[str]:
     for p in old:
         shutil.rmtree(p, ignore_errors=True)
     return [p.name for p in old]
+
+
+RAW_LISTING = "raw_listing.json"  # what the last completed run read: its raw files' listing
+
+
+def raw_listing(raw: Path, extractor: str) -> str:
+    """Returns a hash of the names, sizes and modification times of the files under ``raw`` (no
+    file is read) and the ``extractor`` version (model and extraction code): it changes when a
+    file is added, removed, rewritten or touched, or when every article would be parsed again."""
+    parts = [extractor]
+    for p in [raw] if raw.is_file() else sorted(raw.rglob("*")):
+        try:
+            st = p.stat()
+        except OSError:  # removed while listed: the listing differs either way
+            parts.append(f"{p}\x1f-")
+            continue
+        if stat.S_ISREG(st.st_mode):
+            parts.append(
+                f"{p.relative_to(raw).as_posix() if p != raw else p.name}\x1f{st.st_size}\x1f{st.st_mtime_ns}"
+            )
+    # file names that are not UTF-8 (surrogate escapes) are hashed as their bytes
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def keep_raw_listing(cache_root: Path, raw: Path, listing: str) -> None:
+    """Records ``listing`` (:func:`raw_listing`, taken before the run read ``raw``) as the last
+    completed run's."""
+    write_json({"raw": str(raw), "listing": listing}, cache_root / RAW_LISTING)
+
+
+def raw_may_have_changed(cache_root: Path, raw: Path, extractor: str) -> bool:
+    """Returns False only when ``raw``'s files and the extractor version are listed exactly as
+    before the last completed run: then nothing is likely to need a parse. A hint for starting
+    parse workers early, never a cache key (the stages hash what they read)."""
+    kept = read_json(cache_root / RAW_LISTING)
+    if kept is None or kept.get("raw") != str(raw):
+        return True
+    return kept.get("listing") != raw_listing(raw, extractor)

@@ -94,3 +94,25 @@ def test_rerun_from_redoes_that_stage_and_the_later_ones(
 def test_unknown_rerun_choice_is_refused() -> None:
     with pytest.raises(ValueError, match="rerun_from"):
         ignores_cache("clean", "parse", False)
+
+
+def test_raw_listing_says_when_a_rerun_may_parse(tmp_path: Path) -> None:
+    # The hint that starts parse workers early: files added, rewritten or another model count.
+    raw, cache = tmp_path / "raw", tmp_path / "cache"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "a.jsonl").write_text('{"id": "1", "text": "An invented article."}\n')
+    assert stagecache.raw_may_have_changed(cache, raw, "m")  # no run recorded yet
+    stagecache.keep_raw_listing(cache, raw, stagecache.raw_listing(raw, "m"))
+    assert not stagecache.raw_may_have_changed(cache, raw, "m")
+    assert stagecache.raw_may_have_changed(cache, raw, "another-extractor")
+    (raw / "sub" / "b.txt").write_text("Another invented article.")
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text("A file name that is not UTF-8.")
+    assert stagecache.raw_may_have_changed(cache, raw, "m")
+    stagecache.keep_raw_listing(cache, raw, stagecache.raw_listing(raw, "m"))
+    st = (raw / "a.jsonl").stat()
+    os.utime(raw / "a.jsonl", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert stagecache.raw_may_have_changed(cache, raw, "m")
+    # a single raw file is listed too
+    one = raw / "a.jsonl"
+    stagecache.keep_raw_listing(cache, one, stagecache.raw_listing(one, "m"))
+    assert not stagecache.raw_may_have_changed(cache, one, "m")

@@ -67,11 +67,19 @@ def mark_near_duplicates_from_signatures(
 
     num_perm = len(signatures[0]) if len(signatures) else NUM_PERM
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    perms = _permutations(num_perm)
     hashes: dict[str, MinHash] = {}
     dup_of: list[str | None] = []
     scores: list[float | None] = []
     for art_id, sig in zip(ids, signatures, strict=True):
-        mh = MinHash(num_perm=num_perm, seed=1, hashvalues=np.asarray(sig, dtype=np.uint32), scheme=_SCHEME)
+        # the shared permutations: drawn in every constructor, they were most of a rerun's marking
+        mh = MinHash(
+            num_perm=num_perm,
+            seed=1,
+            hashvalues=np.asarray(sig, dtype=np.uint32),
+            scheme=_SCHEME,
+            permutations=perms,
+        )
         best: tuple[float, str] | None = None
         for other in lsh.query(mh):
             sim = mh.jaccard(hashes[other])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 SUPPORTED = {
@@ -125,5 +126,9 @@ def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:100_000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7F <= ord(ch) < 0xA0)
-    return bad / len(sample)
+    # one regex scan: a Python loop over every character cost a second per rerun at 4× corpus size
+    return len(_CONTROL.findall(sample)) / len(sample)
+
+
+# C0 controls but tab, newline, form feed and carriage return; DEL and the C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
