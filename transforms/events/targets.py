@@ -13,6 +13,7 @@ from spacy.tokens import Token
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import _group_phrase, _owner, _parties, _party
+from transforms.events.scope import words
 from transforms.syntax import prep_objects
 
 _NOT_PARTY = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
@@ -37,6 +38,15 @@ def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Ment
 def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[str, Token, Party | None]]:
     objects = _objects(trig)
     lex = lexicon()
+    # (0) the people a violent act befalls, named by a plural noun with no name in it
+    if event_type in ("ASSAULT", "COERCE"):
+        for tok in _patients(trig):
+            yield "patient", tok, _parties(tok, ms) or _group_phrase(tok)
+    # (0b) who receives the support a noun names: "X won endorsements from Y" (Y is its doer)
+    if event_type in ("SUPPORT", "AID") and trig.pos_ == "NOUN" and trig.dep_ == "dobj":
+        if trig.head.lemma_.lower() in words("receipt_verbs"):
+            for subj in (c for c in trig.head.children if c.dep_ in ("nsubj", "nsubjpass")):
+                yield "receiver", subj, _parties(subj, ms)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
@@ -66,6 +76,45 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _patients(trig: Token) -> list[Token]:
+    """The plural common nouns a violent trigger befalls: the verb's bare object ("slaughtered
+    clubgoers"), the head of "victims of" a violent noun, and for a participle that only counts its
+    dead ("turned their guns on the prisoners, killing 15") the people its clause aims at."""
+    def plural(t: Token) -> bool:
+        return t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.ent_type_
+
+    if trig.pos_ == "NOUN":
+        if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.pos_ == "NOUN":
+            head = trig.head.head
+            return [head] if head.lemma_.lower() in words("victim_nouns") else []
+        return []
+    objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
+    found = [o for o in objs if plural(o)]
+    if not found and all(o.like_num for o in objs) and trig.dep_ in ("advcl", "conj"):
+        found = [
+            o
+            for p in trig.head.children
+            if p.dep_ == "prep" and p.lower_ in ("on", "at", "against")
+            for o in p.children
+            if o.dep_ == "pobj" and plural(o)
+        ]
+    return found
+
+
+def claimed_by(trig: Token, ms: _Mentions) -> Party | None:
+    """The doer who owns a violent noun by a claim on it or its object: "the killing of X that was
+    claimed by Y", "an attack carried out by Z" (the agent of a claim verb in the noun's phrase)."""
+    if trig.pos_ != "NOUN":
+        return None
+    for t in trig.subtree:
+        if t.dep_ in ("relcl", "acl") and t.lemma_.lower() in words("claim_verbs"):
+            for a in (c for c in t.children if c.dep_ == "agent"):
+                for o in (c for c in a.children if c.dep_ == "pobj"):
+                    if (p := _parties(o, ms)) is not None:
+                        return p
+    return None
 
 
 def _objects(trig: Token) -> list[Token]:
