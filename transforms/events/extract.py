@@ -221,7 +221,9 @@ def events_from_doc(
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
         if found.entry.event_type == "SUPPORT" and material_support(tok):
-            found.entry = dataclasses.replace(found.entry, event_type="AID", cameo="070")  # "financial backing"
+            found.entry = dataclasses.replace(
+                found.entry, event_type="AID", cameo="070"
+            )  # "financial backing"
         if found.target is None:
             # the trigger's own arguments name none; the sentence may ("blocked X's law")
             found.target = fallback_target(tok, found.entry.event_type, found.actor, ms)

@@ -192,7 +192,11 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             or (cur.dep_ == "acl" and cur.tag_ == "VB")
             or (cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in cur.children))
             # "will press X to boycott Y to protest Z": a purpose shares the plan it serves
-            or (cur.dep_ == "advcl" and cur.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children))
+            or (
+                cur.dep_ == "advcl"
+                and cur.tag_ == "VB"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+            )
         ):
             cur = cur.head
             chain.append(cur)

@@ -292,7 +292,11 @@ def _main_subject(pron: Token, ms: _Mentions) -> Token | None:
     modifies, when that is one person of the same or unknown gender ("X acknowledged the error even
     as he defended Y", "X, an ally of Z, said … after she met W"); else None."""
     verb = pron.head
-    if pron.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "advcl" or verb.head.pos_ not in ("VERB", "AUX"):
+    if (
+        pron.dep_ not in ("nsubj", "nsubjpass")
+        or verb.dep_ != "advcl"
+        or verb.head.pos_ not in ("VERB", "AUX")
+    ):
         return None
     subj = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     m = ms.at(subj.idx) if subj is not None else None

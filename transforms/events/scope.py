@@ -224,7 +224,9 @@ def material_support(noun: Token) -> bool:
 def wished_or_open(verb: Token) -> bool:
     """Whether a "that" clause is wished or left open by an adjective over it: of need ("see it as
     crucial that X make concessions") or of doubt ("it is unclear that…", "it is not clear that…")."""
-    if verb.dep_ != "ccomp" or not any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in verb.children):
+    if verb.dep_ != "ccomp" or not any(
+        c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in verb.children
+    ):
         return False
     head = verb.head
     adjs = [c for c in head.children if c.dep_ in ("acomp", "oprd", "attr") and c.pos_ == "ADJ"]

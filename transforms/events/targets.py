@@ -43,10 +43,12 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         for tok in _patients(trig):
             yield "patient", tok, _parties(tok, ms) or _group_phrase(tok)
     # (0b) who receives the support a noun names: "X won endorsements from Y" (Y is its doer)
-    if event_type in ("SUPPORT", "AID") and trig.pos_ == "NOUN" and trig.dep_ == "dobj":
-        if trig.head.lemma_.lower() in words("receipt_verbs"):
-            for subj in (c for c in trig.head.children if c.dep_ in ("nsubj", "nsubjpass")):
-                yield "receiver", subj, _parties(subj, ms)
+    receipt = (
+        trig.pos_ == "NOUN" and trig.dep_ == "dobj" and trig.head.lemma_.lower() in words("receipt_verbs")
+    )
+    if event_type in ("SUPPORT", "AID") and receipt:
+        for subj in (c for c in trig.head.children if c.dep_ in ("nsubj", "nsubjpass")):
+            yield "receiver", subj, _parties(subj, ms)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
@@ -82,6 +84,7 @@ def _patients(trig: Token) -> list[Token]:
     """The plural common nouns a violent trigger befalls: the verb's bare object ("slaughtered
     clubgoers"), the head of "victims of" a violent noun, and for a participle that only counts its
     dead ("turned their guns on the prisoners, killing 15") the people its clause aims at."""
+
     def plural(t: Token) -> bool:
         return t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.ent_type_
 

@@ -1,0 +1,124 @@
+"""Precision of event mentions, round 6: unnamed victims as targets, doers by a claim or by binding,
+past habits, wished or open clauses, hedged nouns, and statements that report no act (invented
+sentences; transforms.events)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tests.test_events import extract
+
+
+def _of(rows: list[dict[str, object]], event_type: str) -> list[tuple[object, object, object]]:
+    return [(r["actor_text"], r["target_text"], r["modality"]) for r in rows if r["event_type"] == event_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # a participle that only counts its dead: the people its clause aims at
+        (
+            "He was freed a day before guards turned their guns on the remaining prisoners, killing 15.",
+            "the remaining prisoners",
+        ),
+        ("The gunman laughed as he slaughtered clubgoers.", "clubgoers"),  # a bare plural patient
+        (
+            "Volunteers gave blood to the victims of the Veltria massacre.",
+            "the victims",
+        ),  # victims of a violent noun
+    ],
+)
+def test_unnamed_victims_are_the_target(nlp: Language, text: str, target: str) -> None:
+    assert [t for _, t, _ in _of(extract(nlp, text), "ASSAULT")] == [target]
+
+
+def test_a_claim_names_the_doer_of_a_killing(nlp: Language) -> None:
+    text = "The report includes the killing of two Veltrian soldiers that was claimed by the Northern Front."
+    assert _of(extract(nlp, text), "ASSAULT") == [("the Northern Front", "two Veltrian soldiers", "asserted")]
+
+
+def test_their_binds_to_the_plural_subject(nlp: Language) -> None:
+    text = "The pastors in attendance were unanimous in their condemnation of Holt's remarks."
+    assert _of(extract(nlp, text), "ACCUSE") == [("The pastors", "Holt", "asserted")]
+
+
+def test_he_in_an_adverbial_clause_is_the_main_subject(nlp: Language) -> None:
+    text = "Governor Tomas Holt, an ally of Anna Berg, conceded the error even as he defended Maria Berg."
+    assert [a for a, _, _ in _of(extract(nlp, text), "SUPPORT")] == ["Tomas Holt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        (
+            "At times Tomas Holt would meet directly with Anna Berg to settle a dispute.",
+            "CONSULT",
+            "asserted",
+        ),
+        (
+            "Rivals see it as crucial that Anna Berg and the committee make concessions.",
+            "CONCEDE",
+            "hypothetical",
+        ),
+        (
+            "It is not clear that the gifts have bought the group any assistance from officials.",
+            "AID",
+            "hypothetical",
+        ),
+        (
+            "Holt told the tale of a general allegedly halting rebel attacks in Veltria.",
+            "ASSAULT",
+            "reported",
+        ),
+        (
+            "Reed said his group will press firms to boycott the fair to protest Holt's remarks.",
+            "ACCUSE",
+            "hypothetical",
+        ),
+    ],
+)
+def test_modality_of_habits_wishes_and_hedges(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert [m for _, _, m in _of(extract(nlp, text), event_type)] == [modality]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("The ministries declined to provide any documentation or specifics, citing the inquiry.", "REJECT"),
+        (
+            "Though campaigns cannot investigate every donation they receive, it is a warning, Holt said.",
+            "ACCUSE",
+        ),
+        ("Senator Holt aids challenges to voter laws.", "AID"),
+        ("Party leaders hope that Holt will tone down his attacks against Berg.", "ACCUSE"),
+    ],
+)
+def test_statements_that_report_no_act(nlp: Language, text: str, absent: str) -> None:
+    assert not _of(extract(nlp, text), absent)
+
+
+def test_financial_backing_is_aid(nlp: Language) -> None:
+    rows = extract(nlp, "Acme Fund, a group with financial backing from Tomas Holt, has grown.")
+    assert [a for a, _, _ in _of(rows, "AID")] == ["Tomas Holt"]
+    assert not _of(rows, "SUPPORT")
+
+
+def test_the_receiver_of_endorsements_is_the_target(nlp: Language) -> None:
+    rows = extract(nlp, "Holt highlighted endorsements from prominent union leaders.")
+    assert _of(rows, "SUPPORT") == [("prominent union leaders", "Holt", "asserted")]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Anna Berg, who has not endorsed a candidate, spoke in Veltria.", "SUPPORT"),
+        ("Holt called for a special prosecutor to look into the deal.", "REQUEST"),
+    ],
+)
+def test_an_indefinite_under_negation_or_request_is_no_target(
+    nlp: Language, text: str, event_type: str
+) -> None:
+    assert [t for _, t, _ in _of(extract(nlp, text), event_type)] == [None]
