@@ -122,3 +122,46 @@ def test_an_indefinite_under_negation_or_request_is_no_target(
     nlp: Language, text: str, event_type: str
 ) -> None:
     assert [t for _, t, _ in _of(extract(nlp, text), event_type)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        (
+            "The idea of a meeting between Holt and Berg was raised last month, Reed said.",
+            "CONSULT",
+            "hypothetical",
+        ),
+        (
+            "There is little chance of Veltrian officials being prosecuted by the ministry.",
+            "COERCE",
+            "hypothetical",
+        ),
+        (
+            "The talks were set before Holt called for banning all migrants from Veltria.",
+            "COERCE",
+            "hypothetical",
+        ),
+        # a verb of motion over a purpose is no plan of it
+        (
+            "The top senators went before reporters to denounce the stance taken by Tomas Holt.",
+            "ACCUSE",
+            "asserted",
+        ),
+    ],
+)
+def test_modality_of_framed_and_asked_for_events(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert [m for _, _, m in _of(extract(nlp, text), event_type)] == [modality]
+
+
+def test_a_participle_touting_support_names_its_receiver(nlp: Language) -> None:
+    text = "Despite spending heavily on ads, touting the endorsement of Anna Berg, Holt could not win voters."
+    assert [t for _, t, _ in _of(extract(nlp, text), "SUPPORT")] == ["Holt"]
+
+
+def test_a_complaint_that_names_its_target(nlp: Language) -> None:
+    assert _of(extract(nlp, "Reed also complained that Tomas Holt is too rigid."), "ACCUSE") == [
+        ("Reed", "Tomas Holt", "asserted")
+    ]

@@ -57,7 +57,13 @@ def _modality(
     """
     chain = _chain(trigger, anchor, detached)
     negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
-    if directed(anchor or trigger) or any(wished_or_open(t) for t in {*chain, anchor or trigger}):
+    framed_by = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else None
+    if (
+        directed(anchor or trigger)
+        or any(wished_or_open(t) for t in {*chain, anchor or trigger})
+        # "the idea of a meeting", "the threat of sanctions": the noun over it frames it as open
+        or (framed_by is not None and framed_by.lemma_.lower() in lexicon().modality["hypothetical_nouns"])
+    ):
         # "requested that X be released", "it is crucial that X make concessions": wished, not done
         hypothetical, hyp_at = True, len(chain)
     elif hypothetical and habitual_would(chain):
@@ -108,7 +114,14 @@ def _modality(
 
 def directed(verb: Token) -> bool:
     """Whether the verb's clause is what a directive asks for: a "that" clause under a verb of
-    request ("demanded that X resign", "requested that Y be released")."""
+    request ("demanded that X resign", "requested that Y be released"), a gerund under a verb's
+    "for" of asking ("called for banning X")."""
+    if (
+        verb.dep_ == "pcomp"
+        and verb.head.lower_ == "for"
+        and verb.head.head.lemma_.lower() in words("wish_for_verbs")
+    ):
+        return True
     return (
         verb.dep_ == "ccomp"
         and verb.head.lemma_.lower() in words("directive_verbs")
@@ -196,6 +209,8 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
                 cur.dep_ == "advcl"
                 and cur.tag_ == "VB"
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+                # "went before reporters to denounce X": a verb of motion is no plan of it
+                and cur.head.lemma_.lower() not in mod["planned_verbs"]
             )
         ):
             cur = cur.head

@@ -47,7 +47,7 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         trig.pos_ == "NOUN" and trig.dep_ == "dobj" and trig.head.lemma_.lower() in words("receipt_verbs")
     )
     if event_type in ("SUPPORT", "AID") and receipt:
-        for subj in (c for c in trig.head.children if c.dep_ in ("nsubj", "nsubjpass")):
+        for subj in _clause_subject(trig.head):
             yield "receiver", subj, _parties(subj, ms)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
@@ -78,6 +78,22 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _clause_subject(verb: Token) -> list[Token]:
+    """The subject of the verb, or for a participle without one ("Despite spending…, touting the
+    endorsement of Y, X could not…") the subject of the clause it modifies."""
+    cur = verb
+    for _ in range(4):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj or (cur.tag_ != "VBG" and cur is not verb):
+            return subj
+        if cur.dep_ not in ("advcl", "pcomp", "xcomp", "conj") or cur.head.i == cur.i:
+            return []
+        cur = cur.head
+        if cur.dep_ == "prep" and cur.head.i != cur.i:
+            cur = cur.head  # "Despite spending…": the preposition's head
+    return []
 
 
 def _patients(trig: Token) -> list[Token]:
