@@ -165,3 +165,39 @@ def test_a_complaint_that_names_its_target(nlp: Language) -> None:
     assert _of(extract(nlp, "Reed also complained that Tomas Holt is too rigid."), "ACCUSE") == [
         ("Reed", "Tomas Holt", "asserted")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "target"),
+    [
+        ("The Secret Service is banning guns in and around the arena.", "COERCE", None),  # things, no people
+        (
+            "Critics said Holt was urging a foreign government to spy on Veltrians.",
+            "REQUEST",
+            "a foreign government",
+        ),
+    ],
+)
+def test_targets_that_stay_or_go(nlp: Language, text: str, event_type: str, target: str | None) -> None:
+    assert [t for _, t, _ in _of(extract(nlp, text), event_type)] == [target]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("Anna Berg escalated her criticism of Holt on Tuesday.", "ACCUSE", "asserted"),  # one act, on a day
+        ("Berg went out of her way in talking to reporters to praise Holt's record.", "SUPPORT", "asserted"),
+    ],
+)
+def test_acts_that_stay_asserted(nlp: Language, text: str, event_type: str, modality: str) -> None:
+    assert [m for _, _, m in _of(extract(nlp, text), event_type)] == [modality]
+
+
+def test_a_retort_names_no_target_by_its_clause(nlp: Language) -> None:
+    assert not [
+        t
+        for _, t, _ in _of(
+            extract(nlp, "Holt fired back that the people of Veltria voted for her."), "ACCUSE"
+        )
+        if t
+    ]

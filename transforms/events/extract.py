@@ -247,7 +247,9 @@ def events_from_doc(
                 modality = "reported" if in_quote else "asserted"
             elif modality == "asserted" and event_date > published_at:
                 modality = "planned"
-        if found.target is not None and nonspecific(found.target.text, modality, found.entry.event_type):
+        if found.target is not None and nonspecific(
+            found.target.text, found.target.start, modality, found.entry.event_type, tok
+        ):
             found.target = None  # "has not endorsed a candidate", "called for a special prosecutor"
         if modality not in ("asserted", "reported"):
             counts = {}  # "plans to deport 11 million": a plan, a denial or a guess counts nobody

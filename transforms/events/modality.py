@@ -60,7 +60,11 @@ def _modality(
     framed_by = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else None
     if (
         directed(anchor or trigger)
-        or any(wished_or_open(t) for t in {*chain, anchor or trigger})
+        # (not a noun its subject: "it is unclear whether his criticism had any effect")
+        or (
+            trigger.dep_ not in ("nsubj", "nsubjpass")
+            and any(wished_or_open(t) for t in {*chain, anchor or trigger})
+        )
         # "the idea of a meeting", "the threat of sanctions": the noun over it frames it as open
         or (framed_by is not None and framed_by.lemma_.lower() in lexicon().modality["hypothetical_nouns"])
     ):
@@ -120,6 +124,8 @@ def directed(verb: Token) -> bool:
         verb.dep_ == "pcomp"
         and verb.head.lower_ == "for"
         and verb.head.head.lemma_.lower() in words("wish_for_verbs")
+        # "called X out for backing down": blame for a deed, no wish
+        and not any(c.dep_ in ("dobj", "prt") for c in verb.head.head.children)
     ):
         return True
     return (
@@ -211,6 +217,11 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
                 # "went before reporters to denounce X": a verb of motion is no plan of it
                 and cur.head.lemma_.lower() not in mod["planned_verbs"]
+                # only under a modal or an open infinitive ("will press X to boycott Y to protest Z")
+                and (
+                    any(c.dep_ == "aux" and c.tag_ == "MD" for c in cur.head.children)
+                    or (cur.head.tag_ == "VB" and cur.head.dep_ in ("xcomp", "advcl", "ccomp"))
+                )
             )
         ):
             cur = cur.head

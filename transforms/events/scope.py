@@ -206,11 +206,14 @@ def helping(trig: Token, event_type: str, target_text: str | None) -> bool:
 def pattern_noun(noun: Token) -> bool:
     """Whether an event noun owned by its doer is the object of a verb of degree ("tone down his
     attacks on X", "stepped up their criticism"): a run of acts, no one event."""
+    head = noun.head
+    dated = any(t.ent_type_ in ("DATE", "TIME") for c in head.children if c is not noun for t in c.subtree)
     return (
         noun.pos_ == "NOUN"
         and noun.dep_ == "dobj"
-        and noun.head.lemma_.lower() in words("degree_verbs")
+        and head.lemma_.lower() in words("degree_verbs")
         and any(c.dep_ == "poss" for c in noun.children)
+        and not dated  # "escalated her criticism on Tuesday": one act, on a day
     )
 
 
@@ -254,11 +257,19 @@ def habitual_would(chain: list[Token]) -> bool:
     return False
 
 
-def nonspecific(target_text: str | None, modality: str, event_type: str) -> bool:
+def nonspecific(
+    target_text: str | None, target_start: int, modality: str, event_type: str, trig: Token
+) -> bool:
     """Whether the target is an indefinite the event does not single out: under a negation or a
-    condition ("has not endorsed a candidate") or what a request asks for ("called for a special
-    prosecutor"): no party."""
-    if not target_text or not (modality in ("negated", "hypothetical") or event_type == "REQUEST"):
+    condition ("has not endorsed a candidate") or what a request asks for, the object of its "for"
+    ("called for a special prosecutor"): no party."""
+    asked_for = event_type == "REQUEST" and any(
+        o.dep_ == "pobj" and o.left_edge.idx == target_start
+        for p in trig.children
+        if p.dep_ == "prep" and p.lower_ == "for"
+        for o in p.children
+    )
+    if not target_text or not (modality in ("negated", "hypothetical") or asked_for):
         return False
     words_ = target_text.split()
     return len(words_) > 1 and words_[0].lower() in ("a", "an", "any") and words_[-1][:1].islower()

@@ -55,8 +55,9 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     # (1b) with "that" among the category's words, the subject of a that-clause complement:
     # "demanded that X's report include…", "the demand that X resign"
     preps = tuple(lex.fallback_preps.get(event_type, ()))
-    if "that" in preps:
-        for subj in _clause_subjects(trig):
+    if "that" in preps and not (event_type == "ACCUSE" and any(c.lower_ == "back" for c in trig.children)):
+        # ("fired back that X…": a retort answers someone else; a pronoun there is no target)
+        for subj in (s for s in _clause_subjects(trig) if event_type != "ACCUSE" or s.pos_ != "PRON"):
             yield "clause", subj, _parties(subj, ms) or _named_owner(subj, ms)
     # (2) the doer of a passive participle on it: "vetoed the bill passed by X"
     for obj in objects:
@@ -102,7 +103,7 @@ def _patients(trig: Token) -> list[Token]:
     dead ("turned their guns on the prisoners, killing 15") the people its clause aims at."""
 
     def plural(t: Token) -> bool:
-        return t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.ent_type_
+        return t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.ent_type_ and _people(t)
 
     if trig.pos_ == "NOUN":
         if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.pos_ == "NOUN":
@@ -120,6 +121,20 @@ def _patients(trig: Token) -> list[Token]:
             if o.dep_ == "pobj" and plural(o)
         ]
     return found
+
+
+def _people(noun: Token) -> bool:
+    """Whether a plural noun names people, not things ("clubgoers", "prisoners", not "explosives",
+    "weapons"): a group word of the lexicon, or a noun of a doer or an adherent by its ending."""
+    lemma = noun.lemma_.lower()
+    return (
+        lemma in lexicon().all_groups
+        or noun.lower_ in lexicon().all_groups
+        or lemma.endswith(_PEOPLE_ENDINGS)
+    )
+
+
+_PEOPLE_ENDINGS = ("er", "or", "ist", "ian", "ee", "ant", "ite")
 
 
 def claimed_by(trig: Token, ms: _Mentions) -> Party | None:
