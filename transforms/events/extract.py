@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 
 from spacy.tokens import Doc, Span, Token
@@ -31,14 +32,19 @@ from transforms.events.parties import PARTY_LABELS
 from transforms.events.scope import (
     conflict_pledge,
     describing_clause,
+    generic_ability,
+    helping,
+    material_support,
+    nonspecific,
     open_other_side,
     own_side,
+    pattern_noun,
     pledged_conflict,
     refused,
     thing_compound,
     title_clause,
 )
-from transforms.events.targets import fallback_target
+from transforms.events.targets import claimed_by, fallback_target
 from transforms.events.triggers import _Found, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
 from transforms.schema import EVENT_COUNTS
@@ -152,6 +158,9 @@ def _not_event(found: _Found) -> bool:
         or title_clause(trig)
         or open_other_side(target)
         or own_side(etype, target)
+        or generic_ability(trig)
+        or helping(trig, etype, target)
+        or pattern_noun(trig)
     ):
         return True  # "refused to sign the deal": the refusal is the event (see scope)
     if trig.pos_ == "VERB":
@@ -211,9 +220,15 @@ def events_from_doc(
         qi = bisect.bisect_right(qstarts, tok.idx) - 1
         in_quote = qi >= 0 and quotes[qi][0] <= tok.idx < quotes[qi][1]
         _split_coordinated(found)
+        if found.entry.event_type == "SUPPORT" and material_support(tok):
+            found.entry = dataclasses.replace(
+                found.entry, event_type="AID", cameo="070"
+            )  # "financial backing"
         if found.target is None:
             # the trigger's own arguments name none; the sentence may ("blocked X's law")
             found.target = fallback_target(tok, found.entry.event_type, found.actor, ms)
+        if found.actor is None and found.entry.event_type == "ASSAULT":
+            found.actor = claimed_by(tok, ms)  # "the killing of X that was claimed by Y"
         # "X said it would cooperate": no other side named, yet X's statement of intent (AGREE)
         intent_only = False
         if not _coded(found, in_quote, bool(counts)):
@@ -232,6 +247,10 @@ def events_from_doc(
                 modality = "reported" if in_quote else "asserted"
             elif modality == "asserted" and event_date > published_at:
                 modality = "planned"
+        if found.target is not None and nonspecific(
+            found.target.text, found.target.start, modality, found.entry.event_type, tok
+        ):
+            found.target = None  # "has not endorsed a candidate", "called for a special prosecutor"
         if modality not in ("asserted", "reported"):
             counts = {}  # "plans to deport 11 million": a plan, a denial or a guess counts nobody
         mode = found.entry.mode

@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 
 from transforms.events.clauses import _np_position, conj_head
 from transforms.events.lexicon import lexicon
-from transforms.events.scope import words
+from transforms.events.scope import habitual_would, wished_or_open, words
 
 _QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
 
@@ -57,13 +57,27 @@ def _modality(
     """
     chain = _chain(trigger, anchor, detached)
     negated, planned, hypothetical, neg_at, hyp_at = _cues(chain, trigger, anchor, nominal_free, governed)
-    if directed(anchor or trigger):
-        hypothetical, hyp_at = True, len(chain)  # "requested that X be released": wished, not done
+    framed_by = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else None
+    if (
+        directed(anchor or trigger)
+        # (not a noun its subject: "it is unclear whether his criticism had any effect")
+        or (
+            trigger.dep_ not in ("nsubj", "nsubjpass")
+            and any(wished_or_open(t) for t in {*chain, anchor or trigger})
+        )
+        # "the idea of a meeting", "the threat of sanctions": the noun over it frames it as open
+        or (framed_by is not None and framed_by.lemma_.lower() in lexicon().modality["hypothetical_nouns"])
+    ):
+        # "requested that X be released", "it is crucial that X make concessions": wished, not done
+        hypothetical, hyp_at = True, len(chain)
+    elif hypothetical and habitual_would(chain):
+        hypothetical = False  # "at times X would meet Y": a past habit, the meetings took place
     # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
     # writer's background, not the speaker's claim
     reported = not (_presupposed(trigger, anchor) or (detached and anchor is not trigger)) and _reported(
         chain, anchor
     )
+    reported = reported or _hedged_noun(trigger)
     if (
         hypothetical
         and reported
@@ -104,7 +118,16 @@ def _modality(
 
 def directed(verb: Token) -> bool:
     """Whether the verb's clause is what a directive asks for: a "that" clause under a verb of
-    request ("demanded that X resign", "requested that Y be released")."""
+    request ("demanded that X resign", "requested that Y be released"), a gerund under a verb's
+    "for" of asking ("called for banning X")."""
+    if (
+        verb.dep_ == "pcomp"
+        and verb.head.lower_ == "for"
+        and verb.head.head.lemma_.lower() in words("wish_for_verbs")
+        # "called X out for backing down": blame for a deed, no wish
+        and not any(c.dep_ in ("dobj", "prt") for c in verb.head.head.children)
+    ):
+        return True
     return (
         verb.dep_ == "ccomp"
         and verb.head.lemma_.lower() in words("directive_verbs")
@@ -187,6 +210,19 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             or cur.dep_ in ("xcomp", "pcomp", "prep", "pobj", "dobj", "acomp")  # "is not willing to"
             or (cur.dep_ == "acl" and cur.tag_ == "VB")
             or (cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in cur.children))
+            # "will press X to boycott Y to protest Z": a purpose shares the plan it serves
+            or (
+                cur.dep_ == "advcl"
+                and cur.tag_ == "VB"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+                # "went before reporters to denounce X": a verb of motion is no plan of it
+                and cur.head.lemma_.lower() not in mod["planned_verbs"]
+                # only under a modal or an open infinitive ("will press X to boycott Y to protest Z")
+                and (
+                    any(c.dep_ == "aux" and c.tag_ == "MD" for c in cur.head.children)
+                    or (cur.head.tag_ == "VB" and cur.head.dep_ in ("xcomp", "advcl", "ccomp"))
+                )
+            )
         ):
             cur = cur.head
             chain.append(cur)
@@ -373,6 +409,17 @@ def _reported(chain: list[Token], anchor: Token | None) -> bool:
         else:
             break
     return False
+
+
+def _hedged_noun(noun: Token) -> bool:
+    """Whether a hedge sits on the verb an event noun is the object of, or on a participle the
+    parser hung on the noun ("the tale of X allegedly halting attacks"): a claim, not a fact."""
+    if noun.pos_ != "NOUN":
+        return False
+    hosts = [noun.head] if noun.dep_ == "dobj" else []
+    hosts += [c for c in noun.children if c.dep_ == "amod" and c.tag_ in ("VBG", "JJ")]
+    hedges = lexicon().modality["hearsay_adverbs"]
+    return any(c.dep_ == "advmod" and c.lower_ in hedges for h in hosts for c in h.children)
 
 
 def _speaker_description(clause: Token, verb: Token) -> bool:

@@ -86,6 +86,11 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         return _party(sayer, ms, depth + 1)
     if low in _POSSESSIVES and tok.dep_ == "poss" and (subj := _binder(tok, ms)) is not None:
         return _party(subj, ms, depth + 1)  # "X defended his endorsement": X's endorsement
+    if low == "their" and tok.dep_ == "poss" and (subj := _plural_binder(tok)) is not None:
+        # "the delegates were unanimous in their condemnation of X"
+        return _parties(subj, ms) or (_group_phrase(subj) if subj.pos_ == "NOUN" else None)
+    if low in ("he", "she") and (subj := _main_subject(tok, ms)) is not None:
+        return _party(subj, ms, depth + 1)  # "X conceded the point even as he defended Y": X
     if low in lex.person_pronouns and tok.pos_ == "PRON":
         m = ms.antecedent(tok, 600, exclude)
         # people named before it in its own sentence decide ("X arrived, where he met Y"; two of
@@ -262,6 +267,43 @@ def _binder(pron: Token, ms: _Mentions) -> Token | None:
     lo, hi = sorted((m[1], pron.idx))
     others = [r for r in ms.rows if r[3] == "PERSON" and lo <= r[0] < hi and _person_key(r[2]) != key]
     return None if others else subj
+
+
+def _plural_binder(pron: Token) -> Token | None:
+    """The plural subject a "their" refers to in its own clause ("the delegates were unanimous in
+    their condemnation of X"): a plural noun or a coordination, no pronoun; else None."""
+    cur = pron.head
+    for _ in range(5):
+        if cur.pos_ in ("VERB", "AUX"):
+            break
+        if cur.dep_ not in (*_BOUND_DEPS, "acomp") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    else:
+        return None
+    subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ == "PRON" or not (subj.tag_ in ("NNS", "NNPS") or any(subj.conjuncts)):
+        return None
+    return subj
+
+
+def _main_subject(pron: Token, ms: _Mentions) -> Token | None:
+    """The person a he/she subject of an adverbial clause stands for: the subject of the clause it
+    modifies, when that is one person of the same or unknown gender ("X acknowledged the error even
+    as he defended Y", "X, an ally of Z, said … after she met W"); else None."""
+    verb = pron.head
+    if (
+        pron.dep_ not in ("nsubj", "nsubjpass")
+        or verb.dep_ != "advcl"
+        or verb.head.pos_ not in ("VERB", "AUX")
+    ):
+        return None
+    subj = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    m = ms.at(subj.idx) if subj is not None else None
+    if subj is None or m is None or m[3] != "PERSON" or any(subj.conjuncts):
+        return None
+    sex = title_gender(ms.titles.get(m[0], ""), "pronouns") or ms.genders.get(_person_key(m[2]))
+    return subj if sex is None or sex == _POSSESSIVES["his" if pron.lower_ == "he" else "her"] else None
 
 
 def _dateline(text: str, m: tuple[int, int, str, str]) -> bool:

@@ -173,3 +173,103 @@ def maker(noun: Token) -> Token | None:
     if cur.dep_ != "dobj":
         return None
     return next((c for c in cur.head.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
+
+
+def generic_ability(trig: Token) -> bool:
+    """Whether a verb states what a kind of party can do: a bare plural subject and a modal of
+    capability ("campaigns cannot investigate every donation"), no act of anyone."""
+    if trig.pos_ != "VERB" or not any(
+        c.dep_ == "aux" and c.lower_ in (*words("capability_modals"), "ca") for c in trig.children
+    ):
+        return False
+    subj = next((c for c in trig.children if c.dep_ == "nsubj"), None)
+    return (
+        subj is not None
+        and subj.tag_ == "NNS"
+        and not subj.ent_type_
+        and not any(c.dep_ in ("det", "poss", "nummod", "compound") for c in subj.children)
+    )
+
+
+def helping(trig: Token, event_type: str, target_text: str | None) -> bool:
+    """Whether a verb of helping helps a thing, no party: an object and no recipient ("a split on
+    the court aids challenges to the law")."""
+    return (
+        event_type == "AID"
+        and trig.pos_ == "VERB"
+        and target_text is None
+        and trig.lemma_.lower() in words("help_verbs")
+        and any(c.dep_ == "dobj" for c in trig.children)
+    )
+
+
+def pattern_noun(noun: Token) -> bool:
+    """Whether an event noun owned by its doer is the object of a verb of degree ("tone down his
+    attacks on X", "stepped up their criticism"): a run of acts, no one event."""
+    head = noun.head
+    dated = any(t.ent_type_ in ("DATE", "TIME") for c in head.children if c is not noun for t in c.subtree)
+    return (
+        noun.pos_ == "NOUN"
+        and noun.dep_ == "dobj"
+        and head.lemma_.lower() in words("degree_verbs")
+        and any(c.dep_ == "poss" for c in noun.children)
+        and not dated  # "escalated her criticism on Tuesday": one act, on a day
+    )
+
+
+def material_support(noun: Token) -> bool:
+    """Whether an event noun of support is material ("financial backing", "military support"): AID."""
+    return noun.pos_ == "NOUN" and any(
+        c.dep_ in ("amod", "compound") and c.lower_ in words("material_modifiers") for c in noun.children
+    )
+
+
+def wished_or_open(verb: Token) -> bool:
+    """Whether a "that" clause is wished or left open by an adjective over it: of need ("see it as
+    crucial that X make concessions") or of doubt ("it is unclear that…", "it is not clear that…")."""
+    if verb.dep_ != "ccomp" or not any(
+        c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in verb.children
+    ):
+        return False
+    head = verb.head
+    adjs = [c for c in head.children if c.dep_ in ("acomp", "oprd", "attr") and c.pos_ == "ADJ"]
+    adjs += [a for p in head.children if p.dep_ == "prep" for a in p.children if a.pos_ == "ADJ"]
+    negated = any(c.dep_ == "neg" for c in head.children)
+    return any(
+        a.lower_ in words("need_adjectives")
+        or a.lower_ in words("doubt_adjectives")
+        or (negated and a.lower_ in words("certainty_adjectives"))
+        for a in adjs
+    )
+
+
+def habitual_would(chain: list[Token]) -> bool:
+    """Whether a "would" of the chain tells a past habit: a frequency adverb or "at times" on its
+    verb ("at times X would meet Y", "X would often call Y")."""
+    for t in chain[:3]:
+        if not any(c.dep_ == "aux" and c.lower_ == "would" for c in t.children):
+            continue
+        for c in t.children:
+            if c.dep_ == "advmod" and c.lower_ in words("frequency_adverbs"):
+                return True
+            if c.dep_ == "prep" and c.lower_ == "at" and any(o.lower_ == "times" for o in c.children):
+                return True
+    return False
+
+
+def nonspecific(
+    target_text: str | None, target_start: int, modality: str, event_type: str, trig: Token
+) -> bool:
+    """Whether the target is an indefinite the event does not single out: under a negation or a
+    condition ("has not endorsed a candidate") or what a request asks for, the object of its "for"
+    ("called for a special prosecutor"): no party."""
+    asked_for = event_type == "REQUEST" and any(
+        o.dep_ == "pobj" and o.left_edge.idx == target_start
+        for p in trig.children
+        if p.dep_ == "prep" and p.lower_ == "for"
+        for o in p.children
+    )
+    if not target_text or not (modality in ("negated", "hypothetical") or asked_for):
+        return False
+    words_ = target_text.split()
+    return len(words_) > 1 and words_[0].lower() in ("a", "an", "any") and words_[-1][:1].islower()

@@ -86,8 +86,13 @@ def _withheld(verb: Token) -> Token | None:
         if c.dep_ != "xcomp" or _is_passive(c) or _key(c) not in words("refusal", "disclosure_verbs"):
             continue
         objs = _objects(c)
-        if any(o.lemma_.lower() in words("refusal", "no_comment_objects") for o in objs):
-            continue  # "declined to give a price tag": a no comment, no refusal of a demand
+        if any(
+            w in words("refusal", "no_comment_objects")
+            for o in objs
+            for t in (o, *o.conjuncts)
+            for w in (t.lemma_.lower(), t.lower_)
+        ):
+            continue  # "declined to give a price tag (or documents)": a no comment, no refusal of a demand
         if objs or any(p.dep_ in ("prt", "oprd") for p in c.children):
             return c
     return None

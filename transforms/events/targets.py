@@ -13,6 +13,7 @@ from spacy.tokens import Token
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import _group_phrase, _owner, _parties, _party
+from transforms.events.scope import words
 from transforms.syntax import prep_objects
 
 _NOT_PARTY = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
@@ -37,14 +38,26 @@ def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Ment
 def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[str, Token, Party | None]]:
     objects = _objects(trig)
     lex = lexicon()
+    # (0) the people a violent act befalls, named by a plural noun with no name in it
+    if event_type in ("ASSAULT", "COERCE"):
+        for tok in _patients(trig):
+            yield "patient", tok, _parties(tok, ms) or _group_phrase(tok)
+    # (0b) who receives the support a noun names: "X won endorsements from Y" (Y is its doer)
+    receipt = (
+        trig.pos_ == "NOUN" and trig.dep_ == "dobj" and trig.head.lemma_.lower() in words("receipt_verbs")
+    )
+    if event_type in ("SUPPORT", "AID") and receipt:
+        for subj in _clause_subject(trig.head):
+            yield "receiver", subj, _parties(subj, ms)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
     # (1b) with "that" among the category's words, the subject of a that-clause complement:
     # "demanded that X's report include…", "the demand that X resign"
     preps = tuple(lex.fallback_preps.get(event_type, ()))
-    if "that" in preps:
-        for subj in _clause_subjects(trig):
+    if "that" in preps and not (event_type == "ACCUSE" and any(c.lower_ == "back" for c in trig.children)):
+        # ("fired back that X…": a retort answers someone else; a pronoun there is no target)
+        for subj in (s for s in _clause_subjects(trig) if event_type != "ACCUSE" or s.pos_ != "PRON"):
             yield "clause", subj, _parties(subj, ms) or _named_owner(subj, ms)
     # (2) the doer of a passive participle on it: "vetoed the bill passed by X"
     for obj in objects:
@@ -66,6 +79,76 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _clause_subject(verb: Token) -> list[Token]:
+    """The subject of the verb, or for a participle without one ("Despite spending…, touting the
+    endorsement of Y, X could not…") the subject of the clause it modifies."""
+    cur = verb
+    for _ in range(4):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj or (cur.tag_ != "VBG" and cur is not verb):
+            return subj
+        if cur.dep_ not in ("advcl", "pcomp", "xcomp", "conj") or cur.head.i == cur.i:
+            return []
+        cur = cur.head
+        if cur.dep_ == "prep" and cur.head.i != cur.i:
+            cur = cur.head  # "Despite spending…": the preposition's head
+    return []
+
+
+def _patients(trig: Token) -> list[Token]:
+    """The plural common nouns a violent trigger befalls: the verb's bare object ("slaughtered
+    clubgoers"), the head of "victims of" a violent noun, and for a participle that only counts its
+    dead ("turned their guns on the prisoners, killing 15") the people its clause aims at."""
+
+    def plural(t: Token) -> bool:
+        return t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.ent_type_ and _people(t)
+
+    if trig.pos_ == "NOUN":
+        if trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.pos_ == "NOUN":
+            head = trig.head.head
+            return [head] if head.lemma_.lower() in words("victim_nouns") else []
+        return []
+    objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
+    found = [o for o in objs if plural(o)]
+    if not found and all(o.like_num for o in objs) and trig.dep_ in ("advcl", "conj"):
+        found = [
+            o
+            for p in trig.head.children
+            if p.dep_ == "prep" and p.lower_ in ("on", "at", "against")
+            for o in p.children
+            if o.dep_ == "pobj" and plural(o)
+        ]
+    return found
+
+
+def _people(noun: Token) -> bool:
+    """Whether a plural noun names people, not things ("clubgoers", "prisoners", not "explosives",
+    "weapons"): a group word of the lexicon, or a noun of a doer or an adherent by its ending."""
+    lemma = noun.lemma_.lower()
+    return (
+        lemma in lexicon().all_groups
+        or noun.lower_ in lexicon().all_groups
+        or lemma.endswith(_PEOPLE_ENDINGS)
+    )
+
+
+_PEOPLE_ENDINGS = ("er", "or", "ist", "ian", "ee", "ant", "ite")
+
+
+def claimed_by(trig: Token, ms: _Mentions) -> Party | None:
+    """The doer who owns a violent noun by a claim on it or its object: "the killing of X that was
+    claimed by Y", "an attack carried out by Z" (the agent of a claim verb in the noun's phrase)."""
+    if trig.pos_ != "NOUN":
+        return None
+    for t in trig.subtree:
+        if t.dep_ in ("relcl", "acl") and t.lemma_.lower() in words("claim_verbs"):
+            for a in (c for c in t.children if c.dep_ == "agent"):
+                for o in (c for c in a.children if c.dep_ == "pobj"):
+                    if (p := _parties(o, ms)) is not None:
+                        return p
+    return None
 
 
 def _objects(trig: Token) -> list[Token]:
