@@ -150,7 +150,7 @@ def quoted_appraisals(doc: Doc, quotes: list[dict[str, object]], ms: _Mentions) 
                 continue
             trig, etype, target = got
             subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if target is None or target.label not in _TARGET_LABELS and target.kind != "group":
+            if target is None or (target.label not in _TARGET_LABELS and target.kind != "group"):
                 continue
             if generic_population(target.text, target.label, target.kind):
                 continue
