@@ -94,10 +94,10 @@ def _appraised(clause: Token, ms: _Mentions, actor: Party) -> tuple[Token, str, 
     low = subj.lower_
     if low in _SPEAKER:
         # "I'm disappointed in Y": the speaker's feeling about a party
-        for entry, kind in ((_ACCUSE, "feelings_negative"), (_SUPPORT, "feelings_positive")):
+        for felt, kind in ((_ACCUSE, "feelings_negative"), (_SUPPORT, "feelings_positive")):
             target = _feeling(pred, ms, actor, words(kind))
             if target is not None and not _negated(clause) and not _negated(pred):
-                return pred, entry.event_type, target
+                return pred, felt.event_type, target
         return None
     if subj.pos_ == "PRON" and low not in _THIRD:
         return None  # "you", "it", "this": no party the words name
