@@ -47,3 +47,8 @@ def test_a_quote_continuing_the_speaker_of_the_sentence_before(nlp: Language) ->
 def test_quoted_words_about_no_party_and_the_writers_opinion_are_no_event(nlp: Language) -> None:
     assert quoted(nlp, '"The weather is terrible," said Jane Morrow.') == []
     assert quoted(nlp, "Tom Baxter spoke on Monday. He is a disgrace.") == []
+
+
+def test_i_in_a_quote_is_its_speaker_named_in_another_sentence(nlp: Language) -> None:
+    text = '"Tom Baxter has done a fine job," said Jane Morrow. "I praised him at the convention."'
+    assert ("SUPPORT", "praised", "Jane Morrow", "Tom Baxter") in quoted(nlp, text)

@@ -28,7 +28,7 @@ from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges, endorsed
 from transforms.events.nominal import _nominal
 from transforms.events.parties import PARTY_LABELS
-from transforms.events.quoted import quoted_appraisals
+from transforms.events.quoted import quote_speakers, quoted_appraisals
 from transforms.events.refusal import refusal
 from transforms.events.scope import (
     conflict_pledge,
@@ -192,6 +192,7 @@ def events_from_doc(
     ``quote_rows`` (rows of ``schema.X_QUOTES``) give the speaker of quoted appraisals (:mod:`quoted`).
     """
     ms = _Mentions.build(mentions)
+    ms.speakers = quote_speakers(quote_rows, ms) if quote_rows else []
     quotes = _quote_ranges(doc_text(doc))
     qstarts = [q[0] for q in quotes]
     rows: dict[tuple[int, str], dict[str, object]] = {}

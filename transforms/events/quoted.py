@@ -57,6 +57,16 @@ def _speaker(q: dict[str, object], ms: _Mentions) -> Party | None:
     return None
 
 
+def quote_speakers(quotes: list[dict[str, object]], ms: _Mentions) -> list[tuple[int, int, Party]]:
+    """(start, end, speaker) of the quotes whose speaker is a named party."""
+    out = []
+    for q in quotes:
+        start, end, party = q.get("start"), q.get("end"), _speaker(q, ms)
+        if party is not None and isinstance(start, int) and isinstance(end, int):
+            out.append((start, end, party))
+    return out
+
+
 def _opinion_frame(tok: Token) -> bool:
     """ "I think Y should be ashamed": a first-person verb of opinion frames the appraisal."""
     return tok.lemma_.lower() in words("opinion_verbs") and any(
