@@ -52,3 +52,13 @@ def test_quoted_words_about_no_party_and_the_writers_opinion_are_no_event(nlp: L
 def test_i_in_a_quote_is_its_speaker_named_in_another_sentence(nlp: Language) -> None:
     text = '"Tom Baxter has done a fine job," said Jane Morrow. "I praised him at the convention."'
     assert ("SUPPORT", "praised", "Jane Morrow", "Tom Baxter") in quoted(nlp, text)
+
+
+def test_quoted_praise_in_the_past_or_weighed_is_a_description(nlp: Language) -> None:
+    assert quoted(nlp, 'Tom Baxter died in May. "He was an honest man," said Jane Morrow.') == []
+    text = '"He is smart, but the race will be hard," Jane Morrow said of Tom Baxter.'
+    assert quoted(nlp, text) == []
+
+
+def test_a_negated_speech_verb_states_no_appraisal(nlp: Language) -> None:
+    assert quoted(nlp, "Jane Morrow did not say that Tom Baxter is a liar.") == []

@@ -1,4 +1,4 @@
-"""A stated refusal of support is a REJECT; "come out against" rejects; "support" a party (invented sentences)."""
+"""A stated refusal of support is a REJECT; "come out against" rejects (invented sentences)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def cats(rows: list[dict[str, object]]) -> dict[str, tuple[object, object, objec
 
 
 def test_a_refusal_to_back_a_party_is_a_rejection(nlp: Language) -> None:
-    got = cats(extract(nlp, "The governor said he would not support Tom Baxter."))
+    got = cats(extract(nlp, "The governor said he would not endorse Tom Baxter."))
     assert got["REJECT"] == ("The governor", "Tom Baxter", "asserted")
 
 
@@ -23,8 +23,3 @@ def test_a_past_support_that_did_not_happen_is_no_rejection(nlp: Language) -> No
 def test_coming_out_against_a_measure_is_a_rejection(nlp: Language) -> None:
     got = cats(extract(nlp, "Jane Morrow came out against the Northern Trade Pact in the spring."))
     assert got["REJECT"][0] == "Jane Morrow"
-
-
-def test_supporting_a_party_at_a_time_is_support_a_standing_one_is_not(nlp: Language) -> None:
-    assert cats(extract(nlp, "The senator supported Tom Baxter in 2008."))["SUPPORT"][1] == "Tom Baxter"
-    assert extract(nlp, "Many voters support Tom Baxter.") == []

@@ -112,11 +112,17 @@ def _appraised(clause: Token, ms: _Mentions, actor: Party) -> tuple[Token, str, 
     if subj.pos_ == "PRON" and low not in _THIRD:
         return None  # "you", "it", "this": no party the words name
     entry = _entry(polarity(pred, clause))
-    if entry is None:
+    if entry is None or (entry.event_type == "SUPPORT" and _description(clause)):
         return None
     if subj.pos_ == "PRON":
         return pred, entry.event_type, _referent(subj, clause, ms, actor)
     return pred, entry.event_type, _target(subj, ms, actor, entry.event_type == "ACCUSE")
+
+
+def _description(clause: Token) -> bool:
+    """Whether quoted praise describes rather than endorses: said in the past ("he was an honest
+    man") or weighed against a "but" ("he's smart, but…")."""
+    return clause.tag_ == "VBD" or any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in clause.children)
 
 
 def _said_of(clause: Token) -> Token | None:
