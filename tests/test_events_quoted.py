@@ -58,6 +58,8 @@ def test_quoted_praise_in_the_past_or_weighed_is_a_description(nlp: Language) ->
     assert quoted(nlp, 'Tom Baxter died in May. "He was an honest man," said Jane Morrow.') == []
     text = '"He is smart, but the race will be hard," Jane Morrow said of Tom Baxter.'
     assert quoted(nlp, text) == []
+    text = '"He is a good man, and he is smart, but the race will be hard," Jane Morrow said of Tom Baxter.'
+    assert quoted(nlp, text) == []
 
 
 def test_a_negated_speech_verb_states_no_appraisal(nlp: Language) -> None:

@@ -122,7 +122,9 @@ def _appraised(clause: Token, ms: _Mentions, actor: Party) -> tuple[Token, str, 
 def _description(clause: Token) -> bool:
     """Whether quoted praise describes rather than endorses: said in the past ("he was an honest
     man") or weighed against a "but" ("he's smart, but…")."""
-    return clause.tag_ == "VBD" or any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in clause.children)
+    return clause.tag_ == "VBD" or any(
+        c.dep_ == "cc" and c.lower_ in ("but", "yet") for t in (clause, *clause.conjuncts) for c in t.children
+    )
 
 
 def _said_of(clause: Token) -> Token | None:
