@@ -64,3 +64,11 @@ def test_quoted_praise_in_the_past_or_weighed_is_a_description(nlp: Language) ->
 
 def test_a_negated_speech_verb_states_no_appraisal(nlp: Language) -> None:
     assert quoted(nlp, "Jane Morrow did not say that Tom Baxter is a liar.") == []
+
+
+def test_a_misdeed_in_a_continued_quote_blames_the_one_named_before(nlp: Language) -> None:
+    text = (
+        'Tom Baxter lost the race in May. Jane Morrow was asked about it. "Well look, he was a weak '
+        'candidate," she said. "He failed miserably."'
+    )
+    assert ("ACCUSE", "failed", "Jane Morrow", "Tom Baxter") in quoted(nlp, text)

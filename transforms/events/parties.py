@@ -91,9 +91,9 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     if (
         tok.pos_ == "PRON"
         and low in _FIRST
-        and (spk := ms.speaker(tok.idx, low not in _SINGULAR)) is not None
+        and (said_by := ms.speaker(tok.idx, low not in _SINGULAR)) is not None
     ):
-        return spk  # "“I condemn his views,” …": the quote's named speaker, in any sentence
+        return said_by  # "“I condemn his views,” …": the quote's named speaker, in any sentence
     if low in _POSSESSIVES and tok.dep_ == "poss" and (subj := _binder(tok, ms)) is not None:
         return _party(subj, ms, depth + 1)  # "X defended his endorsement": X's endorsement
     if low in lex.person_pronouns and tok.pos_ == "PRON":

@@ -20,11 +20,13 @@ from transforms.events.appraisal import (
     _entry,
     _feeling,
     _hedged,
+    _modal_hedge,
     _negated,
     _target,
     polarity,
     words,
 )
+from transforms.events.clauses import _is_passive
 from transforms.events.coref import subject_referent
 from transforms.events.generic import generic_population
 from transforms.events.mentions import Party, _Mentions
@@ -95,8 +97,8 @@ def _appraised(clause: Token, ms: _Mentions, actor: Party) -> tuple[Token, str, 
             if doer.lower_ not in _THIRD:
                 return None
             # "He failed miserably": the category from the deed, the doer from the article
-            found = _deed(clause, clause, ms, None)
-            return (clause, found.entry.event_type, _referent(doer, clause, ms, actor)) if found else None
+            kind = _deed_kind(clause)
+            return (clause, kind, _referent(doer, clause, ms, actor)) if kind is not None else None
         found = _deed(clause, clause, ms, actor)  # "Y lied", "Y ran a terrible campaign"
         return (clause, found.entry.event_type, found.target) if found is not None else None
     if subj is None or pred is None or _hedged(clause, pred):
@@ -117,6 +119,25 @@ def _appraised(clause: Token, ms: _Mentions, actor: Party) -> tuple[Token, str, 
     if subj.pos_ == "PRON":
         return pred, entry.event_type, _referent(subj, clause, ms, actor)
     return pred, entry.event_type, _target(subj, ms, actor, entry.event_type == "ACCUSE")
+
+
+def _deed_kind(clause: Token) -> str | None:
+    """The appraisal a quoted deed states by itself, whoever its doer: a misdeed ("lied", "failed
+    miserably") is blame, a deed is what its object says ("ran a terrible campaign"); else None."""
+    lemma = clause.lemma_.lower()
+    if _negated(clause) or _modal_hedge(clause) or _is_passive(clause):
+        return None
+    if lemma in words("misdeed_verbs"):
+        if any(c.dep_ == "xcomp" and c.lemma_.lower() in words("outcome_verbs") for c in clause.children):
+            return None  # "failed to win the state" reports an outcome
+        return "ACCUSE"
+    obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
+    if lemma not in words("deed_verbs") or obj is None or obj.lower_ == "nothing":
+        return None
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in obj.children):
+        return None
+    entry = _entry(polarity(obj, clause))
+    return entry.event_type if entry is not None else None
 
 
 def _description(clause: Token) -> bool:
