@@ -72,3 +72,8 @@ def test_a_misdeed_in_a_continued_quote_blames_the_one_named_before(nlp: Languag
         'candidate," she said. "He failed miserably."'
     )
     assert ("ACCUSE", "failed", "Jane Morrow", "Tom Baxter") in quoted(nlp, text)
+
+
+def test_a_negated_opinion_frame_turns_the_appraisal(nlp: Language) -> None:
+    text = '"I don\'t believe that he is qualified," Jane Morrow said of Tom Baxter.'
+    assert quoted(nlp, text) == [("ACCUSE", "qualified", "Jane Morrow", "Tom Baxter")]

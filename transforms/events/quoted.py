@@ -113,7 +113,10 @@ def _appraised(clause: Token, ms: _Mentions, actor: Party) -> tuple[Token, str, 
         return None
     if subj.pos_ == "PRON" and low not in _THIRD:
         return None  # "you", "it", "this": no party the words name
-    entry = _entry(polarity(pred, clause))
+    sign = polarity(pred, clause)
+    if clause.dep_ == "ccomp" and _opinion_frame(clause.head) and _negated(clause.head):
+        sign = -sign  # "I don't believe she is qualified"
+    entry = _entry(sign)
     if entry is None or (entry.event_type == "SUPPORT" and _description(clause)):
         return None
     if subj.pos_ == "PRON":
@@ -150,6 +153,8 @@ def _description(clause: Token) -> bool:
 
 def _said_of(clause: Token) -> Token | None:
     """ "“He is a disgrace,” X said of Y": the one the speech verb says the words are about."""
+    if clause.dep_ == "ccomp" and _opinion_frame(clause.head):
+        clause = clause.head  # "“I think he is…,” X said of Y"
     verb = clause.head
     if clause.dep_ != "ccomp" or verb.lemma_.lower() not in words("speech_verbs"):
         return None
