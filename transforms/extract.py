@@ -130,7 +130,9 @@ def extract_doc(doc: Doc, article: ArticleInput) -> dict[str, list[dict[str, obj
     return {
         "x_entity_mentions": mentions,
         "x_quotes": found_quotes,
-        "x_event_mentions": events.events_from_doc(doc, article.article_id, mentions, article.published_at),
+        "x_event_mentions": events.events_from_doc(
+            doc, article.article_id, mentions, article.published_at, found_quotes
+        ),
     }
 
 

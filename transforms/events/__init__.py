@@ -42,6 +42,8 @@ Submodules:
 - ``triggers``: verbal trigger detection with its parties and anchor verb.
 - ``nominal``: event nouns as triggers ("the arrest of X"), with their own parties and place.
 - ``modality``: negated, hypothetical, planned, reported or asserted; quoted stretches.
+- ``quoted``: appraisals inside quotes, the quote's named speaker (quotes table) as actor.
+- ``refusal``: a stated refusal of support ("will not back X") is a REJECT.
 - ``dates``: the DATE entity attached to a trigger.
 - ``generic``: not-events decided from the parse (tense, aspect, genericity, kind of participant).
 - ``counts``: the numbers of killed, injured, arrested and protesters a sentence states.
@@ -57,7 +59,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "10"  # precision round 3: adopted quotes, conjuncts of speech verbs, reactions, sources, open doers, warnings
+VERSION = "11"  # recall round 6: quoted appraisals by the quote's speaker, refusals of support
 
 __all__ = [
     "PARTY_LABELS",

@@ -437,8 +437,8 @@ def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
         return _felt(verb, ms) if not (habitual(verb) or fiction(verb)) else None
     if (habitual(verb) and not _reporting_present(verb)) or fiction(verb) or frequentative(verb):
         return None
-    if modifier_participle(verb):
-        return None
+    if modifier_participle(verb) or _negated(verb) or (verb.dep_ == "xcomp" and _negated(verb.head)):
+        return None  # "did not say Y is a liar", "not going to tell you Y did good things"
     subj = _subject(verb)
     actor = _parties(subj, ms)
     if actor is None and not pronoun_subject(subj, verb):

@@ -29,6 +29,8 @@ from transforms.events.mentions import Party, _Mentions
 from transforms.events.modality import _modality, _quote_ranges, endorsed
 from transforms.events.nominal import _nominal
 from transforms.events.parties import PARTY_LABELS
+from transforms.events.quoted import quote_speakers, quoted_appraisals
+from transforms.events.refusal import refusal
 from transforms.events.scope import (
     conflict_pledge,
     describing_clause,
@@ -183,7 +185,11 @@ def _caused(found: _Found) -> bool:
 
 
 def events_from_doc(
-    doc: Doc, article_id: str, mentions: list[dict[str, object]], published_at: dt.date | None
+    doc: Doc,
+    article_id: str,
+    mentions: list[dict[str, object]],
+    published_at: dt.date | None,
+    quote_rows: list[dict[str, object]] | None = None,
 ) -> list[dict[str, object]]:
     """Returns the event mentions of one parsed article, as rows of ``schema.X_EVENT_MENTIONS``.
 
@@ -192,8 +198,10 @@ def events_from_doc(
     A date the sentence names resolves with or without ``published_at``; a relative one only
     against it (else ``date_method`` is ``unanchored``). A planned cooperative event is also an
     AGREE of its actor, a planned conflictual one a THREATEN (statements of intent, CAMEO 03/13).
+    ``quote_rows`` (rows of ``schema.X_QUOTES``) give the speaker of quoted appraisals (:mod:`quoted`).
     """
     ms = _Mentions.build(mentions)
+    ms.speakers = quote_speakers(quote_rows, ms) if quote_rows else []
     quotes = _quote_ranges(doc_text(doc))
     qstarts = [q[0] for q in quotes]
     rows: dict[tuple[int, str], dict[str, object]] = {}
@@ -211,6 +219,11 @@ def events_from_doc(
         founds.append(found)
         if found.entry.count is not None and tok.pos_ == "VERB":
             counting.setdefault(tok.sent.start, []).append((tok, found.entry.count))
+    quoted_ids: set[int] = set()
+    if quote_rows:
+        new = _new_appraisals(founds, quoted_appraisals(doc, quote_rows, ms))
+        founds += new
+        quoted_ids = {f.trigger.i for f in new}
     counts_by_sent = {start: clause_counts(verbs) for start, verbs in counting.items()}
     noun_actors = {f.trigger.i: f.actor for f in founds if f.trigger.pos_ != "VERB" and f.actor is not None}
     for found in founds:
@@ -237,6 +250,8 @@ def events_from_doc(
             intent_only = True
         quoted = in_quote and not endorsed(sent)  # "As X pointed out, “…”": the writer's own
         modality = _modality(tok, found.anchor, quoted, found.nominal_free, found.governed, found.detached)
+        if tok.i in quoted_ids:
+            modality = "reported"  # "Y should be ashamed": the appraisal is made, the deontic is its own
         date_ent = _date_ent(sent, found.date_heads, shared=modality not in ("planned", "hypothetical"))
         event_date, date_text, method = _dated(
             date_ent, published_at, "future" if modality == "planned" else "past"
@@ -282,11 +297,30 @@ def events_from_doc(
         }
         if not intent_only:
             rows.setdefault((tok.idx, found.entry.event_type), row)
+        if refusal(found, modality):  # "X will not back Y": X rejects Y
+            refused_row = {"event_type": "REJECT", "cameo_code": "120", "mode": None}
+            modal = {"modality": "reported" if quoted else "asserted"}
+            rows.setdefault((tok.idx, "REJECT"), {**row, **refused_row, **modal})
         intent = _intent(found, modality, quoted, published_at)
         if intent is not None:
             rows.setdefault((tok.idx, intent[0]), {**row, **intent[1]})
     # "a bombing killed five", "killed in an attack": one event, reported by the verb
     return [rows[k] for k in sorted(rows) if k[0] not in absorbed or k[1] != "ASSAULT"]
+
+
+def _new_appraisals(founds: list[_Found], quoted: list[_Found]) -> list[_Found]:
+    """The quoted appraisals no trigger of the sentence already codes (same category and target)."""
+    seen = {
+        (f.trigger.sent.start, f.entry.event_type, f.target.text if f.target is not None else None)
+        for f in founds
+    }
+    out = []
+    for f in quoted:
+        key = (f.trigger.sent.start, f.entry.event_type, f.target.text if f.target is not None else None)
+        if key not in seen and not statistical(f.anchor) and not _not_event(f):
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _stated_by_actor(found: _Found) -> bool:

@@ -33,6 +33,7 @@ class _Mentions:
     titles: dict[int, str]  # start → title ("mr", "president") where the mention has one
     genders: dict[str, str] = field(default_factory=dict)  # surname key → "m"/"f" where one is known
     coref: object | None = None  # the pronoun resolver's article context, built when first needed
+    speakers: list[tuple[int, int, Party]] = field(default_factory=list)  # quote start, end, speaker
 
     @classmethod
     def build(cls, mentions: Iterable[dict[str, object]]) -> _Mentions:
@@ -47,6 +48,14 @@ class _Mentions:
         i = bisect.bisect_right(self.starts, char) - 1
         if i >= 0 and self.rows[i][0] <= char < self.rows[i][1]:
             return self.rows[i]
+        return None
+
+    def speaker(self, char: int, plural: bool = False) -> Party | None:
+        """The named speaker of the quote covering the offset ("I" in it is the speaker; "we" only
+        a speaking body's), or None."""
+        for start, end, party in self.speakers:
+            if start <= char < end:
+                return party if not plural or party.label == "ORG" else None
         return None
 
     def antecedent(

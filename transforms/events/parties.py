@@ -74,6 +74,10 @@ def _group_phrase(tok: Token) -> Party:
     return Party(start, end, doc_text(tok.doc)[start:end], "group")
 
 
+_FIRST = frozenset({"i", "me", "my", "we", "us", "our"})
+_SINGULAR = frozenset({"i", "me", "my"})
+
+
 def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = frozenset()) -> Party | None:
     """The named entity or group a token stands for (pronouns: their antecedent, never the person
     whose surname is among the words ``exclude``), or None."""
@@ -84,6 +88,12 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
     if low in _SAYER_PRONOUNS and tok.dep_ in ("nsubj", "nsubjpass") and (sayer := _sayer(tok)) is not None:
         # "Iraq said it would allow…", "the rebels said they will release…": the speaker
         return _party(sayer, ms, depth + 1)
+    if (
+        tok.pos_ == "PRON"
+        and low in _FIRST
+        and (said_by := ms.speaker(tok.idx, low not in _SINGULAR)) is not None
+    ):
+        return said_by  # "“I condemn his views,” …": the quote's named speaker, in any sentence
     if low in _POSSESSIVES and tok.dep_ == "poss" and (subj := _binder(tok, ms)) is not None:
         return _party(subj, ms, depth + 1)  # "X defended his endorsement": X's endorsement
     if low == "their" and tok.dep_ == "poss" and (subj := _plural_binder(tok)) is not None:
