@@ -187,9 +187,14 @@ def _resolve_description(
     if best is not None:
         if focus:
             f = _in_focus(ctx, head, gender, word, classes, people)
-            if f is not None and f.key != best[1].key and len(mods & people[f.key][0]) >= best[0][0]:
-                if (best[1].sent, int(best[1].main)) < (f.sent, int(f.main)):
-                    return f
+            # named after the role holder's latest mention, and sharing as many of its modifiers
+            if (
+                f is not None
+                and f.key != best[1].key
+                and len(mods & people[f.key][0]) >= best[0][0]
+                and (best[1].sent, int(best[1].main)) < (f.sent, int(f.main))
+            ):
+                return f
         return best[1]
     # No one named in that role: after a continuing cue, the previous speaker when that person
     # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
