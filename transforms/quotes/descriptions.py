@@ -218,9 +218,10 @@ def _in_focus(
 ) -> _Person | None:
     """Returns the person in focus where a quote's description stands: the latest main-clause
     subject outside quotes in its sentence or the two before (a he/she standing for the named
-    person), of a gender the description allows, and either named in that role or in no role of
-    the lexicon at all ("Doe defends the plan in an ad: “…,” the senator says"); else None.
-    A person named in another role ("Gov. Roe") is never "the senator"."""
+    person), of a gender the description allows, and named in that role, or the subject of the
+    description's own sentence named in no role of the lexicon ("Doe defends the plan in an ad:
+    “…,” the senator says"); else None. A person named in another role ("Gov. Roe") is never
+    "the senator", nor one in no role named in an earlier sentence ("Roe attacked it.")."""
     lex = _lex()
     s_here = ctx.sent_of_tok[head.i]
     pool = ctx.persons_before(head.idx, s_here, _FOCUS_SENTS, _DESCRIPTION_LIMIT)
@@ -234,10 +235,10 @@ def _in_focus(
     if entry is None or _compatible(ctx, named, gender) == 0:
         return None
     rw = entry[0]
-    if not _holds(word, classes, rw) and any(
-        w.lstrip("^") in lex.roles or w.lstrip("^") in lex.role_class for w in rw
+    if not _holds(word, classes, rw) and (
+        f.sent != s_here or any(w.lstrip("^") in lex.roles or w.lstrip("^") in lex.role_class for w in rw)
     ):
-        return None
+        return None  # one never named in the role is "the senator" only in the sentence about them
     return _Person(named.start, named.end, named.text, named.key, f.sent, named.subject, named.gender, True)
 
 
