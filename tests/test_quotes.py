@@ -901,6 +901,30 @@ def test_description_takes_the_latest_person_in_that_role(nlp: Language) -> None
     assert r["speaker_method"] == "description" and "Lopez" in str(r["speaker_text"])
 
 
+def test_description_is_the_person_in_focus(nlp: Language) -> None:
+    # the sentence is about Whitfield: "the senator" is her, not the senator named paragraphs before
+    text = (
+        "Senator Hugo Brandt spoke in the capital on Monday.\n\n"
+        "Voters in the port city were angry about the closures.\n\n"
+        "The unions marched on Tuesday.\n\n"
+        "Dana Whitfield defends the plan in a new ad: “We will fund the repairs,” the senator says."
+    )
+    r = _by_start(_rows(nlp, text), "We will fund")
+    assert r["speaker_method"] == "description" and "Whitfield" in str(r["speaker_text"])
+
+
+def test_description_in_focus_never_takes_another_role(nlp: Language) -> None:
+    # Whitfield is a governor: "the senator" stays the one named as a senator
+    text = (
+        "Senator Hugo Brandt spoke in the capital on Monday.\n\n"
+        "Voters in the port city were angry about the closures.\n\n"
+        "Governor Dana Whitfield toured the docks on Tuesday.\n\n"
+        "Whitfield defends the plan in a new ad: “We will fund the repairs,” the senator says."
+    )
+    r = _by_start(_rows(nlp, text), "We will fund")
+    assert "Brandt" in str(r["speaker_text"])
+
+
 def test_description_nationality_comes_from_the_role_mention(nlp: Language) -> None:
     # "Syria" next to a later bare "Petrov" is no nationality of his: "the Russian leader" stays his
     text = (

@@ -24,7 +24,8 @@ Submodules, each importing only the ones listed before it:
 * ``phrases``: token ranges of a proper name and of a noun phrase; the main-clause test.
 * ``persons``: the people named outside quotes, their titles, given names and gender votes.
 * ``pronouns``: he/she resolved to a person named before, with the chain of resolved pronouns.
-* ``descriptions``: "the French president" resolved to a person named before in that role.
+* ``descriptions``: "the French president" resolved to a person named before in that role (for
+  a quote's speaker, the person the sentence is about when not known in another role).
 * ``cues``: cue verbs that may introduce a quote, and the token naming a cue's speaker.
 * ``frames``: a finite cue's subject the parse left out, an outlet relaying a cue.
 * ``speakers``: the attribution a cue and its speaker token give (named, pronoun, description…).

@@ -145,12 +145,16 @@ def _nationalities(ctx: _Ctx, p: _Person) -> set[str]:
     return {t.lower_ for t in doc[max(span.start - 4, 0) : span.start] if t.ent_type_ in ("NORP", "GPE")}
 
 
-def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | None) -> _Person | None:
+def _resolve_description(
+    ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | None, focus: bool = False
+) -> _Person | None:
     """Returns the person a definite description ("the French president") refers to, or None.
 
     A person named before whose title, preceding words or appositive hold the description's
     head noun (or a synonym: chief ~ president ~ leader) wins, the most shared modifiers
-    ("French") first, then the latest; None when no one was named in that role.
+    ("French") first, then the latest; None when no one was named in that role. With ``focus``
+    (a quote's speaker), the person the sentence or the one before is about wins over one named
+    in that role earlier (see :func:`_in_focus`).
     """
     lex = _lex()
     doc = ctx.doc
@@ -181,12 +185,61 @@ def _resolve_description(ctx: _Ctx, head: Token, a: int, b: int, last: _Attr | N
         if best is None or (score, salient, p.start) >= best[0]:
             best = ((score, salient, p.start), p)
     if best is not None:
+        if focus:
+            f = _in_focus(ctx, head, gender, word, classes, people)
+            # named after the role holder's latest mention, and sharing as many of its modifiers
+            if (
+                f is not None
+                and f.key != best[1].key
+                and len(mods & people[f.key][0]) >= best[0][0]
+                and (best[1].sent, int(best[1].main)) < (f.sent, int(f.main))
+            ):
+                return f
         return best[1]
     # No one named in that role: after a continuing cue, the previous speaker when that person
     # was named in no role at all ('“…,” she wrote. “…,” added the opponent' adds what the person
     # is), else None and the caller keeps the description itself ("the senator" after a governor
     # spoke is someone else).
     return _roleless_previous_speaker(ctx, head, last, gender)
+
+
+# How many sentences before a description its sentence's topic may be named ("Doe toured the
+# port. She met dockworkers. “…,” the senator said." is Doe's).
+_FOCUS_SENTS = 2
+
+
+def _in_focus(
+    ctx: _Ctx,
+    head: Token,
+    gender: str | None,
+    word: str,
+    classes: frozenset[str],
+    people: dict[str, tuple[set[str], set[str], _Person]],
+) -> _Person | None:
+    """Returns the person in focus where a quote's description stands: the latest main-clause
+    subject outside quotes in its sentence or the two before (a he/she standing for the named
+    person), of a gender the description allows, and named in that role, or the subject of the
+    description's own sentence named in no role of the lexicon ("Doe defends the plan in an ad:
+    “…,” the senator says"); else None. A person named in another role ("Gov. Roe") is never
+    "the senator", nor one in no role named in an earlier sentence ("Roe attacked it.")."""
+    lex = _lex()
+    s_here = ctx.sent_of_tok[head.i]
+    pool = ctx.persons_before(head.idx, s_here, _FOCUS_SENTS, _DESCRIPTION_LIMIT)
+    pool += [c for c in ctx.chain or () if c.start < head.idx and s_here - c.sent <= _FOCUS_SENTS]
+    mains = sorted((p for p in pool if p.main), key=lambda p: p.start)
+    if not mains:
+        return None
+    f = mains[-1]
+    named = f.ref if f.ref is not None else f
+    entry = people.get(named.key)
+    if entry is None or _compatible(ctx, named, gender) == 0:
+        return None
+    rw = entry[0]
+    if not _holds(word, classes, rw) and (
+        f.sent != s_here or any(w.lstrip("^") in lex.roles or w.lstrip("^") in lex.role_class for w in rw)
+    ):
+        return None  # one never named in the role is "the senator" only in the sentence about them
+    return _Person(named.start, named.end, named.text, named.key, f.sent, named.subject, named.gender, True)
 
 
 def _holds(word: str, classes: frozenset[str], rw: set[str]) -> bool:

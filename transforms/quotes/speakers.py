@@ -139,7 +139,7 @@ def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _A
         or (common and held_role(ctx, spk))
     )
     if definite and spk.tag_ != "NNS" and is_role:
-        p = _resolve_description(ctx, spk, a, b, last)
+        p = _resolve_description(ctx, spk, a, b, last, focus=True)
         if p is not None:
             return _Attr("description", cue_text, p.text, p.start, p.end, p.key, cue.i)
     return _Attr("unnamed", cue_text, phrase, np_start, np_end, None, cue.i)
