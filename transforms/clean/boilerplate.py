@@ -237,8 +237,10 @@ def _strip_credit(line: str, out: Cleaned, r: _Rules) -> str:
         out.drop(m.group("credit"), r.credit_name)
         return line[: m.start("credit")].rstrip()
     for pat in r.credit_prefixes:
-        m2 = pat.search(line)
-        if m2 and (m2.start() == 0 or pat.pattern.startswith("\\(")):
+        # only a bracketed credit may stand anywhere; the others count at the line's start alone,
+        # where match finds what search would find first
+        m2 = pat.search(line) if pat.pattern.startswith("\\(") else pat.match(line)
+        if m2:
             out.drop(m2.group(0), r.credit_name)
             return line[: m2.start()].rstrip()
     return line

@@ -30,11 +30,14 @@ def _title_at(doc: Doc, start: int, end: int) -> str | None:
     """Returns the title key spelled by tokens [start, end) if they form a known title."""
     if start < 0 or start >= end:
         return None
+    last = doc[end - 1]
+    key = _title_key(doc_text(doc)[doc[start].idx : last.idx + len(last.text)])
+    rules = _rules()
+    if key not in rules.honorifics and key not in rules.positions:
+        return None  # the common case, told from the text alone before any token is read
     if any(t.is_space or "\n" in t.text or (t.is_punct and t.text != "-") for t in doc[start:end]):
         return None
-    key = _title_key(doc_text(doc)[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)])
-    rules = _rules()
-    return key if key in rules.honorifics or key in rules.positions else None
+    return key
 
 
 def _name_like(doc: Doc, start: int, end: int) -> bool:

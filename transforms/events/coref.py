@@ -11,10 +11,8 @@ from spacy.tokens import Token
 
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions, _person_like
-from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx
-from transforms.quotes.extract import _index
-from transforms.quotes.marks import find_quote_spans
+from transforms.quotes.extract import doc_index
 from transforms.quotes.persons import _build_persons
 from transforms.quotes.pronouns import _resolve_pronoun, resolve_group
 
@@ -30,14 +28,11 @@ def _context(pron: Token, ms: _Mentions) -> _Ctx:
     if isinstance(ms.coref, _Ctx):
         return ms.coref
     doc = pron.doc
-    text = doc_text(doc)
-    spans = find_quote_spans(text)
-    sents = list(doc.sents)
-    qoc, sent_of_tok, para = _index(doc, spans, sents)
+    ix = doc_index(doc)  # the quote attribution's index of this Doc, built once
     ments = [
         {"start": s, "end": e, "text": t, "label": lab, "title": ms.titles.get(s)} for s, e, t, lab in ms.rows
     ]
-    ctx = _Ctx(doc, text, spans, qoc, [], ments, sent_of_tok, para, sents)
+    ctx = _Ctx(doc, ix.text, ix.spans, ix.qoc, [], ments, ix.sent_of_tok, ix.para, ix.sents)
     _build_persons(ctx)
     ms.coref = ctx
     return ctx

@@ -40,10 +40,13 @@ _CLOSING = (".", "!", "?", '"', "”", "'", "’", ":", ";", ")")
 def is_headline(sent: Span) -> bool:
     """Whether the sentence reads as a headline: short, first in its paragraph, without closing
     punctuation (a sentence cut by a line break is not one)."""
-    last = sent.text.rstrip()
-    if not last or last.endswith(_CLOSING) or len(sent) > 20:
+    if len(sent) > 20:
         return False
-    return sent.start_char == 0 or doc_text(sent.doc)[: sent.start_char].endswith("\n")
+    text = doc_text(sent.doc)  # slices of the text built once, not sent.text nor a copy of all before it
+    last = text[sent.start_char : sent.end_char].rstrip()
+    if not last or last.endswith(_CLOSING):
+        return False
+    return sent.start_char == 0 or text[sent.start_char - 1] == "\n"
 
 
 def title_case(sent: Span) -> bool:

@@ -17,10 +17,11 @@ from transforms.syntax import proper_chain as _proper_chain
 
 def _is_cue(tok: Token) -> bool:
     """True when a token is a cue verb of the lexicon (with its particle where one is needed)."""
+    pos = tok.pos_
+    if pos not in ("VERB", "AUX") and not (pos == "NOUN" and tok.tag_ in ("VBD", "VBZ", "VBG")):
+        return False
     lex = _lex()
     lemma = tok.lemma_.lower()
-    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_ in ("VBD", "VBZ", "VBG")):
-        return False
     if lemma in lex.verbs:
         return True
     wants = lex.particles.get(lemma, frozenset())

@@ -4,6 +4,7 @@ ones that are speech, tells full from partial, and finds who said each."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -65,6 +66,52 @@ def _index(
     return qoc, sent_of_tok, para
 
 
+@dataclass(frozen=True)
+class DocIndex:
+    """What the speaker rules read of a parsed article besides its mentions: the text, the quote
+    spans, the sentences and the indexes of :func:`_index` (``qoc`` None until first needed)."""
+
+    text: str
+    spans: list[QuoteSpan]
+    sents: list[Span]
+    qoc: list[int]
+    sent_of_tok: list[int]
+    para: list[int]
+
+
+# The index of the last article asked for: the quote attribution and the events' pronoun resolver
+# read one Doc in turn, and each built the same index (one entry, replaced in one assignment, so a
+# thread that finds another Doc there builds its own).
+_LAST: tuple[Doc, list[QuoteSpan], DocIndex | None] | None = None
+
+
+def quote_spans(doc: Doc) -> list[QuoteSpan]:
+    """Returns the article's quote spans (:func:`find_quote_spans` of its text), found once per Doc.
+    The list and its spans are shared: callers must not change them."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is doc:
+        return last[1]
+    spans = find_quote_spans(doc_text(doc))
+    _LAST = (doc, spans, None)
+    return spans
+
+
+def doc_index(doc: Doc) -> DocIndex:
+    """Returns the article's :class:`DocIndex`, built once per Doc (shared: callers must not
+    change its lists)."""
+    global _LAST
+    spans = quote_spans(doc)
+    last = _LAST
+    if last is not None and last[0] is doc and last[2] is not None:
+        return last[2]
+    sents = list(doc.sents)
+    qoc, sent_of_tok, para = _index(doc, spans, sents)
+    index = DocIndex(doc_text(doc), spans, sents, qoc, sent_of_tok, para)
+    _LAST = (doc, spans, index)
+    return index
+
+
 def _mentions_from_ents(doc: Doc) -> list[dict[str, Any]]:
     """Returns mention rows built from doc.ents (used when the caller gives none)."""
     rows: list[dict[str, Any]] = []
@@ -83,14 +130,12 @@ def quotes_from_doc(doc: Doc, article_id: str, mentions: list[dict[str, object]]
     offsets point at the mention the attribution rests on (the antecedent for pronouns and
     descriptions), or at the phrase itself for an unnamed speaker.
     """
-    text = doc_text(doc)
-    spans = find_quote_spans(text)
-    if not spans:
+    if not quote_spans(doc):
         return []
-    sents = list(doc.sents)
-    qoc, sent_of_tok, para = _index(doc, spans, sents)
+    ix = doc_index(doc)
+    text, spans = ix.text, ix.spans
     ments: list[dict[str, Any]] = [dict(m) for m in mentions] if mentions else _mentions_from_ents(doc)
-    ctx = _Ctx(doc, text, spans, qoc, [], ments, sent_of_tok, para, sents)
+    ctx = _Ctx(doc, text, spans, ix.qoc, [], ments, ix.sent_of_tok, ix.para, ix.sents)
     _build_persons(ctx)
     _pronoun_chain(ctx)
 

@@ -237,31 +237,47 @@ def _add_surname_mentions(ctx: _Ctx, person_keys: set[str]) -> None:
     """Adds the bare re-mentions of people already named ("Doe" after "Jane Doe") that neither
     the NER nor the subject scan caught: a capitalised word outside quotes equal to a person's
     key, not part of a longer name or of a mention."""
-    doc = ctx.doc
     covered = _coverage(
         len(ctx.text),
         [(p.start, p.end) for p in ctx.persons] + [(int(m["start"]), int(m["end"])) for m in ctx.mentions],
     )
-    added: list[_Person] = []
-    for t in doc:
+    added = [
+        _Person(s, e, text, key, ctx.sent_of_tok[i], subject, None, main)
+        for i, s, e, text, key, subject, main in _capitalised_words(ctx)
+        if key in person_keys and len(key) >= 3 and not any(covered[s:e])
+    ]
+    if added:
+        ctx.persons.extend(added)
+        ctx.index_persons()
+
+
+# A capitalised word outside quotes that may re-mention a person: token index, start, end,
+# text, key, whether a subject, whether the main clause's subject.
+_Word = tuple[int, int, int, str, str, bool, bool]
+# The words of the last Doc scanned, with the quote index they were scanned against: the quote
+# attribution and the events' pronoun resolver build the people of one Doc in turn.
+_LAST_WORDS: tuple[Doc, list[int], list[_Word]] | None = None
+
+
+def _capitalised_words(ctx: _Ctx) -> list[_Word]:
+    """Returns the words of the article that :func:`_add_surname_mentions` may take for a bare
+    surname, whatever the article's people (scanned once per Doc and quote index)."""
+    global _LAST_WORDS
+    last = _LAST_WORDS
+    if last is not None and last[0] is ctx.doc and last[1] is ctx.quote_of_char:
+        return last[2]
+    words: list[_Word] = []
+    for t in ctx.doc:
         if not t.text[:1].isupper() or t.pos_ not in _NAME_POS or ctx.in_quote(t):
-            continue
-        key = _key(t.text)
-        if key not in person_keys or len(key) < 3:
-            continue
-        if any(covered[t.idx : t.idx + len(t.text)]):
             continue
         # part of a longer name ("Woods Hole") or a compound modifier ("the Early campaign")
         if t.dep_ == "compound" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
             continue
         subject = t.dep_ in ("nsubj", "nsubjpass")
         main = subject and _main_clause(t.head)
-        added.append(
-            _Person(t.idx, t.idx + len(t.text), t.text, key, ctx.sent_of_tok[t.i], subject, None, main)
-        )
-    if added:
-        ctx.persons.extend(added)
-        ctx.index_persons()
+        words.append((t.i, t.idx, t.idx + len(t.text), t.text, _key(t.text), subject, main))
+    _LAST_WORDS = (ctx.doc, ctx.quote_of_char, words)
+    return words
 
 
 def _add_person(ctx: _Ctx, start: int, end: int, text: str, sent: int) -> None:
