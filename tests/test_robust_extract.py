@@ -183,8 +183,8 @@ def test_rows_their_table_cannot_hold_quarantine_that_article_only(
     # a value past the Int64 count column used to fail the frame of the whole batch (and the run)
     real = extract.events.events_from_doc
 
-    def huge(doc: Any, article_id: str, mentions: Any, published_at: Any) -> Any:
-        rows = real(doc, article_id, mentions, published_at)
+    def huge(doc: Any, article_id: str, *args: Any, **kw: Any) -> Any:
+        rows = real(doc, article_id, *args, **kw)
         if article_id == "b_bad":
             row = {**rows[0], "n_killed": 10**23} if rows else {"article_id": article_id, "n_killed": 10**23}
             return [row]

@@ -9,21 +9,30 @@ import pytest
 
 from flows import cli
 from flows.params import validate_params
+from storage.locations import Locations, local_path
+from storage.stagecache import keep_raw_listing, raw_listing
+from transforms.extract import extractor_version
 
 
 @pytest.mark.parametrize(
-    ("changes", "warms"),
+    ("changes", "listed", "warms"),
     [
-        ({"full_refresh": True}, True),
-        ({"rerun_from": "extract"}, True),
-        ({}, False),  # a cached run may parse nothing
-        ({"rerun_from": "resolve"}, False),
-        ({"full_refresh": True, "n_process": 1}, False),
-        ({"full_refresh": True, "dask_workers": 2}, False),
+        ({"full_refresh": True}, True, True),
+        ({"rerun_from": "extract"}, True, True),
+        ({}, True, False),  # the raw files are as the last run listed them: nothing to parse
+        ({"rerun_from": "resolve"}, True, False),
+        ({}, False, True),  # no listing of a last run: the raw files may be new
+        ({"rerun_from": "resolve"}, False, True),
+        ({"full_refresh": True, "n_process": 1}, True, False),
+        ({"full_refresh": True, "dask_workers": 2}, True, False),
     ],
 )
 def test_parse_workers_start_early_only_for_a_local_parse(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, changes: dict[str, Any], warms: bool
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    changes: dict[str, Any],
+    listed: bool,
+    warms: bool,
 ) -> None:
     started: list[tuple[str, int]] = []
 
@@ -37,5 +46,9 @@ def test_parse_workers_start_early_only_for_a_local_parse(
         raw_dir=str(tmp_path / "raw"), out_dir=str(tmp_path / "out"), allow_outside_roots=True
     )
     p = dataclasses.replace(p, **changes)
+    if listed:  # as a completed run leaves it
+        loc = Locations.resolve(p.out_dir, p.cache_dir, raw=p.raw_dir)
+        raw = local_path(p.raw_dir)
+        keep_raw_listing(loc.cache_root, raw, raw_listing(raw, extractor_version(p.model)))
     assert cli._warm_parse_workers(p) is warms
     assert bool(started) is warms
