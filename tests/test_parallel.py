@@ -155,18 +155,26 @@ def test_map_extract_queues_a_few_chunks_ahead_not_all(monkeypatch: pytest.Monke
     assert submitted == list(range(1, 11))  # each chunk once, in order
 
 
+class _Turns(list[str]):
+    """A stand-in for the pool's big-batch lock that records each acquire and release."""
+
+    def acquire(self, timeout: float) -> bool:
+        self.append("acquire")
+        return True
+
+    def release(self) -> None:
+        self.append("release")
+
+
+def _recorded_turns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Installs a recording big-batch lock; returns the list of its turns."""
+    turns = _Turns()
+    monkeypatch.setattr(parallel, "_BIG_LOCK", turns)
+    return turns
+
+
 def test_workers_take_turns_with_a_long_article_only(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
-    turns: list[str] = []
-
-    class Lock:
-        def acquire(self, timeout: float) -> bool:
-            turns.append("acquire")
-            return True
-
-        def release(self) -> None:
-            turns.append("release")
-
-    monkeypatch.setattr(parallel, "_BIG_LOCK", Lock())
+    turns = _recorded_turns(monkeypatch)
     monkeypatch.setattr(parallel, "BIG_BATCH_CHARS", 60)
     chunk = [
         ArticleInput("c1", "The mayor said the talks would go on for another week at least.", None, ()),
@@ -181,17 +189,7 @@ def test_workers_take_turns_with_a_long_article_only(nlp: Language, monkeypatch:
 def test_a_long_article_parsed_in_pieces_takes_no_turn(
     nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    turns: list[str] = []
-
-    class Lock:
-        def acquire(self, timeout: float) -> bool:
-            turns.append("acquire")
-            return True
-
-        def release(self) -> None:
-            turns.append("release")
-
-    monkeypatch.setattr(parallel, "_BIG_LOCK", Lock())
+    turns = _recorded_turns(monkeypatch)
     monkeypatch.setattr(parallel, "BIG_BATCH_CHARS", 60)
     text = "The mayor met union leaders on Monday.\n\nPolice arrested two people.\n\nOfficials met again."
     frames = parallel.extract_bounded(
