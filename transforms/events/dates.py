@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from transforms.dates import classify
 from transforms.events.lexicon import lexicon
+from transforms.quotes.scan import sentence_ents
 
 _DATE_PATH_DEPS = frozenset({"pobj", "prep", "npadvmod", "poss", "compound", "appos", "nmod", "tmod", "case"})
 
@@ -87,7 +88,7 @@ def _attached(sent: Span, heads: Sequence[Token]) -> Span | None:
     weekday."""
     want = {t.i for t in heads}
     best: tuple[tuple[int, int, int], Span] | None = None
-    for ent in sent.ents:
+    for ent in sentence_ents(sent.doc, sent):  # sent.ents, without rebuilding the Doc's entities
         if ent.label_ not in _LABELS or (ent.label_ == "TIME" and classify(ent.text) == "reject"):
             continue
         cur = ent.root

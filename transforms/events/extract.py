@@ -49,6 +49,7 @@ from transforms.events.scope import (
 from transforms.events.targets import claimed_by, fallback_target
 from transforms.events.triggers import _Found, _noun_entry, _verb_key, _verbal
 from transforms.nlp import doc_text
+from transforms.quotes.scan import token_indices
 from transforms.schema import EVENT_COUNTS
 
 
@@ -208,7 +209,8 @@ def events_from_doc(
     absorbed: dict[int, str | None] = {}  # event nouns a verb of the same category reports
     founds: list[_Found] = []
     counting: dict[int, list[tuple[Token, str]]] = {}  # sentence start → verbs that count their patient
-    for tok in doc:
+    for i in token_indices(doc, pos=("VERB", "NOUN", "PROPN")):  # the words a trigger can be
+        tok = doc[i]
         found: _Found | None = None
         if tok.pos_ == "VERB":
             found = _verbal(tok, ms)

@@ -12,6 +12,7 @@ from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _mention_at
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.marks import QuoteSpan
+from transforms.quotes.scan import token_indices
 from transforms.syntax import proper_chain as _proper_chain
 
 
@@ -323,8 +324,12 @@ def _cue_index(ctx: _Ctx) -> list[int]:
     """Returns the token indices of the cue verbs (and "according") outside quotes, in order,
     computed once per article."""
     if ctx.cue_toks is None:
+        doc = ctx.doc
+        # only a verb, an auxiliary, a noun (a mistagged verb) or "according" can be a cue
         ctx.cue_toks = [
-            t.i for t in ctx.doc if not ctx.in_quote(t) and (_is_cue(t) or _according_to(t) is not None)
+            i
+            for i in token_indices(doc, pos=("VERB", "AUX", "NOUN"), or_lowers=("according",))
+            if not ctx.in_quote(t := doc[i]) and (_is_cue(t) or _according_to(t) is not None)
         ]
     return ctx.cue_toks
 

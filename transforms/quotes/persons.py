@@ -14,6 +14,7 @@ from transforms.nlp import doc_text
 from transforms.quotes.context import _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
 from transforms.quotes.reporters import reporter_keys
+from transforms.quotes.scan import token_indices
 from transforms.syntax import main_clause as _main_clause
 from transforms.syntax import proper_chain as _proper_chain
 
@@ -121,7 +122,8 @@ def _add_subject_names(ctx: _Ctx, names: list[_Name]) -> None:
     clause, a personal title or a role word shows a person)."""
     doc = ctx.doc
     covered = _coverage(len(ctx.text), ((n[0], n[1]) for n in names))
-    for t in doc:
+    for i in token_indices(doc, deps=("nsubj", "nsubjpass"), pos=("PROPN",)):
+        t = doc[i]
         if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or ctx.in_quote(t):
             continue
         a, b = _proper_chain(t)
@@ -267,7 +269,9 @@ def _capitalised_words(ctx: _Ctx) -> list[_Word]:
     if last is not None and last[0] is ctx.doc and last[1] is ctx.quote_of_char:
         return last[2]
     words: list[_Word] = []
-    for t in ctx.doc:
+    doc = ctx.doc
+    for i in token_indices(doc, pos=_NAME_POS):
+        t = doc[i]
         if not t.text[:1].isupper() or t.pos_ not in _NAME_POS or ctx.in_quote(t):
             continue
         # part of a longer name ("Woods Hole") or a compound modifier ("the Early campaign")

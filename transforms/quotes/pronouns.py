@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from transforms.quotes.context import _Attr, _Ctx, _key, _Person
 from transforms.quotes.lexicon import _lex
+from transforms.quotes.scan import token_indices
 from transforms.syntax import main_clause as _main_clause
 from transforms.syntax import np_span as _np_span
 from transforms.syntax import proper_chain as _proper_chain
@@ -205,6 +206,9 @@ def _best_referent(ctx: _Ctx, pool: list[_Person], s_here: int, gender: str | No
     return chosen
 
 
+_SUBJECTS = ("nsubj", "nsubjpass")
+
+
 def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
     """Returns the he/she subjects outside quotes, in order, each resolved to a named person.
 
@@ -214,7 +218,9 @@ def _pronoun_chain(ctx: _Ctx) -> list[_Person]:
         return ctx.chain
     lex = _lex()
     ctx.chain = []
-    for t in ctx.doc:
+    doc = ctx.doc
+    for i in token_indices(doc, deps=_SUBJECTS, lowers=lex.pron_male | lex.pron_female):
+        t = doc[i]
         low = t.lower_
         if t.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote(t):
             continue
@@ -298,7 +304,8 @@ def _unlabelled_people(ctx: _Ctx) -> list[_Person]:
     verbs = _lex().verbs
     doc = ctx.doc
     out: list[_Person] = []
-    for t in doc:
+    for i in token_indices(doc, deps=("nsubj",), pos=("PROPN", "NOUN")):
+        t = doc[i]
         if (
             t.dep_ != "nsubj"
             or t.pos_ not in ("PROPN", "NOUN")
