@@ -233,3 +233,26 @@ def test_news_about_a_role_is_not_an_author_bio(text: str) -> None:
     c = clean_text(text)
     assert "author_bio" not in c.rules
     assert "president" in c.text
+
+
+def test_fix_text_skips_only_the_lines_ftfy_leaves_alone() -> None:
+    import ftfy
+
+    from transforms.clean.boilerplate import fix_text
+
+    lines = [
+        "A plain ASCII line of news.\n",
+        "Fish &amp; chips, &lt;b&gt; and &#x2019;\n",
+        "<p>markup turns the entities off</p>\n",
+        "after markup: &amp; stays\n",
+        "mojibake: caf\u00c3\u00a9 and \u00e2\u20ac\u0153quoted\u00e2\u20ac\x9d\n",
+        "controls\x07 \x1b[31mred\x1b[0m and a\rreturn\x0b\n",
+        "\ufb01ne \uff21\uff22 \u2028sep\n",
+        "no line end at the close",
+    ]
+    for k in range(len(lines)):
+        text = "".join(lines[k:] + lines[:k])
+        assert fix_text(text) == ftfy.fix_text(
+            text, uncurl_quotes=False, fix_latin_ligatures=True, fix_character_width=True, normalization="NFC"
+        )
+    assert fix_text("") == ""
