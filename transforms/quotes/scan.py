@@ -11,7 +11,7 @@ built once per Doc (the last Doc asked for is kept, as the rules read one Doc in
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from spacy.attrs import DEP, LOWER, POS
@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 _COLS = (DEP, POS, LOWER)
 # (Doc, its array, its entities, their start tokens) of the last Doc asked for: one entry,
 # replaced in one assignment (a thread that finds another Doc there builds its own).
-_LAST: tuple[Doc, np.ndarray, tuple[Span, ...] | None, list[int] | None] | None = None
+_LAST: tuple[Doc, np.ndarray, Sequence[Span] | None, list[int] | None] | None = None
 
 
 def _array(doc: Doc) -> np.ndarray:
@@ -72,7 +72,7 @@ def sentence_ents(doc: Doc, sent: Span) -> list[Span]:
     assert last is not None
     ents, starts = last[2], last[3]
     if ents is None or starts is None:
-        ents = doc.ents
+        ents = tuple(doc.ents)
         starts = [e.start for e in ents]
         _LAST = (doc, last[1], ents, starts)
     out: list[Span] = []
