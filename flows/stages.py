@@ -258,6 +258,9 @@ def extract_stage(
         for t in schema.EXTRACT_TABLES:
             frame = extract_cache.read_cached_table(loc.cache_root, version, keys, t, batches)
             write_parquet(frame, loc.work_file(t.name))
+        del frame
+        # Many small batches make every later run's read-back slow: folded now and then.
+        extract_cache.compact(loc.cache_root, version, keys, prefer=written)
         failed = quarantine_extract_errors(loc)
         if failed:
             log.warning("extract: %d articles quarantined (crashed or over the time budget)", failed)
