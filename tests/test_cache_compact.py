@@ -53,18 +53,3 @@ def test_compact_folds_batches_and_reads_the_same_rows(tmp_path: Path) -> None:
     assert after.equals(before) and after.height == 5
     assert cache.cached_ids(tmp_path, "v1", keys) == set(keys)
     assert cache.read_cached_table(tmp_path, "v1", {"a1": "old"}, MENTIONS)["text"].to_list() == ["Nameold"]
-
-
-def test_remove_tree_removes_a_release_of_partition_folders(tmp_path: Path) -> None:
-    from storage.releases import remove_tree
-
-    rel = tmp_path / "r"
-    for t in ("a.parquet", "b.parquet"):
-        for d in ("published_date=2024-01-01", "published_date=2024-01-02"):
-            (rel / t / d).mkdir(parents=True)
-            (rel / t / d / "part-1.parquet").write_bytes(b"x")
-    (rel / "manifest.json").write_text("{}")
-    (rel / "one.parquet").write_bytes(b"x")
-    remove_tree(rel)
-    assert not rel.exists()
-    remove_tree(rel)  # gone already: nothing to do, no error
