@@ -10,6 +10,7 @@ under its current key, so the same text with another date is never served an old
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -121,6 +122,16 @@ def read_cached_table(
     → cache key), from the stored batches (or only those of ``batches``, keys returned by
     :func:`write_cached`) that hold each article under its current key; deduplicated: a batch
     parsed twice under one extractor version stored the same rows twice."""
+    try:
+        return _read_table(cache_root, version, keys, table, batches)
+    except (OSError, pl.exceptions.PolarsError):
+        # Another run sharing this cache folded the batches listed (compact): listed again.
+        return _read_table(cache_root, version, keys, table, batches)
+
+
+def _read_table(
+    cache_root: Path, version: str, keys: Mapping[str, str], table: schema.Table, batches: set[str] | None
+) -> pl.DataFrame:
     current = _current(cache_root, version, keys, batches)
     if current.is_empty():
         return schema.empty(table)
@@ -204,6 +215,7 @@ def compact(
     keys: Mapping[str, str],
     prefer: set[str] | None = None,
     max_batches: int = MAX_BATCHES,
+    min_age_s: float = 600.0,
 ) -> int:
     """Folds the stored batches that hold only articles of ``keys`` (article id → cache key) under
     those keys into one batch, when the cache holds more than ``max_batches``; returns the number
@@ -212,7 +224,8 @@ def compact(
     refresh keeps what it parsed itself). A batch that holds another article, or one under
     another key, is left as it is. Crash-safe: the folded batch counts once its ``_inputs`` file
     is written, the old ones are removed after it (meanwhile both hold the same rows, which
-    :func:`read_cached_table` deduplicates)."""
+    :func:`read_cached_table` deduplicates). Only batches older than ``min_age_s`` are folded: a
+    run sharing this cache may be about to read back the batches it just wrote."""
     done = _files(cache_root, version, _DONE, None)
     if len(done) <= max_batches or not keys:
         return 0
@@ -228,6 +241,8 @@ def compact(
             .collect()
         )
         foreign = set(stored.join(want, on=["article_id", "cache_key"], how="anti")["_batch"].to_list())
+        now = time.time()
+        foreign |= {f.stem for f in done if now - f.stat().st_mtime < min_age_s}
         ok = _drop_damaged_batches(cache_root, version, set(stored["_batch"].to_list()) - foreign)
         if len(ok) < 2:
             return 0
