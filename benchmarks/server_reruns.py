@@ -85,7 +85,12 @@ def _median(values: list[float]) -> float:
 
 
 def rerun_scale(
-    scale: dict[str, Any], work: Path, env: dict[str, str], params: dict[str, Any], repeat: int
+    scale: dict[str, Any],
+    work: Path,
+    env: dict[str, str],
+    params: dict[str, Any],
+    repeat: int,
+    first: int = 0,
 ) -> dict[str, Any]:
     """Times ``repeat`` no-change reruns and ``repeat`` reruns with 1% new articles of one kept
     scale (after one untimed settling rerun); returns the walls, CPU seconds, stage timings and
@@ -98,8 +103,8 @@ def rerun_scale(
     settle = run_pipeline(raw, out, env, params["processes"], params["batch_size"], [])
     res["settle"] = {"wall_s": settle["wall_s"], "timings": settle["timings"]}
     for kind in ("nochange", "new"):
-        walls, cpus, parsed, stages, incremental = [], [], [], [], []
-        for k in range(repeat):
+        walls, cpus, parsed, stages, incremental, counts = [], [], [], [], [], []
+        for k in range(first, first + repeat):
             if kind == "new":
                 fresh = corpus.shuffled_copy(base, seed=SERVER_SEED + 100 * scale["scale"] + k, tag=f"srv{k}")
                 corpus.write_raw_dir(fresh[:n_new], raw, prefix=f"srv{scale['scale']}-{k}")
@@ -108,6 +113,7 @@ def rerun_scale(
             cpus.append(cpu_s(r))
             parsed.append(r["counts"]["extract"]["parsed"])
             stages.append(r["timings"])
+            counts.append(r["counts"])
             incremental.append(bool(r["counts"]["resolve"].get("incremental")))
             if kind == "nochange" and r["counts"]["extract"]["parsed"]:
                 print(f"WARNING {scale['scale']}×: the no-change rerun parsed articles (code changed?)")
@@ -119,6 +125,7 @@ def rerun_scale(
             "stages_s": {st: _median([t.get(st, 0.0) for t in stages]) for st in STAGES},
             "in_flow_s": _median([sum(t.values()) for t in stages]),
             "incremental_resolve": incremental,
+            "counts": counts,
         }
     return res
 
@@ -131,7 +138,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--repeat", type=int, default=3, help="reruns per scale and kind (the median is reported)"
     )
+    ap.add_argument(
+        "--scales", default="", help="comma-separated scales to rerun (default: every kept scale)"
+    )
+    ap.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="number of the first 1%%-new batch (a folder measured before already holds batches 0..first-1)",
+    )
     args = ap.parse_args(argv)
+    wanted = {int(x) for x in args.scales.split(",") if x.strip()}
     work = Path(args.work)
     results = json.loads((work / "results.json").read_text())
     params = results["parameters"]
@@ -141,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     out: list[dict[str, Any]] = []
     try:
         for scale in results["scales"]:
-            r = rerun_scale(scale, work, env, params, args.repeat)
+            if wanted and scale["scale"] not in wanted:
+                continue
+            r = rerun_scale(scale, work, env, params, args.repeat, args.first)
             out.append(r)
             full = r["full_s"]
             print(f"{scale['scale']}×: settling rerun (not counted) {r['settle']['wall_s']:.1f}s")

@@ -1,0 +1,56 @@
+"""Many small batches in the extraction cache are folded into one: the rows read back are the
+same, batches of other articles or other keys are kept, and an article is never served twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from storage import cache
+from transforms import schema
+
+MENTIONS = schema.TABLES["x_entity_mentions"]
+
+
+def _store(root: Path, done: dict[str, str], tag: str = "") -> str:
+    frames = {t.name: schema.empty(t) for t in schema.EXTRACT_TABLES}
+    ids = sorted(done)
+    frames[MENTIONS.name] = schema.conform(
+        pl.DataFrame(
+            {
+                "article_id": ids,
+                "start": [0] * len(ids),
+                "end": [4] * len(ids),
+                "text": [f"Name{tag}"] * len(ids),
+                "label": ["PERSON"] * len(ids),
+            }
+        ),
+        MENTIONS,
+    )
+    return cache.write_cached(root, "v1", frames, done)
+
+
+def _batches(root: Path) -> int:
+    return len(list((cache.cache_dir_for(root, "v1") / "_inputs").glob("*.parquet")))
+
+
+def test_compact_folds_batches_and_reads_the_same_rows(tmp_path: Path) -> None:
+    for i in range(5):
+        _store(tmp_path, {f"a{i}": "k"})
+    _store(tmp_path, {"a0": "k", "a2": "k"})  # articles parsed twice
+    other = _store(tmp_path, {"gone": "k"})  # an article no longer in the input
+    stale = _store(tmp_path, {"a1": "old"}, tag="old")  # an article under an earlier key
+    keys = {f"a{i}": "k" for i in range(5)}
+    before = cache.read_cached_table(tmp_path, "v1", keys, MENTIONS)
+    assert cache.compact(tmp_path, "v1", keys, max_batches=100, min_age_s=0) == 0  # few batches: left alone
+    assert cache.compact(tmp_path, "v1", keys, max_batches=2) == 0  # just written: a run may read them
+    assert cache.compact(tmp_path, "v1", keys, max_batches=2, min_age_s=0) == 6
+    base = cache.cache_dir_for(tmp_path, "v1")
+    assert (base / "_inputs" / f"{other}.parquet").exists()
+    assert (base / "_inputs" / f"{stale}.parquet").exists()
+    assert _batches(tmp_path) == 3
+    after = cache.read_cached_table(tmp_path, "v1", keys, MENTIONS)
+    assert after.equals(before) and after.height == 5
+    assert cache.cached_ids(tmp_path, "v1", keys) == set(keys)
+    assert cache.read_cached_table(tmp_path, "v1", {"a1": "old"}, MENTIONS)["text"].to_list() == ["Nameold"]
