@@ -70,11 +70,11 @@ def write_parquet(
     ``sync=False`` leaves the flush to the caller (a staging release is flushed whole before its
     switch). A frame over ``WRITE_SLICE_BYTES`` is converted to Arrow a slice at a time, one row
     group each (a whole-frame conversion would copy every column at once)."""
-    size = frame.estimated_size()
+    size = int(frame.estimated_size())
     if size <= WRITE_SLICE_BYTES or frame.height < 2:
         write_arrow(frame.to_arrow(), path, table, sync=sync)
         return
-    rows = max(1, min(ROW_GROUP_ROWS, frame.height * WRITE_SLICE_BYTES // size))
+    rows = max(1, min(ROW_GROUP_ROWS, frame.height * WRITE_SLICE_BYTES // max(size, 1)))
     nulls = frame.null_count().row(0, named=True) if table is not None else None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

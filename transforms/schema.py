@@ -507,4 +507,4 @@ def _needs_sort(frame: pl.DataFrame, by: list[str]) -> bool:
     """Returns whether ``frame`` is out of the (stable) order of ``by``: a frame already in order
     is returned as it is, not copied whole by a sort (the order is computed on ``by`` alone)."""
     order = frame.select(pl.arg_sort_by(by, nulls_last=True, maintain_order=True)).to_series()
-    return bool((order != pl.int_range(frame.height, eager=True, dtype=order.dtype)).any())
+    return bool((order != pl.int_range(0, frame.height, eager=True)).any())

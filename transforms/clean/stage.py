@@ -188,12 +188,17 @@ def clean_articles(
         r["duplicate_of"], r["duplicate_score"] = d, s
     if not rows:
         return schema.conform(schema.empty(schema.ARTICLES), schema.ARTICLES), quarantine
-    # The last row of a text key decides, as in ``per``.
-    texts = table.select("text_key", "text").unique("text_key", keep="last", maintain_order=True)
+    # The last row of a text key decides, as in ``per`` (a copy of every text only when a key repeats).
+    texts = table.select("text_key", "text")
+    if texts.get_column("text_key").is_duplicated().any():
+        texts = texts.unique("text_key", keep="last", maintain_order=True)
     without_text = {k: v for k, v in schema.ARTICLES.polars_schema.items() if k != "text"}
+    # Put in the table's order before the texts join (article ids are unique here): ``conform``
+    # then finds it sorted and does not copy the texts once more.
     frame = (
         pl.DataFrame(rows, schema=without_text)
         .with_columns(pl.Series("text_key", kept, dtype=pl.String()))
+        .sort(list(schema.ARTICLES.sort_by), nulls_last=True, maintain_order=True)
         .join(texts, on="text_key", how="left", maintain_order="left")
         .drop("text_key")
     )
