@@ -95,12 +95,10 @@ class Refs:
         frame = self._tables.get("articles")
         if frame is None:
             return None
-        texts = frame.select("article_id", pl.col("text").alias("__text"))
-        # unique: a duplicated article_id (blocked anyway) must not multiply the joined rows; only
-        # then, as it copies every text
-        if texts.get_column("article_id").is_duplicated().any():
-            texts = texts.unique("article_id", keep="first")
-        return texts
+        # unique: a duplicated article_id (blocked anyway) must not multiply the joined rows. Its
+        # copy is needed: a join against the texts as read from a file copies each row's text
+        # (gigabytes for a mention table), against this copy it does not.
+        return frame.select("article_id", pl.col("text").alias("__text")).unique("article_id", keep="first")
 
 
 def schema_ok(frame: pl.DataFrame, table: schema.Table) -> bool:
@@ -174,7 +172,7 @@ def _computed_with_text(
         .to_series()
         for offset in range(0, frame.height, TEXT_JOIN_ROWS)
     ]
-    return Check(name, description, reason, action, pl.concat(parts))
+    return Check(name, description, reason, action, pl.concat(parts, rechunk=True))
 
 
 def offsets_in_text(
