@@ -29,6 +29,7 @@ from datetime import date
 from typing import Literal
 
 import great_expectations.expectations as gxe
+import numpy as np
 import polars as pl
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.metadata_types import FailureSeverity
@@ -39,6 +40,8 @@ CHECK_PREFIX = "check__"
 # Partitions smaller than this in the previous release are not compared for drift: a few rows
 # move with any extractor change.
 MIN_DRIFT_ROWS = 20
+# Rows of a table joined with their article texts at a time by the offset and provenance checks.
+TEXT_JOIN_ROWS = 100_000
 
 Action = Literal["reject", "warn", "block"]
 
@@ -92,7 +95,9 @@ class Refs:
         frame = self._tables.get("articles")
         if frame is None:
             return None
-        # unique: a duplicated article_id (blocked anyway) must not multiply the joined rows
+        # unique: a duplicated article_id (blocked anyway) must not multiply the joined rows. Its
+        # copy is needed: a join against the texts as read from a file copies each row's text
+        # (gigabytes for a mention table), against this copy it does not.
         return frame.select("article_id", pl.col("text").alias("__text")).unique("article_id", keep="first")
 
 
@@ -146,6 +151,30 @@ def _with_text(frame: pl.DataFrame, texts: pl.DataFrame, columns: list[str]) -> 
     return frame.select(columns).join(texts, on="article_id", how="left", maintain_order="left")
 
 
+def _computed_with_text(
+    name: str,
+    description: str,
+    reason: str,
+    action: Action,
+    frame: pl.DataFrame,
+    texts: pl.DataFrame,
+    columns: list[str],
+    expr: pl.Expr,
+) -> Check:
+    """Returns :func:`computed` of ``expr`` over ``columns`` of the frame joined with the article
+    texts (:func:`_with_text`), ``TEXT_JOIN_ROWS`` rows at a time: the rows of a whole mention
+    table joined with their texts would hold far more than the table."""
+    if frame.height <= TEXT_JOIN_ROWS:
+        return computed(name, description, reason, action, _with_text(frame, texts, columns), expr)
+    parts = [
+        _with_text(frame.slice(offset, TEXT_JOIN_ROWS), texts, columns)
+        .select(expr.fill_null(True).alias(name))
+        .to_series()
+        for offset in range(0, frame.height, TEXT_JOIN_ROWS)
+    ]
+    return Check(name, description, reason, action, pl.concat(parts, rechunk=True))
+
+
 def offsets_in_text(
     frame: pl.DataFrame,
     refs: Refs,
@@ -180,8 +209,9 @@ def offsets_in_text(
         .then(pl.lit(None, dtype=pl.Boolean))
         .otherwise(inside)
     )
-    joined = _with_text(frame, texts, ["article_id", start, end])
-    return computed(name, description, reason, action, joined, expr)
+    return _computed_with_text(
+        name, description, reason, action, frame, texts, ["article_id", start, end], expr
+    )
 
 
 def text_matches(
@@ -202,8 +232,8 @@ def text_matches(
         .then(pl.lit(None, dtype=pl.Boolean))
         .otherwise(sliced == pl.col(text))
     )
-    joined = _with_text(frame, texts, ["article_id", start, end, text])
-    return computed(name, description, reason, action, joined, expr)
+    columns = ["article_id", start, end, text]
+    return _computed_with_text(name, description, reason, action, frame, texts, columns, expr)
 
 
 def key_unique(frame: pl.DataFrame, table: schema.Table) -> Check:
@@ -212,8 +242,27 @@ def key_unique(frame: pl.DataFrame, table: schema.Table) -> Check:
     key = list(table.key)
     name = "key_unique"
     description = f"the key ({', '.join(key)}) is unique over the whole table"
-    expr = pl.struct(key).is_duplicated() if len(key) > 1 else pl.col(key[0]).is_duplicated()
-    return computed(name, description, "duplicate key", "block", frame, ~expr)
+    if len(key) == 1:
+        return computed(name, description, "duplicate key", "block", frame, ~pl.col(key[0]).is_duplicated())
+    return computed(name, description, "duplicate key", "block", frame, ~pl.lit(key_duplicated(frame, key)))
+
+
+def key_duplicated(frame: pl.DataFrame, key: list[str]) -> pl.Series:
+    """Returns, per row, whether another row has the same values in ``key`` (nulls equal), as
+    ``pl.struct(key).is_duplicated()`` does, from the rows in key order (a neighbour with the same
+    key): a hash of every row's key would cost several times the key columns."""
+    order = frame.select(pl.arg_sort_by(key, maintain_order=True)).to_series()
+    in_order = not bool((order != pl.int_range(0, frame.height, eager=True)).any())
+    rows = frame.select(key) if in_order else frame.select(key)[order]
+    first, last = pl.int_range(pl.len()) == 0, pl.int_range(pl.len()) == pl.len() - 1
+    same_prev = pl.all_horizontal([pl.col(k).eq_missing(pl.col(k).shift(1)) for k in key]) & ~first
+    same_next = pl.all_horizontal([pl.col(k).eq_missing(pl.col(k).shift(-1)) for k in key]) & ~last
+    dup = rows.select((same_prev | same_next).alias("dup")).to_series().to_numpy()
+    if not in_order:
+        back = np.empty_like(dup)
+        back[order.to_numpy()] = dup
+        dup = back
+    return pl.Series("dup", dup, dtype=pl.Boolean)
 
 
 def too_many_rejected(checks: list[Check], rows: int, max_row_loss: float) -> list[str]:

@@ -14,6 +14,8 @@ first chunks instead of after the whole clean, and the extract stage collects th
 
 from __future__ import annotations
 
+import gc
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,9 +26,10 @@ import polars as pl
 
 from storage import cache as extract_cache
 from storage import cleancache
-from storage.files import read_parquet
+from storage.files import read_parquet, write_parquet
 from storage.locations import Locations
 from transforms import clean
+from transforms.clean.stage import text_keys
 from transforms.extract import ArticleInput, extractor_version
 from transforms.ids import stable_id
 
@@ -34,6 +37,8 @@ from .parallel import BATCH_CHARS, prefetch_extract, take_prefetched, trim_memor
 
 # Texts cleaned between two hand-overs to the parse: small, so the parse starts early.
 CLEAN_CHUNK = 32
+# Results of newly cleaned texts held in memory before they are written to the work folder.
+SPILL_ROWS = 1024
 
 # The chunks parsed while cleaning and already in the extraction cache: (article id → cache key,
 # batch key, extractor version it was stored under), for the extract stage
@@ -135,9 +140,15 @@ def clean_incremental(
     """Returns (articles, quarantine rows, counts) of the run's raw records, cleaning only the
     texts the clean cache lacks (every text when ``refresh``) and storing their results; newly
     cleaned articles go to ``stream`` as they are cleaned. The counts: texts reused and cleaned,
-    articles streamed to the parse."""
+    articles streamed to the parse.
+
+    Memory: the raw texts are held only while new ones are cleaned (their keys stand for them
+    after), and the results of new texts wait in files of the run's work folder, ``SPILL_ROWS`` at
+    a time in memory, until the language models are gone."""
     raw = read_parquet(loc.work_file("raw_articles")).sort(["source_path", "record"], nulls_last=False)
-    keys = [clean.text_key(t) for t in raw["text"]]
+    texts = raw.get_column("text")
+    raw = raw.drop("text")
+    keys = text_keys(texts)
     known = pl.DataFrame(schema=clean.CLEANED_TEXT_SCHEMA)
     if not refresh:
         known = cleancache.read_cleaned(loc.cache_root, keys)
@@ -149,25 +160,39 @@ def clean_incremental(
             todo[k] = i
     if stream is not None and todo:
         stream.start(loc)
-    parts = [known]
+    spill = loc.work_dir / "clean_parts"
+    spilled: list[Path] = []
+    parts: list[pl.DataFrame] = []
     rows = list(todo.values())
     for start in range(0, len(rows), CLEAN_CHUNK):
         recs = raw[rows[start : start + CLEAN_CHUNK]]
-        fresh = clean.clean_texts(recs["text"].to_list())
+        fresh = clean.clean_texts(texts.gather(rows[start : start + CLEAN_CHUNK]).to_list())
         parts.append(fresh)
         if stream is not None:
             for rec, row in zip(recs.iter_rows(named=True), fresh.iter_rows(named=True), strict=True):
                 if (item := extract_input(rec, row, english_only)) is not None:
                     stream.add(item)
+        if sum(p.height for p in parts) >= SPILL_ROWS:
+            spilled.append(spill / f"{len(spilled):05d}.parquet")
+            write_parquet(pl.concat(parts), spilled[-1], sync=False)
+            parts = []
     if stream is not None:
         stream.flush()
+    del texts
     if todo:
         # The language models (hundreds of MB) are not needed again in this process.
         clean.release_models()
+        gc.collect()
         trim_memory()
-    cleaned = pl.concat(parts) if len(parts) > 1 else known
-    cleancache.write_cleaned(loc.cache_root, cleaned.filter(pl.col("text_key").is_in(list(todo))))
-    articles, bad = clean.clean_articles(raw, english_only=english_only, cleaned=cleaned)
+    if spilled:
+        parts = [read_parquet(f) for f in spilled] + parts
+        shutil.rmtree(spill, ignore_errors=True)
+    fresh_all = pl.concat(parts) if parts else pl.DataFrame(schema=clean.CLEANED_TEXT_SCHEMA)
+    del parts
+    cleancache.write_cleaned(loc.cache_root, fresh_all)
+    cleaned = pl.concat([known, fresh_all]) if todo else known
+    del known, fresh_all
+    articles, bad = clean.clean_articles(raw, english_only=english_only, cleaned=cleaned, keys=keys)
     counts = {
         "texts_reused": len(have & set(keys)),
         "texts_cleaned": len(todo),

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from storage.files import drop_unreadable, file_sha256, write_parquet
 from storage.stagecache import CODE_PACKAGES
@@ -30,6 +32,8 @@ from transforms.ids import sha256_hex
 log = logging.getLogger(__name__)
 # Files of one code version before a write merges them into one (a lookup scans every file).
 MAX_FILES = 32
+# Rows decoded at a time by a lookup.
+READ_BATCH = 1024
 CLEAN_PACKAGE = "transforms.clean"
 # The libraries whose results the per-article clean keeps: another version may decide otherwise.
 CLEAN_LIBRARIES = ("ftfy", "lingua-language-detector", "datasketch")
@@ -103,17 +107,28 @@ def read_cleaned(cache_root: Path, keys: Iterable[str]) -> pl.DataFrame:
     os.utime(folder)  # recently used: kept by prune()
 
     def lookup(found: list[Path]) -> pl.DataFrame:
-        return (
-            pl.scan_parquet(found)
-            .join(want.lazy(), on="text_key", how="semi")
-            .unique(subset=["text_key"], keep="first", maintain_order=True)
-            .select(list(CLEANED_TEXT_SCHEMA))
-            .collect()
-        )
+        # A batch of rows at a time, filtered as read: the files hold every text ever cleaned,
+        # a whole-file read would decode all of them at once for the few a run needs.
+        wanted = want.get_column("text_key")
+        parts: list[pl.DataFrame] = []
+        for f in found:
+            for batch in pq.ParquetFile(f).iter_batches(READ_BATCH, columns=list(CLEANED_TEXT_SCHEMA)):
+                part = pl.from_arrow(batch)
+                assert isinstance(part, pl.DataFrame)
+                part = part.filter(pl.col("text_key").is_in(wanted))
+                if part.height:
+                    parts.append(part.cast(CLEANED_TEXT_SCHEMA))  # type: ignore[arg-type]
+        if not parts:
+            return pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
+        rows = pl.concat(parts)
+        del parts
+        if rows.get_column("text_key").is_duplicated().any():  # kept by two files: the first wins
+            rows = rows.unique(subset=["text_key"], keep="first", maintain_order=True)
+        return rows
 
     try:
         return lookup(files)
-    except (OSError, pl.exceptions.PolarsError):
+    except (OSError, pl.exceptions.PolarsError, pa.ArrowException):
         # A damaged or foreign file never stops a run: it is removed and its texts cleaned again.
         files = _readable(files)
         return lookup(files) if files else pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)

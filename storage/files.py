@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -20,12 +21,25 @@ import pyarrow.parquet as pq
 
 from transforms import schema
 
+# Every Parquet file's settings (fixed: the same rows give the same bytes).
+_PARQUET_SETTINGS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "write_statistics": True,
+    "use_dictionary": True,
+    "store_schema": True,
+}
+ROW_GROUP_ROWS = 50_000
+# A frame larger than this (polars' estimate) is converted to Arrow and written a slice at a time.
+WRITE_SLICE_BYTES = 16 << 20
 
-def described(data: pa.Table, table: schema.Table) -> pa.Table:
+
+def described(data: pa.Table, table: schema.Table, nulls: Mapping[str, int] | None = None) -> pa.Table:
     """Returns ``data`` with the schema module's description of ``table`` in its Arrow schema:
     each column's description as field metadata, its columns not null where the schema says so
-    (and the data has no null: a column is never declared not null over a null), the table's
-    description as schema metadata."""
+    (and the data has no null: a column is never declared not null over a null; ``nulls``: the
+    null counts of the whole table when ``data`` is a slice of it), the table's description as
+    schema metadata."""
     fields = []
     for f in data.schema:
         try:
@@ -33,7 +47,8 @@ def described(data: pa.Table, table: schema.Table) -> pa.Table:
         except KeyError:
             fields.append(f)
             continue
-        required = not col.nullable and data.column(f.name).null_count == 0
+        n_null = nulls[f.name] if nulls is not None else data.column(f.name).null_count
+        required = not col.nullable and n_null == 0
         col_meta = {"description": col.description}
         if col.values:
             col_meta["values"] = ",".join(col.values)
@@ -53,8 +68,32 @@ def write_parquet(
     renamed into place so a reader never sees a partial file. With ``table``, the file's schema
     carries the column descriptions and nullability of the schema module (:func:`described`).
     ``sync=False`` leaves the flush to the caller (a staging release is flushed whole before its
-    switch)."""
-    write_arrow(frame.to_arrow(), path, table, sync=sync)
+    switch). A frame over ``WRITE_SLICE_BYTES`` is converted to Arrow a slice at a time, one row
+    group each (a whole-frame conversion would copy every column at once)."""
+    size = int(frame.estimated_size())
+    if size <= WRITE_SLICE_BYTES or frame.height < 2:
+        write_arrow(frame.to_arrow(), path, table, sync=sync)
+        return
+    rows = max(1, min(ROW_GROUP_ROWS, frame.height * WRITE_SLICE_BYTES // max(size, 1)))
+    nulls = frame.null_count().row(0, named=True) if table is not None else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    writer: pq.ParquetWriter | None = None
+    try:
+        for offset in range(0, frame.height, rows):
+            data = frame.slice(offset, rows).to_arrow()
+            if table is not None:
+                data = described(data, table, nulls)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, data.schema, **_PARQUET_SETTINGS)
+            writer.write_table(data, row_group_size=ROW_GROUP_ROWS)
+            del data
+    finally:
+        if writer is not None:
+            writer.close()
+    if sync:
+        fsync(tmp)
+    os.replace(tmp, path)
 
 
 def write_arrow(data: pa.Table, path: Path, table: schema.Table | None = None, *, sync: bool = True) -> None:
@@ -66,12 +105,8 @@ def write_arrow(data: pa.Table, path: Path, table: schema.Table | None = None, *
     pq.write_table(
         data if table is None else described(data, table),
         tmp,
-        compression="zstd",
-        compression_level=3,
-        row_group_size=50_000,
-        write_statistics=True,
-        use_dictionary=True,
-        store_schema=True,
+        row_group_size=ROW_GROUP_ROWS,
+        **_PARQUET_SETTINGS,
     )
     if sync:
         fsync(tmp)

@@ -15,6 +15,9 @@ from storage.locations import is_url, local_path, url_fs
 from transforms import schema
 from transforms.ingest import IngestLimits, Quarantined, read_records, safe_name
 
+# Records turned into columns at a time while the raw files are read.
+ROW_BATCH = 512
+
 
 @dataclass(frozen=True)
 class RawInput:
@@ -154,10 +157,18 @@ def _read_items(
     items: Iterator[RawInput], limits: IngestLimits
 ) -> tuple[pl.DataFrame, list[dict[str, object]], int]:
     """Returns the records of every readable item, the quarantine rows of the others and the
-    number of items seen."""
+    number of items seen. The records become columns ``ROW_BATCH`` at a time: one Python dict
+    per record of the whole corpus (every text a Python string) would cost several times the
+    table, and the allocator keeps that peak after."""
+    frames: list[pl.DataFrame] = []
     rows: list[dict[str, object]] = []
     bad: list[dict[str, object]] = []
     n_files = 0
+
+    def flush() -> None:
+        frames.append(pl.DataFrame(rows, schema=schema.RAW_ARTICLES.polars_schema))
+        rows.clear()
+
     for item in items:
         n_files += 1
         if item.problem is not None:
@@ -167,5 +178,9 @@ def _read_items(
         got, refused = read_records(item.source_path, item.data, limits)
         rows.extend(got)
         bad.extend(q.row() for q in refused)
-    raw = schema.conform(pl.DataFrame(rows, schema=schema.RAW_ARTICLES.polars_schema), schema.RAW_ARTICLES)
-    return raw, bad, n_files
+        if len(rows) >= ROW_BATCH:
+            flush()
+    if rows or not frames:
+        flush()
+    raw = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
+    return schema.conform(raw, schema.RAW_ARTICLES), bad, n_files

@@ -498,6 +498,13 @@ def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     for c in table.columns:
         if not c.nullable and out.height and out[c.name].null_count():
             raise ValueError(f"{table.name}: nulls in non-nullable column {c.name!r}")
-    if out.height:
+    if out.height and _needs_sort(out, list(table.sort_by)):
         out = out.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
     return out
+
+
+def _needs_sort(frame: pl.DataFrame, by: list[str]) -> bool:
+    """Returns whether ``frame`` is out of the (stable) order of ``by``: a frame already in order
+    is returned as it is, not copied whole by a sort (the order is computed on ``by`` alone)."""
+    order = frame.select(pl.arg_sort_by(by, nulls_last=True, maintain_order=True)).to_series()
+    return bool((order != pl.int_range(0, frame.height, eager=True)).any())

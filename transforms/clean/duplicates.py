@@ -71,34 +71,45 @@ def mark_near_duplicates_from_signatures(
     """Returns, per article, the id of the earlier article it near-duplicates (else None) and the
     estimated Jaccard similarity of their word 5-shingles, from their :func:`signature`. "Earlier"
     is the order given, so the caller passes a stable order. MinHash LSH keeps this near-linear in
-    the number of articles."""
-    from datasketch import MinHash, MinHashLSH
+    the number of articles.
+
+    The verdicts are those of datasketch's ``MinHashLSH`` (same bands: an earlier article is a
+    candidate when one band of its signature equals this one's; the most similar candidate at or
+    over ``threshold`` wins, ties to the larger id), computed on one array of the signatures: an
+    index of MinHash objects costs about 5 kB per article."""
+    from datasketch import MinHashLSH
 
     num_perm = len(signatures[0]) if len(signatures) else NUM_PERM
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    perms = _permutations(num_perm)
-    hashes: dict[str, MinHash] = {}
-    dup_of: list[str | None] = []
-    scores: list[float | None] = []
-    for art_id, sig in zip(ids, signatures, strict=True):
-        # the shared permutations: drawn in every constructor, they were most of a rerun's marking
-        mh = MinHash(
-            num_perm=num_perm,
-            seed=1,
-            hashvalues=np.asarray(sig, dtype=np.uint32),
-            scheme=_SCHEME,
-            permutations=perms,
-        )
+    n = len(ids)
+    dup_of: list[str | None] = [None] * n
+    scores: list[float | None] = [None] * n
+    if n < 2:
+        return dup_of, scores
+    params = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    sigs = np.ascontiguousarray(np.asarray(signatures, dtype=np.uint32).reshape(n, num_perm))
+    # An id seen before is not indexed again (as ``MinHashLSH.insert`` of a known key would fail).
+    first = np.zeros(n, dtype=bool)
+    first[np.unique(np.asarray(ids, dtype=object), return_index=True)[1]] = True
+    cands: dict[int, set[int]] = {}
+    for start, end in params.hashranges:
+        band = np.ascontiguousarray(sigs[:, start:end]).view(np.dtype((np.void, 4 * (end - start)))).ravel()
+        _, group, counts = np.unique(band, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts[group] > 1)
+        members: dict[int, list[int]] = {}
+        for i in shared.tolist():  # in the given order: earlier members are listed first
+            listed = members.setdefault(int(group[i]), [])
+            if listed:
+                cands.setdefault(i, set()).update(listed)
+            if first[i]:
+                listed.append(i)
+    for i, others in cands.items():
         best: tuple[float, str] | None = None
-        for other in lsh.query(mh):
-            sim = mh.jaccard(hashes[other])
-            if sim >= threshold and (best is None or (sim, other) > best):
-                best = (sim, other)
-        dup_of.append(best[1] if best else None)
-        scores.append(round(best[0], 4) if best else None)
-        if art_id not in hashes:
-            hashes[art_id] = mh
-            lsh.insert(art_id, mh)
+        for j in others:
+            sim = float(np.count_nonzero(sigs[i] == sigs[j])) / float(num_perm)
+            if sim >= threshold and (best is None or (sim, ids[j]) > best):
+                best = (sim, ids[j])
+        if best is not None:
+            dup_of[i], scores[i] = best[1], round(best[0], 4)
     return dup_of, scores
 
 

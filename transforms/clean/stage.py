@@ -11,7 +11,7 @@ run, so an article that arrives later (or sorts earlier) is judged exactly as in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -39,9 +39,25 @@ CLEANED_TEXT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+# Texts turned into Python strings at a time when a column of them is read (iterating a polars
+# Series builds one list of up to 25,000 strings: the whole corpus, kept by the allocator after).
+TEXT_SLICE = 256
+
+
 def text_key(raw_text: str) -> str:
     """Returns the content key of a raw text: what the per-article clean results are keyed by."""
     return sha256_hex(raw_text)
+
+
+def iter_texts(texts: pl.Series) -> Iterator[str]:
+    """Yields the strings of ``texts`` in order, ``TEXT_SLICE`` of them in memory at a time."""
+    for offset in range(0, texts.len(), TEXT_SLICE):
+        yield from texts.slice(offset, TEXT_SLICE).to_list()
+
+
+def text_keys(texts: pl.Series) -> list[str]:
+    """Returns the content key (:func:`text_key`) of every text of ``texts``, in order."""
+    return [text_key(t) for t in iter_texts(texts)]
 
 
 def clean_one(raw_text: str) -> dict[str, Any]:
@@ -87,7 +103,10 @@ def clean_texts(raw_texts: Sequence[str]) -> pl.DataFrame:
 
 
 def clean_articles(
-    raw: pl.DataFrame, english_only: bool = True, cleaned: pl.DataFrame | None = None
+    raw: pl.DataFrame,
+    english_only: bool = True,
+    cleaned: pl.DataFrame | None = None,
+    keys: Sequence[str] | None = None,
 ) -> tuple[pl.DataFrame, list[dict[str, object]]]:
     """Returns (articles, quarantine rows) from ``schema.RAW_ARTICLES`` rows.
 
@@ -96,9 +115,17 @@ def clean_articles(
     yields. An exact duplicate of an earlier article (same cleaned text) and, with ``english_only``,
     a text not in English are quarantined; near-duplicates stay, with ``duplicate_of`` set. Rows are
     processed in (source_path, record) order so "earlier" is stable.
+
+    ``keys``: the text keys of ``raw``'s rows in that order, when the caller has them; ``raw`` may
+    then lack its ``text`` column (it is not read), and ``cleaned`` must hold every key.
     """
     ordered = raw.sort(["source_path", "record"], nulls_last=False)
-    table = _per_text(ordered["text"], cleaned)
+    if keys is None:
+        keys = text_keys(ordered["text"])
+        table = _per_text(ordered["text"], keys, cleaned)
+    else:
+        table = cleaned if cleaned is not None else pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
+    ordered = ordered.drop("text", strict=False)  # the keys stand for it from here
     # The signatures and the clean texts stay in Arrow (128 Python ints per article would cost
     # kilobytes each; a Python copy of every text would double the corpus in memory): per text,
     # only what the loop decides by, the texts joined back by key at the end.
@@ -111,8 +138,7 @@ def clean_articles(
     kept: list[str] = []
     quarantine: list[dict[str, object]] = []
     seen: dict[str, str] = {}
-    for rec in ordered.iter_rows(named=True):
-        key = text_key(rec["text"])
+    for rec, key in zip(ordered.iter_rows(named=True), keys, strict=True):
         c = per[key]
         where = rec["source_path"] + (f"#{rec['record']}" if rec["record"] is not None else "")
         if c["blank"]:
@@ -162,25 +188,30 @@ def clean_articles(
         r["duplicate_of"], r["duplicate_score"] = d, s
     if not rows:
         return schema.conform(schema.empty(schema.ARTICLES), schema.ARTICLES), quarantine
-    # The last row of a text key decides, as in ``per``.
-    texts = table.select("text_key", "text").unique("text_key", keep="last", maintain_order=True)
+    # The last row of a text key decides, as in ``per`` (a copy of every text only when a key repeats).
+    texts = table.select("text_key", "text")
+    if texts.get_column("text_key").is_duplicated().any():
+        texts = texts.unique("text_key", keep="last", maintain_order=True)
     without_text = {k: v for k, v in schema.ARTICLES.polars_schema.items() if k != "text"}
+    # Put in the table's order before the texts join (article ids are unique here): ``conform``
+    # then finds it sorted and does not copy the texts once more.
     frame = (
         pl.DataFrame(rows, schema=without_text)
         .with_columns(pl.Series("text_key", kept, dtype=pl.String()))
+        .sort(list(schema.ARTICLES.sort_by), nulls_last=True, maintain_order=True)
         .join(texts, on="text_key", how="left", maintain_order="left")
         .drop("text_key")
     )
     return schema.conform(frame, schema.ARTICLES), quarantine
 
 
-def _per_text(raw_texts: Iterable[str], cleaned: pl.DataFrame | None) -> pl.DataFrame:
-    """Returns the per-article clean results of every raw text (one row per text key), from
-    ``cleaned`` where it has them, computed here for the rest (the texts are read one at a time:
-    a polars Series is not copied into a Python list)."""
+def _per_text(raw_texts: pl.Series, keys: Sequence[str], cleaned: pl.DataFrame | None) -> pl.DataFrame:
+    """Returns the per-article clean results of every raw text (one row per text key; ``keys``:
+    theirs), from ``cleaned`` where it has them, computed here for the rest (the texts are read a
+    slice at a time: a polars Series is not copied into one Python list)."""
     known = cleaned if cleaned is not None else pl.DataFrame(schema=CLEANED_TEXT_SCHEMA)
     have = set(known["text_key"].to_list())
-    missing = [t for t in raw_texts if text_key(t) not in have]
+    missing = [t for t, k in zip(iter_texts(raw_texts), keys, strict=True) if k not in have]
     if not missing:
         return known
     return pl.concat([known.select(list(CLEANED_TEXT_SCHEMA)), clean_texts(missing)])
