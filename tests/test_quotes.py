@@ -1464,3 +1464,20 @@ def test_resolve_empty() -> None:
 )
 def test_normalise_quote(a: str, b: str) -> None:
     assert normalise_quote(a) == normalise_quote(b) or a.startswith("Déjà")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'according to " : she',
+        'according to " , he',
+        'Officials say, according to " . she',
+    ],
+)
+def test_speaker_span_never_empty(nlp: Language, text: str) -> None:
+    # A cue whose object is only punctuation names nobody: no speaker rather than an empty span.
+    for r in _rows(nlp, text):
+        s, e = r["speaker_start"], r["speaker_end"]
+        if s is not None:
+            assert isinstance(s, int) and isinstance(e, int) and e > s
+            assert any(c.isalnum() for c in text[s:e]), r

@@ -224,12 +224,26 @@ def _cue_speaker(ctx: _Ctx, q: QuoteSpan, qspan: Span, last: _Attr | None) -> _A
     return None
 
 
+def _names_someone(text: str, at: _Attr) -> bool:
+    """Returns False when ``at`` has a speaker span that is empty, inverted or holds no letter or
+    digit; True otherwise (also when it has no span)."""
+    if at.start is None:
+        return True
+    return at.end is not None and at.end > at.start and any(c.isalnum() for c in text[at.start : at.end])
+
+
 def _rows(article_id: str, text: str, found: list[tuple[QuoteSpan, str, _Attr]]) -> list[dict[str, object]]:
     """Returns the x_quotes rows of the quotes found, in order.
 
     The pieces of a quote running over several paragraphs share one speaker: a piece without one
     takes the first speaker found in its chain, as a continuation.
     """
+    # A speaker span that holds no word (a cue's object made only of punctuation) names nobody:
+    # the quote is kept without a speaker rather than with offsets that point at nothing.
+    found = [
+        (q, kind, at if _names_someone(text, at) else _Attr("none", None, None, None, None))
+        for q, kind, at in found
+    ]
     by_chain: dict[int, _Attr] = {}
     for q, _, at in found:
         if q.chain is not None and at.method not in _NO_SPEAKER and q.chain not in by_chain:
