@@ -83,6 +83,9 @@ class StopGuard:
         self._write.setblocking(False)
         # KeyboardInterrupt on SIGTERM as on SIGINT: the flow unwinds the same way.
         self._previous_term = signal.signal(signal.SIGTERM, _interrupt)
+        # SIGINT too: a run started in the background of a script inherits SIGINT ignored, and
+        # Python then installs no handler of its own (``kill -INT`` would be lost).
+        self._previous_int = signal.signal(signal.SIGINT, _interrupt)
         self._previous_fd = signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
         threading.Thread(target=self._watch, name="newsfacts-stop", daemon=True).start()
 
@@ -95,6 +98,7 @@ class StopGuard:
         self._closed = True
         signal.set_wakeup_fd(self._previous_fd)
         signal.signal(signal.SIGTERM, self._previous_term)
+        signal.signal(signal.SIGINT, self._previous_int)
         self._write.close()  # the watcher's recv returns b"": it ends, and closes its end
 
     def exit_code(self) -> int:

@@ -156,9 +156,23 @@ def _alive(procs: list[psutil.Process]) -> list[str]:
     return left
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a script's background job starts
+
+
+@pytest.mark.parametrize(
+    ("signum", "started_ignoring"),
+    [
+        (signal.SIGINT, False),
+        (signal.SIGTERM, False),
+        (signal.SIGKILL, False),
+        (signal.SIGINT, True),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGKILL", "SIGINT-of-a-background-job"],
+)
 def test_signal_mid_extract_leaves_no_process_and_no_half_release(
     signum: signal.Signals,
+    started_ignoring: bool,
     hostile_run: tuple[Corpus, Path, dict[str, Any], float],
     tmp_path: Path,
 ) -> None:
@@ -174,7 +188,14 @@ def test_signal_mid_extract_leaves_no_process_and_no_half_release(
     cmd = [sys.executable, "-m", "flows.cli", "run", "--raw-dir", str(raw), "--out-dir", str(out)]
     cmd += ["--cache-dir", str(tmp_path / "cache"), "--processes", "2"]
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+            preexec_fn=_ignore_sigint if started_ignoring else None,
+        )
     try:
         deadline = time.monotonic() + 300
         while "extract: parsed" not in log.read_text(errors="replace"):
