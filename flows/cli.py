@@ -177,7 +177,7 @@ def _warm_parse_workers(p: RunParams) -> bool:
     run, :func:`_raw_may_have_changed`): their seconds of start-up overlap
     the server's start and the flow's own instead of the clean stage. The clean stage and the
     extract map take this pool over. Returns whether a pool was started."""
-    from flows.stages import ignores_cache
+    from flows.stagekit import ignores_cache
 
     if p.dask_address or p.dask_workers or p.n_process <= 1:
         return False

@@ -33,11 +33,11 @@ from . import outcome, report
 from . import params as run_params
 from .checks import check_model
 from .params import PublishText, RerunFrom
+from .stagekit import ignores_cache
 from .stages import (
     QUARANTINE_PARTS,
     clean_stage,
     extract_stage,
-    ignores_cache,
     ingest_stage,
     publish_stage,
     resolve_stage,

@@ -2,17 +2,16 @@
 calls pure transforms and writes its outputs to the run's work folder, passing only
 :class:`~storage.locations.Locations`, paths and small summaries on.
 
-The clean, resolve and validate stages go through :func:`cache_or_compute`: their outputs are kept
+The clean, resolve and validate stages go through :func:`flows.stagekit.cache_or_compute`: their outputs are kept
 under a content key, so a rerun (or a retried run) reuses them when nothing they read has changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,61 +44,13 @@ from transforms.ids import sha256_hex
 
 from . import release_docs
 from .cleanstream import Stream, clean_incremental, parsed_while_cleaning
-from .parallel import map_extract, plan_chunks, shutdown_warm_pool, trim_memory, warm_pool
-from .params import RERUN_CHOICES
+from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
+from .stagekit import cache_or_compute
+from .stagekit import free_memory as _free_memory
 
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
 # The work tables whose rows make the published quarantine table: one per stage that refuses input.
 QUARANTINE_PARTS = ("quarantine_ingest", "quarantine_clean", "quarantine_extract")
-
-
-def _free_memory(freeze: bool = False) -> None:
-    """Collects garbage and returns the freed heap pages to the system (after a step that freed
-    many objects: the process keeps its peak otherwise). ``freeze``: in a flow run that froze its
-    long-lived objects (:func:`flows.pipeline.newsfacts_pipeline`, which unfreezes at its end),
-    what survives is kept out of later collections too: GX, imported in the background during the
-    parse, doubles the objects every full collection walks (~0.3 s each). A stage called outside
-    the flow (a test) freezes nothing."""
-    gc.collect()
-    if freeze and gc.get_freeze_count():
-        gc.freeze()
-    trim_memory()
-
-
-def ignores_cache(stage: str, rerun_from: str, full_refresh: bool) -> bool:
-    """Returns True when ``stage`` must be recomputed: a full refresh, or the operator asked to
-    rerun from this stage or an earlier one."""
-    if full_refresh:
-        return True
-    if rerun_from not in RERUN_CHOICES:
-        raise ValueError(f"rerun_from must be one of {', '.join(RERUN_CHOICES)}, not {rerun_from!r}")
-    if rerun_from == "auto":
-        return False
-    return RERUN_CHOICES.index(stage) >= RERUN_CHOICES.index(rerun_from)
-
-
-def cache_or_compute(
-    loc: Locations,
-    stage: str,
-    key: str,
-    dest: Path,
-    refresh: bool,
-    compute: Callable[[], dict[str, Any]],
-    outputs: Sequence[str] | None,
-    reused: Callable[[dict[str, Any]], None],
-    keep: Callable[[dict[str, Any]], bool] | None = None,
-) -> dict[str, Any]:
-    """Returns the stage's result: the stored one when ``key`` is in the stage cache (its outputs
-    copied into ``dest``, ``reused`` told), else ``compute()``'s, stored with the outputs
-    ``outputs`` of ``dest`` (every entry when None) unless ``keep`` says no. ``refresh`` skips the
-    lookup."""
-    if not refresh and (hit := stagecache.restore(loc.cache_root, stage, key, dest)):
-        reused(hit)
-        return hit
-    result = compute()
-    if keep is None or keep(result):
-        stagecache.store(loc.cache_root, stage, key, dest, outputs, result)
-    return result
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -171,8 +122,7 @@ def clean_stage(
         outputs = ["articles.parquet", "quarantine_clean.parquet"]
         result = cache_or_compute(loc, "clean", key, loc.work_dir, refresh, compute, outputs, reused)
         # The corpus's frames are garbage now: their pages go back before the parse's peak.
-        gc.collect()
-        trim_memory()
+        _free_memory()
         return result
     except BaseException:
         shutdown_warm_pool()  # the run stops here: the workers would wait for nothing

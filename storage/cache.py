@@ -140,14 +140,7 @@ def _read_table(
     files = _files(cache_root, version, table, set(current["_batch"].to_list()))
     if not files:
         return schema.empty(table)
-    frame = (
-        pl.scan_parquet(files, include_file_paths=_FILE)
-        .with_columns(_batch_of(_FILE))
-        .join(current.lazy().select("_batch", "article_id"), on=["_batch", "article_id"], how="semi")
-        .drop(_FILE, "_batch")
-        .collect()
-    )
-    return schema.conform(frame.unique(maintain_order=True), table)
+    return _rows_of(files, current, table)
 
 
 def cached_ids(cache_root: Path, version: str, keys: Mapping[str, str]) -> set[str]:
@@ -255,16 +248,7 @@ def compact(
         key = sha256_hex("\n".join(f"{i}\x1f{k}" for i, k in pairs))[:16]
         for t in schema.EXTRACT_TABLES:
             files = [base / t.name / f"{b}.parquet" for b in sorted(ok)]
-            frame = (
-                pl.scan_parquet(files, include_file_paths=_FILE)
-                .with_columns(_batch_of(_FILE))
-                .join(pick.lazy().select("_batch", "article_id"), on=["_batch", "article_id"], how="semi")
-                .drop(_FILE, "_batch")
-                .collect()
-            )
-            write_parquet(
-                schema.conform(frame.unique(maintain_order=True), t), base / t.name / f"{key}.parquet"
-            )
+            write_parquet(_rows_of(files, pick, t), base / t.name / f"{key}.parquet")
         write_parquet(
             pl.DataFrame(
                 {"article_id": [i for i, _ in pairs], "cache_key": [k for _, k in pairs]},
@@ -282,3 +266,16 @@ def compact(
             (base / t.name / f"{b}.parquet").unlink(missing_ok=True)
     log.info("extract cache: %d batches folded into one (%d articles)", len(ok), len(pairs))
     return len(ok)
+
+
+def _rows_of(files: list[Path], chosen: pl.DataFrame, table: schema.Table) -> pl.DataFrame:
+    """Returns the rows of ``table`` in the batch files ``files`` whose (batch, article id) pair is
+    in ``chosen`` (columns ``_batch``, ``article_id``), without repeats, conformed."""
+    frame = (
+        pl.scan_parquet(files, include_file_paths=_FILE)
+        .with_columns(_batch_of(_FILE))
+        .join(chosen.lazy().select("_batch", "article_id"), on=["_batch", "article_id"], how="semi")
+        .drop(_FILE, "_batch")
+        .collect()
+    )
+    return schema.conform(frame.unique(maintain_order=True), table)

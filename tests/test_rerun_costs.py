@@ -22,7 +22,7 @@ def test_remove_tree_removes_a_release_of_partition_folders(tmp_path: Path) -> N
 
 
 def test_free_memory_freezes_only_within_a_run_that_froze() -> None:
-    from flows.stages import _free_memory
+    from flows.stagekit import free_memory as _free_memory
 
     gc.unfreeze()
     _free_memory(freeze=True)  # outside a flow run (a test): nothing frozen

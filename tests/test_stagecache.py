@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.stages import ignores_cache
+from flows.stagekit import ignores_cache
 from storage import stagecache
 from storage.files import write_parquet
 
