@@ -33,13 +33,17 @@ EXIT_CODES: dict[int, int] = {int(signal.SIGINT): 130, int(signal.SIGTERM): 143}
 
 # Runs the temporary Prefect server's command (``python -c SERVER_LAUNCHER <parent pid> <args…>``)
 # in a session of its own, so that Ctrl-C in the terminal does not stop it under a flow that still
-# needs it (the flow stops it), and exits when its parent process is gone, even killed by SIGKILL.
+# needs it (the flow stops it), and stops when its parent process is gone, even killed by SIGKILL
+# (as on SIGTERM: the parent does not wait for that, :func:`flows.earlyserver.stop`; cut short
+# after 10 s).
 SERVER_LAUNCHER = """\
-import os, runpy, sys, threading, time
+import os, runpy, signal, sys, threading, time
 parent = int(sys.argv[1])
 def watch():
     while os.getppid() == parent:
-        time.sleep(1.0)
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown: the database closed
+    time.sleep(10.0)
     os._exit(1)
 threading.Thread(target=watch, daemon=True).start()
 os.setsid()
