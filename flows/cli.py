@@ -1,6 +1,7 @@
 """The ``newsfacts`` command: ``newsfacts run`` runs the flow locally (against ``PREFECT_API_URL``,
-or else a temporary Prefect server started first thing, :mod:`flows.earlyserver`) and prints a summary; ``newsfacts evaluate quotes --gold FILE`` scores quotes;
-``newsfacts evaluate cleaning --gold FILE`` scores cleaned web-page text."""
+or else a temporary Prefect server started first thing, :mod:`flows.earlyserver`) and prints a
+summary; ``newsfacts evaluate quotes --gold FILE`` scores quotes; ``newsfacts evaluate cleaning
+--gold FILE`` scores cleaned web-page text."""
 
 from __future__ import annotations
 
