@@ -71,9 +71,13 @@ def test_use_api_points_prefect_at_the_server_without_a_ui_link(monkeypatch: pyt
         prefect.context.refresh_global_settings_context()
 
 
-def test_main_called_in_process_returns_instead_of_exiting() -> None:
+def test_main_called_in_process_returns_instead_of_exiting(monkeypatch: pytest.MonkeyPatch) -> None:
     # A test (or any caller) gets the exit code back: only the command's own process exits early.
+    # ``run`` starts the server before parsing; a mistyped value stops it again.
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(earlyserver, "spawn", lambda: earlyserver.EarlyServer(proc, 8999))
     assert cli.main(["run", "--processes", "0"]) == cli.EXIT_USAGE
+    assert proc.wait(timeout=10) != 0
 
 
 def test_the_command_exits_at_once_with_its_code_and_output(tmp_path: Path) -> None:
