@@ -54,21 +54,31 @@ def test_a_profile_api_url_stops_the_early_server(monkeypatch: pytest.MonkeyPatc
     assert proc.wait(timeout=10) != 0
 
 
-def test_use_api_points_prefect_at_the_server_without_a_ui_link(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_use_api_points_prefect_at_the_server_without_a_ui_link() -> None:
+    import contextvars
+
     import prefect.context
     from prefect.settings import PREFECT_API_URL
     from prefect.utilities.urls import url_for
 
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("PREFECT_UI_URL", raising=False)
+    names = ("PREFECT_API_URL", "PREFECT_UI_URL")
+    saved_env = {k: os.environ.pop(k) for k in names if k in os.environ}
+    saved_global = prefect.context.GLOBAL_SETTINGS_CONTEXT  # a session harness may have set it
     try:
         earlyserver.use_api("http://127.0.0.1:8765/api", ui=False)
-        assert PREFECT_API_URL.value() == "http://127.0.0.1:8765/api"
-        assert url_for("flow-run", obj_id="x") is None  # the temporary server serves no UI
+
+        def seen() -> tuple[object, object]:
+            # as a thread without a settings context of its own (the CLI's) sees them
+            return PREFECT_API_URL.value(), url_for("flow-run", obj_id="x")
+
+        api, link = contextvars.Context().run(seen)
+        assert api == "http://127.0.0.1:8765/api"
+        assert link is None  # the temporary server serves no UI
     finally:
-        monkeypatch.delenv("PREFECT_API_URL", raising=False)
-        monkeypatch.delenv("PREFECT_UI_URL", raising=False)
-        prefect.context.refresh_global_settings_context()
+        for k in names:
+            os.environ.pop(k, None)
+        os.environ.update(saved_env)
+        prefect.context.GLOBAL_SETTINGS_CONTEXT = saved_global
 
 
 def test_main_called_in_process_returns_instead_of_exiting(monkeypatch: pytest.MonkeyPatch) -> None:
