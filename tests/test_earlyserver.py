@@ -44,12 +44,14 @@ def test_stop_sends_sigterm_once_and_does_not_wait() -> None:
     assert proc.wait(timeout=10) != 0
 
 
-def test_a_profile_api_url_stops_the_early_server(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_profile_api_url_stops_the_early_server() -> None:
     # The environment had no API URL at spawn time; Prefect's settings (a profile) have one.
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     server = earlyserver.EarlyServer(proc, 8999)
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:1/api")
-    earlyserver.adopt(server)
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:1/api"}):
+        earlyserver.adopt(server)
     assert not server.adopted
     assert proc.wait(timeout=10) != 0
 
