@@ -52,6 +52,8 @@ from .stagekit import free_memory as _free_memory
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
 # The work tables whose rows make the published quarantine table: one per stage that refuses input.
 QUARANTINE_PARTS = ("quarantine_ingest", "quarantine_clean", "quarantine_extract")
+# How much of a validated table is converted to Arrow at once while GX validates the next ones.
+BESIDE_GX_BYTES = 8_000_000
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -430,7 +432,8 @@ def validate_stage(
         parts = partitions.partition_keys(frame, t, days) if t.partition is not None else None
         lend = units.unchanged_files(name, keys, recorded)
         reuse = {k: current / rel for k, rel in lend.items()} if current is not None else {}
-        w, s = write_table(staging, t, frame, parts, reuse, facts)
+        # In small groups: this runs beside GX's batches, whose peak it must not add much to.
+        w, s = write_table(staging, t, frame, parts, reuse, facts, batch_bytes=BESIDE_GX_BYTES)
         counts["written"] += w
         counts["shared"] += s
 
