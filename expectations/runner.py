@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -330,7 +330,6 @@ def validate(
     *,
     previous_units: Mapping[str, Mapping[str, object]] | None = None,
     salt: str = "",
-    on_table: Callable[[str, pl.DataFrame, Mapping[str, str]], None] | None = None,
 ) -> ValidationResult:
     """Validates the tables and returns the verdict, the tables to publish and the reports.
 
@@ -342,10 +341,7 @@ def validate(
     each partition's row count is compared with the same partition's. Writes the GX results under
     ``docs_dir/gx_results`` and the Data Docs under ``docs_dir/data_docs``. The returned
     ``tables`` lack the rows moved to ``rejected`` (an input ``rejected`` table is validated and
-    merged into it, not returned in ``tables``). ``on_table`` is told each table (but ``rejected``)
-    as soon as its suite has run: its name, its kept rows (those ``tables`` returns) and its units'
-    validation keys (empty when its suite failed), so the caller can write it while the next
-    tables are validated.
+    merged into it, not returned in ``tables``).
     """
     unknown = sorted(set(tables) - {t.name for t in schema.PUBLISHED_TABLES})  # a caller's bug
     if unknown:
@@ -464,8 +460,6 @@ def validate(
         suites.append(result)
         if result.success:
             unit_keys.update(keys)
-        if on_table is not None and name != "rejected":
-            on_table(name, plan.kept, keys if result.success else {})
 
     # a table of the previous release that vanished with an unchanged input is a total loss
     published = {t.name for t in schema.PUBLISHED_TABLES}

@@ -12,7 +12,6 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +51,6 @@ from .stagekit import free_memory as _free_memory
 STAGES = ("ingest", "clean", "extract", "resolve", "validate", "publish")
 # The work tables whose rows make the published quarantine table: one per stage that refuses input.
 QUARANTINE_PARTS = ("quarantine_ingest", "quarantine_clean", "quarantine_extract")
-# How much of a validated table is converted to Arrow at once while GX validates the next ones.
-BESIDE_GX_BYTES = 8_000_000
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -420,46 +417,30 @@ def validate_stage(
     quarantine = pl.concat([read_parquet(loc.work_file(n), schema.QUARANTINE) for n in QUARANTINE_PARTS])
     tables["quarantine"] = schema.conform(quarantine, schema.QUARANTINE)
     days = units.article_days(tables.get("articles"))
-    counts = {"written": 0, "shared": 0}
+    result = validate(
+        tables,
+        guard.rows_of(prev_files) if current is not None else None,
+        input_changed=input_changed,
+        docs_dir=staging / "validation",
+        max_row_loss=max_row_loss,
+        previous_units=recorded,
+        salt=f"{stagecache.code_fingerprint()}\x1f{publish_text}",
+    )
+    del tables
+    written = shared = 0
     facts: dict[str, dict[str, object]] = {}
-
-    def write(name: str, frame: pl.DataFrame, keys: Mapping[str, str]) -> None:
-        """Writes one validated table into the staging release (partitioned, the text reduced)."""
+    for name in list(result.tables):
         t = schema.TABLES[name]
-        frame = schema.conform(frame, t)
+        frame = schema.conform(result.tables.pop(name), t)  # each table freed once written
         if name == schema.ARTICLES.name:
             frame = card.reduce_text(frame, publish_text)
-        parts = partitions.partition_keys(frame, t, days) if t.partition is not None else None
-        lend = units.unchanged_files(name, keys, recorded)
+        keys = partitions.partition_keys(frame, t, days) if t.partition is not None else None
+        lend = units.unchanged_files(name, result.unit_keys, recorded)
         reuse = {k: current / rel for k, rel in lend.items()} if current is not None else {}
-        # In small groups: this runs beside GX's batches, whose peak it must not add much to.
-        w, s = write_table(staging, t, frame, parts, reuse, facts, batch_bytes=BESIDE_GX_BYTES)
-        counts["written"] += w
-        counts["shared"] += s
-
-    # Each table is written by one thread as soon as its suite has run, while GX validates the
-    # next ones (the writes are mostly Arrow's and polars', outside the GIL): in table order, so
-    # the files and facts are those of writing them one after the other.
-    writes: list[Future[None]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validated-tables") as writer:
-        result = validate(
-            tables,
-            guard.rows_of(prev_files) if current is not None else None,
-            input_changed=input_changed,
-            docs_dir=staging / "validation",
-            max_row_loss=max_row_loss,
-            previous_units=recorded,
-            salt=f"{stagecache.code_fingerprint()}\x1f{publish_text}",
-            on_table=lambda name, frame, keys: writes.append(writer.submit(write, name, frame, keys)),
-        )
-        del tables
-        for done in writes:
-            done.result()  # a failed write fails the stage
-    result.tables.clear()  # written above, each as its suite finished
-    written, shared = counts["written"], counts["shared"]
-    written += write_table(
-        staging, schema.REJECTED, schema.conform(result.rejected, schema.REJECTED), None, {}
-    )[0]
+        w, s = write_table(staging, t, frame, keys, reuse, facts)
+        written, shared = written + w, shared + s
+    w, s = write_table(staging, schema.REJECTED, schema.conform(result.rejected, schema.REJECTED), None, {})
+    written += w
     # For publish: each unit's validation key (into the manifest) and the facts of the files written.
     write_json({"units": result.unit_keys, "files": facts}, loc.work_file("validation").with_suffix(".json"))
     md = result.summary_markdown()
@@ -468,6 +449,7 @@ def validate_stage(
     create_table_artifact(result.summary_rows(), key="newsfacts-validation-suites", description="Suites")
     verdict = "passed" if result.passed else "blocked"
     checked = sum(s.checked for s in result.suites[1:])
+    result.tables.clear()
     _free_memory()  # GX's context and batches hold reference cycles: freed here, not at exit
     log.info(
         "validate: %s; %d rows rejected; %d of %d partitions validated, %d files written, %d shared",

@@ -195,7 +195,6 @@ def write_table(
     keys: pl.Series | None,
     reuse: Mapping[str | None, Path],
     facts: dict[str, dict[str, object]] | None = None,
-    batch_bytes: int | None = None,
 ) -> tuple[int, int]:
     """Writes ``frame`` (conformed to ``table``, in its order) as the table's files of the
     (staging) ``release``: one file, or one content-named file per partition key ``keys`` (one per
@@ -204,8 +203,7 @@ def write_table(
     known to hold the very same rows, is hard-linked (copied when links fail). The other partitions
     are converted to Arrow at once and written as slices. Files are not flushed: the release is
     flushed whole before it is switched to. Returns (files written, files shared); ``facts`` gets
-    the rows, bytes and sha256 of each partition file written (path relative to ``release``);
-    ``batch_bytes`` (default :data:`WRITE_BATCH_BYTES`) bounds what is converted at once."""
+    the rows, bytes and sha256 of each partition file written (path relative to ``release``)."""
     if keys is None:
         dest = table_path(release, table.name)
         if (src := reuse.get(None)) is not None and src.is_file() and _link_or_copy(src, dest):
@@ -242,9 +240,8 @@ def write_table(
     per_row = max(1, int(frame.estimated_size()) // frame.height)
     groups: list[list[str]] = [[]]
     budget = 0
-    limit = WRITE_BATCH_BYTES if batch_bytes is None else batch_bytes
     for key in todo:
-        if groups[-1] and budget + sizes[key] * per_row > limit:
+        if groups[-1] and budget + sizes[key] * per_row > WRITE_BATCH_BYTES:
             groups.append([])
             budget = 0
         groups[-1].append(key)

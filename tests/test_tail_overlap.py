@@ -1,23 +1,19 @@
-"""The run's tail does the same work in less wall time: validated tables are handed over one at a
-time as their suites finish (so the stage writes them while the next ones are validated), the
-partition files of a table are written by several threads with the bytes and facts of one, and the
-extraction cache is read back table by table with one lookup of its batches. Handmade tables from
-:mod:`tests.test_validation`."""
+"""The run's tail does the same work in less wall time: the partition files of a table are written
+by several threads with the bytes and facts of one writer, and the extraction cache is read back
+table by table with one lookup of its batches. Handmade tables from :mod:`tests.test_validation`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from expectations import units
-from expectations.runner import validate
 from storage import cache, partitions
 from storage.partitions import data_files, read_table, write_table
 from tests.test_cache_compact import MENTIONS, _store
-from tests.test_validation import RUN_DATE, make_tables
+from tests.test_validation import make_tables
 from transforms import partitions as keys_of
 from transforms import schema
 
@@ -25,47 +21,6 @@ from transforms import schema
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pl.DataFrame]:
     return make_tables(n_articles=10)
-
-
-def test_each_table_is_handed_over_as_its_suite_finishes(
-    tmp_path: Path, tables: dict[str, pl.DataFrame]
-) -> None:
-    told: list[tuple[str, pl.DataFrame, dict[str, str]]] = []
-
-    def on_table(name: str, frame: pl.DataFrame, keys: Mapping[str, str]) -> None:
-        told.append((name, frame, dict(keys)))
-
-    result = validate(tables, None, False, tmp_path / "a", run_date=RUN_DATE, salt="s", on_table=on_table)
-    assert result.passed
-    # every returned table once, in the order the suites ran, with the rows returned
-    assert [n for n, _, _ in told] == list(result.tables)
-    for name, frame, keys in told:
-        assert frame.equals(result.tables[name])
-        assert keys == {u: k for u, k in result.unit_keys.items() if u.split("/", 1)[0] == name}
-
-
-def test_a_table_whose_suite_failed_is_handed_over_without_unit_keys(
-    tmp_path: Path, tables: dict[str, pl.DataFrame]
-) -> None:
-    q = tables["quotes"]
-    dup = q.with_columns(  # two quotes under one id: the quotes suite fails
-        pl.when(pl.int_range(pl.len()) == 1)
-        .then(pl.lit(q["quote_id"][0]))
-        .otherwise("quote_id")
-        .alias("quote_id")
-    )
-    told: dict[str, dict[str, str]] = {}
-    result = validate(
-        dict(tables, quotes=dup),
-        None,
-        False,
-        tmp_path,
-        run_date=RUN_DATE,
-        on_table=lambda name, frame, keys: told.update({name: dict(keys)}),
-    )
-    assert not result.passed
-    assert told["quotes"] == {} and told["articles"]
-    assert set(told) == set(result.tables)
 
 
 def test_partition_files_written_by_threads_are_those_of_one_writer(
