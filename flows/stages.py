@@ -207,8 +207,9 @@ def extract_stage(
             )
         # A full refresh reads back only what this run parsed, never rows cached by earlier runs.
         batches = written if full_refresh else None
-        for t in schema.EXTRACT_TABLES:
-            frame = extract_cache.read_cached_table(loc.cache_root, version, keys, t, batches)
+        for t, frame in extract_cache.read_cached_tables(
+            loc.cache_root, version, keys, schema.EXTRACT_TABLES, batches
+        ):
             write_parquet(frame, loc.work_file(t.name))
         del frame
         # Many small batches make every later run's read-back slow: folded now and then.

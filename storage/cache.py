@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -129,10 +129,37 @@ def read_cached_table(
         return _read_table(cache_root, version, keys, table, batches)
 
 
+def read_cached_tables(
+    cache_root: Path,
+    version: str,
+    keys: Mapping[str, str],
+    tables: Iterable[schema.Table],
+    batches: set[str] | None = None,
+) -> Iterator[tuple[schema.Table, pl.DataFrame]]:
+    """Yields each of ``tables`` with its rows as :func:`read_cached_table` returns them, one table
+    at a time; the batches holding the articles are looked up once for all of them (each lookup
+    scans every batch's ``_inputs`` file: hundreds after a full run's parse)."""
+    current: pl.DataFrame | None = None
+    for table in tables:
+        try:
+            if current is None:
+                current = _current(cache_root, version, keys, batches)
+            frame = _table_rows(cache_root, version, current, table)
+        except (OSError, pl.exceptions.PolarsError):
+            # Another run sharing this cache folded the batches listed (compact): listed again.
+            current = _current(cache_root, version, keys, batches)
+            frame = _table_rows(cache_root, version, current, table)
+        yield table, frame
+
+
 def _read_table(
     cache_root: Path, version: str, keys: Mapping[str, str], table: schema.Table, batches: set[str] | None
 ) -> pl.DataFrame:
-    current = _current(cache_root, version, keys, batches)
+    return _table_rows(cache_root, version, _current(cache_root, version, keys, batches), table)
+
+
+def _table_rows(cache_root: Path, version: str, current: pl.DataFrame, table: schema.Table) -> pl.DataFrame:
+    """Returns the rows of ``table`` of the batches and articles ``current`` (:func:`_current`) names."""
     if current.is_empty():
         return schema.empty(table)
     if table.name == _DONE.name:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -29,6 +30,8 @@ from transforms import partitions, schema
 PART_PREFIX = "part-"
 # How much of a table write_table converts to Arrow at once (polars' estimate of the rows' size).
 WRITE_BATCH_BYTES = 32_000_000
+# Threads writing one table's partition files at once (the writes release the GIL).
+WRITERS = min(4, os.cpu_count() or 1)
 
 
 def table_path(release: Path, name: str) -> Path:
@@ -243,15 +246,27 @@ def write_table(
             budget = 0
         groups[-1].append(key)
         budget += sizes[key] * per_row
-    for group in groups:
-        rows = tagged.filter(pl.col("__partition").is_in(group)).sort(["__partition", "__row"])
-        data = rows.drop("__partition", "__row").to_arrow()
-        offset = 0
-        for key in sorted(group):
-            n = sizes[key]
-            _write_part(data.slice(offset, n), folder / f"{table.partition.name}={key}", table, False, facts)
-            offset += n
-        del rows, data
+    name = table.partition.name
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="parts") as pool:
+        for group in groups:
+            rows = tagged.filter(pl.col("__partition").is_in(group)).sort(["__partition", "__row"])
+            data = rows.drop("__partition", "__row").to_arrow()
+            parts, offset = [], 0
+            for key in sorted(group):
+                parts.append((key, data.slice(offset, sizes[key])))  # slices: no copy
+                offset += sizes[key]
+
+            def write(part: tuple[str, pa.Table]) -> dict[str, dict[str, object]]:
+                told: dict[str, dict[str, object]] = {}
+                _write_part(part[1], folder / f"{name}={part[0]}", table, False, told)
+                return told
+
+            # Arrow's Parquet writer and the hashing release the GIL: the files are written by
+            # several threads at once (each thread's facts merged in partition order after).
+            for told in pool.map(write, parts):
+                if facts is not None:
+                    facts.update(told)
+            del rows, data, parts
     return len(todo), shared
 
 

@@ -230,32 +230,30 @@ def _build_nodes(rows: _Rows) -> tuple[list[_Node], array[int]]:
     for article, idxs in sorted(by_article.items()):
         surname_idx, given_idx = people[article]
         for i in idxs:
-            r = rows[i]
-            key = r["key"]
-            name = parse_person(r["form"]) if r["label"] in _SURNAME_LABELS else None
+            # The columns read directly (not rows[i]): this loop runs once per mention.
+            key, label, form, r_tit = r_key[i], r_label[i], r_form[i], r_title[i]
+            name = parse_person(form) if label in _SURNAME_LABELS else None
             # A bare word is a surname candidate unless it names a country, or a known place and
             # the model called it a place ("Washington" the city beside "George Washington").
-            placeish = country_code(key) is not None or (
-                r["label"] in ("GPE", "LOC", "FAC") and is_place(key)
-            )
+            placeish = country_code(key) is not None or (label in ("GPE", "LOC", "FAC") and is_place(key))
             # Abbreviations ("Ky.", "Va.") and one- or two-letter words are no surnames.
-            short = len(key.replace(" ", "")) < 3 or r["form"].endswith(".")
+            short = len(key.replace(" ", "")) < 3 or form.endswith(".")
             # A word the corpus mostly labels otherwise and uses alone is the firm or place of that
             # name ("Doe" the company beside its founder "Jane Doe"), unless labelled PERSON or titled.
             firm = len(alone.get(key, ())) >= _FIRM_ARTICLES
-            other = firm and r["label"] != "PERSON" and not r["title"]
-            if r["label"] == "PERSON" and (target := _epithet_target(r["form"], given_idx)) is not None:
-                local = (article, key, _title_key(r["title"] or ""))
+            other = firm and label != "PERSON" and not r_tit
+            if label == "PERSON" and (target := _epithet_target(form, given_idx)) is not None:
+                local = (article, key, _title_key(r_tit or ""))
                 found[local] = ([], target)  # "Sly Jane" beside "Jane Doe": Jane Doe, an epithet before
                 assignment[i] = shared.setdefault(local, local)
                 continue
             if name is None or name.given is not None or placeish or short or other:
                 assignment[i] = shared.setdefault(("", key, ""), ("", key, ""))
                 continue
-            title = _title_key(r["title"] or "")
+            title = _title_key(r_tit or "")
             cands = sorted(surname_idx.get(name.surname_key, Counter()).items())
             given = None
-            if not cands and r["label"] == "PERSON" and len(given_idx.get(name.surname, ())) == 1:
+            if not cands and label == "PERSON" and len(given_idx.get(name.surname, ())) == 1:
                 (given,) = given_idx[name.surname]
             if cands or given:
                 local = (article, key, title)
@@ -303,23 +301,24 @@ def _article_people(
     counted)."""
     surname_idx: dict[str, Counter[str]] = defaultdict(Counter)
     given_idx: dict[str, set[str]] = defaultdict(set)
+    r_label, r_key, r_form = rows.label, rows.key, rows.form  # columns, not a row object per read
     for i in idxs:
-        r = rows[i]
-        if (r["label"] != "PERSON" and r["key"] not in personish) or is_place(r["key"]):
+        label, key = r_label[i], r_key[i]
+        if (label != "PERSON" and key not in personish) or is_place(key):
             continue  # "Los Angeles" labelled PERSON is no person's name
-        name = parse_person(r["form"])
+        name = parse_person(r_form[i])
         if name is None or name.given is None:
             continue
-        surname_idx[name.surname_key][r["key"]] += 1
-        given_idx[name.given].add(r["key"])
+        surname_idx[name.surname_key][key] += 1
+        given_idx[name.given].add(key)
     # An epithet + given name ("Sly Jane") is no full name of its own but the person it precedes.
     for i in idxs:
-        r = rows[i]
-        if r["label"] == "PERSON" and _epithet_target(r["form"], given_idx) is not None:
-            name = parse_person(r["form"])
+        form = r_form[i]
+        if r_label[i] == "PERSON" and _epithet_target(form, given_idx) is not None:
+            name = parse_person(form)
             if name is not None and name.given is not None:
-                surname_idx[name.surname_key].pop(r["key"], None)
-                given_idx[name.given].discard(r["key"])
+                surname_idx[name.surname_key].pop(r_key[i], None)
+                given_idx[name.given].discard(r_key[i])
     return surname_idx, given_idx
 
 

@@ -148,22 +148,20 @@ def _merge_acronyms(g: _Graph, rows: _Rows, node_ids: Sequence[int]) -> None:
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, art in enumerate(rows.article_id):
         by_article[art].append(i)
+    r_start, r_end, r_form, r_label = rows.start, rows.end, rows.form, rows.label  # per mention: columns
     for _, idxs in sorted(by_article.items()):
         for prev, cur in itertools.pairwise(idxs):
-            a, b = rows[prev], rows[cur]
-            gap = b["start"] - a["end"]
-            if (
-                not (0 < gap <= 3)
-                or not _is_acronym(b["form"])
-                or len(a["form"].split()) < 2
-                or a["label"] == "PERSON"
-            ):
+            gap = r_start[cur] - r_end[prev]
+            if not (0 < gap <= 3):
                 continue
-            letters = b["form"].replace(".", "")
-            if letters[0] == initials(a["form"], all_words=True)[:1] and _is_subsequence(
-                letters, initials(a["form"], all_words=True)
+            a_form, b_form = r_form[prev], r_form[cur]
+            if not _is_acronym(b_form) or len(a_form.split()) < 2 or r_label[prev] == "PERSON":
+                continue
+            letters = b_form.replace(".", "")
+            if letters[0] == initials(a_form, all_words=True)[:1] and _is_subsequence(
+                letters, initials(a_form, all_words=True)
             ):
-                g.join(node_ids[prev], node_ids[cur], "acronym_paren", f"{a['form']} ({b['form']})")
+                g.join(node_ids[prev], node_ids[cur], "acronym_paren", f"{a_form} ({b_form})")
     expansions: dict[str, set[int]] = defaultdict(set)
     acronyms: list[int] = []
     for nid, n in enumerate(g.nodes):
