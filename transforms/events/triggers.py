@@ -63,15 +63,15 @@ def _verb_key(verb: Token, verbs: dict[str, Entry]) -> tuple[str, Entry] | None:
 
 # The first words of a verb table's keys, by the table's id (the table is kept with them, so
 # the id stays its own): see :func:`_verb_keys`.
-_FIRST_WORDS: dict[int, tuple[dict[str, Entry], frozenset[str]]] = {}
+_FIRST_WORDS: dict[int, tuple[dict[str, Entry], int, frozenset[str]]] = {}
 
 
 def _first_words(verbs: dict[str, Entry]) -> frozenset[str]:
     """Returns the first word of every key of ``verbs`` (computed once per table)."""
     hit = _FIRST_WORDS.get(id(verbs))
-    if hit is None or hit[0] is not verbs or len(hit[0]) != len(verbs):
-        hit = _FIRST_WORDS[id(verbs)] = (verbs, frozenset(k.split(" ", 1)[0] for k in verbs))
-    return hit[1]
+    if hit is None or hit[0] is not verbs or hit[1] != len(verbs):
+        hit = _FIRST_WORDS[id(verbs)] = (verbs, len(verbs), frozenset(k.split(" ", 1)[0] for k in verbs))
+    return hit[2]
 
 
 def _verb_keys(verb: Token, verbs: dict[str, Entry]) -> list[tuple[str, Entry]]:
