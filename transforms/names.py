@@ -61,6 +61,7 @@ def given_names() -> tuple[frozenset[str], frozenset[str]]:
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|')$")
 
 
+@lru_cache(maxsize=16384)  # a pure function of a name, asked for the same names again and again
 def person_key(name: str, folded: bool = True) -> str:
     """Returns the key a person is referred to by within an article: the last word of the name,
     lower case ("Mr. Clarke", "Ray Clarke" and "Clarke's" are one person).

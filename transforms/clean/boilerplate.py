@@ -188,7 +188,10 @@ def _fold(line: str) -> str:
     s = line.casefold()
     if not s.isascii():  # ASCII has nothing to decompose (most lines: skips a per-character loop)
         s = unicodedata.normalize("NFKD", s)
-        s = "".join(c for c in s if not unicodedata.combining(c))
+        # the combining marks dropped by one translate, looked up once per distinct character
+        marks = {ord(c): None for c in set(s) if unicodedata.combining(c)}
+        if marks:
+            s = s.translate(marks)
     return _NON_WORD.sub(" ", s).strip()
 
 

@@ -3,6 +3,7 @@ ones that are speech, tells full from partial, and finds who said each."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,9 @@ from transforms.quotes.persons import _build_persons
 from transforms.quotes.pronouns import _pronoun_chain
 from transforms.quotes.speakers import _attribute_cue
 
+# A line end not followed by another one (see :func:`_index`).
+_PARA_END = re.compile(r"\n(?!\n)")
+
 
 def _quote_tokens(doc: Doc, q: QuoteSpan) -> Span | None:
     return doc.char_span(q.start, q.end, alignment_mode="expand")
@@ -45,23 +49,31 @@ def _index(
     doc: Doc, quotes: Sequence[QuoteSpan], sents: list[Span]
 ) -> tuple[list[int], list[int], list[int]]:
     """Returns per-character quote index, per-token sentence index and per-character paragraph index."""
-    n = len(doc_text(doc))
+    text = doc_text(doc)
+    n = len(text)
+    # Filled a run at a time (slice assignments), not a character at a time.
     qoc = [-1] * (n + 1)
     for k, q in enumerate(quotes):
         a = q.open_at
         b = min(max(q.close_at + 1, q.end), n)
-        for i in range(a, b):
-            qoc[i] = k
+        if 0 <= a < b:
+            qoc[a:b] = [k] * (b - a)
+        else:
+            for i in range(a, b):
+                qoc[i] = k
     sent_of_tok = [0] * len(doc)
     for si, s in enumerate(sents):
-        for i in range(s.start, s.end):
-            sent_of_tok[i] = si
+        if s.end > s.start:
+            sent_of_tok[s.start : s.end] = [si] * (s.end - s.start)
+    # A paragraph ends after a line end that no other line end follows: its characters, that
+    # line end included, have the paragraph's number.
     para = [0] * (n + 1)
-    p = 0
-    for i, ch in enumerate(doc_text(doc)):
-        para[i] = p
-        if ch == "\n" and (i + 1 >= n or doc_text(doc)[i + 1] != "\n"):
-            p += 1
+    p = prev = 0
+    for m in _PARA_END.finditer(text):
+        end = m.end()
+        para[prev:end] = [p] * (end - prev)
+        p, prev = p + 1, end
+    para[prev:n] = [p] * (n - prev)
     para[n] = p
     return qoc, sent_of_tok, para
 

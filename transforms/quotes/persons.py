@@ -18,13 +18,28 @@ from transforms.quotes.scan import token_indices
 from transforms.syntax import main_clause as _main_clause
 from transforms.syntax import proper_chain as _proper_chain
 
+_BEFORE_KEY = "newsfacts_token_before"
+
+
+def _index_before(doc: Doc, start_char: int) -> int:
+    """Returns the index of the token right before the one at a character offset, -1 when there
+    is none; kept per Doc (the people of one article ask for the same offsets many times)."""
+    memo = doc.user_data.get(_BEFORE_KEY)
+    if not isinstance(memo, dict):
+        memo = doc.user_data[_BEFORE_KEY] = {}
+    i = memo.get(start_char)
+    if i is None:
+        span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+        i = memo[start_char] = -1 if span is None or span.start == 0 else span.start - 1
+    return int(i)
+
 
 def _title_before(doc: Doc, start_char: int) -> str | None:
     """Returns the lower-cased word right before a character offset when it is a title."""
-    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
-    if span is None or span.start == 0:
+    i = _index_before(doc, start_char)
+    if i < 0:
         return None
-    prev = doc[span.start - 1]
+    prev = doc[i]
     return prev.text.lower().rstrip(".") if prev.text[:1].isupper() else None
 
 
@@ -52,10 +67,10 @@ def _role_before(doc: Doc, start_char: int) -> bool:
     """True when a person-role word (President, spokeswoman…) stands right before a name."""
     title = _title_before(doc, start_char)
     if title is None:
-        span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
-        if span is None or span.start == 0:
+        i = _index_before(doc, start_char)
+        if i < 0:
             return False
-        title = doc[span.start - 1].lower_
+        title = doc[i].lower_
     return title in _lex().roles
 
 
