@@ -21,7 +21,7 @@ from prefect import flow, get_run_logger
 from pydantic import Field
 
 from storage import stagecache
-from storage.files import make_dir, read_json, read_parquet, remove_dir
+from storage.files import clear_stale_work, make_dir, read_json, read_parquet, remove_dir
 from storage.locations import Locations, local_path
 from storage.partitions import release_problems
 from storage.stores import ReleaseStore, release_store
@@ -131,6 +131,8 @@ def _run(p: run_params.RunParams, log: Any, loc: Locations, store: ReleaseStore)
     with store.lock(wait_seconds=p.lock_wait_seconds):
         for stale in store.recover():
             log.warning("removed what an interrupted run left: %s", stale)
+        for stale in clear_stale_work(loc.cache_root / "work"):
+            log.warning("removed the work folder a killed run left: %s", stale)
         run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
         staging = store.new_staging(run_id)
         loc = loc.for_run(run_id)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,46 @@ def remove_dir(path: Path) -> None:
     """Removes a folder and everything in it, if it exists (errors ignored: best effort)."""
     if path.exists():
         shutil.rmtree(path, ignore_errors=True)
+
+
+# A work folder older than this whose run's process is gone is left by a killed run (SIGKILL, a
+# power cut): a live run writes into its own folder throughout, and names it ``<time>-<pid>``.
+STALE_WORK_S = 6 * 3600
+
+
+def clear_stale_work(work_root: Path, now: float | None = None) -> list[str]:
+    """Removes the run work folders under ``work_root`` (named ``<time>-<pid>``) whose process no
+    longer runs on this machine and which nothing has changed for ``STALE_WORK_S``; returns their
+    names. Folders of live processes, recent folders and other names are kept (best effort)."""
+    now = time.time() if now is None else now
+    gone: list[str] = []
+    if not work_root.is_dir():
+        return gone
+    for folder in sorted(work_root.iterdir()):
+        pid = folder.name.rpartition("-")[2]
+        if not folder.is_dir() or not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            age = now - folder.stat().st_mtime
+        except OSError:
+            continue
+        if age >= STALE_WORK_S:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder.name)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    """Returns whether process ``pid`` exists on this machine (ours or another user's)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def fsync(path: Path) -> None:

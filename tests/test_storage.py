@@ -204,3 +204,34 @@ def test_the_flow_reads_and_publishes_at_urls(
     assert {k: v["sha256"] for k, v in man["files"].items()} == {
         k: v["sha256"] for k, v in ptr["files"].items()
     }
+
+
+def test_work_folders_of_killed_runs_are_swept(tmp_path: Path) -> None:
+    """A work folder is removed only when its run's process is gone and it is old; a live run's,
+    a recent one and other names stay."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from storage.files import STALE_WORK_S, clear_stale_work
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # its pid is free now
+    root = tmp_path / "work"
+    old = time.time() - STALE_WORK_S - 60
+    folders = {
+        "killed": f"20260101T000000-{ended.pid}",
+        "live": f"20260101T000000-{os.getpid()}",
+        "other name": "notes",
+        "recent": f"20260103T000000-{ended.pid}",
+    }
+    for key, name in folders.items():
+        (root / name).mkdir(parents=True, exist_ok=True)
+        if key != "recent":
+            os.utime(root / name, (old, old))
+    assert clear_stale_work(root) == [folders["killed"]]
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [folders["live"], folders["other name"], folders["recent"]]
+    )
+    assert clear_stale_work(tmp_path / "absent") == []
