@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from flows.params import RunParams
 
-EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# 4: the run failed for a reason that is not the input (an unreachable Prefect API, a disk, a bug):
+# nothing was published, and a script can tell it from a release blocked by validation (1).
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
 
 
 def _prefect_env() -> None:
@@ -181,7 +183,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"newsfacts: {err}", file=sys.stderr)
         return EXIT_LOCKED
     except ReleaseBlocked as err:
-        print(json.dumps(err.summary, indent=2, default=str) if args.json else format_summary(err.summary))
+        _say(json.dumps(err.summary, indent=2, default=str) if args.json else format_summary(err.summary))
         print(f"newsfacts: BLOCKED, nothing published: {err.reason}", file=sys.stderr)
         return EXIT_BLOCKED
     except KeyboardInterrupt:
@@ -192,14 +194,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The temporary server stops at exit, after Prefect has sent it the run's last logs and
         # events (stopped now, the flushes would retry); the guard's deadline bounds all of it.
         return guard.exit_code()
+    except Exception as err:  # the traceback for the operator, then one line and a code of its own
+        import traceback
+
+        traceback.print_exc()
+        print(
+            f"newsfacts: the run failed, nothing published (the current release is unchanged): "
+            f"{type(err).__name__}: {err}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     finally:
         guard.close()
         if warmed:  # a run that failed before its extract map took the workers over
             from flows.parallel import shutdown_warm_pool
 
             shutdown_warm_pool()
-    print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
+    _say(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
     return EXIT_OK
+
+
+def _say(text: str) -> None:
+    """Prints the run's summary; a reader of the output that is gone (``| head``, ``| true``)
+    changes nothing of the run's outcome or exit code (the release is published by now)."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # As Python's docs advise: later writes (the exit's flush) go nowhere instead of failing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -31,8 +31,10 @@ from pathlib import Path
 
 # Prefect's range of ports for the temporary server (SubprocessASGIServer._port_range).
 PORTS = range(8000, 9000)
-# The exit code uvicorn gives when the port was taken after all: started again on another.
+# The exit code uvicorn gives when its start fails, e.g. the port was taken after all (then it is
+# started again on another port, at most ``PORT_RETRIES`` times; any other failure is reported).
 PORT_TAKEN = 3
+PORT_RETRIES = 3
 
 
 @dataclass
@@ -86,7 +88,18 @@ def _popen(port: int) -> subprocess.Popen[bytes]:
     # As Prefect's: the UI off, the server told it is a temporary one.
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
     env["PREFECT__SERVER_FINAL"] = "1"
-    return subprocess.Popen(server_command(port, os.getpid()), env=env)
+    # A closed stdout or stderr (``>&-``) is not the server's to inherit: it would fail at start.
+    out, err = (None if _fd_open(fd) else subprocess.DEVNULL for fd in (1, 2))
+    return subprocess.Popen(server_command(port, os.getpid()), env=env, stdout=out, stderr=err)
+
+
+def _fd_open(fd: int) -> bool:
+    """Returns whether this process's file descriptor ``fd`` is open."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 
 def spawn() -> EarlyServer | None:
@@ -110,15 +123,19 @@ def _wait_healthy(server: EarlyServer, timeout_s: float) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout_s
+    retries = PORT_RETRIES
     with httpx.Client() as client:
         while time.monotonic() < deadline:
             code = server.proc.poll()
-            if code == PORT_TAKEN:
+            if code == PORT_TAKEN and retries > 0 and not _port_free(server.port):
+                retries -= 1
                 server.port = free_port()
                 server.proc = _popen(server.port)
                 continue
             if code is not None:
-                raise RuntimeError(f"the temporary Prefect server exited with code {code}")
+                raise RuntimeError(
+                    f"the temporary Prefect server exited with code {code} (its log, above, says why)"
+                )
             with contextlib.suppress(httpx.TransportError):
                 if client.get(f"{server.api_url}/health").status_code == 200:
                     return

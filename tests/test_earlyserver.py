@@ -104,3 +104,60 @@ def test_the_command_exits_at_once_with_its_code_and_output(tmp_path: Path) -> N
     )
     assert done.returncode == cli.EXIT_USAGE
     assert "newsfacts:" in done.stderr
+
+
+class _Exited:
+    """A server process that has already ended with ``code``."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+    def poll(self) -> int:
+        return self.code
+
+
+def test_a_server_that_cannot_start_is_reported_not_restarted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # uvicorn's exit 3 is any failed start; only a port taken meanwhile is worth another port.
+    started: list[int] = []
+    monkeypatch.setattr(earlyserver, "_popen", lambda port: started.append(port) or _Exited(3))
+    server = earlyserver.EarlyServer(_Exited(3), earlyserver.free_port())  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="exited with code 3"):
+        earlyserver._wait_healthy(server, 30)
+    assert started == []
+
+
+def test_closed_descriptors_are_not_handed_to_the_server() -> None:
+    r, w = os.pipe()
+    os.close(r)
+    assert earlyserver._fd_open(w)
+    os.close(w)
+    assert not earlyserver._fd_open(w)
+
+
+def test_a_reader_gone_changes_no_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    r, w = os.pipe()
+    os.close(r)  # nobody reads: writing gives EPIPE
+    with os.fdopen(w, "w") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        cli._say("summary")  # no BrokenPipeError
+        cli._say("again")
+        monkeypatch.undo()
+
+
+def test_a_failed_run_has_its_own_exit_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import flows.pipeline
+
+    def unreachable(**_: object) -> None:
+        raise RuntimeError("Failed to reach API at http://127.0.0.1:9/api")
+
+    monkeypatch.setattr(earlyserver, "spawn", lambda: None)
+    monkeypatch.setattr(cli, "_warm_parse_workers", lambda p: False)
+    monkeypatch.setattr(flows.pipeline, "newsfacts_pipeline", unreachable)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Text.\n")
+    code = cli.main(["run", "--raw-dir", str(raw), "--out-dir", str(tmp_path / "out")])
+    assert code == cli.EXIT_FAILED != cli.EXIT_BLOCKED
+    assert "the run failed, nothing published" in capsys.readouterr().err
