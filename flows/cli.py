@@ -409,18 +409,35 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _exit_now(code: int) -> None:
+# Seconds the exit waits at most for Prefect's last deliveries (threads, exit handlers): with its API
+# gone (a server killed mid-run) they retry forever, and the command would never end.
+EXIT_GRACE_S = 30.0
+
+
+def _exit_now(code: int, grace_s: float = EXIT_GRACE_S) -> None:
     """Ends the process as a normal exit would (other threads joined, the exit handlers run:
     Prefect's last log and event flushes, the temporary server's stop, files flushed) but without
     the interpreter's teardown of every imported module and object, which takes seconds of
-    native code after a run (2.5 s after a seeds run; nothing of it is needed)."""
+    native code after a run (2.5 s after a seeds run; nothing of it is needed). Threads and
+    handlers get ``grace_s`` seconds in all; then the process ends anyway, saying so."""
     import atexit
     import threading
+    import time
 
+    deadline = time.monotonic() + grace_s
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
-    atexit._run_exitfuncs()
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    handlers = threading.Thread(target=atexit._run_exitfuncs, name="exit-handlers", daemon=True)
+    handlers.start()
+    handlers.join(timeout=max(1.0, deadline - time.monotonic()))
+    if handlers.is_alive() or any(
+        t.is_alive() and not t.daemon and t is not threading.current_thread() for t in threading.enumerate()
+    ):
+        print(
+            f"newsfacts: stopped waiting for Prefect's last logs after {grace_s:.0f} s (is its API reachable?)",
+            file=sys.stderr,
+        )
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

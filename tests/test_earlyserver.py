@@ -161,3 +161,25 @@ def test_a_failed_run_has_its_own_exit_code(
     code = cli.main(["run", "--raw-dir", str(raw), "--out-dir", str(tmp_path / "out")])
     assert code == cli.EXIT_FAILED != cli.EXIT_BLOCKED
     assert "the run failed, nothing published" in capsys.readouterr().err
+
+
+def test_the_exit_gives_up_on_handlers_that_never_end() -> None:
+    # Prefect's last log flush to an API that is gone retries forever: the command still ends.
+    code = (
+        "import atexit, threading, time\n"
+        "from flows import cli\n"
+        "atexit.register(time.sleep, 600)\n"
+        "threading.Thread(target=time.sleep, args=(600,)).start()\n"
+        "cli._exit_now(5, grace_s=1.0)\n"
+    )
+    t0 = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 5
+    assert time.monotonic() - t0 < 60
+    assert "stopped waiting for Prefect's last logs" in done.stderr
