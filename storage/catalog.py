@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from storage.files import read_json, read_text
+from storage.files import process_alive, read_json, read_text
 from storage.partitions import read_columns, read_table
 from storage.releases import RELEASES
 from storage.stores import LocalStore, ReleaseStore
@@ -123,18 +123,8 @@ def public_base(store: ReleaseStore) -> str | None:
         return env.rstrip("/")
     if isinstance(store, LocalStore):
         marker = read_json(store.out_dir / SERVE_MARKER)
-        if marker and isinstance(marker.get("url"), str) and _alive(marker.get("pid")):
+        if marker and isinstance(marker.get("url"), str) and process_alive(marker.get("pid")):
             return str(marker["url"]).rstrip("/")
     return None
 
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True

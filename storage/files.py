@@ -248,7 +248,7 @@ def clear_stale_work(work_root: Path, now: float | None = None) -> list[str]:
         return gone
     for folder in sorted(work_root.iterdir()):
         pid = folder.name.rpartition("-")[2]
-        if not folder.is_dir() or not pid.isdigit() or _alive(int(pid)):
+        if not folder.is_dir() or not pid.isdigit() or process_alive(int(pid)):
             continue
         try:
             age = now - folder.stat().st_mtime
@@ -260,9 +260,10 @@ def clear_stale_work(work_root: Path, now: float | None = None) -> list[str]:
     return gone
 
 
-def _alive(pid: int) -> bool:
-    """Returns whether process ``pid`` exists on this machine (ours or another user's)."""
-    if pid <= 0:
+def process_alive(pid: object) -> bool:
+    """Returns whether ``pid`` names a process that exists on this machine (ours or another
+    user's); anything but a positive int names none."""
+    if not isinstance(pid, int) or pid <= 0:
         return False
     try:
         os.kill(pid, 0)
