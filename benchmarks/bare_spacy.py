@@ -1,5 +1,8 @@
 """Bare spaCy: ``nlp.pipe`` over the cleaned texts of a published ``articles.parquet``, with the model
 and components the pipeline uses (``transforms.nlp.load_model``) and the same number of processes.
+The components are spaCy's own (``stock=True``): the pipeline's faster stand-ins for the attribute
+ruler and the lemmatizer (``transforms.fastpipes``, same attributes set) are part of what is
+measured against it; ``--fast`` measures the parse with them too.
 
 The baseline the whole run is compared with. Prints one JSON object: model load seconds, pipe
 seconds, articles, characters and tokens. Every Doc is consumed (its length summed) and dropped.
@@ -32,7 +35,12 @@ def _char_batches(texts: list[str], max_items: int, max_chars: int) -> list[list
 
 
 def measure(
-    texts: list[str], model: str, processes: int, batch_size: int, batch_chars: int | None = None
+    texts: list[str],
+    model: str,
+    processes: int,
+    batch_size: int,
+    batch_chars: int | None = None,
+    fast: bool = False,
 ) -> dict[str, Any]:
     """Returns the seconds spent loading the model and running ``nlp.pipe`` over ``texts`` (with
     ``batch_chars``: in one process, batches cut at that many characters too, longest texts first
@@ -42,7 +50,7 @@ def measure(
     from transforms.nlp import load_model
 
     t0 = time.perf_counter()
-    nlp = load_model(model)
+    nlp = load_model(model, stock=not fast)
     load_s = time.perf_counter() - t0
     t0, c0 = time.perf_counter(), time.process_time()
     tokens = 0
@@ -60,6 +68,7 @@ def measure(
     cpu_s = time.process_time() - c0
     return {
         "model": model,
+        "components_stock": not fast,
         "components": nlp.pipe_names,
         "processes": processes,
         "batch_size": batch_size,
@@ -89,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         "--batch-chars", type=int, default=None, help="also cut batches at N characters (one process only)"
     )
     p.add_argument("--limit", type=int, default=None, help="only the first N texts")
+    p.add_argument("--fast", action="store_true", help="with the pipeline's faster ruler and lemmatizer")
     args = p.parse_args(argv)
     texts = pl.read_parquet(args.articles, columns=["text"])["text"].to_list()
     if args.limit is not None:
         texts = texts[: args.limit]
-    print(json.dumps(measure(texts, args.model, args.processes, args.batch_size, args.batch_chars)))
+    print(
+        json.dumps(measure(texts, args.model, args.processes, args.batch_size, args.batch_chars, args.fast))
+    )
     return 0
 
 

