@@ -30,8 +30,10 @@ from typing import Any
 
 import numpy as np
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.language import Language
-from spacy.pipeline import Lemmatizer
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 # Pattern attribute → (its column in the token array, whether its value is a string).
@@ -47,9 +49,10 @@ MEMO_MAX = 200_000
 # Which attribute indexes a pattern, most selective first.
 _ANCHORS = ("LOWER", "TAG", "DEP", "IS_SPACE")
 
-# A check of one token: (column, test of the column's value).
-Check = tuple[int, Callable[[int], bool]]
-# A compiled pattern: its rule, its key (the rule's number as a string's hash) and its tokens' checks.
+# A check of one token: (column, test, its argument); ``test(arg, value, strings)`` is a module
+# function (so a loaded pipeline still pickles), ``strings`` the Doc's string store.
+Check = tuple[int, Callable[[Any, int, Any], bool], Any]
+# A compiled pattern: its rule, its key (the rule's number as a string id) and its tokens' checks.
 Compiled = tuple[int, int, tuple[tuple[Check, ...], ...]]
 
 
@@ -57,55 +60,80 @@ class Unsupported(ValueError):
     """A pattern uses what this matcher does not do."""
 
 
-def _value(attr: str, v: Any, strings: Any) -> int:
+def _eq(want: int, x: int, strings: Any) -> bool:
+    return x == want
+
+
+def _in(values: frozenset[int], x: int, strings: Any) -> bool:
+    return x in values
+
+
+def _not_in(values: frozenset[int], x: int, strings: Any) -> bool:
+    return x not in values
+
+
+class _Regex:
+    """A REGEX test of a string attribute, its verdict per string id remembered (bounded)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.rx = re.compile(pattern)
+        self.memo: dict[int, bool] = {}
+
+    def test(self, x: int, strings: Any) -> bool:
+        hit = self.memo.get(x)
+        if hit is None:
+            if len(self.memo) >= MEMO_MAX:
+                self.memo.clear()
+            hit = self.memo[x] = bool(self.rx.search(strings[x])) if x in strings else False
+        return hit
+
+
+def _regex(rx: _Regex, x: int, strings: Any) -> bool:
+    return rx.test(x, strings)
+
+
+def _value(attr: str, v: Any) -> int:
     if _ATTRS[attr][1]:
         if not isinstance(v, str):
             raise Unsupported(f"{attr} value {v!r}")
-        # spaCy's own ids: a symbol ("POS", "nsubj") has a small fixed id, not its string's hash
-        return 0 if v == "" else int(strings.add(v))
+        # spaCy's own ids: a symbol ("POS", "nsubj") has a small fixed id, not its string's hash;
+        # looked up, not added: the vocabulary stays as spaCy's matcher leaves it
+        return int(get_string_id(v))
     if not isinstance(v, bool):
         raise Unsupported(f"{attr} value {v!r}")
     return int(v)
 
 
-def _check(attr: str, spec: Any, strings: Any) -> tuple[Check, set[int] | None]:
+def _check(attr: str, spec: Any) -> tuple[Check, set[int] | None]:
     """Returns the token check for ``attr`` = ``spec`` and the values that can satisfy it (None
     when they cannot be listed, as for a regular expression)."""
     if attr not in _ATTRS:
         raise Unsupported(attr)
     col = _ATTRS[attr][0]
     if not isinstance(spec, dict):
-        want = _value(attr, spec, strings)
-        return (col, want.__eq__), {want}
+        want = _value(attr, spec)
+        return (col, _eq, want), {want}
     if len(spec) != 1:
         raise Unsupported(f"{attr} {spec!r}")
     ((op, arg),) = spec.items()
     if op in ("IN", "NOT_IN"):
         if not isinstance(arg, list):
             raise Unsupported(f"{attr} {spec!r}")
-        values = frozenset(_value(attr, v, strings) for v in arg)
+        values = frozenset(_value(attr, v) for v in arg)
         if op == "IN":
-            return (col, values.__contains__), set(values)
-        return (col, lambda x: x not in values), None
+            return (col, _in, values), set(values)
+        return (col, _not_in, values), None
     if op == "REGEX" and _ATTRS[attr][1] and isinstance(arg, str):
-        rx = re.compile(arg)
-        memo: dict[int, bool] = {}
-
-        def search(x: int) -> bool:
-            hit = memo.get(x)
-            if hit is None:
-                hit = memo[x] = bool(rx.search(strings[x])) if x in strings else False
-            return hit
-
-        return (col, search), None
+        return (col, _regex, _Regex(arg)), None
     raise Unsupported(f"{attr} {spec!r}")
 
 
 class IndexedRuleMatcher:
-    """Callable as ``AttributeRuler.match``: returns the ruler's matches of a Doc, sorted as the
-    ruler sorts them (rule number, key, start, end), found through per-attribute indexes."""
+    """Returns the matches of a list of attribute-ruler patterns in a Doc, sorted as
+    ``AttributeRuler.match`` sorts them (rule number, key, start, end), found through
+    per-attribute indexes."""
 
-    def __init__(self, patterns: Sequence[dict[str, Any]], strings: Any) -> None:
+    def __init__(self, patterns: Sequence[dict[str, Any]]) -> None:
         # One-token patterns: tried once per distinct token (its four values), the answer memoised.
         self._single_index: list[dict[int, list[Compiled]]] = [{} for _ in _COLUMNS]
         self._single_always: list[Compiled] = []
@@ -115,7 +143,7 @@ class IndexedRuleMatcher:
         self._always: list[Compiled] = []
         self.rules = len(patterns)
         for rule, entry in enumerate(patterns):
-            key = int(strings.add(str(rule)))
+            key = int(get_string_id(str(rule)))
             for pattern in entry["patterns"]:
                 if not pattern:
                     raise Unsupported("empty pattern")
@@ -126,7 +154,7 @@ class IndexedRuleMatcher:
                         raise Unsupported(repr(spec))
                     checks = []
                     for attr, want in spec.items():
-                        check, values = _check(attr, want, strings)
+                        check, values = _check(attr, want)
                         checks.append(check)
                         if n == 0:
                             first_values[attr] = values
@@ -141,7 +169,7 @@ class IndexedRuleMatcher:
                 for v in first_values[anchor] or ():
                     (self._single_index if single else self._index)[col].setdefault(v, []).append(compiled)
 
-    def _singles(self, row: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    def _singles(self, row: tuple[int, ...], strings: Any) -> tuple[tuple[int, int], ...]:
         """Returns (rule, key) of the one-token patterns that a token with these values matches."""
         memo = self._memo
         hit = memo.get(row)
@@ -152,7 +180,9 @@ class IndexedRuleMatcher:
             for col, table in enumerate(self._single_index):
                 cands.extend(table.get(row[col], ()))
             hit = memo[row] = tuple(
-                (rule, key) for rule, key, (checks,) in cands if all(test(row[col]) for col, test in checks)
+                (rule, key)
+                for rule, key, (checks,) in cands
+                if all(test(arg, row[col], strings) for col, test, arg in checks)
             )
         return hit
 
@@ -160,6 +190,7 @@ class IndexedRuleMatcher:
         """Returns (rule number, key, start, end) of every match in ``doc``, sorted."""
         if not len(doc):
             return []
+        strings = doc.vocab.strings
         rows = list(map(tuple, doc.to_array(_COLUMNS).tolist()))
         n = len(rows)
         memo = self._memo
@@ -167,7 +198,7 @@ class IndexedRuleMatcher:
         for i, row in enumerate(rows):
             hit = memo.get(row)
             if hit is None:
-                hit = self._singles(row)
+                hit = self._singles(row, strings)
             for rule, key in hit:
                 found.append((rule, key, i, i + 1))
         tables = [(col, table) for col, table in enumerate(self._index) if table]
@@ -178,26 +209,63 @@ class IndexedRuleMatcher:
             for rule, key, tokens in cands:
                 end = i + len(tokens)
                 if end <= n and all(
-                    test(rows[i + k][col]) for k, checks in enumerate(tokens) for col, test in checks
+                    test(arg, rows[i + k][col], strings)
+                    for k, checks in enumerate(tokens)
+                    for col, test, arg in checks
                 ):
                     found.append((rule, key, i, end))
         return sorted(set(found))
 
 
+class RulerMatch:
+    """The ``match`` of an attribute ruler given an :class:`IndexedRuleMatcher`: rebuilt from the
+    ruler's patterns whenever they change (patterns added, ``clear``, ``from_bytes``), and spaCy's
+    own matching for patterns it does not support."""
+
+    def __init__(self, ruler: Any) -> None:
+        self.ruler = ruler
+        self._seen: tuple[Any, int, int] | None = None
+        self._indexed: IndexedRuleMatcher | None = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        ruler = self.ruler
+        state = (ruler.matcher, len(ruler.matcher), len(ruler.attrs))
+        if self._seen is not None and state[0] is self._seen[0] and state[1:] == self._seen[1:]:
+            return
+        self._seen = state
+        try:
+            patterns = ruler.patterns
+            self._indexed = IndexedRuleMatcher(patterns) if len(patterns) == len(ruler.attrs) else None
+        except Unsupported:
+            self._indexed = None
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the ruler's current patterns are matched through the indexes."""
+        self._refresh()
+        return self._indexed is not None
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        """Returns what ``AttributeRuler.match`` returns for ``doc``."""
+        self._refresh()
+        if self._indexed is None:
+            return type(self.ruler).match(self.ruler, doc)
+        return self._indexed(doc)
+
+
 def index_attribute_ruler(nlp: Language, name: str = "attribute_ruler") -> bool:
-    """Gives the pipeline's attribute ruler an :class:`IndexedRuleMatcher`; returns False (and
-    leaves spaCy's matcher) when there is no such component or a pattern is not supported."""
+    """Gives the pipeline's attribute ruler a :class:`RulerMatch`; returns False (and leaves
+    spaCy's matcher) when there is no such component or a pattern is not supported."""
     if name not in nlp.pipe_names:
         return False
     ruler = nlp.get_pipe(name)
-    patterns = getattr(ruler, "patterns", None)
-    if not isinstance(patterns, list) or len(patterns) != len(getattr(ruler, "attrs", ())):
+    if not isinstance(ruler, AttributeRuler):
         return False
-    try:
-        matcher = IndexedRuleMatcher(patterns, nlp.vocab.strings)
-    except Unsupported:
+    match = RulerMatch(ruler)
+    if not match.indexed:
         return False
-    ruler.match = matcher  # type: ignore[attr-defined]  # the instance's match: __call__ then sets the same attributes
+    ruler.match = match  # type: ignore[method-assign]  # the instance's match: __call__ then sets the same attributes
     return True
 
 
@@ -233,19 +301,27 @@ class MemoLemmatizer(Lemmatizer):
         return doc
 
 
+class MemoEnglishLemmatizer(MemoLemmatizer, EnglishLemmatizer):
+    """English's rule lemmatizer (its ``is_base_form``) with :class:`MemoLemmatizer`'s call."""
+
+
+# Lemmatizer classes whose rule lemma depends on the token's form, POS and morphology alone, and
+# their memoised stand-ins (another language's may read more: Spanish reads sentence starts).
+_MEMO_CLASSES: dict[type, type] = {Lemmatizer: MemoLemmatizer, EnglishLemmatizer: MemoEnglishLemmatizer}
+
+
 def memo_lemmatizer(nlp: Language, name: str = "lemmatizer") -> bool:
     """Makes the pipeline's rule lemmatizer a :class:`MemoLemmatizer`; returns False (and leaves
-    it) when there is none or it works another way (a lookup or custom lemmatizer)."""
+    it) when there is none, it works another way (lookup mode) or is another language's."""
     if name not in nlp.pipe_names:
         return False
     lem = nlp.get_pipe(name)
-    if not isinstance(lem, Lemmatizer) or getattr(lem, "mode", None) != "rule":
-        return False
-    base = type(lem)
-    if issubclass(base, MemoLemmatizer):
+    if isinstance(lem, MemoLemmatizer):
         return True
-    # The language's own subclass (its is_base_form) stays in the method order, below ours.
-    lem.__class__ = type(f"Memo{base.__name__}", (MemoLemmatizer, base), {})
+    memo_class = _MEMO_CLASSES.get(type(lem))
+    if memo_class is None or getattr(lem, "mode", None) != "rule":
+        return False
+    lem.__class__ = memo_class
     return True
 
 
