@@ -443,4 +443,9 @@ def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
     actor = _parties(subj, ms)
     if actor is None and not pronoun_subject(subj, verb):
         return None  # an unresolved he/she/they still said it: kept, actor unknown
-    return (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)
+    found = (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)
+    if found is None:
+        from transforms.events.evaluative import evaluated  # it builds on this module
+
+        found = evaluated(verb, ms, actor)
+    return found

@@ -1,0 +1,111 @@
+"""Evaluative speech: a party says something good or bad of another in words the copular and
+naming patterns of :mod:`appraisal` do not reach ("X said Y is obsessed with undermining Z",
+"X says Y would divide us even more", "“thug Y kills journalists,” X tweeted"). The reported
+clause's evaluative words (the ``[appraisal]`` polarity lists) decide the sense, its subject
+(or the party an evaluative word qualifies) is the one appraised. Disapproval is ACCUSE
+(CAMEO 111), praise SUPPORT (CAMEO 051).
+
+Left out: a hedged or conditional clause ("Y could be…", "if Y wins…"), a question, a clause
+about the speaker ("I", "we") or about no party, and a clause whose words lean both ways.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.events.appraisal import (
+    _ACCUSE,
+    _SPEAKER,
+    _SUPPORT,
+    _found,
+    _modal_hedge,
+    _negated,
+    _polar,
+    _reported,
+    _target,
+)
+from transforms.events.mentions import Party, _Mentions
+from transforms.events.triggers import _Found
+
+# Clauses inside the reported one that say nothing of its subject: a condition, a time, a reason
+# given by another, a clause of its own about something else.
+_CONDITION_MARKS = frozenset({"if", "unless", "whether", "when", "while", "although", "though", "before", "until"})
+_PARTY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _condition(tok: Token) -> bool:
+    """Whether a clause is a condition or time frame ("if Y wins", "when Y took office")."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in tok.children)
+
+
+def _words_of(clause: Token) -> list[Token]:
+    """The words that say what the clause says of its subject: its verb (and the verbs coordinated
+    with it), their predicate, object and manner, and these words' own modifiers ("ran a very
+    negative campaign"); not what a phrase or a clause inside says of something else."""
+    verbs = [clause, *(c for c in clause.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ"))]
+    out: list[Token] = []
+    for v in verbs:
+        out.append(v)
+        for c in v.children:
+            if c.dep_ in _PREDICATE_DEPS or (c.dep_ == "ccomp" and c.pos_ in ("ADJ", "NOUN")):
+                out.append(c)
+                out += [m for m in c.children if m.dep_ in _MODIFIER_DEPS]
+                out += [m for g in c.children if g.dep_ in _MODIFIER_DEPS for m in g.children if m.dep_ == "advmod"]
+    return out
+
+
+_PREDICATE_DEPS = frozenset({"acomp", "attr", "oprd", "dobj", "advmod"})
+_MODIFIER_DEPS = frozenset({"amod", "compound", "advmod", "conj", "appos"})
+
+
+def _sign(toks: list[Token], clause: Token) -> int:
+    """The clause's sense: +1 praise, -1 blame, 0 none or mixed; a "not" on a word or on the
+    clause turns it ("not qualified")."""
+    pos = neg = 0
+    for t in toks:
+        p = _polar(t)
+        if p == 0:
+            continue
+        if _negated(t) or (t.head is not t and t.head.pos_ in ("VERB", "AUX") and _negated(t.head)):
+            p = -p
+        if p > 0:
+            pos += 1
+        else:
+            neg += 1
+    if pos and neg:
+        return 0
+    return 1 if pos else -1 if neg else 0
+
+
+def _qualified_party(toks: list[Token], ms: _Mentions, actor: Party | None, accuse: bool) -> Party | None:
+    """A named party an evaluative word qualifies directly ("thug Y", "the dishonest Y")."""
+    for t in toks:
+        if _polar(t) == 0 or t.dep_ not in ("amod", "compound", "appos"):
+            continue
+        head = t.head
+        if head.ent_type_ in _PARTY_LABELS and (p := _target(head, ms, actor, accuse)) is not None:
+            return p
+    return None
+
+
+def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
+    """Returns the ACCUSE or SUPPORT a speech verb states by the evaluative words of the clause it
+    reports, about the clause's subject (a named party, not the speaker), or None."""
+    if verb.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
+        return None
+    for clause in _reported(verb):
+        if _modal_hedge(clause) or _condition(clause):
+            continue
+        toks = _words_of(clause)
+        sign = _sign(toks, clause)
+        if sign == 0:
+            continue
+        accuse = sign < 0
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        target: Party | None = None
+        if subj is not None and subj.lower_ not in _SPEAKER and subj.pos_ != "PRON":
+            target = _target(subj, ms, actor, accuse)
+        target = target or _qualified_party(toks, ms, actor, accuse)
+        if target is not None:
+            return _found(verb, _ACCUSE if accuse else _SUPPORT, actor, target)
+    return None
