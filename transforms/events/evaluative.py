@@ -23,6 +23,8 @@ from transforms.events.appraisal import (
     _polar,
     _reported,
     _target,
+    polarity,
+    words,
 )
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.triggers import _Found
@@ -62,7 +64,14 @@ def _sign(toks: list[Token], clause: Token) -> int:
     """The clause's sense: +1 praise, -1 blame, 0 none or mixed; a "not" on a word or on the
     clause turns it ("not qualified")."""
     pos = neg = 0
+    preds = [t for t in toks if t.dep_ in ("attr", "acomp", "oprd") and t.head is clause]
+    for pred in preds:
+        p = polarity(pred, clause)
+        pos, neg = pos + (p > 0), neg + (p < 0)
+    skip = {t.i for pred in preds for t in (pred, *pred.subtree)}
     for t in toks:
+        if t.i in skip:
+            continue
         p = _polar(t)
         if p == 0:
             continue
@@ -88,12 +97,29 @@ def _qualified_party(toks: list[Token], ms: _Mentions, actor: Party | None, accu
     return None
 
 
+def _clauses(verb: Token) -> list[Token]:
+    """The clauses a speech verb reports, and those a first-person or pronoun opinion inside them
+    holds ("said he agrees Y is an opportunist", "“I think Y is a disaster,” X said")."""
+    out: list[Token] = []
+    for clause in _reported(verb):
+        out.append(clause)
+        subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if clause.lemma_.lower() in words("opinion_verbs") | _AGREEING and subj is not None and subj.pos_ == "PRON":
+            if not _negated(clause):
+                out += [c for c in clause.children if c.dep_ == "ccomp"]
+    return out
+
+
+_AGREEING = frozenset({"agree", "fear", "worry"})
+
+
 def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """Returns the ACCUSE or SUPPORT a speech verb states by the evaluative words of the clause it
-    reports, about the clause's subject (a named party, not the speaker), or None."""
+    reports, about the clause's subject (a named party, or a he/she/they that stands for one,
+    not the speaker), or None."""
     if verb.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
         return None
-    for clause in _reported(verb):
+    for clause in _clauses(verb):
         if _modal_hedge(clause) or _condition(clause):
             continue
         toks = _words_of(clause)
@@ -103,9 +129,14 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         accuse = sign < 0
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         target: Party | None = None
-        if subj is not None and subj.lower_ not in _SPEAKER and subj.pos_ != "PRON":
+        if subj is not None and subj.lower_ not in _SPEAKER and (
+            subj.pos_ != "PRON" or subj.lower_ in _THIRD
+        ):
             target = _target(subj, ms, actor, accuse)
         target = target or _qualified_party(toks, ms, actor, accuse)
         if target is not None:
             return _found(verb, _ACCUSE if accuse else _SUPPORT, actor, target)
     return None
+
+
+_THIRD = frozenset({"he", "she", "they"})
