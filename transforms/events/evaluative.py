@@ -18,7 +18,6 @@ from transforms.events.appraisal import (
     _SPEAKER,
     _SUPPORT,
     _found,
-    _modal_hedge,
     _negated,
     _polar,
     _reported,
@@ -31,13 +30,17 @@ from transforms.events.triggers import _Found
 
 # Clauses inside the reported one that say nothing of its subject: a condition, a time, a reason
 # given by another, a clause of its own about something else.
-_CONDITION_MARKS = frozenset({"if", "unless", "whether", "when", "while", "although", "though", "before", "until"})
+_CONDITION_MARKS = frozenset(
+    {"if", "unless", "whether", "when", "while", "although", "though", "before", "until"}
+)
 _PARTY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _condition(tok: Token) -> bool:
     """Whether a clause is a condition or time frame ("if Y wins", "when Y took office")."""
-    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in tok.children)
+    return tok.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in tok.children
+    )
 
 
 def _words_of(clause: Token) -> list[Token]:
@@ -49,14 +52,21 @@ def _words_of(clause: Token) -> list[Token]:
     for v in verbs:
         out.append(v)
         for c in v.children:
-            if c.dep_ in _PREDICATE_DEPS or (c.dep_ == "ccomp" and c.pos_ in ("ADJ", "NOUN")):
+            deed = c.dep_ == "dobj" and v.lemma_.lower() in words("deed_verbs")  # "ran a negative campaign"
+            if deed or c.dep_ in _PREDICATE_DEPS or (c.dep_ == "ccomp" and c.pos_ in ("ADJ", "NOUN")):
                 out.append(c)
                 out += [m for m in c.children if m.dep_ in _MODIFIER_DEPS]
-                out += [m for g in c.children if g.dep_ in _MODIFIER_DEPS for m in g.children if m.dep_ == "advmod"]
+                out += [
+                    m
+                    for g in c.children
+                    if g.dep_ in _MODIFIER_DEPS
+                    for m in g.children
+                    if m.dep_ == "advmod"
+                ]
     return out
 
 
-_PREDICATE_DEPS = frozenset({"acomp", "attr", "oprd", "dobj", "advmod"})
+_PREDICATE_DEPS = frozenset({"acomp", "attr", "oprd", "advmod"})
 _MODIFIER_DEPS = frozenset({"amod", "compound", "advmod", "conj", "appos"})
 
 
@@ -64,7 +74,7 @@ def _sign(toks: list[Token], clause: Token) -> int:
     """The clause's sense: +1 praise, -1 blame, 0 none or mixed; a "not" on a word or on the
     clause turns it ("not qualified")."""
     pos = neg = 0
-    preds = [t for t in toks if t.dep_ in ("attr", "acomp", "oprd") and t.head is clause]
+    preds = [t for t in toks if t.dep_ in ("attr", "acomp", "oprd") and t.head.i == clause.i]
     for pred in preds:
         p = polarity(pred, clause)
         pos, neg = pos + (p > 0), neg + (p < 0)
@@ -75,8 +85,12 @@ def _sign(toks: list[Token], clause: Token) -> int:
         p = _polar(t)
         if p == 0:
             continue
-        if _negated(t) or (t.head is not t and t.head.pos_ in ("VERB", "AUX") and _negated(t.head)):
-            p = -p
+        if _negated(t) or (t.head.i != t.i and t.head.pos_ in ("VERB", "AUX") and _negated(t.head)):
+            continue  # "did not lie" clears no one and blames no one
+        if t.head.i != t.i and (
+            t.head.lower_ in _NOTHING or any(c.dep_ == "det" and c.lower_ == "no" for c in t.head.children)
+        ):
+            continue  # "did nothing illegal", "made no mistake"
         if p > 0:
             pos += 1
         else:
@@ -104,9 +118,13 @@ def _clauses(verb: Token) -> list[Token]:
     for clause in _reported(verb):
         out.append(clause)
         subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-        if clause.lemma_.lower() in words("opinion_verbs") | _AGREEING and subj is not None and subj.pos_ == "PRON":
-            if not _negated(clause):
-                out += [c for c in clause.children if c.dep_ == "ccomp"]
+        if (
+            clause.lemma_.lower() in words("opinion_verbs") | _AGREEING
+            and subj is not None
+            and subj.pos_ == "PRON"
+            and not _negated(clause)
+        ):
+            out += [c for c in clause.children if c.dep_ == "ccomp"]
     return out
 
 
@@ -120,8 +138,8 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     if verb.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
         return None
     for clause in _clauses(verb):
-        if _modal_hedge(clause) or _condition(clause):
-            continue
+        if _condition(clause) or any(c.dep_ == "aux" and c.lower_ in _MODALS for c in clause.children):
+            continue  # "Y could be…", "Y should be ashamed": a guess or a demand, no appraisal made
         toks = _words_of(clause)
         sign = _sign(toks, clause)
         if sign == 0:
@@ -129,8 +147,10 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         accuse = sign < 0
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         target: Party | None = None
-        if subj is not None and subj.lower_ not in _SPEAKER and (
-            subj.pos_ != "PRON" or subj.lower_ in _THIRD
+        if (
+            subj is not None
+            and subj.lower_ not in _SPEAKER
+            and (subj.pos_ != "PRON" or subj.lower_ in _THIRD)
         ):
             target = _target(subj, ms, actor, accuse)
         target = target or _qualified_party(toks, ms, actor, accuse)
@@ -140,3 +160,5 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
 
 
 _THIRD = frozenset({"he", "she", "they"})
+_NOTHING = frozenset({"nothing", "none", "nobody", "no one"})
+_MODALS = frozenset({"could", "might", "may", "should", "must", "ought", "would", "can", "'d"})
