@@ -43,6 +43,7 @@ from transforms.events.scope import (
     pattern_noun,
     pledged_conflict,
     refused,
+    specific_event,
     thing_compound,
     title_clause,
 )
@@ -127,19 +128,10 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False, other_side: boo
         return True
     if entry.event_type not in lex.location_suffices:
         return False
-    if trig.pos_ != "VERB" and _specific(trig):
+    if trig.pos_ != "VERB" and specific_event(trig):
         return True  # "the attacks", "the arrest": one violent or coercive event, its parties unnamed
     # violence and protest are events where they happened, also when no party is named
     return found.location is not None or (entry.event_type in lex.casualty_types and counted)
-
-
-_SPECIFIC_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-
-
-def _specific(noun: Token) -> bool:
-    """Whether an event noun refers to one event ("the attacks", "an agreement"), not to a kind
-    ("endorsements", "criticism"): an article or demonstrative of its own."""
-    return any(c.dep_ == "det" and c.lower_ in _SPECIFIC_DETS for c in noun.children)
 
 
 def _one_sided(found: _Found) -> bool:
