@@ -60,3 +60,15 @@ def test_specific_violent_event_without_named_parties(nlp: Language) -> None:
     assert (r["actor_text"], r["target_text"]) == (None, None)
     # a kind of event, not one event
     assert "ASSAULT" not in types(extract(nlp, "Officials said little about bombings in general."))
+
+
+def test_performative_and_news_present_of_a_speech_act(nlp: Language) -> None:
+    rows = extract(nlp, '"I condemn his views in the strongest terms," Peter Halvorsen said.')
+    assert "ACCUSE" in types(rows)
+    r = only(extract(nlp, "Peter Halvorsen blames the Liberal Party for the failure of the talks."), "ACCUSE")
+    assert r["target_text"] == "the Liberal Party"
+    # a group's present stays a generic statement; so does a habit
+    assert "ACCUSE" not in types(extract(nlp, "Conservatives blame the Liberal Party for everything."))
+    assert "ACCUSE" not in types(
+        extract(nlp, "Peter Halvorsen often blames the Liberal Party for the weather.")
+    )
