@@ -72,3 +72,8 @@ def test_performative_and_news_present_of_a_speech_act(nlp: Language) -> None:
     assert "ACCUSE" not in types(
         extract(nlp, "Peter Halvorsen often blames the Liberal Party for the weather.")
     )
+
+
+def test_pressure_on_a_matter_is_a_request(nlp: Language) -> None:
+    r = only(extract(nlp, "Liberal groups have pressured Peter Halvorsen on recent appointments."), "REQUEST")
+    assert r["target_text"] == "Peter Halvorsen"
