@@ -27,6 +27,7 @@ from transforms.events.appraisal import (
 )
 from transforms.events.mentions import Party, _Mentions
 from transforms.events.triggers import _Found
+from transforms.nlp import doc_text
 
 # Clauses inside the reported one that say nothing of its subject: a condition, a time, a reason
 # given by another, a clause of its own about something else.
@@ -135,8 +136,6 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """Returns the ACCUSE or SUPPORT a speech verb states by the evaluative words of the clause it
     reports, about the clause's subject (a named party, or a he/she/they that stands for one,
     not the speaker), or None."""
-    if verb.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
-        return None
     for clause in _clauses(verb):
         if _condition(clause) or any(c.dep_ == "aux" and c.lower_ in _MODALS for c in clause.children):
             continue  # "Y could be…", "Y should be ashamed": a guess or a demand, no appraisal made
@@ -154,9 +153,15 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         ):
             target = _target(subj, ms, actor, accuse)
         target = target or _qualified_party(toks, ms, actor, accuse)
-        if target is not None:
+        if target is not None and not _question(verb):
             return _found(verb, _ACCUSE if accuse else _SUPPORT, actor, target)
     return None
+
+
+def _question(verb: Token) -> bool:
+    """Whether the verb's sentence asks rather than says (it ends in a question mark)."""
+    sent = verb.sent
+    return doc_text(verb.doc)[sent.start_char : sent.end_char].rstrip().rstrip("\"'”’").endswith("?")
 
 
 _THIRD = frozenset({"he", "she", "they"})
