@@ -77,3 +77,17 @@ def test_performative_and_news_present_of_a_speech_act(nlp: Language) -> None:
 def test_pressure_on_a_matter_is_a_request(nlp: Language) -> None:
     r = only(extract(nlp, "Liberal groups have pressured Peter Halvorsen on recent appointments."), "REQUEST")
     assert r["target_text"] == "Peter Halvorsen"
+
+
+def test_light_verb_makes_a_stance_an_act(nlp: Language) -> None:
+    r = only(extract(nlp, "Peter Halvorsen expressed support for the Liberal Party on Monday."), "SUPPORT")
+    assert (r["actor_text"], r["target_text"]) == ("Peter Halvorsen", "the Liberal Party")
+    assert "REJECT" in types(extract(nlp, "The Liberal Party voiced opposition to the treaty."))
+    # a standing level of support is no act
+    assert extract(nlp, "Support for Peter Halvorsen among voters is high.") == []
+
+
+def test_pressing_someone_to_act_is_a_request(nlp: Language) -> None:
+    r = only(extract(nlp, "Peter Halvorsen encouraged Maria Lindqvist to run for mayor."), "REQUEST")
+    assert r["target_text"] == "Maria Lindqvist"
+    assert extract(nlp, "Peter Halvorsen pushed the cart.") == []
