@@ -1,6 +1,5 @@
 """Recall round 9 (invented sentences): evaluative speech about a named party, office nouns as
-parties, verbs and nouns of the manual the lexicon lacked, and a specific violent event whose
-parties the sentence leaves unnamed."""
+parties, verbs and nouns of the manual the lexicon lacked, performatives, light verbs."""
 
 from __future__ import annotations
 
@@ -53,13 +52,6 @@ def test_manual_verbs_and_nouns(nlp: Language) -> None:
     assert "ASSAULT" in types(rows)
     rows = extract(nlp, "The Liberal Party dismissed the allegations against Peter Halvorsen.")
     assert "ACCUSE" in types(rows)
-
-
-def test_specific_violent_event_without_named_parties(nlp: Language) -> None:
-    r = only(extract(nlp, "Officials said little about the bombing, which lasted for hours."), "ASSAULT")
-    assert (r["actor_text"], r["target_text"]) == (None, None)
-    # a kind of event, not one event
-    assert "ASSAULT" not in types(extract(nlp, "Officials said little about bombings in general."))
 
 
 def test_performative_and_news_present_of_a_speech_act(nlp: Language) -> None:

@@ -15,7 +15,6 @@ from spacy.tokens import Token
 
 from transforms.events.appraisal import (
     _ACCUSE,
-    _SPEAKER,
     _SUPPORT,
     _found,
     _negated,
@@ -48,7 +47,16 @@ def _words_of(clause: Token) -> list[Token]:
     """The words that say what the clause says of its subject: its verb (and the verbs coordinated
     with it), their predicate, object and manner, and these words' own modifiers ("ran a very
     negative campaign"); not what a phrase or a clause inside says of something else."""
-    verbs = [clause, *(c for c in clause.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ"))]
+    verbs = [
+        clause,
+        *(
+            c
+            for c in clause.children
+            if c.dep_ == "conj"
+            and c.pos_ in ("VERB", "AUX", "ADJ")
+            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)  # its own subject: its own say
+        ),
+    ]
     out: list[Token] = []
     for v in verbs:
         out.append(v)
@@ -134,8 +142,7 @@ _AGREEING = frozenset({"agree", "fear", "worry"})
 
 def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
     """Returns the ACCUSE or SUPPORT a speech verb states by the evaluative words of the clause it
-    reports, about the clause's subject (a named party, or a he/she/they that stands for one,
-    not the speaker), or None."""
+    reports, about the clause's subject (a named party, not the speaker), or None."""
     for clause in _clauses(verb):
         if _condition(clause) or any(c.dep_ == "aux" and c.lower_ in _MODALS for c in clause.children):
             continue  # "Y could be…", "Y should be ashamed": a guess or a demand, no appraisal made
@@ -146,11 +153,7 @@ def evaluated(verb: Token, ms: _Mentions, actor: Party | None) -> _Found | None:
         accuse = sign < 0
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         target: Party | None = None
-        if (
-            subj is not None
-            and subj.lower_ not in _SPEAKER
-            and (subj.pos_ != "PRON" or subj.lower_ in _THIRD)
-        ):
+        if subj is not None and subj.pos_ != "PRON":  # a pronoun is too often the speaker, or misread
             target = _target(subj, ms, actor, accuse)
         target = target or _qualified_party(toks, ms, actor, accuse)
         if target is not None and not _question(verb):
@@ -164,6 +167,5 @@ def _question(verb: Token) -> bool:
     return doc_text(verb.doc)[sent.start_char : sent.end_char].rstrip().rstrip("\"'”’").endswith("?")
 
 
-_THIRD = frozenset({"he", "she", "they"})
 _NOTHING = frozenset({"nothing", "none", "nobody", "no one"})
 _MODALS = frozenset({"could", "might", "may", "should", "must", "ought", "would", "can", "'d"})

@@ -43,7 +43,6 @@ from transforms.events.scope import (
     pattern_noun,
     pledged_conflict,
     refused,
-    specific_event,
     thing_compound,
     title_clause,
 )
@@ -128,8 +127,6 @@ def _coded(found: _Found, in_quote: bool, counted: bool = False, other_side: boo
         return True
     if entry.event_type not in lex.location_suffices:
         return False
-    if trig.pos_ != "VERB" and specific_event(trig):
-        return True  # "the attacks", "the arrest": one violent or coercive event, its parties unnamed
     # violence and protest are events where they happened, also when no party is named
     return found.location is not None or (entry.event_type in lex.casualty_types and counted)
 

@@ -273,12 +273,3 @@ def nonspecific(
         return False
     words_ = target_text.split()
     return len(words_) > 1 and words_[0].lower() in ("a", "an", "any") and words_[-1][:1].islower()
-
-
-_SPECIFIC_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-
-
-def specific_event(noun: Token) -> bool:
-    """Whether an event noun refers to one event ("the attacks", "an arrest"), not to a kind
-    ("attacks in general", "arrests without trial"): an article or demonstrative of its own."""
-    return any(c.dep_ == "det" and c.lower_ in _SPECIFIC_DETS for c in noun.children)
