@@ -46,6 +46,8 @@ def test_office_noun_subject_is_the_actor(nlp: Language) -> None:
 def test_manual_verbs_and_nouns(nlp: Language) -> None:
     r = only(extract(nlp, "Maria Lindqvist has spoken to Peter Halvorsen about the treaty."), "CONSULT")
     assert r["target_text"] == "Peter Halvorsen"
+    # speaking to an organisation is a speech or an interview, no consultation
+    assert "CONSULT" not in types(extract(nlp, "Maria Lindqvist spoke to the Liberal Party on Monday."))
     r = only(extract(nlp, "The Liberal Party contacted Peter Halvorsen last week."), "CONSULT")
     assert r["target_text"] == "Peter Halvorsen"
     rows = extract(nlp, "A shopkeeper was found dead after the slaying in Oslo on Monday.")
