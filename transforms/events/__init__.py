@@ -44,6 +44,8 @@ Submodules:
 - ``modality``: negated, hypothetical, planned, reported or asserted; quoted stretches.
 - ``quoted``: appraisals inside quotes, the quote's named speaker (quotes table) as actor.
 - ``refusal``: a stated refusal of support ("will not back X") is a REJECT.
+- ``evaluative``: a reported clause whose predicate blames or praises its named subject (ACCUSE, SUPPORT).
+- ``performative``: the simple present that performs or reports a speech act ("I condemn…", "X blames Y…").
 - ``dates``: the DATE entity attached to a trigger.
 - ``generic``: not-events decided from the parse (tense, aspect, genericity, kind of participant).
 - ``counts``: the numbers of killed, injured, arrested and protesters a sentence states.
@@ -59,7 +61,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "11"  # recall round 6: quoted appraisals by the quote's speaker, refusals of support
+VERSION = "12"  # recall round 9: evaluative speech, performatives, specific violent nouns, light verbs
 
 __all__ = [
     "PARTY_LABELS",

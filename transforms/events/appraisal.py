@@ -428,19 +428,58 @@ def _reporting_present(verb: Token) -> bool:
     )
 
 
+_CUES: list[frozenset[str]] = []
+_FEELINGS: list[frozenset[str]] = []
+
+
+def _feeling_words() -> frozenset[str]:
+    """Returns the words of feeling, negative and positive (joined once)."""
+    if not _FEELINGS:
+        _FEELINGS.append(words("feelings_negative") | words("feelings_positive"))
+    return _FEELINGS[0]
+
+
+def _may_appraise(verb: Token) -> bool:
+    """Whether the clauses a speech verb reports hold any word an appraisal is read from (a word
+    of blame or praise, a feeling, a verb of harm or misdeed): a cheap test, before the speaker
+    is resolved (the costly part), that every reading of :func:`_speech` and
+    :func:`evaluative.evaluated` needs."""
+    if not _CUES:
+        kinds = (
+            "negative",
+            "positive",
+            "feelings_negative",
+            "feelings_positive",
+            "misdeed_verbs",
+            "harm_verbs",
+        )
+        _CUES.append(frozenset().union(*(words(k) for k in kinds)))
+    cues = _CUES[0]
+    return any(t.lemma_.lower() in cues or t.lower_ in cues for c in _reported(verb) for t in c.subtree)
+
+
 def appraisal(verb: Token, ms: _Mentions) -> _Found | None:
     """Returns the ACCUSE or SUPPORT a verb of naming or speech states about a named party, or None
     (no appraisal, no party appraised, a habit or a description)."""
     lemma = verb.lemma_.lower()
     naming = lemma in words("naming_verbs")
     if not (naming or lemma in words("speech_verbs")):
+        if verb.tag_ != "VBN" or verb.lower_ not in _feeling_words():
+            return None  # what _felt asks first, before the costlier tests of habit and fiction
         return _felt(verb, ms) if not (habitual(verb) or fiction(verb)) else None
     if (habitual(verb) and not _reporting_present(verb)) or fiction(verb) or frequentative(verb):
         return None
     if modifier_participle(verb) or _negated(verb) or (verb.dep_ == "xcomp" and _negated(verb.head)):
         return None  # "did not say Y is a liar", "not going to tell you Y did good things"
+    if not naming and not _may_appraise(verb):
+        return None  # no word of blame, praise, feeling, harm or misdeed in what is said
     subj = _subject(verb)
     actor = _parties(subj, ms)
     if actor is None and not pronoun_subject(subj, verb):
         return None  # an unresolved he/she/they still said it: kept, actor unknown
-    return (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)
+    found = (_naming(verb, ms, actor) if naming else None) or _speech(verb, ms, actor)
+    if found is None:
+        from transforms.events.evaluative import evaluated  # it builds on this module
+
+        found = evaluated(verb, ms, actor)
+    return found

@@ -38,6 +38,7 @@ from transforms.events.parties import (
     _owner,
     _parties,
 )
+from transforms.events.performative import performative
 
 
 @dataclass
@@ -370,7 +371,9 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     passive = _is_passive(verb)
     clause_obj = None if passive else _clause_object(verb)
     has_dobj = any(c.dep_ == "dobj" for c in verb.children) or clause_obj is not None
-    if habitual(verb) or fiction(verb) or aggregate(verb) or frequentative(verb) or idiom(verb):
+    if (habitual(verb) and not performative(verb, entry.event_type)) or fiction(verb) or aggregate(verb):
+        return None
+    if frequentative(verb) or idiom(verb):
         return None
     if modifier_participle(verb) and entry.event_type not in lex.casualty_types:
         return None  # "the PAC backing X" describes it; "a gunman killing five" is what happened

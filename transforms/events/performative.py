@@ -1,0 +1,48 @@
+"""The simple present that reports a speech act, not a habit: a first-person performative in a
+quote ("I condemn his views", "We urge X to…": saying it is doing it) and the news present of a
+named speaker's blame ("X blames Y for…", "X accuses Y of…"). :func:`generic.habitual` takes every
+simple present for a habit or a generic statement; these two are events. A plural common-noun
+subject ("Republicans blame Y for everything") and an adverb of frequency stay generic, and a
+third person's present of support ("X supports Y") is a standing stance, not an act.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.lexicons import load
+
+# Categories whose verbs are acts of speech: uttering them in the present performs them.
+_SPEECH_ACTS = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT", "AGREE"})
+# Of these, the one whose third-person present is the news report of an act ("X blames Y"); "X calls
+# for Z", "X rejects Z" in the present state a platform or stance more often than an act.
+_REPORTED_ACTS = frozenset({"ACCUSE"})
+_FIRST = frozenset({"i", "we"})
+_THIRD = frozenset({"he", "she"})
+_HABIT: set[str] = set()
+
+
+def _habit_adverbs() -> set[str]:
+    if not _HABIT:
+        _HABIT.update(load("event_verbs")["generic"]["habitual_adverbs"])
+    return _HABIT
+
+
+def performative(verb: Token, event_type: str) -> bool:
+    """Whether a simple-present verb of a speech-act category performs or reports one act now:
+    its subject is "I"/"we" (any of these categories), or a named party or he/she for the
+    reporting categories; a main or reported clause, no auxiliary, no adverb of frequency."""
+    if event_type not in _SPEECH_ACTS or verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    if verb.dep_ not in ("ROOT", "ccomp", "conj") or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ in _habit_adverbs() for c in verb.children):
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return False
+    if subj.lower_ in _FIRST:
+        return True
+    if event_type not in _REPORTED_ACTS or verb.tag_ != "VBZ":
+        return False
+    return subj.lower_ in _THIRD or subj.pos_ == "PROPN" or subj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
