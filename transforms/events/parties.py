@@ -170,10 +170,11 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         return _group_phrase(tok)
     if tok.pos_ == "NOUN" and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent"):
         # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts
+        # (one person is not the nation: "an Ohio professor" is the professor)
         for child in tok.lefts:
             pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
             if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
-                return _mention_party(pm)
+                return _group_phrase(tok) if tok.tag_ == "NN" and _personal(tok) else _mention_party(pm)
     if low in QUANTITY_WORDS or low in _PART_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:
@@ -426,6 +427,9 @@ def _owner(tok: Token, ms: _Mentions) -> Party | None:
     for c in tok.children:
         if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):
             return _parties(c, ms)
+        if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "LOC") and _personal(tok):
+            # "the Manhattan mogul", "an Ohio professor": a person from the place, not the place's
+            return described_person(tok, ms) or _group_phrase(tok)
         if c.dep_ == "compound" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
             return _party(c, ms)
         if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):
@@ -444,6 +448,24 @@ def _owner(tok: Token, ms: _Mentions) -> Party | None:
                 if o.dep_ == "pobj" and named is not None:
                     return _parties(named, ms)
     return None
+
+
+def _personal(noun: Token) -> bool:
+    """Whether a common noun names a person or people: a role or group word of the lexicon, a
+    noun of a doer by its ending ("professor", "lawmakers"), or who is asked to act ("urged the
+    mogul to…": the object of an object-control verb with an infinitive)."""
+    lex = lexicon()
+    low, lemma = noun.lower_, noun.lemma_.lower()
+    if noun.pos_ != "NOUN":
+        return False
+    if low in lex.all_groups or lemma in lex.all_groups or lemma.endswith(("er", "or", "ist", "ian")):
+        return True
+    head = noun.head
+    return (
+        noun.dep_ in ("dobj", "dative")
+        and head.lemma_.lower() in lex.object_control
+        and any(c.dep_ == "xcomp" for c in head.children)
+    )
 
 
 def _place(tok: Token, ms: _Mentions) -> Party | None:

@@ -29,8 +29,8 @@ def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Ment
         for c in trig.children
     ):
         return None  # "I was attacked", "attacked me": the target is named, as a pronoun
-    for _step, tok, party in _candidates(trig, event_type, ms):
-        if party is not None and _acceptable(tok, party, actor):
+    for step, tok, party in _candidates(trig, event_type, ms):
+        if party is not None and _acceptable(tok, party, actor, own_ok=step == "addressee"):
             return party
     return None
 
@@ -49,6 +49,9 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     if event_type in ("SUPPORT", "AID") and receipt:
         for subj in _clause_subject(trig.head):
             yield "receiver", subj, _parties(subj, ms)
+    # (0c) who is asked to act, named by a noun of people: "called on its followers to attack X"
+    for tok in _addressees(trig):
+        yield "addressee", tok, _group_phrase(tok) if tok.pos_ == "NOUN" and _people(tok) else None
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
@@ -70,6 +73,7 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
     # (an object-control verb's own object is the target: "urged followers to attack X")
     has_obj = any(c.dep_ in ("dobj", "dative") for c in trig.children)
+    has_obj = has_obj or event_type in lex.fallback.get("no_embedded", ())
     for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and not has_obj):
         for obj in _embedded_objects(x):
             yield "xcomp", obj, _parties(obj, ms) or _named_owner(obj, ms)  # "a tax on X vehicles"
@@ -79,6 +83,17 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _addressees(trig: Token) -> list[Token]:
+    """The object of an object-control verb with an infinitive complement ("urged X to…",
+    "called on X to…"): who is to do what the infinitive says."""
+    if trig.pos_ != "VERB" or trig.lemma_.lower() not in lexicon().object_control:
+        return []
+    if not any(c.dep_ == "xcomp" for c in trig.children):
+        return []
+    on = [o for p in trig.children if p.dep_ == "prep" and p.lower_ == "on" for o in p.children if o.dep_ == "pobj"]
+    return [c for c in trig.children if c.dep_ in ("dobj", "dative")] + on
 
 
 def _clause_subject(verb: Token) -> list[Token]:
@@ -280,13 +295,14 @@ def _antecedent(noun: Token, ms: _Mentions) -> Party | None:
     return _group_phrase(noun) if named and noun.pos_ == "NOUN" else None
 
 
-def _acceptable(tok: Token, party: Party, actor: Party | None) -> bool:
-    """Whether the party may be the target: not the actor, no date or number, no place adjective."""
+def _acceptable(tok: Token, party: Party, actor: Party | None, own_ok: bool = False) -> bool:
+    """Whether the party may be the target: not the actor, no date or number, no place adjective;
+    a group of the doer's own ("his campaign") only when ``own_ok`` (an addressee: "its followers")."""
     if actor is not None and (
         party.text == actor.text or (party.start < actor.end and actor.start < party.end)
     ):
         return False
-    if party.kind == "group" and party.text.lower().split(" ")[0] in _OWN:
+    if party.kind == "group" and party.text.lower().split(" ")[0] in _OWN and not own_ok:
         return False  # "apologized for his campaign's decision": the doer's own side
     if party.label in _NOT_PARTY or tok.ent_type_ in _NOT_PARTY or tok.like_num:
         return False
