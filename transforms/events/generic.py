@@ -418,3 +418,12 @@ def threat_object(verb: Token, preps: tuple[str, ...]) -> bool:
         ):
             return True
     return False
+
+
+def denial(trigger: Token, event_type: str) -> bool:
+    """Whether a REJECT denies or dismisses what was said, not a proposal or demand ("denied the
+    reports", "rejected rumors that X would…", "denied wrongdoing"): a statement, no event."""
+    if event_type != "REJECT" or trigger.pos_ != "VERB":
+        return False
+    objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(o.lemma_.lower() in _words("statement_objects") for o in objects)

@@ -72,6 +72,10 @@ def _modality(
         hypothetical, hyp_at = True, len(chain)
     elif hypothetical and habitual_would(chain):
         hypothetical = False  # "at times X would meet Y": a past habit, the meetings took place
+    elif hypothetical and _evaluated_would(chain):
+        hypothetical = False  # "it is strange that X would denounce Y": it was done
+    if planned and _performative(chain):
+        planned = False  # "I have decided to endorse X": the statement is the endorsement
     # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
     # writer's background, not the speaker's claim
     reported = not (_presupposed(trigger, anchor) or (detached and anchor is not trigger)) and _reported(
@@ -458,3 +462,35 @@ def _predicted(chain: list[Token], anchor: Token | None) -> bool:
     if inner is None or outer is None or inner.pos_ == "PRON":
         return False
     return inner.lemma_.lower() != outer.lemma_.lower()
+
+
+def _evaluated_would(chain: list[Token]) -> bool:
+    """Whether the chain's only modal is a "would" in a that-clause under an adjective of comment
+    ("it is strange that X would denounce Y"): the writer comments on what was done."""
+    words = lexicon().modality.get("evaluative_adjectives", [])
+    for tok in chain:
+        auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
+        if "would" not in auxes:
+            continue
+        head = tok.head
+        return (
+            tok.dep_ == "ccomp"
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+            and any(c.dep_ == "acomp" and c.lemma_.lower() in words for c in head.children)
+            and not any(a.lower_ in ("have", "'ve") for a in tok.children if a.dep_ == "aux")
+        )
+    return False
+
+
+def _performative(chain: list[Token]) -> bool:
+    """Whether a verb of decision in the first person present (perfect) governs the event ("I have
+    decided to endorse X", "we decide to back Y"): the announcement performs it."""
+    verbs = lexicon().modality.get("performative_verbs", [])
+    for tok in chain[1:]:
+        if tok.lemma_.lower() not in verbs:
+            continue
+        subj = [c.lower_ for c in tok.children if c.dep_ == "nsubj"]
+        auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
+        present = tok.tag_ in ("VBP", "VBZ") or (tok.tag_ == "VBN" and auxes in (["have"], ["'ve"]))
+        return bool(subj) and subj[0] in ("i", "we") and present
+    return False
