@@ -52,6 +52,10 @@ def _mention_party(m: tuple[int, int, str, str]) -> Party | None:
             # "North Korea's test": the party is North Korea
             text, end = text[: -len(suffix)], end - len(suffix)
             break
+    head, _, last = text.rpartition(" ")
+    if m[3] == "PERSON" and head and last.replace(",", "").isdigit():
+        # "shooting X 16 times": the NER glued the count to the name
+        text, end = head.rstrip(), end - len(text) + len(head.rstrip())
     return Party(m[0], end, text, "entity", m[3])
 
 
