@@ -379,7 +379,11 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
     if poss_role == "actor" and any(c.dep_ == "prep" and c.lower_ == "from" for c in noun.children):
         poss_role = "target"
     # "the government's killing of terrorists": with the undergoer named by "of", the possessor does it
-    if poss_role == "target" and of_role == "target" and any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+    if (
+        poss_role == "target"
+        and of_role == "target"
+        and any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+    ):
         poss_role = "actor"
     for c in noun.children:
         if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):

@@ -92,7 +92,13 @@ def _addressees(trig: Token) -> list[Token]:
         return []
     if not any(c.dep_ == "xcomp" for c in trig.children):
         return []
-    on = [o for p in trig.children if p.dep_ == "prep" and p.lower_ == "on" for o in p.children if o.dep_ == "pobj"]
+    on = [
+        o
+        for p in trig.children
+        if p.dep_ == "prep" and p.lower_ == "on"
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
     return [c for c in trig.children if c.dep_ in ("dobj", "dative")] + on
 
 

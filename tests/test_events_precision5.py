@@ -1,0 +1,73 @@
+"""Precision classes of session 9: the addressee of a request, places on person nouns, denials,
+comment "would", performative decisions, possessive doers of event nouns, glued counts.
+Every text here is written for the test."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from tests.test_events import extract
+from transforms.events.parties import _mention_party
+
+
+def rows_of(nlp: Language, text: str, event_type: str) -> list[dict[str, object]]:
+    return [r for r in extract(nlp, text) if r["event_type"] == event_type]
+
+
+def test_request_target_is_the_addressee_not_the_embedded_object(nlp: Language) -> None:
+    text = "The Islamic Brotherhood has called on its followers to attack tourists in Western countries."
+    rows = rows_of(nlp, text, "REQUEST")
+    assert rows and rows[0]["target_text"] == "its followers"
+
+
+def test_request_purpose_object_is_no_target(nlp: Language) -> None:
+    text = "Mayor Brandt originally asked for $4 billion to fight cholera in March."
+    assert all(r["target_text"] != "cholera" for r in rows_of(nlp, text, "REQUEST"))
+
+
+def test_a_place_on_a_person_noun_is_not_the_party(nlp: Language) -> None:
+    text = "Senator Alvin Marsh has urged the Denver tycoon to release the recordings."
+    rows = rows_of(nlp, text, "REQUEST")
+    assert rows and rows[0]["target_text"] != "Denver"
+    text = "A Utah teacher, accused by the district of forging grades, left the state."
+    assert all(r["target_text"] != "Utah" for r in rows_of(nlp, text, "ACCUSE"))
+
+
+def test_denying_reports_is_no_reject(nlp: Language) -> None:
+    assert not rows_of(nlp, "The Halvern Group denied the reports on Monday.", "REJECT")
+    assert not rows_of(nlp, "Mr. Ostrov rejected rumors that the minister would resign.", "REJECT")
+    assert rows_of(nlp, "Mr. Ostrov rejected the proposal from the union.", "REJECT")
+
+
+def test_would_under_an_adjective_of_comment_is_asserted(nlp: Language) -> None:
+    rows = rows_of(nlp, "It is strange that Senator Voss would condemn the Kellner plan.", "ACCUSE")
+    assert rows and rows[0]["modality"] == "asserted"
+
+
+def test_first_person_decision_performs_the_endorsement(nlp: Language) -> None:
+    text = "\u201cI have decided to endorse Maria Lenz,\u201d Governor Tom Aldane wrote."
+    rows = rows_of(nlp, text, "SUPPORT")
+    assert rows and rows[0]["modality"] != "planned"
+    text = "Governor Tom Aldane has decided to endorse Maria Lenz next week."
+    rows = rows_of(nlp, text, "SUPPORT")
+    assert rows and rows[0]["modality"] == "planned"
+
+
+def test_possessor_of_a_killing_with_an_of_object_is_the_doer(nlp: Language) -> None:
+    text = "He was pressed about the Ruritanian government's killing of rebels abroad."
+    rows = rows_of(nlp, text, "ASSAULT")
+    assert rows and rows[0]["actor_text"] == "the Ruritanian government"
+    assert rows[0]["target_text"] == "rebels"
+
+
+def test_endorsement_by_names_the_giver_over_the_name_before(nlp: Language) -> None:
+    text = "The remarks followed an early Lenz endorsement by Governor Tom Aldane."
+    rows = rows_of(nlp, text, "SUPPORT")
+    assert rows and rows[0]["actor_text"] == "Tom Aldane" and rows[0]["target_text"] == "Lenz"
+
+
+def test_a_count_glued_to_a_name_is_cut() -> None:
+    party = _mention_party((10, 27, "Darnell Okafor 16", "PERSON"))
+    assert party is not None and party.text == "Darnell Okafor" and party.end == 24
+    party = _mention_party((0, 8, "Route 66", "FAC"))
+    assert party is not None and party.text == "Route 66"
