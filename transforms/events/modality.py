@@ -467,7 +467,7 @@ def _predicted(chain: list[Token], anchor: Token | None) -> bool:
 def _evaluated_would(chain: list[Token]) -> bool:
     """Whether the chain's only modal is a "would" in a that-clause under an adjective of comment
     ("it is strange that X would denounce Y"): the writer comments on what was done."""
-    words = lexicon().modality.get("evaluative_adjectives", [])
+    words = lexicon().modality["evaluative_adjectives"]
     for tok in chain:
         auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
         if "would" not in auxes:
@@ -485,7 +485,7 @@ def _evaluated_would(chain: list[Token]) -> bool:
 def _performative(chain: list[Token]) -> bool:
     """Whether a verb of decision in the first person present (perfect) governs the event ("I have
     decided to endorse X", "we decide to back Y"): the announcement performs it."""
-    verbs = lexicon().modality.get("performative_verbs", [])
+    verbs = lexicon().modality["performative_verbs"]
     for tok in chain[1:]:
         if tok.lemma_.lower() not in verbs:
             continue
