@@ -71,3 +71,24 @@ def test_a_count_glued_to_a_name_is_cut() -> None:
     assert party is not None and party.text == "Darnell Okafor" and party.end == 24
     party = _mention_party((0, 8, "Route 66", "FAC"))
     assert party is not None and party.text == "Route 66"
+
+
+def test_a_tally_of_things_is_no_event(nlp: Language) -> None:
+    assert not rows_of(nlp, "In Ohio, nearly 640,000 absentee ballots have so far been requested.", "REQUEST")
+    rows = rows_of(nlp, "About 1,200 prisoners were released on Monday.", "RETREAT")
+    assert rows and rows[0]["modality"] == "asserted"
+
+
+def test_a_vow_in_a_list_frames_its_infinitive_as_planned(nlp: Language) -> None:
+    text = (
+        "Mr. Halvorsen defended several proposals of his campaign, including his newly formulated"
+        " vow to deport people from any nation connected to smuggling."
+    )
+    rows = rows_of(nlp, text, "COERCE")
+    assert rows and rows[0]["modality"] == "planned"
+
+
+def test_a_to_phrase_on_the_object_names_the_other_side(nlp: Language) -> None:
+    text = "On Friday, Mr. Lindqvist said he would not seek a recount, conceding the race to Ms. Oduya."
+    rows = rows_of(nlp, text, "CONCEDE")
+    assert rows and rows[0]["target_text"] == "Oduya"

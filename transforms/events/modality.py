@@ -257,7 +257,10 @@ def _framing_noun(verb: Token) -> Token | None:
     noun = verb.doc[to.i - 1]
     mod = lexicon().modality
     kinds = ("negation_nouns", "planned_nouns", "hypothetical_nouns")
-    if noun.pos_ != "NOUN" or noun.head.i != verb.head.i or noun.dep_ not in ("dobj", "nsubj", "nsubjpass"):
+    if noun.pos_ != "NOUN" or noun.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj"):
+        return None
+    # the noun hangs on the infinitive's own head, or below it ("including his vow to ban Y")
+    if noun.head.i != verb.head.i and not (noun.dep_ == "pobj" and verb.head in noun.ancestors):
         return None
     return noun if any(noun.lemma_.lower() in mod[k] for k in kinds) else None
 

@@ -248,6 +248,9 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
     if "with" in preps:
         # "settled a dispute with X", "discussed the issue with Y": the phrase hangs on the object
         found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("with",))]
+    if "to" in preps:
+        # "conceded the race to X", "sent an appeal to Y": the phrase hangs on the object
+        found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("to",))]
     gerunds = [
         g
         for p in trig.children
