@@ -50,8 +50,13 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         for subj in _clause_subject(trig.head):
             yield "receiver", subj, _parties(subj, ms)
     # (0c) who is asked to act, named by a noun of people: "called on its followers to attack X"
-    for tok in _addressees(trig):
-        yield "addressee", tok, _group_phrase(tok) if tok.pos_ == "NOUN" and _people(tok) else None
+    addressees = _addressees(trig)
+    for tok in addressees:
+        # who is told to act is a party, named by any common noun ("urged the tycoon to…")
+        group = _group_phrase(tok) if tok.pos_ == "NOUN" else None
+        yield "addressee", tok, _parties(tok, ms) or group
+    if addressees:
+        return  # "ordered 300 of them to X to assist Y": who is told to act is the other side, or none
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
@@ -95,7 +100,7 @@ def _addressees(trig: Token) -> list[Token]:
     on = [
         o
         for p in trig.children
-        if p.dep_ == "prep" and p.lower_ == "on"
+        if p.dep_ in ("prep", "prt") and p.lower_ in ("on", "upon")
         for o in p.children
         if o.dep_ == "pobj"
     ]
