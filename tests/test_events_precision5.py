@@ -92,3 +92,15 @@ def test_a_to_phrase_on_the_object_names_the_other_side(nlp: Language) -> None:
     text = "On Friday, Mr. Lindqvist said he would not seek a recount, conceding the race to Ms. Oduya."
     rows = rows_of(nlp, text, "CONCEDE")
     assert rows and rows[0]["target_text"] == "Oduya"
+
+
+def test_the_subject_of_an_investigated_question_is_the_target(nlp: Language) -> None:
+    text = "The agency is conducting an investigation into whether Jonas Ekberg broke the law."
+    rows = rows_of(nlp, text, "ACCUSE")
+    assert rows and rows[0]["target_text"] == "Jonas Ekberg"
+    text = (
+        "Ms. Varga's use of a private server led to an FBI investigation into whether her"
+        " arrangement had compromised secrets."
+    )
+    rows = rows_of(nlp, text, "ACCUSE")
+    assert rows and rows[0]["target_text"] == "Varga"

@@ -60,6 +60,11 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
+        if obj.dep_ in ("nsubj", "nsubjpass") and obj.head.pos_ in ("VERB", "AUX"):
+            # the subject of "an investigation into whether her arrangement…": the question is
+            # about her, whom the pronoun names
+            own = next((c for c in obj.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+            yield "asked", obj, _parties(obj, ms) or (_parties(own, ms) if own is not None else None)
     # (1b) with "that" among the category's words, the subject of a that-clause complement:
     # "demanded that X's report include…", "the demand that X resign"
     preps = tuple(lex.fallback_preps.get(event_type, ()))
