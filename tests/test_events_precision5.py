@@ -104,3 +104,14 @@ def test_the_subject_of_an_investigated_question_is_the_target(nlp: Language) ->
     )
     rows = rows_of(nlp, text, "ACCUSE")
     assert rows and rows[0]["target_text"] == "Varga"
+
+
+def test_lending_an_ear_is_no_aid(nlp: Language) -> None:
+    text = "Governor Pell lent his ear to deregulation advocates last spring."
+    assert not rows_of(nlp, text, "AID")
+
+
+def test_a_nationality_on_people_is_not_the_nation(nlp: Language) -> None:
+    text = "Nigerian negotiators met with the rebels in Accra on Monday."
+    rows = rows_of(nlp, text, "CONSULT")
+    assert rows and rows[0]["actor_text"] == "Nigerian negotiators"

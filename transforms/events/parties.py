@@ -174,11 +174,11 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         return _group_phrase(tok)
     if tok.pos_ == "NOUN" and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent"):
         # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts
-        # (one person is not the nation: "an Ohio professor" is the professor)
+        # (people are not the nation: "an Ohio professor", "Republican strategists" are themselves)
         for child in tok.lefts:
             pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
             if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
-                return _group_phrase(tok) if tok.tag_ == "NN" and _personal(tok) else _mention_party(pm)
+                return _group_phrase(tok) if _personal(tok) else _mention_party(pm)
     if low in QUANTITY_WORDS or low in _PART_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:

@@ -19,6 +19,7 @@ from transforms.syntax import prep_objects
 _NOT_PARTY = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _OWN = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 _RELATIVE = frozenset({"which", "who", "whom", "that"})
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
 
 
 def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Mentions) -> Party | None:
@@ -52,8 +53,10 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     # (0c) who is asked to act, named by a noun of people: "called on its followers to attack X"
     addressees = _addressees(trig)
     for tok in addressees:
-        # who is told to act is a party, named by any common noun ("urged the tycoon to…")
-        group = _group_phrase(tok) if tok.pos_ == "NOUN" else None
+        # who is told to act: people ("urged its followers to…"), or a noun a name qualifies
+        # ("urged the Denver tycoon to…"); not "asked the question to build on…"
+        named = any(c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in _NAMED for c in tok.children)
+        group = _group_phrase(tok) if tok.pos_ == "NOUN" and (_people(tok) or named) else None
         yield "addressee", tok, _parties(tok, ms) or group
     if addressees:
         return  # "ordered 300 of them to X to assist Y": who is told to act is the other side, or none
