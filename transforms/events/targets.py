@@ -81,7 +81,7 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
             yield "agent", agent, _parties(agent, ms)
     # (3) the category's prepositions on the trigger ("met with and prayed over X": a stranded
     # preposition leaves its object to the coordinated verb)
-    for obj in _prep_objects(trig, preps):
+    for obj in _prep_objects(trig, preps, event_type in lex.fallback.get("object_to", ())):
         yield "prep", obj, _parties(obj, ms) or _possessor(obj, ms)
     # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
     # (an object-control verb's own object is the target: "urged followers to attack X")
@@ -248,7 +248,7 @@ def _participle_agents(obj: Token, verbs: frozenset[str]) -> list[Token]:
     ]
 
 
-def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
+def _prep_objects(trig: Token, preps: tuple[str, ...], object_to: bool = False) -> list[Token]:
     """The objects of the prepositions on the trigger; for a preposition without an object ("met
     with and prayed over X"), those on the verbs coordinated with the trigger."""
     if not preps:
@@ -261,7 +261,7 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
     if "with" in preps:
         # "settled a dispute with X", "discussed the issue with Y": the phrase hangs on the object
         found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("with",))]
-    if "to" in preps:
+    if "to" in preps and object_to:
         # "conceded the race to X", "sent an appeal to Y": the phrase hangs on the object
         found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("to",))]
     gerunds = [
