@@ -115,3 +115,12 @@ def test_a_nationality_on_people_is_not_the_nation(nlp: Language) -> None:
     text = "Nigerian negotiators met with the rebels in Accra on Monday."
     rows = rows_of(nlp, text, "CONSULT")
     assert rows and rows[0]["actor_text"] == "Nigerian negotiators"
+
+
+def test_an_infinitive_on_a_wished_noun_is_hypothetical(nlp: Language) -> None:
+    text = (
+        "Earlier in the week, Mr. Okafor called for a special prosecutor to investigate Ms. Lind's"
+        " use of a private server, saying the ministry has proven it is biased toward Ms. Lind."
+    )
+    rows = rows_of(nlp, text, "ACCUSE")
+    assert rows and all(r["modality"] != "asserted" for r in rows)

@@ -205,8 +205,12 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         if cur.pos_ == "NOUN" and cur is not trigger:
             break  # "news that X would sue Y": the noun, not the clause around it, frames the event
         if cur.dep_ in ("acl", "ccomp", "relcl") and cur.head.pos_ == "NOUN":
+            infinitive = cur.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
             cur = cur.head  # "no chance that X will withdraw", "no plans to meet"
             chain.append(cur)
+            wisher = _wisher(cur) if infinitive else None
+            if wisher is not None:
+                chain.append(wisher)  # "called for a prosecutor to investigate X": only wished
             break
         infinitive = cur.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
         if (
@@ -497,3 +501,12 @@ def _performative(chain: list[Token]) -> bool:
         present = tok.tag_ in ("VBP", "VBZ") or (tok.tag_ == "VBN" and auxes in (["have"], ["'ve"]))
         return bool(subj) and subj[0] in ("i", "we") and present
     return False
+
+
+def _wisher(noun: Token) -> Token | None:
+    """The verb of wish that asks for the noun ("called for a prosecutor [to investigate X]",
+    "demanded a commission [to review Y]"), or None."""
+    verb = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
+    if noun.dep_ not in ("pobj", "dobj") or verb.pos_ != "VERB":
+        return None
+    return verb if verb.lemma_.lower() in lexicon().modality["hypothetical_verbs"] else None
