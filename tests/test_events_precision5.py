@@ -124,3 +124,9 @@ def test_an_infinitive_on_a_wished_noun_is_hypothetical(nlp: Language) -> None:
     )
     rows = rows_of(nlp, text, "ACCUSE")
     assert rows and all(r["modality"] != "asserted" for r in rows)
+
+
+def test_the_subject_of_an_investigation_is_its_target(nlp: Language) -> None:
+    text = "Activist Lena Moravec was the subject of a U.S. investigation after her group posted the files."
+    rows = rows_of(nlp, text, "ACCUSE")
+    assert rows and rows[0]["target_text"] == "Lena Moravec"

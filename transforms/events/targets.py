@@ -60,6 +60,9 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         yield "addressee", tok, _parties(tok, ms) or group
     if addressees:
         return  # "ordered 300 of them to X to assist Y": who is told to act is the other side, or none
+    # (0d) "X was the subject of an investigation": the one the event befalls
+    for subj in _undergoer(trig):
+        yield "undergoer", subj, _parties(subj, ms)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
@@ -96,6 +99,17 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _undergoer(trig: Token) -> list[Token]:
+    """The subject of a copula whose predicate noun the trigger is "of" ("X was the subject of
+    an investigation", "Y became a target of attacks")."""
+    if trig.pos_ != "NOUN" or trig.dep_ != "pobj" or trig.head.lower_ != "of":
+        return []
+    noun = trig.head.head
+    if noun.lemma_.lower() not in lexicon().fallback.get("undergoer_nouns", ()) or noun.dep_ != "attr":
+        return []
+    return [c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
 def _addressees(trig: Token) -> list[Token]:
