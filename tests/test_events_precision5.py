@@ -130,9 +130,3 @@ def test_the_subject_of_an_investigation_is_its_target(nlp: Language) -> None:
     text = "Activist Lena Moravec was the subject of a U.S. investigation after her group posted the files."
     rows = rows_of(nlp, text, "ACCUSE")
     assert rows and rows[0]["target_text"] == "Lena Moravec"
-
-
-def test_a_group_noun_before_an_event_noun_is_its_doer(nlp: Language) -> None:
-    text = "The movement began with worker protests in Ohio and has spread to cities across the country."
-    rows = rows_of(nlp, text, "PROTEST")
-    assert rows and rows[0]["actor_text"] == "worker"

@@ -19,7 +19,6 @@ from transforms.events.mentions import Party, _Mentions
 from transforms.events.parties import (
     PARTY_LABELS,
     PLACE_LABELS,
-    _group_phrase,
     _location_of,
     _overlap,
     _owner,
@@ -405,14 +404,6 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
             elif p is not None and (c.dep_ == "compound" or p.label in ("NORP", "GPE")):
                 own.named_before = own.named_before or own.actor is None
                 own.actor = own.actor or p
-        elif (
-            c.dep_ == "compound"
-            and c.pos_ == "NOUN"
-            and not has_poss
-            and (c.lower_ in lex.all_groups or c.lemma_.lower() in lex.all_groups)
-        ):
-            # "worker protests", "police raids": the group named before the noun does it
-            own.actor = own.actor or _group_phrase(c)
         elif c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
             if objs:
