@@ -47,7 +47,7 @@ def test_would_under_an_adjective_of_comment_is_asserted(nlp: Language) -> None:
 def test_first_person_decision_performs_the_endorsement(nlp: Language) -> None:
     text = "\u201cI have decided to endorse Maria Lenz,\u201d Governor Tom Aldane wrote."
     rows = rows_of(nlp, text, "SUPPORT")
-    assert rows and rows[0]["modality"] != "planned"
+    assert rows and rows[0]["modality"] == "asserted"
     text = "Governor Tom Aldane has decided to endorse Maria Lenz next week."
     rows = rows_of(nlp, text, "SUPPORT")
     assert rows and rows[0]["modality"] == "planned"

@@ -74,7 +74,8 @@ def _modality(
         hypothetical = False  # "at times X would meet Y": a past habit, the meetings took place
     elif hypothetical and _evaluated_would(chain):
         hypothetical = False  # "it is strange that X would denounce Y": it was done
-    if planned and _performative(chain):
+    performed = planned and _performative(chain)
+    if performed:
         planned = False  # "I have decided to endorse X": the statement is the endorsement
     # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
     # writer's background, not the speaker's claim
@@ -101,6 +102,8 @@ def _modality(
         planned, reported = False, True  # "analysts predict X will back Y": their forecast, no plan of X
     if in_quote:
         reported = True
+    if performed:
+        reported = False  # "“I have decided to endorse X,” Y wrote": written, it is done
     if negated and hyp_at > neg_at:
         return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
     if negated and any(
