@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from transforms.events.clauses import _np_position, conj_head
 from transforms.events.lexicon import lexicon
+from transforms.events.modal_frames import evaluated_would, performative, wisher
 from transforms.events.scope import habitual_would, wished_or_open, words
 
 _QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
@@ -72,9 +73,9 @@ def _modality(
         hypothetical, hyp_at = True, len(chain)
     elif hypothetical and habitual_would(chain):
         hypothetical = False  # "at times X would meet Y": a past habit, the meetings took place
-    elif hypothetical and _evaluated_would(chain):
+    elif hypothetical and evaluated_would(chain):
         hypothetical = False  # "it is strange that X would denounce Y": it was done
-    performed = planned and _performative(chain)
+    performed = planned and performative(chain)
     if performed:
         planned = False  # "I have decided to endorse X": the statement is the endorsement
     # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
@@ -211,9 +212,9 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
             infinitive = cur.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
             cur = cur.head  # "no chance that X will withdraw", "no plans to meet"
             chain.append(cur)
-            wisher = _wisher(cur) if infinitive else None
-            if wisher is not None:
-                chain.append(wisher)  # "called for a prosecutor to investigate X": only wished
+            asker = wisher(cur) if infinitive else None
+            if asker is not None:
+                chain.append(asker)  # "called for a prosecutor to investigate X": only wished
             break
         infinitive = cur.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
         if (
@@ -472,44 +473,3 @@ def _predicted(chain: list[Token], anchor: Token | None) -> bool:
     if inner is None or outer is None or inner.pos_ == "PRON":
         return False
     return inner.lemma_.lower() != outer.lemma_.lower()
-
-
-def _evaluated_would(chain: list[Token]) -> bool:
-    """Whether the chain's only modal is a "would" in a that-clause under an adjective of comment
-    ("it is strange that X would denounce Y"): the writer comments on what was done."""
-    words = lexicon().modality["evaluative_adjectives"]
-    for tok in chain:
-        auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
-        if "would" not in auxes:
-            continue
-        head = tok.head
-        return (
-            tok.dep_ == "ccomp"
-            and any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
-            and any(c.dep_ == "acomp" and c.lemma_.lower() in words for c in head.children)
-            and not any(a.lower_ in ("have", "'ve") for a in tok.children if a.dep_ == "aux")
-        )
-    return False
-
-
-def _performative(chain: list[Token]) -> bool:
-    """Whether a verb of decision in the first person present (perfect) governs the event ("I have
-    decided to endorse X", "we decide to back Y"): the announcement performs it."""
-    verbs = lexicon().modality["performative_verbs"]
-    for tok in chain[1:]:
-        if tok.lemma_.lower() not in verbs:
-            continue
-        subj = [c.lower_ for c in tok.children if c.dep_ == "nsubj"]
-        auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
-        present = tok.tag_ in ("VBP", "VBZ") or (tok.tag_ == "VBN" and auxes in (["have"], ["'ve"]))
-        return bool(subj) and subj[0] in ("i", "we") and present
-    return False
-
-
-def _wisher(noun: Token) -> Token | None:
-    """The verb of wish that asks for the noun ("called for a prosecutor [to investigate X]",
-    "demanded a commission [to review Y]"), or None."""
-    verb = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head
-    if noun.dep_ not in ("pobj", "dobj") or verb.pos_ != "VERB":
-        return None
-    return verb if verb.lemma_.lower() in lexicon().modality["hypothetical_verbs"] else None

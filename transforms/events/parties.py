@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from transforms.events.coref import cataphor, quote_speaker, subject_referent
-from transforms.events.describe import described_person
+from transforms.events.describe import described_person, personal_noun
 from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions, _person_key
@@ -178,7 +178,7 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         for child in tok.lefts:
             pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
             if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
-                return _group_phrase(tok) if _personal(tok) else _mention_party(pm)
+                return _group_phrase(tok) if personal_noun(tok) else _mention_party(pm)
     if low in QUANTITY_WORDS or low in _PART_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:
@@ -431,7 +431,7 @@ def _owner(tok: Token, ms: _Mentions) -> Party | None:
     for c in tok.children:
         if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):
             return _parties(c, ms)
-        if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "LOC") and _personal(tok):
+        if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "LOC") and personal_noun(tok):
             # "the Manhattan mogul", "an Ohio professor": a person from the place, not the place's
             return described_person(tok, ms) or _group_phrase(tok)
         if c.dep_ == "compound" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
@@ -452,24 +452,6 @@ def _owner(tok: Token, ms: _Mentions) -> Party | None:
                 if o.dep_ == "pobj" and named is not None:
                     return _parties(named, ms)
     return None
-
-
-def _personal(noun: Token) -> bool:
-    """Whether a common noun names a person or people: a role or group word of the lexicon, a
-    noun of a doer by its ending ("professor", "lawmakers"), or who is asked to act ("urged the
-    mogul to…": the object of an object-control verb with an infinitive)."""
-    lex = lexicon()
-    low, lemma = noun.lower_, noun.lemma_.lower()
-    if noun.pos_ != "NOUN":
-        return False
-    if low in lex.all_groups or lemma in lex.all_groups or lemma.endswith(("er", "or", "ist", "ian")):
-        return True
-    head = noun.head
-    return (
-        noun.dep_ in ("dobj", "dative")
-        and head.lemma_.lower() in lex.object_control
-        and any(c.dep_ == "xcomp" for c in head.children)
-    )
 
 
 def _place(tok: Token, ms: _Mentions) -> Party | None:
