@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.events.coref import _context
+from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions
 from transforms.quotes.context import _Ctx
 from transforms.quotes.descriptions import _resolve_description, _role_words
@@ -49,4 +50,22 @@ def _named_as(ctx: _Ctx, key: str, word: str) -> bool:
     synonym is not enough for an event's party ("the president" is no party leader)."""
     return any(
         word in rw or "^" + word in rw for p in ctx.persons if p.key == key for rw in [_role_words(ctx, p)]
+    )
+
+
+def personal_noun(noun: Token) -> bool:
+    """Whether a common noun names a person or people: a role or group word of the lexicon, a
+    noun of a doer by its ending ("professor", "lawmakers"), or who is asked to act ("urged the
+    mogul to…": the object of an object-control verb with an infinitive)."""
+    lex = lexicon()
+    low, lemma = noun.lower_, noun.lemma_.lower()
+    if noun.pos_ != "NOUN":
+        return False
+    if low in lex.all_groups or lemma in lex.all_groups or lemma.endswith(("er", "or", "ist", "ian")):
+        return True
+    head = noun.head
+    return (
+        noun.dep_ in ("dobj", "dative")
+        and head.lemma_.lower() in lex.object_control
+        and any(c.dep_ == "xcomp" for c in head.children)
     )

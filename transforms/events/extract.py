@@ -14,6 +14,7 @@ from transforms.events.counts import clause_counts, counts_at, crowd_of
 from transforms.events.dates import _date_ent
 from transforms.events.generic import (
     background_appraisal,
+    denial,
     figurative,
     generic_population,
     habitual_noun,
@@ -147,8 +148,8 @@ def _not_event(found: _Found) -> bool:
     clashes"), a participle that names ("a film called X"). ("X has the backing of Y" stays an
     event: the support is given, and goes on.)"""
     trig = found.trigger
-    if question(trig) or figurative(trig, found.entry.event_type):
-        return True  # "asked whether X would endorse Y", "killed the bill"
+    if question(trig) or figurative(trig, found.entry.event_type) or denial(trig, found.entry.event_type):
+        return True  # "asked whether X would endorse Y", "killed the bill", "denied the reports"
     if press_talk(found.entry.event_type, found.target.text if found.target is not None else None):
         return True  # "met with reporters"
     if sourcing(trig, found.entry.event_type) or background_appraisal(trig, found.entry.event_type):

@@ -66,6 +66,22 @@ def aggregate(verb: Token) -> bool:
             and any(t.lower_ == "than" for t in c.subtree)
         ):
             return True
+    return _tally(verb)
+
+
+def _tally(verb: Token) -> bool:
+    """Whether a passive verb with no doer counts thousands of things ("850,000 ballots have been
+    requested"): a running tally, not one party's act (people counted are an event's patients)."""
+    if not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+        return False
+    groups = lexicon().all_groups
+    for subj in (c for c in verb.children if c.dep_ == "nsubjpass" and c.pos_ == "NOUN"):
+        if subj.lemma_.lower() in groups or subj.lower_ in groups or subj.ent_type_ == "MONEY":
+            continue
+        for num in (c for c in subj.children if c.dep_ == "nummod" and c.ent_type_ != "MONEY"):
+            value = num.text.replace(",", "")
+            if (value.isdigit() and int(value) >= 1000) or num.lower_ in ("thousands", "millions"):
+                return True
     return False
 
 
@@ -418,3 +434,12 @@ def threat_object(verb: Token, preps: tuple[str, ...]) -> bool:
         ):
             return True
     return False
+
+
+def denial(trigger: Token, event_type: str) -> bool:
+    """Whether a REJECT denies or dismisses what was said, not a proposal or demand ("denied the
+    reports", "rejected rumors that X would…", "denied wrongdoing"): a statement, no event."""
+    if event_type != "REJECT" or trigger.pos_ != "VERB":
+        return False
+    objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(o.lemma_.lower() in _words("statement_objects") for o in objects)

@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from transforms.events.clauses import _np_position, conj_head
 from transforms.events.lexicon import lexicon
+from transforms.events.modal_frames import evaluated_would, performative, wisher
 from transforms.events.scope import habitual_would, wished_or_open, words
 
 _QUOTE_MARKS = re.compile(r"''|[\"“”]|\n\s*\n")
@@ -72,6 +73,11 @@ def _modality(
         hypothetical, hyp_at = True, len(chain)
     elif hypothetical and habitual_would(chain):
         hypothetical = False  # "at times X would meet Y": a past habit, the meetings took place
+    elif hypothetical and evaluated_would(chain):
+        hypothetical = False  # "it is strange that X would denounce Y": it was done
+    performed = planned and performative(chain)
+    if performed:
+        planned = False  # "I have decided to endorse X": the statement is the endorsement
     # an event noun the clause presupposes ("soon after the murder of X, Y claimed…") is the
     # writer's background, not the speaker's claim
     reported = not (_presupposed(trigger, anchor) or (detached and anchor is not trigger)) and _reported(
@@ -97,6 +103,8 @@ def _modality(
         planned, reported = False, True  # "analysts predict X will back Y": their forecast, no plan of X
     if in_quote:
         reported = True
+    if performed:
+        reported = False  # "“I have decided to endorse X,” Y wrote": written, it is done
     if negated and hyp_at > neg_at:
         return "hypothetical"  # "urged X to avoid condemning Y": the wish is outermost
     if negated and any(
@@ -201,8 +209,12 @@ def _chain(trigger: Token, anchor: Token | None, detached: bool) -> list[Token]:
         if cur.pos_ == "NOUN" and cur is not trigger:
             break  # "news that X would sue Y": the noun, not the clause around it, frames the event
         if cur.dep_ in ("acl", "ccomp", "relcl") and cur.head.pos_ == "NOUN":
+            infinitive = cur.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
             cur = cur.head  # "no chance that X will withdraw", "no plans to meet"
             chain.append(cur)
+            asker = wisher(cur) if infinitive else None
+            if asker is not None:
+                chain.append(asker)  # "called for a prosecutor to investigate X": only wished
             break
         infinitive = cur.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
         if (
@@ -253,7 +265,10 @@ def _framing_noun(verb: Token) -> Token | None:
     noun = verb.doc[to.i - 1]
     mod = lexicon().modality
     kinds = ("negation_nouns", "planned_nouns", "hypothetical_nouns")
-    if noun.pos_ != "NOUN" or noun.head.i != verb.head.i or noun.dep_ not in ("dobj", "nsubj", "nsubjpass"):
+    if noun.pos_ != "NOUN" or noun.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj"):
+        return None
+    # the noun hangs on the infinitive's own head, or below it ("including his vow to ban Y")
+    if noun.head.i != verb.head.i and not (noun.dep_ == "pobj" and verb.head in noun.ancestors):
         return None
     return noun if any(noun.lemma_.lower() in mod[k] for k in kinds) else None
 

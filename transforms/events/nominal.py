@@ -53,6 +53,7 @@ class _Own:
     target: Party | None = None
     place: Party | None = None
     from_actor: bool = False
+    named_before: bool = False  # the actor is a name before the noun ("the Trump endorsement")
 
 
 def _nominal(noun: Token, ms: _Mentions) -> _Found | None:
@@ -377,6 +378,13 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
     poss_role = entry.poss
     if poss_role == "actor" and any(c.dep_ == "prep" and c.lower_ == "from" for c in noun.children):
         poss_role = "target"
+    # "the government's killing of terrorists": with the undergoer named by "of", the possessor does it
+    if (
+        poss_role == "target"
+        and of_role == "target"
+        and any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+    ):
+        poss_role = "actor"
     for c in noun.children:
         if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):
             if poss_role == "actor":
@@ -394,6 +402,7 @@ def _own_parties(noun: Token, entry: Entry, has_poss: bool, ms: _Mentions) -> _O
             elif p is not None and entry.event_type == "RETREAT" and p.label in PLACE_LABELS:
                 own.place = own.place or p  # "an Iraq withdrawal" leaves Iraq, Iraq does not withdraw
             elif p is not None and (c.dep_ == "compound" or p.label in ("NORP", "GPE")):
+                own.named_before = own.named_before or own.actor is None
                 own.actor = own.actor or p
         elif c.dep_ == "prep":
             objs = [o for o in c.children if o.dep_ == "pobj"]
@@ -449,6 +458,9 @@ def _own_prep(
         if p is not None and own.actor is not None and has_poss and entry.poss == "actor":
             # "his endorsements from 88 generals": the possessor receives
             own.target, own.actor = own.actor, p
+        elif p is not None and own.named_before and prep == "by" and own.target is None:
+            # "a Trump endorsement by X": X gives it, the name before the noun receives it
+            own.target, own.actor, own.named_before = own.actor, p, False
         else:
             own.actor = own.actor or p
         own.from_actor = own.from_actor or p is not None

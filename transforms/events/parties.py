@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from transforms.events.coref import cataphor, quote_speaker, subject_referent
-from transforms.events.describe import described_person
+from transforms.events.describe import described_person, personal_noun
 from transforms.events.generic import generic_population
 from transforms.events.lexicon import lexicon
 from transforms.events.mentions import Party, _Mentions, _person_key
@@ -52,6 +52,10 @@ def _mention_party(m: tuple[int, int, str, str]) -> Party | None:
             # "North Korea's test": the party is North Korea
             text, end = text[: -len(suffix)], end - len(suffix)
             break
+    head, _, last = text.rpartition(" ")
+    if m[3] == "PERSON" and head and last.replace(",", "").isdigit():
+        # "shooting X 16 times": the NER glued the count to the name
+        text, end = head.rstrip(), end - len(text) + len(head.rstrip())
     return Party(m[0], end, text, "entity", m[3])
 
 
@@ -170,10 +174,11 @@ def _party(tok: Token, ms: _Mentions, depth: int = 0, exclude: frozenset[str] = 
         return _group_phrase(tok)
     if tok.pos_ == "NOUN" and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent"):
         # "Russian aircraft", "Syrian warplanes": the nation or body named on the noun acts
+        # (people are not the nation: "an Ohio professor", "Republican strategists" are themselves)
         for child in tok.lefts:
             pm = ms.at(child.idx) if child.dep_ in ("amod", "compound", "nmod") else None
             if pm is not None and pm[3] in ("NORP", "GPE", "ORG"):
-                return _mention_party(pm)
+                return _group_phrase(tok) if personal_noun(tok) else _mention_party(pm)
     if low in QUANTITY_WORDS or low in _PART_WORDS or tok.like_num:
         # "tens of thousands of protesters": the group is the object of "of"
         for child in tok.children:
@@ -426,6 +431,9 @@ def _owner(tok: Token, ms: _Mentions) -> Party | None:
     for c in tok.children:
         if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"):
             return _parties(c, ms)
+        if c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "LOC") and personal_noun(tok):
+            # "the Manhattan mogul", "an Ohio professor": a person from the place, not the place's
+            return described_person(tok, ms) or _group_phrase(tok)
         if c.dep_ == "compound" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
             return _party(c, ms)
         if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):

@@ -19,6 +19,7 @@ from transforms.syntax import prep_objects
 _NOT_PARTY = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _OWN = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 _RELATIVE = frozenset({"which", "who", "whom", "that"})
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
 
 
 def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Mentions) -> Party | None:
@@ -29,8 +30,8 @@ def fallback_target(trig: Token, event_type: str, actor: Party | None, ms: _Ment
         for c in trig.children
     ):
         return None  # "I was attacked", "attacked me": the target is named, as a pronoun
-    for _step, tok, party in _candidates(trig, event_type, ms):
-        if party is not None and _acceptable(tok, party, actor):
+    for step, tok, party in _candidates(trig, event_type, ms):
+        if party is not None and _acceptable(tok, party, actor, own_ok=step == "addressee"):
             return party
     return None
 
@@ -49,9 +50,27 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
     if event_type in ("SUPPORT", "AID") and receipt:
         for subj in _clause_subject(trig.head):
             yield "receiver", subj, _parties(subj, ms)
+    # (0c) who is asked to act, named by a noun of people: "called on its followers to attack X"
+    addressees = _addressees(trig)
+    for tok in addressees:
+        # who is told to act: people ("urged its followers to…"), or a noun a name qualifies
+        # ("urged the Denver tycoon to…"); not "asked the question to build on…"
+        named = any(c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in _NAMED for c in tok.children)
+        group = _group_phrase(tok) if tok.pos_ == "NOUN" and (_people(tok) or named) else None
+        yield "addressee", tok, _parties(tok, ms) or group
+    if addressees:
+        return  # "ordered 300 of them to X to assist Y": who is told to act is the other side, or none
+    # (0d) "X was the subject of an investigation": the one the event befalls
+    for subj in _undergoer(trig):
+        yield "undergoer", subj, _parties(subj, ms)
     # (1) the owner of what is acted on: "blocked X's law", "the investigation of X's email use"
     for obj in objects if event_type not in lex.fallback.get("no_owner", ()) else ():
         yield "owner", obj, _named_owner(obj, ms)
+        if obj.dep_ in ("nsubj", "nsubjpass") and obj.head.pos_ in ("VERB", "AUX"):
+            # the subject of "an investigation into whether her arrangement…": the question is
+            # about her, whom the pronoun names
+            own = next((c for c in obj.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+            yield "asked", obj, _parties(obj, ms) or (_parties(own, ms) if own is not None else None)
     # (1b) with "that" among the category's words, the subject of a that-clause complement:
     # "demanded that X's report include…", "the demand that X resign"
     preps = tuple(lex.fallback_preps.get(event_type, ()))
@@ -65,11 +84,12 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
             yield "agent", agent, _parties(agent, ms)
     # (3) the category's prepositions on the trigger ("met with and prayed over X": a stranded
     # preposition leaves its object to the coordinated verb)
-    for obj in _prep_objects(trig, preps):
+    for obj in _prep_objects(trig, preps, event_type in lex.fallback.get("object_to", ())):
         yield "prep", obj, _parties(obj, ms) or _possessor(obj, ms)
     # (4) the object of the trigger's embedded verb: "promising to bomb X", "vowed to help X"
     # (an object-control verb's own object is the target: "urged followers to attack X")
     has_obj = any(c.dep_ in ("dobj", "dative") for c in trig.children)
+    has_obj = has_obj or event_type in lex.fallback.get("no_embedded", ())
     for x in (c for c in trig.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and not has_obj):
         for obj in _embedded_objects(x):
             yield "xcomp", obj, _parties(obj, ms) or _named_owner(obj, ms)  # "a tax on X vehicles"
@@ -79,6 +99,34 @@ def _candidates(trig: Token, event_type: str, ms: _Mentions) -> Iterator[tuple[s
         rel = [c for c in trig.children if c.dep_ in ("dobj", "dative") and c.lower_ in _RELATIVE]
         if rel:
             yield "relative", trig.head, _antecedent(trig.head, ms)
+
+
+def _undergoer(trig: Token) -> list[Token]:
+    """The subject of a copula whose predicate noun the trigger is "of" ("X was the subject of
+    an investigation", "Y became a target of attacks")."""
+    if trig.pos_ != "NOUN" or trig.dep_ != "pobj" or trig.head.lower_ != "of":
+        return []
+    noun = trig.head.head
+    if noun.lemma_.lower() not in lexicon().fallback.get("undergoer_nouns", ()) or noun.dep_ != "attr":
+        return []
+    return [c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
+def _addressees(trig: Token) -> list[Token]:
+    """The object of an object-control verb with an infinitive complement ("urged X to…",
+    "called on X to…"): who is to do what the infinitive says."""
+    if trig.pos_ != "VERB" or trig.lemma_.lower() not in lexicon().object_control:
+        return []
+    if not any(c.dep_ == "xcomp" for c in trig.children):
+        return []
+    on = [
+        o
+        for p in trig.children
+        if p.dep_ in ("prep", "prt") and p.lower_ in ("on", "upon")
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
+    return [c for c in trig.children if c.dep_ in ("dobj", "dative")] + on
 
 
 def _clause_subject(verb: Token) -> list[Token]:
@@ -214,7 +262,7 @@ def _participle_agents(obj: Token, verbs: frozenset[str]) -> list[Token]:
     ]
 
 
-def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
+def _prep_objects(trig: Token, preps: tuple[str, ...], object_to: bool = False) -> list[Token]:
     """The objects of the prepositions on the trigger; for a preposition without an object ("met
     with and prayed over X"), those on the verbs coordinated with the trigger."""
     if not preps:
@@ -227,6 +275,9 @@ def _prep_objects(trig: Token, preps: tuple[str, ...]) -> list[Token]:
     if "with" in preps:
         # "settled a dispute with X", "discussed the issue with Y": the phrase hangs on the object
         found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("with",))]
+    if "to" in preps and object_to:
+        # "conceded the race to X", "sent an appeal to Y": the phrase hangs on the object
+        found += [o for d in trig.children if d.dep_ == "dobj" for o in prep_objects(d, ("to",))]
     gerunds = [
         g
         for p in trig.children
@@ -280,13 +331,14 @@ def _antecedent(noun: Token, ms: _Mentions) -> Party | None:
     return _group_phrase(noun) if named and noun.pos_ == "NOUN" else None
 
 
-def _acceptable(tok: Token, party: Party, actor: Party | None) -> bool:
-    """Whether the party may be the target: not the actor, no date or number, no place adjective."""
+def _acceptable(tok: Token, party: Party, actor: Party | None, own_ok: bool = False) -> bool:
+    """Whether the party may be the target: not the actor, no date or number, no place adjective;
+    a group of the doer's own ("his campaign") only when ``own_ok`` (an addressee: "its followers")."""
     if actor is not None and (
         party.text == actor.text or (party.start < actor.end and actor.start < party.end)
     ):
         return False
-    if party.kind == "group" and party.text.lower().split(" ")[0] in _OWN:
+    if party.kind == "group" and party.text.lower().split(" ")[0] in _OWN and not own_ok:
         return False  # "apologized for his campaign's decision": the doer's own side
     if party.label in _NOT_PARTY or tok.ent_type_ in _NOT_PARTY or tok.like_num:
         return False

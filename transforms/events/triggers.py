@@ -453,7 +453,7 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
             target = _owner(t, ms)
         if target is not None:
             break
-    if target is None:
+    if target is None and entry.event_type not in lex.fallback.get("no_embedded", ()):
         # "refused to meet X", "threatened to bomb Y": the other side is the embedded event's
         deps = ("xcomp", "ccomp") if entry.event_complement else ("xcomp",)
         for x in (c for c in verb.children if c.dep_ in deps):
