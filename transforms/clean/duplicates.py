@@ -11,7 +11,6 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,14 +29,13 @@ def _shingles(text: str, k: int = 5) -> set[bytes]:
 
 def signature(text: str, num_perm: int = NUM_PERM) -> list[int]:
     """Returns the MinHash signature (``num_perm`` unsigned 32-bit values) of the text's word
-    5-shingles."""
-    from datasketch import MinHash
-
-    mh = MinHash(
-        num_perm=num_perm, seed=1, scheme=_SCHEME, permutations=_permutations(num_perm), hashfunc=_given
-    )
-    mh.update_batch(_sha1_32_all(_shingles(text)))
-    return [int(v) for v in mh.hashvalues]
+    5-shingles: datasketch's ``MinHash(num_perm, seed=1, scheme="affine32")`` fed the shingles'
+    ``sha1_hash32``, computed here with numpy (importing datasketch imports SciPy: about a second
+    of a small rerun's clean stage)."""
+    a, b = _permutations(num_perm)
+    hv = _fmix32(np.asarray(_sha1_32_all(_shingles(text)), dtype=np.uint32).reshape(-1, 1))
+    values: list[int] = (hv * a + b).min(axis=0).tolist()  # uint32 arithmetic wraps: mod 2^32
+    return values
 
 
 def _sha1_32_all(shingles: Iterable[bytes]) -> list[int]:
@@ -49,20 +47,45 @@ def _sha1_32_all(shingles: Iterable[bytes]) -> list[int]:
     return first
 
 
-def _given(value: int) -> int:
-    """The hash function of a MinHash fed hash values already computed (see :func:`_sha1_32_all`)."""
-    return value
+# The MurmurHash3 finalizer datasketch applies to each input hash before its affine permutations.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix32(hv: NDArray[np.uint32]) -> NDArray[np.uint32]:
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
 
 
 @functools.cache
-def _permutations(num_perm: int) -> Any:
-    """Returns the permutation parameters of a MinHash of ``num_perm`` (seed 1, :data:`_SCHEME`):
-    drawn once, not for every text (datasketch draws them in every constructor)."""
-    from datasketch import MinHash
-
-    perms = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME).permutations
+def _permutations(num_perm: int) -> NDArray[np.uint32]:
+    """Returns the (a, b) rows of the affine permutations of datasketch's MinHash with ``seed=1``
+    and :data:`_SCHEME`, drawn as it draws them (odd ``a``); drawn once, not for every text."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    perms = np.array([a, b])
     perms.setflags(write=False)  # shared by every signature: never changed in place
     return perms
+
+
+# (threshold, num_perm) → (bands, rows per band) that datasketch's MinHashLSH picks (its
+# ``_optimal_param``, equal weights): known ones need no import of datasketch and SciPy.
+_LSH_BANDS: dict[tuple[float, int], tuple[int, int]] = {(0.8, 128): (9, 13)}
+
+
+def lsh_bands(threshold: float, num_perm: int) -> list[tuple[int, int]]:
+    """Returns the (start, end) column ranges of the LSH bands of ``MinHashLSH(threshold, num_perm)``."""
+    known = _LSH_BANDS.get((threshold, num_perm))
+    if known is None:
+        from datasketch import MinHashLSH
+
+        return [(int(s), int(e)) for s, e in MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges]
+    bands, rows = known
+    return [(i * rows, (i + 1) * rows) for i in range(bands)]
 
 
 def mark_near_duplicates_from_signatures(
@@ -77,21 +100,18 @@ def mark_near_duplicates_from_signatures(
     candidate when one band of its signature equals this one's; the most similar candidate at or
     over ``threshold`` wins, ties to the larger id), computed on one array of the signatures: an
     index of MinHash objects costs about 5 kB per article."""
-    from datasketch import MinHashLSH
-
     num_perm = len(signatures[0]) if len(signatures) else NUM_PERM
     n = len(ids)
     dup_of: list[str | None] = [None] * n
     scores: list[float | None] = [None] * n
     if n < 2:
         return dup_of, scores
-    params = MinHashLSH(threshold=threshold, num_perm=num_perm)
     sigs = np.ascontiguousarray(np.asarray(signatures, dtype=np.uint32).reshape(n, num_perm))
     # An id seen before is not indexed again (as ``MinHashLSH.insert`` of a known key would fail).
     first = np.zeros(n, dtype=bool)
     first[np.unique(np.asarray(ids, dtype=object), return_index=True)[1]] = True
     cands: dict[int, set[int]] = {}
-    for start, end in params.hashranges:
+    for start, end in lsh_bands(threshold, num_perm):
         band = np.ascontiguousarray(sigs[:, start:end]).view(np.dtype((np.void, 4 * (end - start)))).ravel()
         _, group, counts = np.unique(band, return_inverse=True, return_counts=True)
         shared = np.flatnonzero(counts[group] > 1)
