@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.errors import Errors
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
@@ -277,6 +278,8 @@ class MemoLemmatizer(Lemmatizer):
 
     def __call__(self, doc: Doc) -> Doc:
         """Sets each token's lemma (those without one, or all when ``overwrite``); returns ``doc``."""
+        if not self._validated:
+            self._validate_tables(Errors.E1004)  # as spaCy's own call: tables missing is an error
         if not len(doc):
             return doc
         memo: dict[tuple[int, int, int], int] | None = getattr(self, "_newsfacts_memo", None)

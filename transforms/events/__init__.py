@@ -61,7 +61,7 @@ from transforms.events.mentions import Party
 from transforms.events.parties import PARTY_LABELS, PLACE_LABELS, PLACE_NOUNS, QUANTITY_WORDS, STREET_NOUNS
 from transforms.events.resolve import link_quotes_to_events, resolve_events
 
-VERSION = "12"  # recall round 9: evaluative speech, performatives, specific violent nouns, light verbs
+VERSION = "13"  # round 9 after the attack: no tally rule for violence, performatives need an object, names judge no one
 
 __all__ = [
     "PARTY_LABELS",

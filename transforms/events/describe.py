@@ -55,13 +55,15 @@ def _named_as(ctx: _Ctx, key: str, word: str) -> bool:
 
 def personal_noun(noun: Token) -> bool:
     """Whether a common noun names a person or people: a role or group word of the lexicon, a
-    noun of a doer by its ending ("professor", "lawmakers"), or who is asked to act ("urged the
+    noun of a person by its ending ("strategist", "historian"), or who is asked to act ("urged the
     mogul to…": the object of an object-control verb with an infinitive)."""
     lex = lexicon()
     low, lemma = noun.lower_, noun.lemma_.lower()
     if noun.pos_ != "NOUN":
         return False
-    if low in lex.all_groups or lemma in lex.all_groups or lemma.endswith(("er", "or", "ist", "ian")):
+    # "-ist", "-ian" name people ("strategist", "historian"); "-er", "-or" name things as often
+    # ("bulldozer", "tanker", "destroyer", "border"): those count only when the lexicon lists them
+    if low in lex.all_groups or lemma in lex.all_groups or lemma.endswith(("ist", "ian")):
         return True
     head = noun.head
     return (

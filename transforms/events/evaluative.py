@@ -75,6 +75,9 @@ def _words_of(clause: Token) -> list[Token]:
     return out
 
 
+_NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+)
 _PREDICATE_DEPS = frozenset({"acomp", "attr", "oprd", "advmod"})
 _MODIFIER_DEPS = frozenset({"amod", "compound", "advmod", "conj", "appos"})
 
@@ -83,6 +86,8 @@ def _sign(toks: list[Token], clause: Token) -> int:
     """The clause's sense: +1 praise, -1 blame, 0 none or mixed; a "not" on a word or on the
     clause turns it ("not qualified")."""
     pos = neg = 0
+    # words of a name judge no one: "the band is Bad Company", "the buyer was Honest Tea"
+    toks = [t for t in toks if t.pos_ != "PROPN" and t.ent_type_ not in _NAME_LABELS]
     preds = [t for t in toks if t.dep_ in ("attr", "acomp", "oprd") and t.head.i == clause.i]
     for pred in preds:
         p = polarity(pred, clause)

@@ -56,9 +56,16 @@ def title_case(sent: Span) -> bool:
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
 
 
-def aggregate(verb: Token) -> bool:
+# Categories a running tally of things can stand for ("850,000 ballots have been requested"); a
+# count of things destroyed, bombed or seized is what violence and coercion do to them.
+_TALLY_TYPES = frozenset(
+    {"REQUEST", "SUPPORT", "AGREE", "REJECT", "ACCUSE", "CONSULT", "COOPERATE", "CONCEDE"}
+)
+
+
+def aggregate(verb: Token, event_type: str | None = None) -> bool:
     """Whether the verb's patient is a comparison over time ("deported more people than any other
-    president"): a tally, not an event."""
+    president"), or, for a category of ``_TALLY_TYPES``, a running tally of things: not an event."""
     for c in verb.children:
         if (
             c.dep_ in ("dobj", "nsubjpass")
@@ -66,7 +73,7 @@ def aggregate(verb: Token) -> bool:
             and any(t.lower_ == "than" for t in c.subtree)
         ):
             return True
-    return _tally(verb)
+    return event_type in _TALLY_TYPES and _tally(verb)
 
 
 def _tally(verb: Token) -> bool:
@@ -80,7 +87,11 @@ def _tally(verb: Token) -> bool:
             continue
         for num in (c for c in subj.children if c.dep_ == "nummod" and c.ent_type_ != "MONEY"):
             value = num.text.replace(",", "")
-            if (value.isdigit() and int(value) >= 1000) or num.lower_ in ("thousands", "millions"):
+            # ASCII digits only: "1,500¹" (a footnote mark) passes isdigit() but not int()
+            if (value.isascii() and value.isdigit() and int(value) >= 1000) or num.lower_ in (
+                "thousands",
+                "millions",
+            ):
                 return True
     return False
 

@@ -28,10 +28,21 @@ def _habit_adverbs() -> set[str]:
     return _HABIT
 
 
+# Objects that name no one: "I blame nobody", "we condemn no one", "I accuse no government".
+_NOBODY = frozenset({"nobody", "nothing", "none", "noone", "no-one"})
+_NO = frozenset({"no", "neither"})
+
+
+def _nobody(obj: Token) -> bool:
+    """Whether an object names no one ("nobody", "no one", "no government")."""
+    return obj.lower_ in _NOBODY or any(c.dep_ in ("det", "neg") and c.lower_ in _NO for c in obj.children)
+
+
 def performative(verb: Token, event_type: str) -> bool:
     """Whether a simple-present verb of a speech-act category performs or reports one act now:
     its subject is "I"/"we" (any of these categories), or a named party or he/she for the
-    reporting categories; a main or reported clause, no auxiliary, no adverb of frequency."""
+    reporting categories; a main or reported clause with an object that names someone, no
+    auxiliary, no adverb of frequency."""
     if event_type not in _SPEECH_ACTS or verb.tag_ not in ("VBZ", "VBP"):
         return False
     if verb.dep_ not in ("ROOT", "ccomp", "conj") or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
@@ -39,8 +50,14 @@ def performative(verb: Token, event_type: str) -> bool:
     if any(c.dep_ == "advmod" and c.lower_ in _habit_adverbs() for c in verb.children):
         return False
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subj is None:
-        return False
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "ccomp", "xcomp")), None)
+    if obj is None:  # "we call on X to…": the object of the verb's preposition
+        obj = next(
+            (g for c in verb.children if c.dep_ in ("prep", "prt") for g in c.children if g.dep_ == "pobj"),
+            None,
+        )
+    if subj is None or obj is None or _nobody(obj):
+        return False  # "He blames." acts on no one; "I condemn no one" is no act
     if subj.lower_ in _FIRST:
         return True
     if event_type not in _REPORTED_ACTS or verb.tag_ != "VBZ":

@@ -371,7 +371,11 @@ def _verbal_entry(verb: Token, ms: _Mentions, key: str, entry: Entry, depth: int
     passive = _is_passive(verb)
     clause_obj = None if passive else _clause_object(verb)
     has_dobj = any(c.dep_ == "dobj" for c in verb.children) or clause_obj is not None
-    if (habitual(verb) and not performative(verb, entry.event_type)) or fiction(verb) or aggregate(verb):
+    if (
+        (habitual(verb) and not performative(verb, entry.event_type))
+        or fiction(verb)
+        or aggregate(verb, entry.event_type)
+    ):
         return None
     if frequentative(verb) or idiom(verb):
         return None
