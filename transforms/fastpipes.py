@@ -142,7 +142,6 @@ class IndexedRuleMatcher:
         # Longer patterns: anchor column → value → patterns whose first token needs that value.
         self._index: list[dict[int, list[Compiled]]] = [{} for _ in _COLUMNS]
         self._always: list[Compiled] = []
-        self.rules = len(patterns)
         for rule, entry in enumerate(patterns):
             key = int(get_string_id(str(rule)))
             for pattern in entry["patterns"]:
