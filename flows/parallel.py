@@ -56,6 +56,7 @@ from typing import Any
 import polars as pl
 from spacy.language import Language
 
+from flows import background as background_work
 from storage.spill import new_queue, remove_queue, spill_chunk, take_spilled
 from transforms.extract import ArticleInput, extract_articles
 from transforms.nlp import load_model, paragraph_pieces
@@ -313,14 +314,19 @@ def _take_warm(model: str) -> _Warm | None:
     return warm
 
 
-def shutdown_warm_pool() -> None:
+def shutdown_warm_pool(background: bool = False) -> None:
     """Stops the warm pool's workers if one is still waiting (a run that failed or parsed nothing);
-    prefetched chunks not yet collected are dropped."""
+    prefetched chunks not yet collected are dropped. ``background``: the workers' exit (about half
+    a second) is waited for in a thread of :mod:`flows.background`, not here."""
     global _WARM
     with _WARM_LOCK:
         warm, _WARM = _WARM, None
         _PREFETCH.clear()
-    if warm is not None:
+    if warm is None:
+        return
+    if background:
+        background_work.start("parse-pool-close", lambda: warm.close(wait=True))
+    else:
         warm.close(wait=True)
 
 
@@ -409,7 +415,8 @@ def map_extract(
         # an error, an interrupt or an abandoned map: do not wait for the chunks still running
         _kill_pool(pool)
         raise
-    pool.shutdown(wait=True)
+    # The workers exit in about half a second: waited for beside the next steps, not before them.
+    background_work.start("parse-pool-close", lambda: pool.shutdown(wait=True))
 
 
 def _map_extract_dask(

@@ -29,7 +29,7 @@ from transforms import release
 from transforms.extract import extractor_version
 from transforms.nlp import DEFAULT_MODEL, model_info
 
-from . import outcome, report
+from . import background, outcome, report
 from . import params as run_params
 from .checks import check_model
 from .params import PublishText, RerunFrom
@@ -247,6 +247,9 @@ def _run(p: run_params.RunParams, log: Any, loc: Locations, store: ReleaseStore)
             if listing is not None:
                 stagecache.keep_raw_listing(loc.cache_root, local_path(loc.raw), listing)
         finally:
+            # What the stages left running in threads (a pool's exit, the cache's folding) ends
+            # before the lock is released: the next run finds the cache as this one left it.
+            background.wait_all()
             remove_dir(loc.work_dir)
             remove_dir(staging)
     if pub.get("blocked") and quarantine.height:

@@ -42,7 +42,7 @@ from transforms.entities.registry import alias_index
 from transforms.extract import ArticleInput, extractor_version
 from transforms.ids import sha256_hex
 
-from . import release_docs
+from . import background, release_docs
 from .cleanstream import Stream, clean_incremental, parsed_while_cleaning
 from .parallel import map_extract, plan_chunks, shutdown_warm_pool, warm_pool
 from .stagekit import cache_or_compute
@@ -178,8 +178,9 @@ def extract_stage(
             version,
         )
         if not todo:
-            # The parse is over: its workers go before this process grows by GX and the gazetteers.
-            shutdown_warm_pool()
+            # The parse is over: its workers go before this process grows by GX and the gazetteers
+            # (their exit is waited for in a thread: the read-back below does not need it).
+            shutdown_warm_pool(background=True)
         if todo or streamed:
             # Importing GX takes seconds: do it in a thread while the parse runs in its processes
             # (with nothing to parse, the run may well not validate at all).
@@ -212,8 +213,13 @@ def extract_stage(
         ):
             write_parquet(frame, loc.work_file(t.name))
         del frame
-        # Many small batches make every later run's read-back slow: folded now and then.
-        extract_cache.compact(loc.cache_root, version, keys, prefer=written)
+        # Many small batches make every later run's read-back slow: folded now and then, this
+        # run's own batches included (a full run's hundreds: the next rerun reads one), in a
+        # thread beside resolve and validate, which never read the cache (the flow waits for it).
+        background.start(
+            "extract-cache-compact",
+            lambda: extract_cache.compact(loc.cache_root, version, keys, prefer=written, own=written),
+        )
         failed = quarantine_extract_errors(loc)
         if failed:
             log.warning("extract: %d articles quarantined (crashed or over the time budget)", failed)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from storage.files import drop_unreadable, write_parquet
+from storage.files import drop_unreadable, sink_parquet, write_parquet
 from transforms import schema
 from transforms.ids import sha256_hex
 
@@ -236,6 +236,7 @@ def compact(
     prefer: set[str] | None = None,
     max_batches: int = MAX_BATCHES,
     min_age_s: float = 600.0,
+    own: set[str] | None = None,
 ) -> int:
     """Folds the stored batches that hold only articles of ``keys`` (article id → cache key) under
     those keys into one batch, when the cache holds more than ``max_batches``; returns the number
@@ -244,8 +245,9 @@ def compact(
     refresh keeps what it parsed itself). A batch that holds another article, or one under
     another key, is left as it is. Crash-safe: the folded batch counts once its ``_inputs`` file
     is written, the old ones are removed after it (meanwhile both hold the same rows, which
-    :func:`read_cached_table` deduplicates). Only batches older than ``min_age_s`` are folded: a
-    run sharing this cache may be about to read back the batches it just wrote."""
+    :func:`read_cached_table` deduplicates). Only batches older than ``min_age_s`` are folded, but
+    for those ``own`` names (the caller's run wrote and read them back already): a run sharing
+    this cache may be about to read back the batches it just wrote."""
     done = _files(cache_root, version, _DONE, None)
     if len(done) <= max_batches or not keys:
         return 0
@@ -262,7 +264,8 @@ def compact(
         )
         foreign = set(stored.join(want, on=["article_id", "cache_key"], how="anti")["_batch"].to_list())
         now = time.time()
-        foreign |= {f.stem for f in done if now - f.stat().st_mtime < min_age_s}
+        mine = own or set()
+        foreign |= {f.stem for f in done if f.stem not in mine and now - f.stat().st_mtime < min_age_s}
         ok = _drop_damaged_batches(cache_root, version, set(stored["_batch"].to_list()) - foreign)
         if len(ok) < 2:
             return 0
@@ -275,7 +278,9 @@ def compact(
         key = sha256_hex("\n".join(f"{i}\x1f{k}" for i, k in pairs))[:16]
         for t in schema.EXTRACT_TABLES:
             files = [base / t.name / f"{b}.parquet" for b in sorted(ok)]
-            write_parquet(_rows_of(files, pick, t), base / t.name / f"{key}.parquet")
+            # Streamed, one article's rows from one batch: the corpus's rows are never all in
+            # memory (a read conforms and deduplicates them as it does any batch's).
+            sink_parquet(_scan_rows(files, pick), base / t.name / f"{key}.parquet")
         write_parquet(
             pl.DataFrame(
                 {"article_id": [i for i, _ in pairs], "cache_key": [k for _, k in pairs]},
@@ -295,14 +300,18 @@ def compact(
     return len(ok)
 
 
-def _rows_of(files: list[Path], chosen: pl.DataFrame, table: schema.Table) -> pl.DataFrame:
-    """Returns the rows of ``table`` in the batch files ``files`` whose (batch, article id) pair is
-    in ``chosen`` (columns ``_batch``, ``article_id``), without repeats, conformed."""
-    frame = (
+def _scan_rows(files: list[Path], chosen: pl.DataFrame) -> pl.LazyFrame:
+    """Returns the query of the rows in the batch files ``files`` whose (batch, article id) pair is
+    in ``chosen`` (columns ``_batch``, ``article_id``)."""
+    return (
         pl.scan_parquet(files, include_file_paths=_FILE)
         .with_columns(_batch_of(_FILE))
         .join(chosen.lazy().select("_batch", "article_id"), on=["_batch", "article_id"], how="semi")
         .drop(_FILE, "_batch")
-        .collect()
     )
-    return schema.conform(frame.unique(maintain_order=True), table)
+
+
+def _rows_of(files: list[Path], chosen: pl.DataFrame, table: schema.Table) -> pl.DataFrame:
+    """Returns the rows of ``table`` in the batch files ``files`` whose (batch, article id) pair is
+    in ``chosen`` (columns ``_batch``, ``article_id``), without repeats, conformed."""
+    return schema.conform(_scan_rows(files, chosen).collect().unique(maintain_order=True), table)

@@ -114,6 +114,17 @@ def write_arrow(data: pa.Table, path: Path, table: schema.Table | None = None, *
     os.replace(tmp, path)
 
 
+def sink_parquet(rows: pl.LazyFrame, path: Path) -> None:
+    """Writes the rows of the query ``rows`` to ``path`` with polars' streaming engine (never the
+    whole result in memory), via a temp file renamed into place as :func:`write_parquet` does. For
+    internal files only: the bytes are polars', not this module's fixed settings."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    rows.sink_parquet(tmp, compression="zstd", compression_level=3, row_group_size=ROW_GROUP_ROWS)
+    fsync(tmp)
+    os.replace(tmp, path)
+
+
 def read_parquet(
     path: Path, table: schema.Table | None = None, columns: list[str] | None = None
 ) -> pl.DataFrame:

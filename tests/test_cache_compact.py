@@ -54,3 +54,34 @@ def test_compact_folds_batches_and_reads_the_same_rows(tmp_path: Path) -> None:
     assert after.equals(before) and after.height == 5
     assert cache.cached_ids(tmp_path, "v1", keys) == set(keys)
     assert cache.read_cached_table(tmp_path, "v1", {"a1": "old"}, MENTIONS)["text"].to_list() == ["Nameold"]
+
+
+def test_compact_folds_the_callers_own_young_batches_only(tmp_path: Path) -> None:
+    mine = {_store(tmp_path, {f"a{i}": "k"}) for i in range(4)}
+    theirs = _store(tmp_path, {"b0": "k"})  # young, written by another run sharing the cache
+    keys = {**{f"a{i}": "k" for i in range(4)}, "b0": "k"}
+    before = cache.read_cached_table(tmp_path, "v1", keys, MENTIONS)
+    assert cache.compact(tmp_path, "v1", keys, max_batches=2, own=mine) == 4
+    base = cache.cache_dir_for(tmp_path, "v1")
+    assert (base / "_inputs" / f"{theirs}.parquet").exists()
+    assert _batches(tmp_path) == 2
+    assert cache.read_cached_table(tmp_path, "v1", keys, MENTIONS).equals(before)
+
+
+def test_compact_keeps_rows_repeated_within_a_batch_for_the_read_to_fold(tmp_path: Path) -> None:
+    # A batch with a row twice: the folded batch is streamed, not deduplicated; a read returns it once.
+    frames = {t.name: schema.empty(t) for t in schema.EXTRACT_TABLES}
+    row = {
+        "article_id": ["a0", "a0"],
+        "start": [0, 0],
+        "end": [4, 4],
+        "text": ["Name"] * 2,
+        "label": ["PERSON"] * 2,
+    }
+    frames[MENTIONS.name] = schema.conform(pl.DataFrame(row), MENTIONS)
+    own = {cache.write_cached(tmp_path, "v1", frames, {"a0": "k"}), _store(tmp_path, {"a1": "k"})}
+    keys = {"a0": "k", "a1": "k"}
+    before = cache.read_cached_table(tmp_path, "v1", keys, MENTIONS)
+    assert cache.compact(tmp_path, "v1", keys, max_batches=1, own=own) == 2
+    after = cache.read_cached_table(tmp_path, "v1", keys, MENTIONS)
+    assert after.equals(before) and after.height == 2
