@@ -1,6 +1,7 @@
 """Speaker rules of session 10 (issue #15): a bare surname that is also a title word ("King")
 shows no gender; a name in apposition to an apposition of a subject is that subject; a role given
-by an "as" phrase ("spoke as the party's nominee") names the person later. Each rule with cases
+by an "as" phrase ("spoke as the party's nominee") names the person later; newsroom roles
+("anchor", "journalist", "correspondent") are one job. Each rule with cases
 that it changes and near-misses that must stay as they were."""
 
 from __future__ import annotations
@@ -64,6 +65,34 @@ CASES = [
         "description",
         "Crane",
         id="near_miss_as_phrase_without_the_role",
+    ),
+    # newsroom roles are one job under several words ("anchor" ~ "journalist")
+    pytest.param(
+        "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"
+        "Later the station's nightly news anchor Rosa Elmi read a letter to viewers. "
+        "“We will not be silenced,” the young journalist said.",
+        "We will",
+        "description",
+        "Elmi",
+        id="anchor_is_the_journalist",
+    ),
+    pytest.param(
+        "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"
+        "Later the station's nightly news anchor Rosa Elmi read a letter to viewers. "
+        "“We will not be silenced,” the veteran journalist said.",
+        "We will",
+        "description",
+        "Lind",
+        id="near_miss_shared_modifier_keeps_the_first_journalist",
+    ),
+    pytest.param(
+        "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"
+        "Later the station's spokesman Omar Rudd read a letter to viewers. "
+        "“We will not be silenced,” the journalist said.",
+        "We will",
+        "description",
+        "Lind",
+        id="near_miss_a_spokesman_is_no_journalist",
     ),
 ]
 
