@@ -66,6 +66,14 @@ CASES = [
         "Crane",
         id="near_miss_as_phrase_without_the_role",
     ),
+    pytest.param(
+        "On Thursday Nora Blake described Victor Crane as the Labour nominee in her speech.\n\n"
+        "“We will win this,” said the Labour nominee.",
+        "We will",
+        "unnamed",
+        "nominee",
+        id="near_miss_as_phrase_of_a_named_object_is_not_the_subject_role",
+    ),
     # newsroom roles are one job under several words ("anchor" ~ "journalist")
     pytest.param(
         "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"

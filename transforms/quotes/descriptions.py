@@ -113,6 +113,9 @@ def _acting_as(ctx: _Ctx, span: Span) -> set[str]:
     root = span.root
     if root.dep_ not in ("nsubj", "nsubjpass"):
         return set()
+    # "Doe painted Roe as a liar": with a named or pronoun object the role is the object's
+    if any(c.dep_ == "dobj" and c.pos_ in ("PROPN", "PRON") for c in root.head.children):
+        return set()
     out: set[str] = set()
     for prep in root.head.children:
         if prep.dep_ != "prep" or prep.lower_ != "as" or ctx.in_quote(prep):
