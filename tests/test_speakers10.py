@@ -1,8 +1,8 @@
 """Speaker rules of session 10 (issue #15): a bare surname that is also a title word ("King")
 shows no gender; a name in apposition to an apposition of a subject is that subject; a role given
 by an "as" phrase ("spoke as the party's nominee") names the person later; newsroom roles
-("anchor", "journalist", "correspondent") are one job. Each rule with cases
-that it changes and near-misses that must stay as they were."""
+("anchor", "journalist", "correspondent") are one job; "it" is never a plural nationality. Each
+rule with cases that it changes and near-misses that must stay as they were."""
 
 from __future__ import annotations
 
@@ -101,6 +101,37 @@ CASES = [
         "description",
         "Lind",
         id="near_miss_a_spokesman_is_no_journalist",
+    ),
+    # "it" is never a plural nationality ("Americans")
+    pytest.param(
+        "Acme Corp answered the claims on Monday. The Americans on its board stayed silent.\n\n"
+        "“We reject them,” it said.",
+        "We reject",
+        "pronoun",
+        "Acme",
+        id="it_skips_a_plural_nationality",
+    ),
+    pytest.param(
+        "The bank's staff association wrote to the board about the choice. Many Americans have led "
+        "the bank before.\n\n“This must change,” it said.",
+        "This must",
+        "unnamed",
+        "it",
+        id="it_with_only_a_plural_nationality_before_keeps_the_pronoun",
+    ),
+    pytest.param(
+        "Norway rejected the plan on Monday, and Swedes were surprised.\n\n“We will not sign this,” it said.",
+        "We will",
+        "pronoun",
+        "Norway",
+        id="it_skips_the_plural_nationality_for_the_country",
+    ),
+    pytest.param(
+        "Norway rejected the plan on Monday.\n\n“We will not sign this,” it said.",
+        "We will",
+        "pronoun",
+        "Norway",
+        id="near_miss_a_country_still_speaks_as_it",
     ),
 ]
 
