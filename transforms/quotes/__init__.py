@@ -41,7 +41,7 @@ from transforms.quotes.extract import quotes_from_doc
 from transforms.quotes.marks import QuoteSpan, find_quote_spans
 from transforms.quotes.resolve import normalise_quote, quote_rows_to_frame, resolve_quotes
 
-VERSION = "quotes-8"  # 8: curly marks glued to words split by the tokenizer
+VERSION = "quotes-9"  # 9: title-word surnames, nested appositions, "as" roles, newsroom roles, "it"
 
 __all__ = [
     "VERSION",

@@ -62,6 +62,7 @@ def _read_role_words(ctx: _Ctx, p: _Person) -> set[str]:
     # the nouns the person was introduced with ("rookie defenceman Jane Doe", "Jane Doe, a
     # defenceman"), kept as "^noun": any such noun names the person later ("the defenceman")
     words.update("^" + w for w in _introduced_as(ctx, span))
+    words.update(_acting_as(ctx, span))
     # "the 34-year-old Jane Doe" / "Jane Doe, 34,": "the 34-year-old" names her later
     age = _AGE_BEFORE.search(ctx.text[max(p.start - 60, 0) : p.start]) or _AGE_AFTER.match(
         ctx.text[p.end : p.end + 8]
@@ -99,6 +100,33 @@ def _introduced_as(ctx: _Ctx, span: Span) -> set[str]:
                 out.add(c.lower_)
     if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
         out.add(span.root.head.lower_)
+    return out
+
+
+# Words of an "as" phrase read as a subject's role, at most (the noun and what comes before it).
+_AS_WORDS = 5
+
+
+def _acting_as(ctx: _Ctx, span: Span) -> set[str]:
+    """Returns the lower-case words of the role a subject acts in, named by an "as" phrase of its
+    verb ("Jane Doe spoke as the party's nominee" gives "party", "nominee"), else an empty set."""
+    root = span.root
+    if root.dep_ not in ("nsubj", "nsubjpass"):
+        return set()
+    # "Doe painted Roe as a liar": with a named or pronoun object the role is the object's
+    if any(c.dep_ == "dobj" and c.pos_ in ("PROPN", "PRON") for c in root.head.children):
+        return set()
+    out: set[str] = set()
+    for prep in root.head.children:
+        if prep.dep_ != "prep" or prep.lower_ != "as" or ctx.in_quote(prep):
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj" or noun.pos_ != "NOUN":
+                continue
+            lo = max(noun.left_edge.i, noun.i - _AS_WORDS)
+            out.update(
+                t.lower_ for t in ctx.doc[lo : noun.i + 1] if not t.is_punct and t.pos_ not in ("DET", "PRON")
+            )
     return out
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from transforms.names import title_gender
 from transforms.nlp import doc_text
@@ -163,8 +163,9 @@ def _add_named_persons(ctx: _Ctx, names: list[_Name], person_keys: set[str]) -> 
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is None:
             continue
-        # a name in apposition to a subject is that subject ("Her father, Brad Doe, said")
-        heads = [t.head if t.dep_ == "appos" and t.head.i < span.start else t for t in span]
+        # a name in apposition to a subject is that subject ("Her father, Brad Doe, said"), also
+        # through an apposition of an apposition ("The other man, his cousin Brad Doe, said")
+        heads = [_appos_root(t, span.start) for t in span]
         subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in heads)
         main = any(t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head) for t in heads)
         gender, weight = _name_gender(ctx, span, s, text)
@@ -179,12 +180,28 @@ def _add_named_persons(ctx: _Ctx, names: list[_Name], person_keys: set[str]) -> 
             votes[gender] = votes.get(gender, 0) + weight
 
 
+# Appositions followed up from a name to the noun it renames, at most this many.
+_APPOS_DEPTH = 3
+
+
+def _appos_root(tok: Token, before: int) -> Token:
+    """Returns the noun a token renames through a chain of appositions that each start before
+    ``before`` ("man" for "Doe" in "the other man, his cousin Doe,"), else the token itself."""
+    for _ in range(_APPOS_DEPTH):
+        if tok.dep_ != "appos" or tok.head.i >= before:
+            break
+        tok = tok.head
+    return tok
+
+
 def _name_gender(ctx: _Ctx, span: Span, s: int, text: str) -> tuple[str | None, int]:
     """Returns the gender one mention of a name shows and the weight of that evidence: 3 for a
     title or a given name, 1 for a role word before it or in apposition (gender None when none)."""
     lex = _lex()
     doc = ctx.doc
-    first = text.split()[0]
+    words = text.split()
+    # a title is the first word of a longer name ("King Abdullah"); alone it is a surname ("King said")
+    first = words[0] if len(words) > 1 else ""
     gender = (
         _title_gender(_title_before(doc, s) or "")
         or _title_gender(first)

@@ -34,8 +34,16 @@ def _latest_org(ctx: _Ctx, spk: Token) -> dict[str, Any] | None:
         if here - _sent_at(ctx, s) > 3:
             return None
         if o.get("label") in ("ORG", "GPE", "NORP") and int(o["end"]) <= spk.idx and ctx.quote_of_char[s] < 0:
+            if o.get("label") == "NORP" and _plural(ctx, o):
+                continue  # "Americans" are "they", never "it"
             return o
     return None
+
+
+def _plural(ctx: _Ctx, m: dict[str, Any]) -> bool:
+    """True when a mention's last word is a plural noun ("Americans", "Democrats")."""
+    span = ctx.doc.char_span(int(m["start"]), int(m["end"]), alignment_mode="expand")
+    return span is not None and len(span) > 0 and span[-1].tag_ in ("NNPS", "NNS")
 
 
 def _attribute_cue(ctx: _Ctx, cue: Token, spk: Token, quote: QuoteSpan, last: _Attr | None) -> _Attr:
