@@ -1,8 +1,8 @@
 """Speaker rules of session 10 (issue #15): a bare surname that is also a title word ("King")
 shows no gender; a name in apposition to an apposition of a subject is that subject; a role given
-by an "as" phrase ("spoke as the party's nominee") names the person later; newsroom roles
-("anchor", "journalist", "correspondent") are one job; "it" is never a plural nationality. Each
-rule with cases that it changes and near-misses that must stay as they were."""
+by an "as" phrase ("spoke as the party's nominee") names the person later, unless the verb ends the role
+("stepped down as", "was replaced as"); "it" is never a plural nationality. Each rule with cases
+that it changes and near-misses that must stay as they were."""
 
 from __future__ import annotations
 
@@ -74,33 +74,31 @@ CASES = [
         "nominee",
         id="near_miss_as_phrase_of_a_named_object_is_not_the_subject_role",
     ),
-    # newsroom roles are one job under several words ("anchor" ~ "journalist")
+    # a role the subject leaves or loses gives no role ("stepped down as", "was replaced as"): the
+    # phrase stays unnamed rather than naming the one who left
     pytest.param(
-        "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"
-        "Later the station's nightly news anchor Rosa Elmi read a letter to viewers. "
-        "“We will not be silenced,” the young journalist said.",
-        "We will",
-        "description",
-        "Elmi",
-        id="anchor_is_the_journalist",
+        "Omar Pell stepped down as chairman of the water board on Monday. Greta Sand will take over "
+        "next month.\n\n“The finances are sound,” the new chairman said.",
+        "The finances",
+        "unnamed",
+        "chairman",
+        id="stepped_down_as_is_no_role_held",
     ),
     pytest.param(
-        "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"
-        "Later the station's nightly news anchor Rosa Elmi read a letter to viewers. "
-        "“We will not be silenced,” the veteran journalist said.",
-        "We will",
-        "description",
-        "Lind",
-        id="near_miss_shared_modifier_keeps_the_first_journalist",
+        "Omar Pell was replaced as chairman of the water board by Greta Sand on Monday.\n\n"
+        "“The finances are sound,” the chairman said.",
+        "The finances",
+        "unnamed",
+        "chairman",
+        id="was_replaced_as_is_no_role_held",
     ),
     pytest.param(
-        "Vera Lind, a veteran journalist, first reported the threats on Monday.\n\n"
-        "Later the station's spokesman Omar Rudd read a letter to viewers. "
-        "“We will not be silenced,” the journalist said.",
-        "We will",
+        "Omar Pell was sworn in as chairman of the water board on Monday.\n\n"
+        "“The finances are sound,” the chairman said.",
+        "The finances",
         "description",
-        "Lind",
-        id="near_miss_a_spokesman_is_no_journalist",
+        "Pell",
+        id="near_miss_sworn_in_as_is_a_role_held",
     ),
     # "it" is never a plural nationality ("Americans")
     pytest.param(

@@ -116,6 +116,11 @@ def _acting_as(ctx: _Ctx, span: Span) -> set[str]:
     # "Doe painted Roe as a liar": with a named or pronoun object the role is the object's
     if any(c.dep_ == "dobj" and c.pos_ in ("PROPN", "PRON") for c in root.head.children):
         return set()
+    # "Doe stepped down as chairman", "Doe was replaced as chairman": a role left, not held
+    verb = root.head.lemma_.lower()
+    particles = {f"{verb} {c.lower_}" for c in root.head.children if c.dep_ in ("prt", "advmod")}
+    if verb in _lex().role_leaving or particles & _lex().role_leaving:
+        return set()
     out: set[str] = set()
     for prep in root.head.children:
         if prep.dep_ != "prep" or prep.lower_ != "as" or ctx.in_quote(prep):

@@ -42,6 +42,7 @@ class _Lex:
     credit: tuple[str, ...]
     filed: tuple[str, ...]
     media_words: frozenset[str]
+    role_leaving: frozenset[str]
 
 
 @cache
@@ -82,4 +83,5 @@ def _lex() -> _Lex:
         credit=tuple(roles["reporters"]["credit"]),
         filed=tuple(roles["reporters"]["filed"]),
         media_words=f(roles["reporters"]["media_words"]),
+        role_leaving=f(roles["role_leaving"]["verbs"]),
     )
