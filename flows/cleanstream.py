@@ -33,7 +33,7 @@ from transforms.clean.stage import text_keys
 from transforms.extract import ArticleInput, extractor_version
 from transforms.ids import stable_id
 
-from .parallel import BATCH_CHARS, prefetch_extract, take_prefetched, trim_memory
+from .parallel import BATCH_CHARS, Stored, prefetch_extract, take_prefetched, trim_memory
 
 # Texts cleaned between two hand-overs to the parse: small, so the parse starts early.
 CLEAN_CHUNK = 32
@@ -58,6 +58,9 @@ def collect_parsed(
     ``log`` is told the progress."""
     for chunk, frames in take_prefetched(wait):
         batch = {a.article_id: a.cache_key() for a in chunk}
+        if isinstance(frames, Stored):  # the worker stored them (under the version it was given)
+            _COLLECTED.append((batch, frames.key, frames.version))
+            continue
         _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch), version))
         del frames
         if log is not None and time.monotonic() - _LAST_PROGRESS[0] >= PROGRESS_EVERY_S:
@@ -117,7 +120,8 @@ class Stream:
         """Hands the queued articles to the parse (longest first, as the extract map orders them)."""
         if self.pending:
             chunk = sorted(self.pending, key=lambda a: (-len(a.text), a.article_id))
-            if prefetch_extract(chunk, self.model, self.batch_size):
+            store = (self.cache_root, self.version) if self.cache_root is not None else None
+            if prefetch_extract(chunk, self.model, self.batch_size, store):
                 self.articles += len(chunk)
             self.pending = []
         if self.cache_root is not None:

@@ -57,6 +57,7 @@ import polars as pl
 from spacy.language import Language
 
 from flows import background as background_work
+from storage import cache as extract_cache
 from storage.spill import new_queue, remove_queue, spill_chunk, take_spilled
 from transforms.extract import ArticleInput, extract_articles
 from transforms.nlp import load_model, paragraph_pieces
@@ -154,6 +155,31 @@ def _extract_spilled(path: str, batch_size: int) -> dict[str, pl.DataFrame]:
     return _extract_chunk(take_spilled(path), batch_size)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A chunk's frames as a worker stored them in the extraction cache: the batch key
+    (:func:`storage.cache.write_cached`) under extractor ``version``."""
+
+    key: str
+    version: str
+
+
+def _extract_to_cache(
+    chunk_or_path: Sequence[ArticleInput] | str,
+    batch_size: int,
+    cache_root: str,
+    version: str,
+    keys: dict[str, str],
+) -> Stored:
+    """Parses a chunk (or the spilled chunk at a path) and stores its frames in the extraction cache
+    under ``version`` and the articles' cache keys ``keys``, here in the worker: the frames never
+    cross to the parent (their pickling, unpickling and writing took the parent's CPU from the
+    parse). Returns where they are."""
+    chunk = take_spilled(chunk_or_path) if isinstance(chunk_or_path, str) else chunk_or_path
+    frames = _extract_chunk(chunk, batch_size)
+    return Stored(extract_cache.write_cached(Path(cache_root), version, frames, keys), version)
+
+
 # Dask workers: one model per worker process, loaded by the first chunk it runs. The lock makes a
 # worker with several threads load it once and parse one chunk at a time (a Language is not
 # thread-safe, and the parse holds the GIL for most of its time anyway).
@@ -227,7 +253,7 @@ class _Warm:
 _WARM: _Warm | None = None
 _WARM_LOCK = threading.Lock()
 # Chunks handed to the warm pool by the clean stage, with their futures, in submission order.
-_PREFETCH: list[tuple[Sequence[ArticleInput], Future[dict[str, pl.DataFrame]]]] = []
+_PREFETCH: list[tuple[Sequence[ArticleInput], Future[Any]]] = []
 
 
 class RecyclingPool(ProcessPoolExecutor):
@@ -330,28 +356,42 @@ def shutdown_warm_pool(background: bool = False) -> None:
         warm.close(wait=True)
 
 
-def prefetch_extract(chunk: Sequence[ArticleInput], model: str, batch_size: int) -> bool:
+def prefetch_extract(
+    chunk: Sequence[ArticleInput], model: str, batch_size: int, store: tuple[Path, str] | None = None
+) -> bool:
     """Hands a chunk to the warm pool of ``model`` to parse; returns False (nothing submitted)
-    when no such pool is warm. The chunk waits for a worker in the pool's spill folder. Collect
-    the results with :func:`take_prefetched` (it yields the chunks without their texts)."""
+    when no such pool is warm. The chunk waits for a worker in the pool's spill folder. With
+    ``store`` (the cache root and extractor version), the worker stores the frames in the
+    extraction cache itself. Collect the results with :func:`take_prefetched` (it yields the
+    chunks without their texts)."""
     with _WARM_LOCK:
         warm = _WARM
         if warm is None or warm.model != model or not chunk:
             return False
-        if warm.spill is None:
-            _PREFETCH.append((chunk, warm.pool.submit(_extract_chunk, chunk, batch_size)))
+        work: Sequence[ArticleInput] | str = chunk
+        stub: Sequence[ArticleInput] = chunk
+        if warm.spill is not None:
+            work, stub = spill_chunk(chunk, warm.spill)
+        fut: Future[Any]
+        if store is not None:
+            keys = {a.article_id: a.cache_key() for a in stub}
+            fut = warm.pool.submit(_extract_to_cache, work, batch_size, str(store[0]), store[1], keys)
+        elif isinstance(work, str):
+            fut = warm.pool.submit(_extract_spilled, work, batch_size)
         else:
-            path, stub = spill_chunk(chunk, warm.spill)
-            _PREFETCH.append((stub, warm.pool.submit(_extract_spilled, path, batch_size)))
+            fut = warm.pool.submit(_extract_chunk, work, batch_size)
+        _PREFETCH.append((stub, fut))
     return True
 
 
-def take_prefetched(wait: bool = True) -> Iterator[tuple[Sequence[ArticleInput], dict[str, pl.DataFrame]]]:
-    """Yields (chunk, intermediate frames) of the prefetched chunks, in submission order: all of
-    them, waiting for those still running, or without ``wait`` only those done before the first
-    that is not. A chunk whose parse failed is left out (its articles are parsed by the extract
-    map, which quarantines what fails); after a failure the warm pool is stopped, as its workers
-    may be gone."""
+def take_prefetched(
+    wait: bool = True,
+) -> Iterator[tuple[Sequence[ArticleInput], dict[str, pl.DataFrame] | Stored]]:
+    """Yields (chunk, intermediate frames or where a worker stored them) of the prefetched chunks,
+    in submission order: all of them, waiting for those still running, or without ``wait`` only
+    those done before the first that is not. A chunk whose parse failed is left out (its articles
+    are parsed by the extract map, which quarantines what fails); after a failure the warm pool is
+    stopped, as its workers may be gone."""
     failed = False
     while True:
         with _WARM_LOCK:

@@ -172,7 +172,7 @@ def test_clean_version_follows_the_code_the_clean_imports(tmp_path: Path) -> Non
 def test_new_articles_stream_to_the_parse_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[list[ArticleInput]] = []
 
-    def prefetch(chunk: Sequence[ArticleInput], model: str, batch_size: int) -> bool:
+    def prefetch(chunk: Sequence[ArticleInput], model: str, batch_size: int, store: object = None) -> bool:
         sent.append(list(chunk))
         return True
 

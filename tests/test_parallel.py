@@ -17,6 +17,7 @@ from spacy.language import Language
 
 from flows import parallel
 from storage import spill
+from transforms import schema
 from transforms.extract import ArticleInput, extract_articles
 from transforms.nlp import DEFAULT_MODEL
 
@@ -197,3 +198,29 @@ def test_a_long_article_parsed_in_pieces_takes_no_turn(
     )
     assert turns == []  # no piece over 60 characters in flight
     assert frames["x_extract_errors"].is_empty()
+
+
+def test_a_worker_stores_a_prefetched_chunk_in_the_cache_itself(tmp_path: Path, nlp: Language) -> None:
+    # The frames stay in the worker: the parent gets where they are, and reads the same rows back
+    # as if it had been sent the frames and stored them.
+    from storage import cache
+
+    texts = [
+        "Mayor Ana Ortiz said the bridge would reopen.",
+        "Police arrested two men in Riverton on Friday.",
+    ]
+    chunk = [ArticleInput(f"a{i}", t, dt.date(2024, 5, i + 1), ()) for i, t in enumerate(texts)]
+    keys = {a.article_id: a.cache_key() for a in chunk}
+    try:
+        assert parallel.warm_pool(DEFAULT_MODEL, 2, spill_under=tmp_path / "spill") is True
+        assert parallel.prefetch_extract(chunk, DEFAULT_MODEL, 8, (tmp_path / "cache", "v1")) is True
+        ((stub, got),) = list(parallel.take_prefetched(wait=True))
+    finally:
+        parallel.shutdown_warm_pool()
+    assert isinstance(got, parallel.Stored) and got.version == "v1"
+    assert [a.article_id for a in stub] == ["a0", "a1"]
+    assert cache.cached_ids(tmp_path / "cache", "v1", keys) == set(keys)
+    want = extract_articles(nlp, chunk)
+    for t in ("x_entity_mentions", "x_event_mentions"):
+        table = cache.read_cached_table(tmp_path / "cache", "v1", keys, schema.TABLES[t])
+        assert_frame_equal(table, schema.conform(want[t], schema.TABLES[t]))
