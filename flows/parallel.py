@@ -21,7 +21,10 @@ Streaming: while the clean stage cleans, it hands each chunk of newly cleaned ar
 pool (``prefetch_extract``), so the parse starts on the first chunks instead of after the whole
 clean; the extract stage collects those results (``take_prefetched``) before it maps the rest.
 The clean runs far ahead of the parse, so a chunk waits in a file of the pool's spill folder, not
-in this process: the parent keeps only the articles' ids and keys, whatever the corpus's size.
+in this process: the parent keeps only the articles' ids and keys, whatever the corpus's size. The
+worker stores the chunk's frames in the extraction cache itself and returns only where they are
+(:class:`Stored`): pickling them to the parent and writing them there took the parent's CPU, which
+the parse shares on a small machine.
 
 Long articles: an article of more than ``BATCH_CHARS`` characters is parsed paragraph-wise
 (``transforms.nlp.parse_long``: pieces of at most ``BATCH_CHARS`` with whole paragraphs of context
