@@ -60,8 +60,8 @@ def collect_parsed(
         batch = {a.article_id: a.cache_key() for a in chunk}
         if isinstance(frames, Stored):  # the worker stored them (under the version it was given)
             _COLLECTED.append((batch, frames.key, frames.version))
-            continue
-        _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch), version))
+        else:
+            _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch), version))
         del frames
         if log is not None and time.monotonic() - _LAST_PROGRESS[0] >= PROGRESS_EVERY_S:
             _LAST_PROGRESS[0] = time.monotonic()

@@ -288,3 +288,23 @@ def test_a_chunk_streamed_under_another_extractor_version_is_parsed_again(
     assert sorted(mapped) == sorted(a.article_id for a in inputs)
     mentions = read_parquet(loc.work_file("x_entity_mentions"))
     assert set(mentions["article_id"]) == {a.article_id for a in inputs}
+
+
+def test_chunks_a_worker_stored_are_collected_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker that stored its chunk returns only where: collected under the version it stored it
+    # with, and the progress line is told as for frames sent back.
+    from flows import parallel
+
+    chunk = [ArticleInput("a1", "text", None, ())]
+    stored = parallel.Stored("batchkey", "v-worker")
+    pending = [(chunk, stored)]  # taken once, as the pool hands each result once
+    monkeypatch.setattr(cleanstream, "take_prefetched", lambda wait: iter([pending.pop()] if pending else []))
+    monkeypatch.setattr(cleanstream, "_LAST_PROGRESS", [0.0])
+    told: list[str] = []
+    cleanstream.collect_parsed(tmp_path, "v-worker", wait=True, log=told.append)
+    assert told == ["extract: parsed 1 articles while cleaning"]
+    assert cleanstream.parsed_while_cleaning(tmp_path, "v-worker") == [
+        ({"a1": chunk[0].cache_key()}, "batchkey")
+    ]
