@@ -61,7 +61,9 @@ def collect_parsed(
         if isinstance(frames, Stored):  # the worker stored them (under the version it was given)
             _COLLECTED.append((batch, frames.key, frames.version))
         else:
-            _COLLECTED.append((batch, extract_cache.write_cached(cache_root, version, frames, batch), version))
+            _COLLECTED.append(
+                (batch, extract_cache.write_cached(cache_root, version, frames, batch), version)
+            )
         del frames
         if log is not None and time.monotonic() - _LAST_PROGRESS[0] >= PROGRESS_EVERY_S:
             _LAST_PROGRESS[0] = time.monotonic()

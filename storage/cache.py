@@ -101,8 +101,11 @@ def _drop_damaged_batches(cache_root: Path, version: str, batches: set[str]) -> 
     for b in batches:
         for t in schema.EXTRACT_TABLES:
             try:
-                pl.read_parquet_schema(base / t.name / f"{b}.parquet")
+                found = pl.read_parquet_schema(base / t.name / f"{b}.parquet")
             except (OSError, pl.exceptions.PolarsError):
+                bad.add(b)
+                break
+            if any(c.name not in found for c in t.columns):  # a foreign file under a batch's name
                 bad.add(b)
                 break
     for b in bad:
@@ -144,12 +147,25 @@ def read_cached_tables(
         try:
             if current is None:
                 current = _current(cache_root, version, keys, batches)
+                _check_listed(cache_root, version, current, batches)
             frame = _table_rows(cache_root, version, current, table)
         except (OSError, pl.exceptions.PolarsError):
-            # Another run sharing this cache folded the batches listed (compact): listed again.
-            current = _current(cache_root, version, keys, batches)
+            # Another run sharing this cache folded the batches listed (compact): listed again,
+            # by the articles' keys (a fold keeps every article's rows under its key, in a batch
+            # of another name: a full refresh's own batch names may be gone).
+            current = _current(cache_root, version, keys, None)
             frame = _table_rows(cache_root, version, current, table)
         yield table, frame
+
+
+def _check_listed(cache_root: Path, version: str, current: pl.DataFrame, batches: set[str] | None) -> None:
+    """Raises FileNotFoundError when a batch of ``batches`` (the caller's own) is no longer stored:
+    another run sharing the cache folded it, and its articles must be found by their keys."""
+    if batches is None:
+        return
+    stored = {f.stem for f in _files(cache_root, version, _DONE, batches)}
+    if stored != batches - {""}:
+        raise FileNotFoundError(f"extract cache: {len(batches - stored)} batches folded by another run")
 
 
 def _read_table(
@@ -164,9 +180,12 @@ def _table_rows(cache_root: Path, version: str, current: pl.DataFrame, table: sc
         return schema.empty(table)
     if table.name == _DONE.name:
         return schema.conform(current.drop("_batch").unique(maintain_order=True), table)
-    files = _files(cache_root, version, table, set(current["_batch"].to_list()))
-    if not files:
-        return schema.empty(table)
+    listed = set(current["_batch"].to_list())
+    files = _files(cache_root, version, table, listed)
+    if len(files) < len(listed):
+        # A batch listed a moment ago is gone: another run sharing the cache folded it. Raised,
+        # so the caller lists again, never a table silently short of those articles' rows.
+        raise FileNotFoundError(f"extract cache: {len(listed) - len(files)} batches of {table.name} folded")
     return _rows_of(files, current, table)
 
 

@@ -85,3 +85,27 @@ def test_compact_keeps_rows_repeated_within_a_batch_for_the_read_to_fold(tmp_pat
     assert cache.compact(tmp_path, "v1", keys, max_batches=1, own=own) == 2
     after = cache.read_cached_table(tmp_path, "v1", keys, MENTIONS)
     assert after.equals(before) and after.height == 2
+
+
+def test_a_read_of_own_batches_folded_by_another_run_finds_the_rows_by_their_keys(tmp_path: Path) -> None:
+    # Two full refreshes share the cache and write the same batches; one folds them while the
+    # other is about to read back "its" batches by name: the rows are found under their keys,
+    # never silently missing.
+    own = {_store(tmp_path, {f"a{i}": "k"}) for i in range(3)}
+    keys = {f"a{i}": "k" for i in range(3)}
+    tables = [MENTIONS, schema.TABLES["x_quotes"]]
+    before = {t.name: f for t, f in cache.read_cached_tables(tmp_path, "v1", keys, tables, own)}
+    assert before[MENTIONS.name].height == 3
+    assert cache.compact(tmp_path, "v1", keys, max_batches=1, own=own) == 3
+    after = {t.name: f for t, f in cache.read_cached_tables(tmp_path, "v1", keys, tables, own)}
+    assert all(after[n].equals(before[n]) for n in before)
+
+
+def test_a_batch_folded_between_two_tables_is_listed_again(tmp_path: Path) -> None:
+    own = {_store(tmp_path, {f"a{i}": "k"}) for i in range(3)}
+    keys = {f"a{i}": "k" for i in range(3)}
+    reads = cache.read_cached_tables(tmp_path, "v1", keys, [schema.TABLES["x_quotes"], MENTIONS], own)
+    next(reads)  # the first table is read; the other run folds before the second
+    assert cache.compact(tmp_path, "v1", keys, max_batches=1, own=own) == 3
+    table, rows = next(reads)
+    assert table is MENTIONS and sorted(rows["article_id"].to_list()) == ["a0", "a1", "a2"]

@@ -30,3 +30,19 @@ def test_unreadable_extract_cache_files_drop_their_articles_only(tmp_path: Path)
     part.write_bytes(part.read_bytes()[:20])
     assert cache.cached_ids(tmp_path, "v1", keys) == {"a1"}
     assert cache.read_cached_table(tmp_path, "v1", keys, schema.EXTRACT_TABLES[0]).height == 0
+
+
+def test_a_valid_parquet_file_of_other_columns_in_a_batch_drops_that_batch(tmp_path: Path) -> None:
+    # Readable but foreign (another table's or program's file under a batch's name): its articles
+    # are parsed again instead of every later run failing on a missing column.
+    import polars as pl
+
+    _store(tmp_path, ["a1"])
+    foreign = _store(tmp_path, ["a2"])
+    keys = {"a1": "k", "a2": "k"}
+    table = schema.TABLES["x_quotes"]
+    pl.DataFrame({"something": [1]}).write_parquet(
+        cache.cache_dir_for(tmp_path, "v1") / table.name / f"{foreign}.parquet"
+    )
+    assert cache.cached_ids(tmp_path, "v1", keys) == {"a1"}
+    assert cache.read_cached_table(tmp_path, "v1", keys, table).height == 0
