@@ -117,7 +117,30 @@ def save(
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
     write_json({**meta, "version": final.name}, root / POINTER)
+    # Older versions go; not the one the pointer names now (another run sharing the cache may
+    # have made its own current meanwhile), nor a folder another live run is still writing.
+    current = str((read_json(root / POINTER) or {}).get("version", final.name))
     for old in root.iterdir():
-        if old.is_dir() and old.name != final.name:
+        if old.is_dir() and old.name not in (final.name, current) and not _being_written(old):
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def _being_written(folder: Path) -> bool:
+    """True when ``folder`` is the temporary folder of a save by a process still alive (its name
+    ends with that process's id)."""
+    if not folder.name.startswith(".tmp-"):
+        return False
+    try:
+        pid = int(folder.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False  # this process saves one registry at a time: an old one of its own is stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, under another user
+    return True

@@ -251,8 +251,25 @@ def test_registry_on_disk_round_trip_and_code_check(tmp_path: Path) -> None:
     loaded = registry.load(tmp_path / "cache", "c1")
     assert loaded is not None and loaded[0]["entities"].equals(out["entities"]) and loaded[1].equals(sigs)
     assert registry.load(tmp_path / "cache", "other code") is None
+    # Another run sharing the cache is writing its registry (a live process's folder): left alone;
+    # a folder a dead process left is removed, as are older versions.
+    import subprocess
+    import sys
+
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    root = tmp_path / "cache" / "registry"
+    try:
+        (root / f".tmp-k9-{live.pid}").mkdir()
+        (root / f".tmp-k8-{dead.pid}").mkdir()
+        registry.save(tmp_path / "cache", "k2", work, index, sigs, {"code": "c1"})
+        assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [f".tmp-k9-{live.pid}", "v-k2"]
+    finally:
+        live.kill()
+        live.wait()
     registry.save(tmp_path / "cache", "k2", work, index, sigs, {"code": "c1"})
-    assert [p.name for p in (tmp_path / "cache" / "registry").iterdir() if p.is_dir()] == ["v-k2"]
+    assert [p.name for p in root.iterdir() if p.is_dir()] == ["v-k2"]
     # A re-extracted article changes its signature.
     changed = _x([*OLD[:-1], (B, 30, "Nordic Energy Agency", "GPE")])
     assert registry.article_signatures(changed).filter(pl.col("article_id") == B)["signature"].item() != (
