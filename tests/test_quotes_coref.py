@@ -131,6 +131,12 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "quote", "method", "name"), CASES)
 def test_speaker_coreference(nlp: Language, text: str, quote: str, method: str, name: str) -> None:
+    check_speaker(nlp, text, quote, method, name)
+
+
+def check_speaker(nlp: Language, text: str, quote: str, method: str, name: str) -> None:
+    """Asserts that the quote starting with ``quote`` is attributed by ``method`` to a speaker whose
+    text holds ``name``, and that the speaker's offsets point at that text."""
     rows = quotes_from_doc(nlp(text), "a1", [])
     hits = [r for r in rows if str(r["text"]).startswith(quote)]
     assert hits, [r["text"] for r in rows]

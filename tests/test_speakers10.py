@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from transforms.quotes import quotes_from_doc
+from tests.test_quotes_coref import check_speaker
 
 # text, the quote's first words, the expected speaker_method, a word of the expected speaker
 CASES = [
@@ -136,10 +136,4 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "quote", "method", "name"), CASES)
 def test_speakers10(nlp: Language, text: str, quote: str, method: str, name: str) -> None:
-    rows = quotes_from_doc(nlp(text), "a1", [])
-    hits = [r for r in rows if str(r["text"]).startswith(quote)]
-    assert hits, [r["text"] for r in rows]
-    r = hits[0]
-    assert (r["speaker_method"], name in str(r["speaker_text"])) == (method, True), r
-    if r["speaker_start"] is not None:
-        assert text[int(r["speaker_start"]) : int(r["speaker_end"])] == r["speaker_text"]  # type: ignore[call-overload]
+    check_speaker(nlp, text, quote, method, name)
